@@ -1,0 +1,91 @@
+//! Per-stage counters: received, processed, skipped, rejected.
+
+use serde::Serialize;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Lock-free counters a stage bumps per item; shared between the stage's worker threads.
+#[derive(Debug, Default)]
+pub struct StageCounters {
+    received: AtomicU64,
+    processed: AtomicU64,
+    skipped: AtomicU64,
+    rejected: AtomicU64,
+}
+
+/// A point-in-time copy of [`StageCounters`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CounterSnapshot {
+    /// Items that reached the stage.
+    pub received: u64,
+    /// Items the stage passed on.
+    pub processed: u64,
+    /// Items deliberately dropped (duplicates, already stored).
+    pub skipped: u64,
+    /// Items refused as bad input.
+    pub rejected: u64,
+}
+
+impl StageCounters {
+    /// Counts an item arriving.
+    pub fn received(&self) {
+        self.received.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Counts an item passed on.
+    pub fn processed(&self) {
+        self.processed.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Counts an item skipped.
+    pub fn skipped(&self) {
+        self.skipped.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Counts an item rejected.
+    pub fn rejected(&self) {
+        self.rejected.fetch_add(1, Ordering::Relaxed);
+    }
+    /// Records the outcome of [`crate::Stage::process`]-like results.
+    pub fn record<T>(&self, result: &Result<T, crate::StageError>) {
+        match result {
+            Ok(_) => self.processed(),
+            Err(crate::StageError::Skipped(_)) => self.skipped(),
+            Err(_) => self.rejected(),
+        }
+    }
+    /// Reads all counters.
+    pub fn snapshot(&self) -> CounterSnapshot {
+        CounterSnapshot {
+            received: self.received.load(Ordering::Relaxed),
+            processed: self.processed.load(Ordering::Relaxed),
+            skipped: self.skipped.load(Ordering::Relaxed),
+            rejected: self.rejected.load(Ordering::Relaxed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::StageError;
+
+    #[test]
+    fn record_sorts_outcomes() {
+        let c = StageCounters::default();
+        for r in [
+            Ok(()),
+            Err(StageError::Skipped("dup".into())),
+            Err(StageError::Rejected("empty".into())),
+            Ok(()),
+        ] {
+            c.received();
+            c.record(&r);
+        }
+        assert_eq!(
+            c.snapshot(),
+            CounterSnapshot {
+                received: 4,
+                processed: 2,
+                skipped: 1,
+                rejected: 1
+            }
+        );
+    }
+}
