@@ -1,0 +1,674 @@
+//! The knowledge base: curated entities (compiled in) plus, when the data dir has been built, geonames places,
+//! countries and Wikidata personal names, stored as `fst` maps under `<data_dir>/kb/`.
+
+use crate::index::AliasIndex;
+use crate::key::{exact_key, skeleton};
+use crate::EntityError;
+use khabar_model::EntityKind;
+use khabar_normalize::{arabic_ratio, Normalizer};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tracing::{info, warn};
+
+/// The curated table shipped with the crate.
+pub const CURATED_TSV: &str = include_str!("../data/curated.tsv");
+
+/// References above this bit point into the places table; below it into the curated table.
+pub(crate) const PLACE_TAG: u32 = 1 << 31;
+
+/// One knowledge-base entry as the pipeline sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KbEntry {
+    /// Stable id (`k:sdf`, `gn:170794`, `cc:SY`, `p:<skeleton>`).
+    pub kb_id: String,
+    /// What it is.
+    pub kind: EntityKind,
+    /// English canonical name.
+    pub canonical: String,
+    /// Arabic canonical name when known.
+    pub canonical_ar: Option<String>,
+    /// Latitude (places).
+    pub lat: Option<f64>,
+    /// Longitude (places).
+    pub lon: Option<f64>,
+    /// ISO 3166-1 alpha-2 country (for actors: where they act).
+    pub country: Option<String>,
+    /// Population (places from geonames; 0 when unknown).
+    pub population: u64,
+    /// True for curated entries (reviewed, high prior).
+    pub curated: bool,
+}
+
+/// A curated row.
+#[derive(Debug, Clone)]
+pub(crate) struct Curated {
+    pub entry: KbEntry,
+    pub aliases: Vec<String>,
+}
+
+/// What [`KnowledgeBase::build`] produced.
+#[derive(Debug, Clone, Default)]
+pub struct BuildReport {
+    /// Places written.
+    pub places: usize,
+    /// Place alias keys.
+    pub place_keys: usize,
+    /// Personal full names written.
+    pub person_names: usize,
+    /// Name units (given names, surnames) written.
+    pub name_units: usize,
+    /// Seconds spent.
+    pub seconds: f64,
+    /// Where the files went.
+    pub kb_dir: PathBuf,
+}
+
+impl fmt::Display for BuildReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "kb built in {:.1}s at {}: {} places ({} alias keys), {} full names, {} name units",
+            self.seconds,
+            self.kb_dir.display(),
+            self.places,
+            self.place_keys,
+            self.person_names,
+            self.name_units
+        )
+    }
+}
+
+/// Places loaded from `kb/places.tsv`: lines parsed on demand.
+pub(crate) struct PlaceTable {
+    text: String,
+    line_starts: Vec<usize>,
+    by_id: HashMap<String, u32>,
+}
+
+/// A parsed place line.
+pub(crate) struct PlaceRow<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub name_ar: &'a str,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub country: &'a str,
+    pub population: u64,
+    pub aliases: &'a str,
+}
+
+impl PlaceTable {
+    fn new(text: String) -> PlaceTable {
+        let mut line_starts = Vec::new();
+        let mut by_id = HashMap::new();
+        let mut pos = 0usize;
+        for line in text.split_inclusive('\n') {
+            if let Some(id) = line.split('\t').next() {
+                by_id.insert(id.to_string(), line_starts.len() as u32);
+            }
+            line_starts.push(pos);
+            pos += line.len();
+        }
+        PlaceTable {
+            text,
+            line_starts,
+            by_id,
+        }
+    }
+
+    pub fn row(&self, i: u32) -> Option<PlaceRow<'_>> {
+        let start = *self.line_starts.get(i as usize)?;
+        let end = self.line_starts.get(i as usize + 1).copied().unwrap_or(self.text.len());
+        let line = self.text.get(start..end)?.trim_end_matches('\n');
+        let mut f = line.split('\t');
+        Some(PlaceRow {
+            id: f.next()?,
+            name: f.next()?,
+            name_ar: f.next()?,
+            lat: f.next()?.parse().ok(),
+            lon: f.next()?.parse().ok(),
+            country: f.next()?,
+            population: f.next()?.parse().unwrap_or(0),
+            aliases: f.next().unwrap_or(""),
+        })
+    }
+}
+
+/// Arabic personal names (full names and units) → most common Latin spelling.
+pub(crate) struct NameTable {
+    pub index: AliasIndex,
+    pub latin: Vec<String>,
+}
+
+/// The knowledge base. Cheap to share behind an `Arc`.
+pub struct KnowledgeBase {
+    pub(crate) normalizer: Normalizer,
+    pub(crate) curated: Vec<Curated>,
+    pub(crate) curated_index: AliasIndex,
+    pub(crate) curated_skel: HashMap<String, Vec<u32>>,
+    pub(crate) places: Option<PlaceTable>,
+    pub(crate) place_index: Option<AliasIndex>,
+    pub(crate) place_skel: Option<AliasIndex>,
+    pub(crate) full_names: Option<NameTable>,
+    pub(crate) name_units: Option<NameTable>,
+}
+
+fn parse_kind(s: &str) -> Option<EntityKind> {
+    match s {
+        "actor" => Some(EntityKind::Actor),
+        "place" => Some(EntityKind::Place),
+        "person" => Some(EntityKind::Person),
+        "org" => Some(EntityKind::Org),
+        _ => None,
+    }
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.to_string())
+    }
+}
+
+/// Parses the curated TSV.
+pub(crate) fn parse_curated(text: &str) -> Result<Vec<Curated>, EntityError> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.starts_with('#') || line.trim().is_empty() || line.starts_with("kb_id\t") {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 9 {
+            return Err(EntityError::Curated {
+                line: n + 1,
+                reason: format!("expected 9 columns, found {}", f.len()),
+            });
+        }
+        let kind = parse_kind(f[1]).ok_or_else(|| EntityError::Curated {
+            line: n + 1,
+            reason: format!("unknown kind `{}`", f[1]),
+        })?;
+        if !seen.insert(f[0].to_string()) {
+            return Err(EntityError::Curated {
+                line: n + 1,
+                reason: format!("duplicate kb_id `{}`", f[0]),
+            });
+        }
+        let mut aliases: Vec<String> = Vec::new();
+        for a in std::iter::once(f[2]).chain(std::iter::once(f[3])).chain(f[4].split('|')) {
+            let a = a.trim();
+            if !a.is_empty() && !aliases.iter().any(|x| x == a) {
+                aliases.push(a.to_string());
+            }
+        }
+        out.push(Curated {
+            entry: KbEntry {
+                kb_id: f[0].to_string(),
+                kind,
+                canonical: f[2].to_string(),
+                canonical_ar: non_empty(f[3]),
+                lat: f[5].trim().parse().ok(),
+                lon: f[6].trim().parse().ok(),
+                country: non_empty(f[7]),
+                population: 0,
+                curated: true,
+            },
+            aliases,
+        });
+    }
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+struct GeoCity {
+    geonameid: u64,
+    name: String,
+    latitude: f64,
+    longitude: f64,
+    countrycode: String,
+    #[serde(default)]
+    population: u64,
+    #[serde(default)]
+    alternatenames: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct GeoCountry {
+    name: String,
+    iso: String,
+    #[serde(default)]
+    population: u64,
+}
+
+fn is_latin_name(s: &str) -> bool {
+    s.chars().all(|c| {
+        !c.is_alphabetic() || c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c)
+    })
+}
+
+fn keep_alias(s: &str) -> bool {
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 3
+        && s.chars().count() <= 60
+        && !s.contains([',', '،', '(', '\t', '|', '\n'])
+        && (is_latin_name(s) || arabic_ratio(s) > 0.95)
+}
+
+fn io_err(path: &Path, e: std::io::Error) -> EntityError {
+    EntityError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    }
+}
+
+fn clean_field(s: &str) -> String {
+    s.replace(['\t', '\n', '|'], " ")
+}
+
+impl KnowledgeBase {
+    /// Builds the KB files under `<data_dir>/kb/` from `geonames/cities500.json`, `geonames/countries.json` and
+    /// `names/names.sqlite3`. Takes about half a minute in a release build.
+    pub fn build(data_dir: &Path) -> Result<BuildReport, EntityError> {
+        let t0 = Instant::now();
+        let normalizer = Normalizer::for_matching();
+        let kb_dir = data_dir.join("kb");
+        std::fs::create_dir_all(&kb_dir).map_err(|e| io_err(&kb_dir, e))?;
+        let curated = parse_curated(CURATED_TSV)?;
+        let curated_ids: HashSet<&str> = curated.iter().map(|c| c.entry.kb_id.as_str()).collect();
+
+        // Places.
+        let cities_path = data_dir.join("geonames").join("cities500.json");
+        let raw = std::fs::read_to_string(&cities_path).map_err(|e| io_err(&cities_path, e))?;
+        let cities: HashMap<String, GeoCity> = serde_json::from_str(&raw)?;
+        drop(raw);
+        let mut cities: Vec<GeoCity> = cities.into_values().collect();
+        cities.sort_by_key(|c| c.geonameid);
+        let countries_path = data_dir.join("geonames").join("countries.json");
+        let raw = std::fs::read_to_string(&countries_path).map_err(|e| io_err(&countries_path, e))?;
+        let countries: BTreeMap<String, GeoCountry> = serde_json::from_str(&raw)?;
+
+        let mut table = String::new();
+        let mut exact_pairs: Vec<(String, u32)> = Vec::new();
+        let mut skel_pairs: Vec<(String, u32)> = Vec::new();
+        let mut line = 0u32;
+        for c in countries.values() {
+            let id = format!("cc:{}", c.iso);
+            if curated_ids.contains(id.as_str()) {
+                continue;
+            }
+            let key = exact_key(&normalizer, &c.name);
+            exact_pairs.push((key, PLACE_TAG | line));
+            table.push_str(&format!(
+                "{id}\t{}\t\t\t\t{}\t{}\t\n",
+                clean_field(&c.name),
+                c.iso,
+                c.population
+            ));
+            line += 1;
+        }
+        for c in &cities {
+            let mut names: Vec<&str> = vec![c.name.as_str()];
+            let mut name_ar = "";
+            for a in &c.alternatenames {
+                if keep_alias(a) && !names.contains(&a.as_str()) {
+                    names.push(a);
+                    if name_ar.is_empty() && arabic_ratio(a) > 0.95 {
+                        name_ar = a;
+                    }
+                }
+            }
+            let r = PLACE_TAG | line;
+            let mut seen_keys = HashSet::new();
+            let mut seen_skel = HashSet::new();
+            for n in &names {
+                let key = exact_key(&normalizer, n);
+                if key.chars().count() >= 3 && seen_keys.insert(key.clone()) {
+                    exact_pairs.push((key, r));
+                }
+                let sk = skeleton(&normalizer, n);
+                if sk.len() >= 3 && seen_skel.insert(sk.clone()) {
+                    skel_pairs.push((sk, r));
+                }
+            }
+            let aliases: Vec<String> = names.iter().skip(1).map(|s| clean_field(s)).collect();
+            table.push_str(&format!(
+                "gn:{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{}\t{}\n",
+                c.geonameid,
+                clean_field(&c.name),
+                clean_field(name_ar),
+                c.latitude,
+                c.longitude,
+                c.countrycode,
+                c.population,
+                aliases.join("|")
+            ));
+            line += 1;
+        }
+        let places = line as usize;
+        drop(cities);
+        let place_index = AliasIndex::build(exact_pairs)?;
+        let place_skel = AliasIndex::build(skel_pairs)?;
+        write_file(&kb_dir.join("places.tsv"), table.as_bytes())?;
+        write_index(&kb_dir, "places", &place_index)?;
+        write_index(&kb_dir, "places_skel", &place_skel)?;
+
+        // Personal names.
+        let names_path = data_dir.join("names").join("names.sqlite3");
+        let conn = rusqlite::Connection::open_with_flags(&names_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let full = best_latin(&conn, "SELECT arabic_key, latin, latin_lang, count FROM full_names", &normalizer)?;
+        let units = best_latin(&conn, "SELECT arabic_key, latin, latin_lang, count FROM units", &normalizer)?;
+        let person_names = full.len();
+        let name_units = units.len();
+        write_names(&kb_dir, "full_names", full)?;
+        write_names(&kb_dir, "name_units", units)?;
+
+        let report = BuildReport {
+            places,
+            place_keys: place_index.len(),
+            person_names,
+            name_units,
+            seconds: t0.elapsed().as_secs_f64(),
+            kb_dir,
+        };
+        info!(%report, "knowledge base built");
+        Ok(report)
+    }
+
+    /// Loads the KB: the curated table always; geonames places and personal names when `<data_dir>/kb/` was
+    /// built (logs what is missing and goes on without it).
+    pub fn load(data_dir: &Path) -> Result<KnowledgeBase, EntityError> {
+        let mut kb = KnowledgeBase::curated_only()?;
+        let kb_dir = data_dir.join("kb");
+        let t0 = Instant::now();
+        match read_places(&kb_dir) {
+            Ok((table, index, skel)) => {
+                kb.places = Some(table);
+                kb.place_index = Some(index);
+                kb.place_skel = Some(skel);
+            }
+            Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no gazetteer: places limited to the curated table (run the kb build)"),
+        }
+        match read_names(&kb_dir, "full_names") {
+            Ok(t) => kb.full_names = Some(t),
+            Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no personal-name table: Arabic names rely on curated entries and transliteration"),
+        }
+        match read_names(&kb_dir, "name_units") {
+            Ok(t) => kb.name_units = Some(t),
+            Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no name-unit table"),
+        }
+        info!(seconds = t0.elapsed().as_secs_f64(), gazetteer = kb.places.is_some(), "knowledge base loaded");
+        Ok(kb)
+    }
+
+    /// The curated table alone (no data dir needed).
+    pub fn curated_only() -> Result<KnowledgeBase, EntityError> {
+        let normalizer = Normalizer::for_matching();
+        let curated = parse_curated(CURATED_TSV)?;
+        let mut pairs = Vec::new();
+        let mut curated_skel: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, c) in curated.iter().enumerate() {
+            for a in &c.aliases {
+                pairs.push((exact_key(&normalizer, a), i as u32));
+                let sk = skeleton(&normalizer, a);
+                if sk.len() >= 3 {
+                    let list = curated_skel.entry(sk).or_default();
+                    if !list.contains(&(i as u32)) {
+                        list.push(i as u32);
+                    }
+                }
+            }
+        }
+        let curated_index = AliasIndex::build(pairs)?;
+        Ok(KnowledgeBase {
+            normalizer,
+            curated,
+            curated_index,
+            curated_skel,
+            places: None,
+            place_index: None,
+            place_skel: None,
+            full_names: None,
+            name_units: None,
+        })
+    }
+
+    /// True when the geonames gazetteer is loaded.
+    pub fn has_gazetteer(&self) -> bool {
+        self.places.is_some()
+    }
+
+    /// The entry behind an internal reference.
+    pub(crate) fn entry_of_ref(&self, r: u32) -> Option<KbEntry> {
+        if r & PLACE_TAG == 0 {
+            return self.curated.get(r as usize).map(|c| c.entry.clone());
+        }
+        let row = self.places.as_ref()?.row(r & !PLACE_TAG)?;
+        Some(KbEntry {
+            kb_id: row.id.to_string(),
+            kind: EntityKind::Place,
+            canonical: row.name.to_string(),
+            canonical_ar: non_empty(row.name_ar),
+            lat: row.lat,
+            lon: row.lon,
+            country: non_empty(row.country),
+            population: row.population,
+            curated: false,
+        })
+    }
+
+    fn ref_of_id(&self, kb_id: &str) -> Option<u32> {
+        if let Some(i) = self.curated.iter().position(|c| c.entry.kb_id == kb_id) {
+            return Some(i as u32);
+        }
+        let line = *self.places.as_ref()?.by_id.get(kb_id)?;
+        Some(PLACE_TAG | line)
+    }
+
+    /// The entry of a kb id.
+    pub fn entry(&self, kb_id: &str) -> Option<KbEntry> {
+        self.ref_of_id(kb_id).and_then(|r| self.entry_of_ref(r))
+    }
+
+    /// All known spellings of an entity (for search alias expansion).
+    pub fn aliases(&self, kb_id: &str) -> Vec<String> {
+        let Some(r) = self.ref_of_id(kb_id) else {
+            return Vec::new();
+        };
+        if r & PLACE_TAG == 0 {
+            return self.curated.get(r as usize).map(|c| c.aliases.clone()).unwrap_or_default();
+        }
+        let Some(row) = self.places.as_ref().and_then(|p| p.row(r & !PLACE_TAG)) else {
+            return Vec::new();
+        };
+        let mut out = vec![row.name.to_string()];
+        for a in row.aliases.split('|').filter(|a| !a.is_empty()) {
+            if !out.iter().any(|x| x == a) {
+                out.push(a.to_string());
+            }
+        }
+        out
+    }
+
+    /// Candidate kb ids for a name, best first, with a score in 0..1: exact alias matches (curated first, then
+    /// places by population), then phonetic-skeleton matches ("Baghouz" → the Baghuz entry).
+    pub fn resolve(&self, name: &str) -> Vec<(String, f32)> {
+        let key = exact_key(&self.normalizer, name);
+        let mut scored: Vec<(u32, f32)> = Vec::new();
+        let push = |r: u32, s: f32, out: &mut Vec<(u32, f32)>| {
+            if let Some(e) = out.iter_mut().find(|(x, _)| *x == r) {
+                e.1 = e.1.max(s);
+            } else {
+                out.push((r, s));
+            }
+        };
+        for &r in self.curated_index.get(&key) {
+            push(r, 1.0, &mut scored);
+        }
+        if let Some(idx) = &self.place_index {
+            for &r in idx.get(&key) {
+                let pop = self.entry_of_ref(r).map(|e| e.population).unwrap_or(0);
+                push(r, 0.6 + 0.3 * pop_prior(pop), &mut scored);
+            }
+        }
+        let sk = skeleton(&self.normalizer, name);
+        if sk.len() >= 3 {
+            for &r in self.curated_skel.get(&sk).map(Vec::as_slice).unwrap_or(&[]) {
+                push(r, 0.7, &mut scored);
+            }
+            if let Some(idx) = &self.place_skel {
+                for &r in idx.get(&sk) {
+                    let pop = self.entry_of_ref(r).map(|e| e.population).unwrap_or(0);
+                    push(r, 0.3 + 0.3 * pop_prior(pop), &mut scored);
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.truncate(50);
+        scored
+            .into_iter()
+            .filter_map(|(r, s)| self.entry_of_ref(r).map(|e| (e.kb_id, s)))
+            .collect()
+    }
+
+    /// The most common Latin spelling of an Arabic personal name (full name first, then unit by unit).
+    pub fn latin_name(&self, arabic: &str) -> Option<String> {
+        let key = exact_key(&self.normalizer, arabic);
+        if let Some(t) = &self.full_names {
+            if let Some(&i) = t.index.get(&key).first() {
+                return t.latin.get(i as usize).cloned();
+            }
+        }
+        let units = self.name_units.as_ref()?;
+        let mut parts = Vec::new();
+        for tok in key.split(' ') {
+            let i = *units.index.get(tok).first()?;
+            parts.push(units.latin.get(i as usize)?.clone());
+        }
+        Some(parts.join(" "))
+    }
+}
+
+/// Population prior in 0..1 (log scale, 10M → 1).
+pub(crate) fn pop_prior(pop: u64) -> f32 {
+    ((pop as f32 + 1.0).log10() / 7.0).min(1.0)
+}
+
+fn best_latin(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    normalizer: &Normalizer,
+) -> Result<BTreeMap<String, String>, EntityError> {
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query([])?;
+    let mut counts: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    while let Some(row) = rows.next()? {
+        let ar: String = row.get(0)?;
+        let latin: String = row.get(1)?;
+        let lang: String = row.get(2)?;
+        let count: i64 = row.get(3)?;
+        if latin.contains(['\t', '\n']) || !is_latin_name(&latin) {
+            continue;
+        }
+        let bonus = if lang.is_empty() || lang == "en" { 1 } else { 0 };
+        *counts
+            .entry(exact_key(normalizer, &ar))
+            .or_default()
+            .entry(latin)
+            .or_default() += count * 2 + bonus;
+    }
+    let mut out = BTreeMap::new();
+    for (ar, m) in counts {
+        if ar.is_empty() {
+            continue;
+        }
+        if let Some((latin, _)) = m.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))) {
+            out.insert(ar, latin);
+        }
+    }
+    Ok(out)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), EntityError> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| io_err(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io_err(path, e))
+}
+
+fn write_index(dir: &Path, name: &str, idx: &AliasIndex) -> Result<(), EntityError> {
+    let (fst_bytes, postings) = idx.to_parts();
+    write_file(&dir.join(format!("{name}.fst")), fst_bytes)?;
+    write_file(&dir.join(format!("{name}.postings")), &postings)
+}
+
+fn read_index(dir: &Path, name: &str) -> Result<AliasIndex, EntityError> {
+    let p = dir.join(format!("{name}.fst"));
+    let fst_bytes = std::fs::read(&p).map_err(|e| io_err(&p, e))?;
+    let q = dir.join(format!("{name}.postings"));
+    let postings = std::fs::read(&q).map_err(|e| io_err(&q, e))?;
+    Ok(AliasIndex::from_parts(fst_bytes, &postings)?)
+}
+
+fn read_places(dir: &Path) -> Result<(PlaceTable, AliasIndex, AliasIndex), EntityError> {
+    let p = dir.join("places.tsv");
+    let text = std::fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
+    Ok((PlaceTable::new(text), read_index(dir, "places")?, read_index(dir, "places_skel")?))
+}
+
+fn write_names(dir: &Path, name: &str, map: BTreeMap<String, String>) -> Result<(), EntityError> {
+    let mut text = String::new();
+    let mut pairs = Vec::new();
+    for (i, (ar, latin)) in map.into_iter().enumerate() {
+        text.push_str(&latin);
+        text.push('\n');
+        pairs.push((ar, i as u32));
+    }
+    write_file(&dir.join(format!("{name}.tsv")), text.as_bytes())?;
+    write_index(dir, name, &AliasIndex::build(pairs)?)
+}
+
+fn read_names(dir: &Path, name: &str) -> Result<NameTable, EntityError> {
+    let p = dir.join(format!("{name}.tsv"));
+    let text = std::fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
+    Ok(NameTable {
+        index: read_index(dir, name)?,
+        latin: text.lines().map(str::to_string).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn curated_table_parses_and_resolves_spellings_to_one_id() {
+        let kb = KnowledgeBase::curated_only().unwrap();
+        assert!(kb.curated.len() > 50);
+        let sdf = kb.resolve("قسد");
+        assert_eq!(sdf.first().map(|x| x.0.as_str()), Some("k:sdf"));
+        for v in ["QSD", "SDF", "Qusad", "Ksd", "Syrian Democratic Forces", "قوات سوريا الديمقراطية"] {
+            assert_eq!(kb.resolve(v).first().map(|x| x.0.as_str()), Some("k:sdf"), "{v}");
+        }
+        for v in ["Baghouz", "Baghuz", "Al-Bagouz", "Baguoz", "Albagoz", "الباغوز"] {
+            assert_eq!(kb.resolve(v).first().map(|x| x.0.as_str()), Some("k:place:baghuz"), "{v}");
+        }
+        assert_eq!(kb.resolve("Joseph Fotel").first().map(|x| x.0.as_str()), Some("k:person:joseph-votel"));
+        let e = kb.entry("k:place:baghuz").unwrap();
+        assert_eq!(e.country.as_deref(), Some("SY"));
+        assert!(e.lat.is_some());
+        assert!(kb.aliases("k:sdf").iter().any(|a| a == "قسد"));
+        assert!(kb.aliases("nope").is_empty());
+    }
+
+    #[test]
+    fn bad_curated_rows_are_reported_with_their_line() {
+        let err = parse_curated("kb_id\tkind\n#x\nk:a\tweird\tA\t\t\t\t\t\tsrc\n").unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
+        assert!(parse_curated("k:a\tactor\tA").is_err());
+    }
+}

@@ -1,0 +1,63 @@
+//! khabar's entity stage: one thing written many ways is one thing.
+//!
+//! "قسد", "QSD", "SDF" and machine-translated "Qusad"/"Ksd" all link to one knowledge-base entry, as do "الباغوز",
+//! "Baghouz", "Al-Bagouz" and "Baguoz". The [`KnowledgeBase`] holds a small reviewed table of conflict actors,
+//! organisations, people and places (compiled in, `data/curated.tsv`) and, once [`KnowledgeBase::build`] has run
+//! on the data dir, the geonames gazetteer and Wikidata personal names as `fst` maps under `<data_dir>/kb/`.
+//! The [`EntityLinker`] walks those maps token by token over normalized text (linear in the text), falls back to a
+//! cross-script phonetic skeleton for spellings it has never seen, types people by role cues, and geocodes places
+//! against the countries the article itself talks about. [`Transliterator`] is an Arabic→Latin model learned from
+//! name pairs; [`eval_translit`] measures it.
+
+#![deny(missing_docs)]
+
+mod index;
+mod kb;
+pub mod key;
+mod link;
+mod translit;
+
+pub use kb::{BuildReport, KbEntry, KnowledgeBase, CURATED_TSV};
+pub use link::{EntityLinker, EntityStage};
+pub use translit::{eval_translit, read_pairs, TranslitReport, Transliterator};
+
+use std::path::PathBuf;
+
+/// Why the knowledge base could not be built or loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum EntityError {
+    /// A file could not be read or written.
+    #[error("io error on {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A JSON input (geonames) is malformed.
+    #[error("json error: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The names database could not be read.
+    #[error("sqlite error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// An fst map could not be built or read.
+    #[error("fst error: {0}")]
+    Fst(#[from] fst::Error),
+    /// A curated row is malformed.
+    #[error("curated table line {line}: {reason}")]
+    Curated {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// The data dir: `$KHABAR_DATA`, else `~/.local/share/khabar`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("KHABAR_DATA") {
+        return PathBuf::from(d);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local").join("share").join("khabar")
+}

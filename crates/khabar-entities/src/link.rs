@@ -1,0 +1,567 @@
+//! Mention detection and linking: alias walks over normalized tokens, phonetic fallback for unseen spellings,
+//! role cues for people, and geocoding that follows the article's own countries.
+
+use crate::kb::{pop_prior, KbEntry, KnowledgeBase, PLACE_TAG};
+use crate::key::{fold_latin, skeleton_of_tokens, tokenize, Token};
+use khabar_model::{Article, EntityKind, Mention, Stage, StageError};
+use khabar_normalize::{is_arabic, prefix_variants};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Longest alias, in tokens.
+const MAX_TOKENS: usize = 8;
+/// Longest window tried by the phonetic fallback, in tokens.
+const MAX_FUZZY_TOKENS: usize = 4;
+
+/// Finds entity mentions in articles and links them to the knowledge base.
+pub struct EntityLinker {
+    kb: Arc<KnowledgeBase>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Source {
+    Curated = 0,
+    Place = 1,
+    FullName = 2,
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    first: usize,
+    last: usize,
+    /// Chars of the first token skipped (Arabic clitics).
+    skip: usize,
+    refs: Vec<u32>,
+    source: Source,
+}
+
+struct Tok {
+    norm: Token,
+    ostart: usize,
+    oend: usize,
+    arabic: bool,
+    capital: bool,
+    all_caps: bool,
+    sentence_start: bool,
+}
+
+struct Doc<'a> {
+    chars: Vec<char>,
+    toks: Vec<Tok>,
+    joinable: Vec<bool>,
+    covered: Vec<bool>,
+    article: &'a Article,
+}
+
+impl Doc<'_> {
+    fn orig(&self, s: usize, e: usize) -> String {
+        self.chars.get(s..e).map(|c| c.iter().collect()).unwrap_or_default()
+    }
+    fn norm(&self, i: usize) -> &str {
+        self.toks.get(i).map(|t| t.norm.text.as_str()).unwrap_or("")
+    }
+    fn span_of(&self, first: usize, last: usize, skip: usize) -> Option<(usize, usize)> {
+        let a = self.toks.get(first)?;
+        let b = self.toks.get(last)?;
+        Some((a.ostart + skip.min(a.oend.saturating_sub(a.ostart + 1)), b.oend))
+    }
+}
+
+const FUNCTION_WORDS: [&str; 14] =
+    ["of", "the", "al", "el", "ez", "ad", "ar", "as", "az", "de", "du", "la", "and", "for"];
+const EN_TITLES: [&str; 16] = [
+    "general", "gen", "president", "minister", "colonel", "col", "commander", "sheikh", "dr", "mr", "mrs", "ms",
+    "lieutenant", "major", "brigadier", "spokesman",
+];
+const EN_ROLES: [&str; 12] = [
+    "spokesman", "spokeswoman", "spokesperson", "commander", "director", "leader", "chief", "official", "envoy",
+    "president", "minister", "head",
+];
+const EN_PLACE_CUES: [&str; 10] =
+    ["town", "city", "village", "camp", "province", "district", "villages", "towns", "outskirts", "countryside"];
+const AR_PLACE_CUES: [&str; 12] =
+    ["بلده", "مدينه", "قريه", "مخيم", "ريف", "محافظه", "بلدات", "قري", "منطقه", "حي", "مدن", "ناحيه"];
+const AR_ROLE_CUES: [&str; 10] =
+    ["باسم", "العام", "الاعلامي", "قائد", "الرئيس", "وزير", "الجنرال", "القيادي", "المسؤول", "مدير"];
+
+impl EntityLinker {
+    /// A linker over a shared knowledge base.
+    pub fn new(kb: Arc<KnowledgeBase>) -> EntityLinker {
+        EntityLinker { kb }
+    }
+
+    /// The knowledge base behind the linker.
+    pub fn kb(&self) -> &KnowledgeBase {
+        &self.kb
+    }
+
+    /// Finds and links the entity mentions of an article, in text order. Spans are char offsets into
+    /// `article.text`; `mention` is exactly `text[span]`.
+    pub fn link(&self, article: &Article) -> Vec<Mention> {
+        let mut doc = self.prepare(article);
+        let mut cands = self.alias_candidates(&doc);
+        cands.retain(|c| self.case_ok(&doc, c));
+        // Longest first, curated before places before names.
+        cands.sort_by(|a, b| (b.last - b.first).cmp(&(a.last - a.first)).then(a.source.cmp(&b.source)));
+        let mut chosen: Vec<Cand> = Vec::new();
+        for c in cands {
+            if (c.first..=c.last).any(|i| doc.covered.get(i).copied().unwrap_or(true)) {
+                continue;
+            }
+            for i in c.first..=c.last {
+                if let Some(x) = doc.covered.get_mut(i) {
+                    *x = true;
+                }
+            }
+            chosen.push(c);
+        }
+        let context = self.country_context(&chosen);
+        let mut out: Vec<Mention> = Vec::new();
+        for c in &chosen {
+            if let Some(m) = self.mention_of(&doc, c, &context) {
+                out.push(m);
+            }
+        }
+        let mut extra = self.fuzzy_and_roles(&mut doc, &context);
+        out.append(&mut extra);
+        out.sort_by_key(|m| (m.span[0], m.span[1]));
+        out
+    }
+
+    fn prepare<'a>(&self, article: &'a Article) -> Doc<'a> {
+        let chars: Vec<char> = article.text.chars().collect();
+        let (norm, map) = self.kb.normalizer.normalize_with_map(&article.text);
+        let norm: String = norm.chars().map(fold_latin).collect();
+        let (tokens, joinable) = tokenize(&norm);
+        let mut toks = Vec::with_capacity(tokens.len());
+        let mut prev_end = 0usize;
+        for t in tokens {
+            let ostart = map.get(t.start).copied().unwrap_or(0);
+            let oend = map.get(t.end.saturating_sub(1)).map(|x| x + 1).unwrap_or(ostart);
+            let first = chars.get(ostart).copied().unwrap_or(' ');
+            let arabic = is_arabic(first);
+            let word = chars.get(ostart..oend).unwrap_or(&[]);
+            let letters = word.iter().filter(|c| c.is_alphabetic()).count();
+            let all_caps = letters > 0 && word.iter().all(|c| !c.is_lowercase());
+            let gap = chars.get(prev_end..ostart).unwrap_or(&[]);
+            let sentence_start =
+                prev_end == 0 || gap.iter().any(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | '؟'));
+            prev_end = oend;
+            toks.push(Tok {
+                norm: t,
+                ostart,
+                oend,
+                arabic,
+                capital: first.is_uppercase(),
+                all_caps,
+                sentence_start,
+            });
+        }
+        let n = toks.len();
+        Doc {
+            chars,
+            toks,
+            joinable,
+            covered: vec![false; n],
+            article,
+        }
+    }
+
+    fn alias_candidates(&self, doc: &Doc) -> Vec<Cand> {
+        let mut out = Vec::new();
+        let n = doc.toks.len();
+        for i in 0..n {
+            let word = doc.norm(i);
+            let variants: Vec<&str> = if doc.toks[i].arabic { prefix_variants(word) } else { vec![word] };
+            let word_chars = word.chars().count();
+            for v in variants {
+                let skip = word_chars - v.chars().count();
+                self.walk_index(doc, i, v, skip, Source::Curated, &mut out);
+                self.walk_index(doc, i, v, skip, Source::Place, &mut out);
+                if doc.toks[i].arabic {
+                    self.walk_index(doc, i, v, skip, Source::FullName, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn walk_index(&self, doc: &Doc, i: usize, first: &str, skip: usize, source: Source, out: &mut Vec<Cand>) {
+        let idx = match source {
+            Source::Curated => Some(&self.kb.curated_index),
+            Source::Place => self.kb.place_index.as_ref(),
+            Source::FullName => self.kb.full_names.as_ref().map(|t| &t.index),
+        };
+        let Some(idx) = idx else { return };
+        let Some(mut state) = idx.step(idx.start(), first.as_bytes()) else {
+            return;
+        };
+        let mut j = i;
+        loop {
+            let refs = idx.finals(state);
+            let min_tokens = if source == Source::FullName { 2 } else { 1 };
+            if !refs.is_empty() && j + 1 - i >= min_tokens {
+                out.push(Cand {
+                    first: i,
+                    last: j,
+                    skip,
+                    refs: refs.to_vec(),
+                    source,
+                });
+            }
+            j += 1;
+            if j >= doc.toks.len() || j - i >= MAX_TOKENS || !doc.joinable.get(j).copied().unwrap_or(false) {
+                break;
+            }
+            let Some(s) = idx.step(state, b" ") else { break };
+            let Some(s) = idx.step(s, doc.norm(j).as_bytes()) else {
+                break;
+            };
+            state = s;
+        }
+    }
+
+    fn case_ok(&self, doc: &Doc, c: &Cand) -> bool {
+        let toks = &doc.toks[c.first..=c.last];
+        if toks.iter().any(|t| t.arabic) {
+            // Arabic gazetteer names need three letters and the context check done later.
+            return c.source != Source::Place || toks.iter().map(|t| t.norm.text.chars().count()).sum::<usize>() >= 3;
+        }
+        let single = c.first == c.last;
+        let key_len = toks[0].norm.text.chars().count();
+        if single && key_len <= 2 && !toks[0].all_caps {
+            return false;
+        }
+        match c.source {
+            Source::Curated => {
+                if single {
+                    // A short all-caps alias ("SDF", "AP") must be written in caps; any single word capitalized.
+                    let caps_alias = self.kb.curated_index.get(&toks[0].norm.text).iter().any(|&r| {
+                        self.kb.curated.get(r as usize).is_some_and(|e| {
+                            e.aliases.iter().any(|a| {
+                                a.chars().count() <= 5
+                                    && a.chars().all(|ch| ch.is_uppercase())
+                                    && a.to_lowercase() == toks[0].norm.text
+                            })
+                        })
+                    });
+                    if caps_alias {
+                        toks[0].all_caps
+                    } else {
+                        toks[0].capital
+                    }
+                } else {
+                    true
+                }
+            }
+            Source::Place => {
+                toks[0].capital
+                    && toks.iter().all(|t| t.capital || FUNCTION_WORDS.contains(&t.norm.text.as_str()))
+            }
+            Source::FullName => false,
+        }
+    }
+
+    fn country_context(&self, chosen: &[Cand]) -> HashMap<String, f32> {
+        let mut ctx: HashMap<String, f32> = HashMap::new();
+        for c in chosen {
+            if c.source == Source::Curated {
+                if let Some(e) = c.refs.first().and_then(|&r| self.kb.entry_of_ref(r)) {
+                    if let Some(cc) = e.country {
+                        let w = if e.kind == EntityKind::Place { 1.0 } else { 0.5 };
+                        *ctx.entry(cc).or_default() += w;
+                    }
+                }
+            } else if c.source == Source::Place {
+                let entries: Vec<KbEntry> = c.refs.iter().filter_map(|&r| self.kb.entry_of_ref(r)).collect();
+                let first_cc = entries.first().and_then(|e| e.country.clone());
+                let one_country = entries.iter().all(|e| e.country == first_cc);
+                let big = entries.iter().any(|e| e.population >= 100_000 || e.kb_id.starts_with("cc:"));
+                if one_country && big {
+                    if let Some(cc) = first_cc {
+                        *ctx.entry(cc).or_default() += 0.5;
+                    }
+                }
+            }
+        }
+        ctx
+    }
+
+    fn has_place_cue(&self, doc: &Doc, first: usize) -> bool {
+        if first == 0 {
+            return false;
+        }
+        let prev = doc.norm(first - 1);
+        if doc.toks[first].arabic {
+            return prefix_variants(prev).iter().any(|v| AR_PLACE_CUES.contains(v));
+        }
+        if prev == "of" && first >= 2 {
+            return EN_PLACE_CUES.contains(&doc.norm(first - 2));
+        }
+        EN_PLACE_CUES.contains(&prev) || prev == "near"
+    }
+
+    fn pick_place(&self, refs: &[u32], context: &HashMap<String, f32>, strict_context: bool) -> Option<(KbEntry, f32)> {
+        let mut best: Option<(KbEntry, f32)> = None;
+        for &r in refs.iter().take(200) {
+            let Some(e) = self.kb.entry_of_ref(r) else { continue };
+            let in_ctx = e.country.as_ref().and_then(|c| context.get(c)).copied().unwrap_or(0.0);
+            let score = if in_ctx > 0.0 {
+                0.6 + 0.1 * in_ctx.min(3.0) + 0.1 * pop_prior(e.population)
+            } else if context.is_empty() && !strict_context && e.population >= 100_000 {
+                0.3 + 0.3 * pop_prior(e.population)
+            } else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| score > b.1) {
+                best = Some((e, score));
+            }
+        }
+        best
+    }
+
+    fn mention_of(&self, doc: &Doc, c: &Cand, context: &HashMap<String, f32>) -> Option<Mention> {
+        let (s, e) = doc.span_of(c.first, c.last, c.skip)?;
+        let text = doc.orig(s, e);
+        match c.source {
+            Source::Curated => {
+                let entry = c.refs.first().and_then(|&r| self.kb.entry_of_ref(r))?;
+                Some(self.make(doc, s, e, text, entry.kind, Some(&entry), 0.95))
+            }
+            Source::Place => {
+                let arabic = doc.toks[c.first].arabic;
+                let single = c.first == c.last;
+                let strict = arabic || (single && doc.toks[c.first].sentence_start);
+                match self.pick_place(&c.refs, context, strict) {
+                    Some((entry, score)) => Some(self.make(doc, s, e, text, EntityKind::Place, Some(&entry), score)),
+                    None if self.has_place_cue(doc, c.first) => {
+                        Some(self.make(doc, s, e, text, EntityKind::Place, None, 0.3))
+                    }
+                    None => None,
+                }
+            }
+            Source::FullName => {
+                let table = self.kb.full_names.as_ref()?;
+                let latin = table.latin.get(*c.refs.first()? as usize)?.clone();
+                let mut m = self.make(doc, s, e, text.clone(), EntityKind::Person, None, 0.6);
+                m.kb_id = Some(person_id(&self.kb, &latin));
+                m.canonical = Some(latin);
+                m.canonical_ar = Some(text);
+                Some(m)
+            }
+        }
+    }
+
+    fn make(
+        &self,
+        doc: &Doc,
+        s: usize,
+        e: usize,
+        text: String,
+        kind: EntityKind,
+        entry: Option<&KbEntry>,
+        confidence: f32,
+    ) -> Mention {
+        let place = kind == EntityKind::Place;
+        Mention {
+            article_id: doc.article.id.clone(),
+            mention: text,
+            span: [s, e],
+            kind,
+            canonical: entry.map(|x| x.canonical.clone()),
+            canonical_ar: entry.and_then(|x| x.canonical_ar.clone()),
+            kb_id: entry.map(|x| x.kb_id.clone()),
+            lat: entry.and_then(|x| if place { x.lat } else { None }),
+            lon: entry.and_then(|x| if place { x.lon } else { None }),
+            country: entry.and_then(|x| x.country.clone()),
+            confidence,
+        }
+    }
+
+    /// Phonetic fallback over capitalized Latin runs, then people typed by role cues (English and Arabic).
+    fn fuzzy_and_roles(&self, doc: &mut Doc, context: &HashMap<String, f32>) -> Vec<Mention> {
+        let mut out = Vec::new();
+        let n = doc.toks.len();
+        let mut i = 0usize;
+        while i < n {
+            if doc.covered[i] || doc.toks[i].arabic || !doc.toks[i].capital {
+                i += 1;
+                continue;
+            }
+            // A capitalized run (function words allowed inside).
+            let mut j = i;
+            while j + 1 < n
+                && j + 1 - i < 16
+                && !doc.covered[j + 1]
+                && doc.joinable.get(j + 1).copied().unwrap_or(false)
+                && !doc.toks[j + 1].arabic
+                && (doc.toks[j + 1].capital || FUNCTION_WORDS.contains(&doc.norm(j + 1)))
+            {
+                j += 1;
+            }
+            while j > i && FUNCTION_WORDS.contains(&doc.norm(j)) {
+                j -= 1;
+            }
+            self.fuzzy_run(doc, i, j, context, &mut out);
+            i = j + 1;
+        }
+        self.arabic_roles(doc, &mut out);
+        out
+    }
+
+    fn fuzzy_run(&self, doc: &mut Doc, first: usize, last: usize, context: &HashMap<String, f32>, out: &mut Vec<Mention>) {
+        let mut a = first;
+        while a <= last {
+            let mut matched = false;
+            let max_b = last.min(a + MAX_FUZZY_TOKENS - 1);
+            for b in (a..=max_b).rev() {
+                if doc.covered[a..=b].iter().any(|&x| x) || FUNCTION_WORDS.contains(&doc.norm(a)) {
+                    continue;
+                }
+                let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
+                let letters: usize = words.iter().map(|w| w.chars().count()).sum();
+                let sk = skeleton_of_tokens(&words);
+                if sk.len() < 3 || letters < 3 || (a == b && doc.toks[a].sentence_start && letters < 5) {
+                    continue;
+                }
+                let Some((s, e)) = doc.span_of(a, b, 0) else { continue };
+                let text = doc.orig(s, e);
+                let mut made = None;
+                if let Some(refs) = self.kb.curated_skel.get(&sk) {
+                    if let Some(entry) = refs.first().and_then(|&r| self.kb.entry_of_ref(r)) {
+                        made = Some(self.make(doc, s, e, text.clone(), entry.kind, Some(&entry), 0.75));
+                    }
+                }
+                if made.is_none() && sk.len() >= 4 {
+                    if let Some(idx) = &self.kb.place_skel {
+                        let refs: Vec<u32> = idx.get(&sk).iter().copied().filter(|r| r & PLACE_TAG != 0).collect();
+                        if let Some((entry, score)) = self.pick_place(&refs, context, true) {
+                            made = Some(self.make(doc, s, e, text.clone(), EntityKind::Place, Some(&entry), score * 0.8));
+                        }
+                    }
+                }
+                if made.is_none() && self.has_place_cue(doc, a) && b - a < 3 {
+                    made = Some(self.make(doc, s, e, text.clone(), EntityKind::Place, None, 0.3));
+                }
+                if made.is_none() && b > a {
+                    made = self.english_person(doc, a, b, s, e, &text);
+                }
+                if let Some(m) = made {
+                    for k in a..=b {
+                        doc.covered[k] = true;
+                    }
+                    out.push(m);
+                    matched = true;
+                    a = b + 1;
+                    break;
+                }
+            }
+            if !matched {
+                a += 1;
+            }
+        }
+    }
+
+    fn english_person(&self, doc: &Doc, a: usize, b: usize, s: usize, e: usize, text: &str) -> Option<Mention> {
+        if b - a > 3 {
+            return None;
+        }
+        let first = doc.norm(a);
+        let titled = EN_TITLES.contains(&first);
+        let before = (a.saturating_sub(6)..a).any(|k| EN_ROLES.contains(&doc.norm(k)));
+        let after = (b + 1..(b + 4).min(doc.toks.len())).any(|k| EN_ROLES.contains(&doc.norm(k)));
+        if !(titled || before || after) {
+            return None;
+        }
+        let (a, s) = if titled && b > a {
+            (a + 1, doc.toks.get(a + 1)?.ostart)
+        } else {
+            (a, s)
+        };
+        if b <= a && titled {
+            return None;
+        }
+        let text = if s == doc.toks[a].ostart { doc.orig(s, e) } else { text.to_string() };
+        let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
+        let sk = skeleton_of_tokens(&words);
+        let mut m = self.make(doc, s, e, text.clone(), EntityKind::Person, None, 0.5);
+        m.kb_id = Some(format!("p:{sk}"));
+        m.canonical = Some(text);
+        Some(m)
+    }
+
+    fn arabic_roles(&self, doc: &mut Doc, out: &mut Vec<Mention>) {
+        let n = doc.toks.len();
+        for i in 0..n {
+            if !doc.toks[i].arabic || !AR_ROLE_CUES.contains(&doc.norm(i)) {
+                continue;
+            }
+            // Skip an already-linked organisation or actor right after the cue.
+            let mut k = i + 1;
+            while k < n && k <= i + 4 && doc.covered[k] {
+                k += 1;
+            }
+            if k >= n || doc.covered[k] || !doc.toks[k].arabic {
+                continue;
+            }
+            let mut end = k;
+            while end + 1 < n
+                && end + 1 - k < 3
+                && !doc.covered[end + 1]
+                && doc.toks[end + 1].arabic
+                && doc.joinable.get(end + 1).copied().unwrap_or(false)
+                && self.is_name_unit(doc.norm(end + 1))
+            {
+                end += 1;
+            }
+            if end == k || !self.is_name_unit(doc.norm(k)) {
+                continue;
+            }
+            let Some((s, e)) = doc.span_of(k, end, 0) else { continue };
+            let text = doc.orig(s, e);
+            let Some(latin) = self.kb.latin_name(&text) else { continue };
+            let mut m = self.make(doc, s, e, text.clone(), EntityKind::Person, None, 0.5);
+            m.kb_id = Some(person_id(&self.kb, &latin));
+            m.canonical = Some(latin);
+            m.canonical_ar = Some(text);
+            for x in k..=end {
+                doc.covered[x] = true;
+            }
+            out.push(m);
+        }
+    }
+
+    fn is_name_unit(&self, w: &str) -> bool {
+        self.kb.name_units.as_ref().is_some_and(|t| !t.index.get(w).is_empty())
+    }
+}
+
+fn person_id(kb: &KnowledgeBase, latin: &str) -> String {
+    format!("p:{}", crate::key::skeleton(&kb.normalizer, latin))
+}
+
+/// The entity stage for the pipeline: article in, article and its mentions out.
+pub struct EntityStage {
+    linker: EntityLinker,
+}
+
+impl EntityStage {
+    /// Wraps a linker.
+    pub fn new(linker: EntityLinker) -> EntityStage {
+        EntityStage { linker }
+    }
+}
+
+impl Stage for EntityStage {
+    type Input = Article;
+    type Output = (Article, Vec<Mention>);
+
+    fn name(&self) -> &'static str {
+        "entities"
+    }
+
+    fn process(&self, input: Article) -> Result<Self::Output, StageError> {
+        let mentions = self.linker.link(&input);
+        Ok((input, mentions))
+    }
+}
