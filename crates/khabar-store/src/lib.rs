@@ -1,0 +1,13 @@
+//! khabar's embedded store: one SQLite database (WAL mode) under `--db`.
+//!
+//! Each analysed article is written in one transaction with its mentions, events and embedding, so a crash never
+//! leaves half an article. Stateful stages (dedup index, story clusters) keep their snapshots in the `state` table,
+//! written in the same transaction as the data they describe. Migrations are versioned with `PRAGMA user_version`.
+
+#![deny(missing_docs)]
+
+mod error;
+mod sqlite;
+
+pub use error::{StoreError, StoreResult};
+pub use sqlite::{Presence, SqliteStore, StoredArticle, DB_FILE, SCHEMA_VERSION};
