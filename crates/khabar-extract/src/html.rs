@@ -1,0 +1,486 @@
+//! HTML pages: body via a Readability port (`dom_smoothie`), metadata from the markup, and a list of the page's
+//! boilerplate blocks (navigation, related lists, share widgets, comments, footers) with a reason.
+
+use crate::dates::parse_date_value;
+use crate::{cap_input, push_removed, ExtractError, Extracted};
+use dom_query::{Document, NodeId, NodeRef};
+use dom_smoothie::{Config, Readability, TextMode};
+use khabar_model::Removed;
+
+/// Pages longer than this many bytes are cut (at a char boundary) before parsing; the cut is noted in `removed`
+/// with reason `truncated`. Real article pages are well under it (the 86-page benchmark's largest is 1.5 MB).
+pub const MAX_HTML_BYTES: usize = 6 * 1024 * 1024;
+
+/// A text run with at least this many chars counts as article-like paragraph text.
+const MIN_PARAGRAPH_CHARS: usize = 60;
+/// A furniture-looking block holding more than this share of the page's paragraph text is left for Readability.
+const MAX_FURNITURE_SHARE: f64 = 0.25;
+
+/// At most this many removed blocks are listed per page, each cut to [`MAX_REMOVED_CHARS`].
+const MAX_REMOVED_BLOCKS: usize = 40;
+const MAX_REMOVED_CHARS: usize = 400;
+
+/// Extracts title, date, author, site name and body text from a web page. `url` is the page's address when known
+/// (used as the fallback canonical URL). Fails with [`ExtractError::EmptyBody`] when no body text is found.
+pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractError> {
+    let mut removed = Vec::new();
+    let (html, truncated) = cap_input(html, MAX_HTML_BYTES);
+    if truncated {
+        push_removed(
+            &mut removed,
+            &format!("input cut at {MAX_HTML_BYTES} bytes"),
+            "truncated",
+        );
+    }
+    let document = Document::from(html);
+    let meta = PageMeta::read(&document);
+    let boilerplate = strip_furniture(&document);
+
+    let config = Config {
+        text_mode: TextMode::Formatted,
+        ..Config::default()
+    };
+    let doc_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let parsed = Readability::with_document(document, doc_url, Some(config))
+        .or_else(|_| Readability::with_document(Document::from(""), None, None));
+    let article = match parsed {
+        Ok(mut readability) => readability.parse().ok(),
+        Err(_) => None,
+    };
+    let mut extracted = Extracted {
+        url: meta.url.clone().or_else(|| url.map(str::to_string)),
+        ..Extracted::default()
+    };
+    let body = match &article {
+        Some(article) => clean_body(&article.text_content),
+        None => String::new(),
+    };
+    if let Some(article) = &article {
+        extracted.title = meta.title.clone().or_else(|| non_empty(&article.title));
+        extracted.author = meta
+            .author
+            .clone()
+            .or_else(|| article.byline.as_deref().and_then(non_empty));
+        extracted.site_name = meta
+            .site_name
+            .clone()
+            .or_else(|| article.site_name.as_deref().and_then(non_empty));
+        extracted.published = meta
+            .published
+            .or_else(|| article.published_time.as_deref().and_then(parse_date_value));
+    } else {
+        extracted.title = meta.title.clone();
+        extracted.author = meta.author.clone();
+        extracted.site_name = meta.site_name.clone();
+        extracted.published = meta.published;
+    }
+    let body_compact = compact(&body);
+    for (text, reason) in boilerplate {
+        if removed.len() >= MAX_REMOVED_BLOCKS {
+            break;
+        }
+        let block_compact = compact(&text);
+        if block_compact.is_empty() || body_compact.contains(&block_compact) {
+            continue;
+        }
+        removed.push(Removed {
+            text: shorten(&text, MAX_REMOVED_CHARS),
+            reason: reason.to_string(),
+        });
+    }
+    extracted.removed = removed;
+    if body.trim().is_empty() {
+        return Err(ExtractError::EmptyBody);
+    }
+    extracted.text = body;
+    Ok(extracted)
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() {
+        None
+    } else {
+        Some(t)
+    }
+}
+
+/// Whitespace-free form used to test whether a block's text survived into the body.
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn shorten(s: &str, max_chars: usize) -> String {
+    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if joined.chars().count() <= max_chars {
+        return joined;
+    }
+    let mut out: String = joined.chars().take(max_chars).collect();
+    out.push('…');
+    out
+}
+
+/// Normalises the Readability text: trims lines, collapses runs of blank lines to one.
+fn clean_body(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_pending = false;
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            blank_pending = !out.is_empty();
+            continue;
+        }
+        if blank_pending {
+            out.push_str("\n\n");
+            blank_pending = false;
+        } else if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Metadata read from the markup before Readability changes the document.
+#[derive(Debug, Default)]
+struct PageMeta {
+    title: Option<String>,
+    published: Option<chrono::NaiveDate>,
+    author: Option<String>,
+    site_name: Option<String>,
+    url: Option<String>,
+}
+
+impl PageMeta {
+    fn read(document: &Document) -> PageMeta {
+        let mut meta = PageMeta::default();
+        for script in document.select("script[type='application/ld+json']").iter() {
+            let raw = script.text();
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw.trim()) {
+                meta.merge_json_ld(&value, 0);
+            }
+        }
+        let meta_content = |selector: &str| -> Option<String> {
+            let sel = document.select(selector);
+            let node = sel.nodes().first()?;
+            non_empty(&node.attr("content")?)
+        };
+        if meta.title.is_none() {
+            meta.title = meta_content("meta[property='og:title']")
+                .or_else(|| meta_content("meta[name='twitter:title']"))
+                .or_else(|| meta_content("meta[name='title']"));
+        }
+        if meta.site_name.is_none() {
+            meta.site_name = meta_content("meta[property='og:site_name']")
+                .or_else(|| meta_content("meta[name='application-name']"));
+        }
+        if meta.author.is_none() {
+            meta.author = meta_content("meta[name='author']")
+                .or_else(|| meta_content("meta[property='article:author']"))
+                .filter(|a| !a.starts_with("http"));
+        }
+        if meta.published.is_none() {
+            let date_selectors = [
+                "meta[property='article:published_time']",
+                "meta[name='article:published_time']",
+                "meta[itemprop='datePublished']",
+                "meta[name='date']",
+                "meta[name='pubdate']",
+                "meta[name='publish-date']",
+                "meta[name='publish_date']",
+                "meta[name='dc.date']",
+                "meta[name='DC.date.issued']",
+                "meta[name='sailthru.date']",
+                "meta[name='parsely-pub-date']",
+                "meta[property='og:published_time']",
+            ];
+            for selector in date_selectors {
+                if let Some(date) = meta_content(selector).as_deref().and_then(parse_date_value) {
+                    meta.published = Some(date);
+                    break;
+                }
+            }
+        }
+        if meta.published.is_none() {
+            for selector in [
+                "time[itemprop='datePublished']",
+                "time[pubdate]",
+                "time[datetime]",
+            ] {
+                let sel = document.select(selector);
+                if let Some(date) = sel
+                    .nodes()
+                    .first()
+                    .and_then(|n| n.attr("datetime"))
+                    .and_then(|v| parse_date_value(&v))
+                {
+                    meta.published = Some(date);
+                    break;
+                }
+            }
+        }
+        if meta.url.is_none() {
+            let sel = document.select("link[rel='canonical']");
+            meta.url = sel
+                .nodes()
+                .first()
+                .and_then(|n| n.attr("href"))
+                .map(|h| h.to_string())
+                .filter(|h| h.starts_with("http"))
+                .or_else(|| meta_content("meta[property='og:url']").filter(|h| h.starts_with("http")));
+        }
+        meta
+    }
+
+    /// Takes headline, datePublished, author and publisher from an article-typed JSON-LD object (also inside
+    /// arrays and `@graph`).
+    fn merge_json_ld(&mut self, value: &serde_json::Value, depth: usize) {
+        if depth > 4 {
+            return;
+        }
+        match value {
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    self.merge_json_ld(item, depth + 1);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                if let Some(graph) = map.get("@graph") {
+                    self.merge_json_ld(graph, depth + 1);
+                }
+                let is_article = map.get("@type").is_some_and(|t| {
+                    let names: Vec<&str> = match t {
+                        serde_json::Value::String(s) => vec![s.as_str()],
+                        serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
+                        _ => Vec::new(),
+                    };
+                    names
+                        .iter()
+                        .any(|n| n.ends_with("Article") || *n == "BlogPosting" || *n == "Report")
+                });
+                if !is_article {
+                    return;
+                }
+                if self.title.is_none() {
+                    self.title = map.get("headline").and_then(|v| v.as_str()).and_then(non_empty);
+                }
+                if self.published.is_none() {
+                    self.published = map
+                        .get("datePublished")
+                        .and_then(|v| v.as_str())
+                        .and_then(parse_date_value);
+                }
+                if self.author.is_none() {
+                    self.author = map.get("author").and_then(json_ld_names);
+                }
+                if self.site_name.is_none() {
+                    self.site_name = map.get("publisher").and_then(json_ld_names);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Names of a JSON-LD person/organisation value: a string, an object with `name`, or an array of those.
+fn json_ld_names(value: &serde_json::Value) -> Option<String> {
+    let names: Vec<String> = match value {
+        serde_json::Value::String(s) => vec![s.clone()],
+        serde_json::Value::Object(map) => map
+            .get("name")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .into_iter()
+            .collect(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Object(map) => {
+                    map.get("name").and_then(|v| v.as_str()).map(str::to_string)
+                }
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let names: Vec<String> = names
+        .iter()
+        .filter_map(|n| non_empty(n))
+        .filter(|n| !n.starts_with("http"))
+        .collect();
+    if names.is_empty() {
+        None
+    } else {
+        Some(names.join(", "))
+    }
+}
+
+/// Class/id words (split at non-alphanumerics, lowercased) that mark page furniture, with the reason recorded.
+const CLASS_WORDS: [(&str, &str); 57] = [
+    ("caption", "caption"),
+    ("credit", "caption"),
+    ("credits", "caption"),
+    ("figcaption", "caption"),
+    ("share", "share"),
+    ("sharing", "share"),
+    ("social", "share"),
+    ("sharebar", "share"),
+    ("addthis", "share"),
+    ("sharethis", "share"),
+    ("breadcrumb", "navigation"),
+    ("breadcrumbs", "navigation"),
+    ("nav", "navigation"),
+    ("navbar", "navigation"),
+    ("navigation", "navigation"),
+    ("menu", "navigation"),
+    ("pagination", "navigation"),
+    ("pager", "navigation"),
+    ("related", "related"),
+    ("recommended", "related"),
+    ("recommendations", "related"),
+    ("outbrain", "related"),
+    ("taboola", "related"),
+    ("trending", "related"),
+    ("mostpopular", "related"),
+    ("comment", "comments"),
+    ("comments", "comments"),
+    ("disqus", "comments"),
+    ("respond", "comments"),
+    ("byline", "byline"),
+    ("author", "byline"),
+    ("authors", "byline"),
+    ("dateline", "byline"),
+    ("timestamp", "byline"),
+    ("date", "byline"),
+    ("published", "byline"),
+    ("posted", "byline"),
+    ("tags", "tags"),
+    ("tag", "tags"),
+    ("keywords", "tags"),
+    ("newsletter", "newsletter"),
+    ("subscribe", "newsletter"),
+    ("subscription", "newsletter"),
+    ("signup", "newsletter"),
+    ("promo", "advertisement"),
+    ("advert", "advertisement"),
+    ("advertisement", "advertisement"),
+    ("ad", "advertisement"),
+    ("ads", "advertisement"),
+    ("adsbygoogle", "advertisement"),
+    ("sponsored", "advertisement"),
+    ("footer", "footer"),
+    ("sidebar", "sidebar"),
+    ("hidden", "hidden"),
+    ("screen-reader-text", "hidden"),
+    ("sr-only", "hidden"),
+    ("visually-hidden", "hidden"),
+];
+
+/// The furniture kind of one element, from its tag, hiding attributes and class/id words.
+fn furniture_kind(node: &NodeRef) -> Option<&'static str> {
+    let name = node.node_name()?;
+    let by_tag = match name.as_ref() {
+        "nav" => Some("navigation"),
+        "footer" => Some("footer"),
+        "aside" => Some("aside"),
+        "figcaption" | "figure" => Some("caption"),
+        "button" | "select" | "textarea" | "input" | "dialog" => Some("widget"),
+        "html" | "body" | "main" | "article" | "head" => return None,
+        _ => None,
+    };
+    if by_tag.is_some() {
+        return by_tag;
+    }
+    if node.has_attr("hidden") {
+        return Some("hidden");
+    }
+    if let Some(style) = node.attr("style") {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if style.contains("display:none") || style.contains("visibility:hidden") {
+            return Some("hidden");
+        }
+    }
+    for attr in ["class", "id"] {
+        let Some(value) = node.attr(attr) else { continue };
+        let value = value.to_ascii_lowercase();
+        for token in value.split_whitespace() {
+            if let Some((_, reason)) = CLASS_WORDS.iter().find(|(w, _)| *w == token) {
+                return Some(reason);
+            }
+            for part in token.split(|c: char| !c.is_ascii_alphanumeric()) {
+                if let Some((_, reason)) = CLASS_WORDS.iter().find(|(w, _)| *w == part) {
+                    return Some(reason);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Removes page furniture (navigation, captions, share bars, related lists, comments, bylines, ads, hidden
+/// blocks) from the document before Readability scores it, and returns the removed text with its reason.
+/// A block holding more than half of the page's text is kept: it is more likely a wrapper than furniture.
+fn strip_furniture(document: &Document) -> Vec<(String, &'static str)> {
+    let Some(body) = document.select_single("body").nodes().first().cloned() else {
+        return Vec::new();
+    };
+    document.select("script, style, noscript, template").remove();
+    // Paragraph mass: chars of long text runs (sentences, not link labels), credited to every ancestor.
+    let mut paragraph_mass: std::collections::HashMap<NodeId, usize> = std::collections::HashMap::new();
+    let mut total_mass = 0usize;
+    for text_node in body.descendants_it() {
+        if !text_node.is_text() {
+            continue;
+        }
+        let chars = text_node.normalized_char_count();
+        if chars < MIN_PARAGRAPH_CHARS {
+            continue;
+        }
+        total_mass += chars;
+        for ancestor in text_node.ancestors_it(None) {
+            *paragraph_mass.entry(ancestor.id).or_insert(0) += chars;
+        }
+    }
+    let mut chosen: Vec<(NodeRef, &'static str)> = Vec::new();
+    let mut chosen_ids = std::collections::HashSet::new();
+    for node in body.descendants_it() {
+        if !node.is_element() {
+            continue;
+        }
+        let Some(kind) = furniture_kind(&node) else {
+            continue;
+        };
+        if node.ancestors_it(None).any(|a| chosen_ids.contains(&a.id)) {
+            continue;
+        }
+        let mass = paragraph_mass.get(&node.id).copied().unwrap_or(0);
+        if (mass as f64) > MAX_FURNITURE_SHARE * total_mass as f64 {
+            continue;
+        }
+        chosen_ids.insert(node.id);
+        chosen.push((node, kind));
+    }
+    let mut removed = Vec::new();
+    for (node, kind) in chosen {
+        if removed.len() < MAX_REMOVED_BLOCKS * 2 {
+            removed.push((shorten(&node.text(), MAX_REMOVED_CHARS * 4), kind));
+        }
+        node.remove_from_parent();
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_body_collapses_blank_runs() {
+        assert_eq!(clean_body("  a \n\n\n b\nc  \n\n"), "a\n\nb\nc");
+    }
+}
