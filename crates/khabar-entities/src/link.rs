@@ -69,6 +69,14 @@ impl Doc<'_> {
 
 const FUNCTION_WORDS: [&str; 14] =
     ["of", "the", "al", "el", "ez", "ad", "ar", "as", "az", "de", "du", "la", "and", "for"];
+/// Capitalized English words that never start or end a name (sentence openers, prepositions, days, months).
+const EN_STOP: &[&str] = &[
+    "a", "an", "in", "on", "at", "from", "by", "with", "after", "before", "under", "over", "since", "during",
+    "according", "but", "or", "to", "is", "was", "this", "that", "these", "those", "there", "here", "he", "she",
+    "it", "we", "they", "his", "her", "its", "our", "their", "i", "you", "one", "some", "many", "most", "more",
+    "other", "others", "all", "while", "when", "where", "what", "who", "however", "meanwhile", "also", "late",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "if", "so",
+];
 const EN_TITLES: [&str; 16] = [
     "general", "gen", "president", "minister", "colonel", "col", "commander", "sheikh", "dr", "mr", "mrs", "ms",
     "lieutenant", "major", "brigadier", "spokesman",
@@ -76,6 +84,10 @@ const EN_TITLES: [&str; 16] = [
 const EN_ROLES: [&str; 12] = [
     "spokesman", "spokeswoman", "spokesperson", "commander", "director", "leader", "chief", "official", "envoy",
     "president", "minister", "head",
+];
+const EN_PLACE_NOUNS: [&str; 12] = [
+    "camp", "river", "province", "governorate", "city", "town", "village", "district", "countryside", "desert",
+    "dam", "airport",
 ];
 const EN_PLACE_CUES: [&str; 10] =
     ["town", "city", "village", "camp", "province", "district", "villages", "towns", "outskirts", "countryside"];
@@ -288,14 +300,14 @@ impl EntityLinker {
     }
 
     fn has_place_cue(&self, doc: &Doc, first: usize) -> bool {
-        if first == 0 {
+        if first == 0 || !doc.joinable.get(first).copied().unwrap_or(false) {
             return false;
         }
         let prev = doc.norm(first - 1);
         if doc.toks[first].arabic {
             return prefix_variants(prev).iter().any(|v| AR_PLACE_CUES.contains(v));
         }
-        if prev == "of" && first >= 2 {
+        if prev == "of" && first >= 2 && doc.joinable.get(first - 1).copied().unwrap_or(false) {
             return EN_PLACE_CUES.contains(&doc.norm(first - 2));
         }
         EN_PLACE_CUES.contains(&prev) || prev == "near"
@@ -384,7 +396,12 @@ impl EntityLinker {
         let n = doc.toks.len();
         let mut i = 0usize;
         while i < n {
-            if doc.covered[i] || doc.toks[i].arabic || !doc.toks[i].capital {
+            if doc.covered[i]
+                || doc.toks[i].arabic
+                || !doc.toks[i].capital
+                || EN_STOP.contains(&doc.norm(i))
+                || FUNCTION_WORDS.contains(&doc.norm(i)) && !is_latin_article(doc.norm(i))
+            {
                 i += 1;
                 continue;
             }
@@ -396,6 +413,7 @@ impl EntityLinker {
                 && doc.joinable.get(j + 1).copied().unwrap_or(false)
                 && !doc.toks[j + 1].arabic
                 && (doc.toks[j + 1].capital || FUNCTION_WORDS.contains(&doc.norm(j + 1)))
+                && !EN_STOP.contains(&doc.norm(j + 1))
             {
                 j += 1;
             }
@@ -410,56 +428,78 @@ impl EntityLinker {
     }
 
     fn fuzzy_run(&self, doc: &mut Doc, first: usize, last: usize, context: &HashMap<String, f32>, out: &mut Vec<Mention>) {
-        let mut a = first;
-        while a <= last {
-            let mut matched = false;
-            let max_b = last.min(a + MAX_FUZZY_TOKENS - 1);
-            for b in (a..=max_b).rev() {
-                if doc.covered[a..=b].iter().any(|&x| x) || FUNCTION_WORDS.contains(&doc.norm(a)) {
-                    continue;
-                }
-                let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
-                let letters: usize = words.iter().map(|w| w.chars().count()).sum();
-                let sk = skeleton_of_tokens(&words);
-                if sk.len() < 3 || letters < 3 || (a == b && doc.toks[a].sentence_start && letters < 5) {
-                    continue;
-                }
-                let Some((s, e)) = doc.span_of(a, b, 0) else { continue };
-                let text = doc.orig(s, e);
-                let mut made = None;
-                if let Some(refs) = self.kb.curated_skel.get(&sk) {
-                    if let Some(entry) = refs.first().and_then(|&r| self.kb.entry_of_ref(r)) {
-                        made = Some(self.make(doc, s, e, text.clone(), entry.kind, Some(&entry), 0.75));
-                    }
-                }
-                if made.is_none() && sk.len() >= 4 {
-                    if let Some(idx) = &self.kb.place_skel {
-                        let refs: Vec<u32> = idx.get(&sk).iter().copied().filter(|r| r & PLACE_TAG != 0).collect();
-                        if let Some((entry, score)) = self.pick_place(&refs, context, true) {
-                            made = Some(self.make(doc, s, e, text.clone(), EntityKind::Place, Some(&entry), score * 0.8));
+        // A lowercase place noun right after the run belongs to the name ("the Hull camp").
+        let mut last = last;
+        if last + 1 < doc.toks.len()
+            && !doc.covered[last + 1]
+            && doc.joinable.get(last + 1).copied().unwrap_or(false)
+            && EN_PLACE_NOUNS.contains(&doc.norm(last + 1))
+        {
+            last += 1;
+        }
+        // Pass 1: knowledge-base skeletons; pass 2: place cues and role cues for what is left.
+        for pass in 0..2 {
+            let mut a = first;
+            while a <= last {
+                let mut matched = false;
+                let max_b = last.min(a + MAX_FUZZY_TOKENS - 1);
+                for b in (a..=max_b).rev() {
+                    if let Some(m) = self.fuzzy_window(doc, a, b, context, pass) {
+                        for k in a..=b {
+                            doc.covered[k] = true;
                         }
+                        out.push(m);
+                        matched = true;
+                        a = b + 1;
+                        break;
                     }
                 }
-                if made.is_none() && self.has_place_cue(doc, a) && b - a < 3 {
-                    made = Some(self.make(doc, s, e, text.clone(), EntityKind::Place, None, 0.3));
+                if !matched {
+                    a += 1;
                 }
-                if made.is_none() && b > a {
-                    made = self.english_person(doc, a, b, s, e, &text);
-                }
-                if let Some(m) = made {
-                    for k in a..=b {
-                        doc.covered[k] = true;
-                    }
-                    out.push(m);
-                    matched = true;
-                    a = b + 1;
-                    break;
-                }
-            }
-            if !matched {
-                a += 1;
             }
         }
+    }
+
+    fn fuzzy_window(&self, doc: &Doc, a: usize, b: usize, context: &HashMap<String, f32>, pass: usize) -> Option<Mention> {
+        let article_start = is_latin_article(doc.norm(a)) && b > a;
+        if doc.covered[a..=b].iter().any(|&x| x)
+            || (FUNCTION_WORDS.contains(&doc.norm(a)) && !article_start)
+            || EN_TITLES.contains(&doc.norm(a)) && pass == 0
+        {
+            return None;
+        }
+        let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
+        let letters: usize = words.iter().map(|w| w.chars().count()).sum();
+        let sk = skeleton_of_tokens(&words);
+        if sk.len() < 3 || letters < 3 || (a == b && doc.toks[a].sentence_start && letters < 5) {
+            return None;
+        }
+        let (s, e) = doc.span_of(a, b, 0)?;
+        let text = doc.orig(s, e);
+        if pass == 0 {
+            if let Some(refs) = self.kb.curated_skel.get(&sk) {
+                if let Some(entry) = refs.first().and_then(|&r| self.kb.entry_of_ref(r)) {
+                    return Some(self.make(doc, s, e, text, entry.kind, Some(&entry), 0.75));
+                }
+            }
+            if sk.len() >= 4 {
+                if let Some(idx) = &self.kb.place_skel {
+                    let refs: Vec<u32> = idx.get(&sk).iter().copied().filter(|r| r & PLACE_TAG != 0).collect();
+                    if let Some((entry, score)) = self.pick_place(&refs, context, true) {
+                        return Some(self.make(doc, s, e, text, EntityKind::Place, Some(&entry), score * 0.8));
+                    }
+                }
+            }
+            return None;
+        }
+        if self.has_place_cue(doc, a) && b - a < 3 {
+            return Some(self.make(doc, s, e, text, EntityKind::Place, None, 0.3));
+        }
+        if b > a {
+            return self.english_person(doc, a, b, s, e, &text);
+        }
+        None
     }
 
     fn english_person(&self, doc: &Doc, a: usize, b: usize, s: usize, e: usize, text: &str) -> Option<Mention> {
@@ -534,6 +574,10 @@ impl EntityLinker {
     fn is_name_unit(&self, w: &str) -> bool {
         self.kb.name_units.as_ref().is_some_and(|t| !t.index.get(w).is_empty())
     }
+}
+
+fn is_latin_article(w: &str) -> bool {
+    matches!(w, "al" | "el" | "ad" | "ar" | "as" | "az" | "ash")
 }
 
 fn person_id(kb: &KnowledgeBase, latin: &str) -> String {

@@ -1,0 +1,69 @@
+//! Hostile text: no panic, spans stay valid, and a 1 MB single line finishes quickly even in debug builds.
+
+use khabar_entities::{EntityLinker, KnowledgeBase};
+use khabar_model::Article;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn article(text: String) -> Article {
+    Article {
+        id: "bad".into(),
+        source_path: "bad".into(),
+        url: None,
+        source: None,
+        title: None,
+        published: None,
+        author: None,
+        lang: "und".into(),
+        text,
+        removed: vec![],
+        duplicate_of: None,
+        story_id: None,
+        content_hash: String::new(),
+    }
+}
+
+fn check_spans(a: &Article, linker: &EntityLinker) -> usize {
+    let chars: Vec<char> = a.text.chars().collect();
+    let ms = linker.link(a);
+    for m in &ms {
+        assert!(m.span[0] < m.span[1] && m.span[1] <= chars.len());
+        let s: String = chars[m.span[0]..m.span[1]].iter().collect();
+        assert_eq!(s, m.mention);
+    }
+    ms.len()
+}
+
+#[test]
+fn mixed_scripts_joiners_and_bidi_controls_do_not_break_spans() {
+    let linker = EntityLinker::new(Arc::new(KnowledgeBase::curated_only().unwrap()));
+    let texts = [
+        "قس\u{200D}د Q\u{200B}SD \u{202E}الباغوز\u{202C} Baghuzالباغوز SDFقسد",
+        "\u{FEFB}\u{FEFB} ﻗﺴﺪ \u{0301}\u{0301} «» ‏‎ - -- «قسد» SDF, QSD.",
+        "",
+        "\u{200F}",
+        "A-B-C-D al- al al-al Al-",
+        "مصطفى\u{200C}بالي والباغوز، لقسد؛ وقسد",
+    ];
+    for t in texts {
+        check_spans(&article(t.to_string()), &linker);
+    }
+    // Zero-width joiners inside a name are invisible to matching.
+    let n = check_spans(&article("قال قس\u{200D}د إن".to_string()), &linker);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn one_megabyte_single_line_finishes_quickly() {
+    let linker = EntityLinker::new(Arc::new(KnowledgeBase::curated_only().unwrap()));
+    let unit = "Very Long Capitalised Run Of Names Like Baghuz Qusad Al Al Al Deir Ez Zor Mustapha Bali ";
+    let mut text = String::new();
+    while text.len() < 1_000_000 {
+        text.push_str(unit);
+        text.push_str("والباغوز قسد ");
+    }
+    let t = Instant::now();
+    let n = check_spans(&article(text), &linker);
+    assert!(n > 10_000, "found {n}");
+    assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
+}
