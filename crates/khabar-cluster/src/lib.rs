@@ -1,0 +1,709 @@
+//! Streaming cross-lingual story clustering and conflicting-claim detection.
+//!
+//! [`StoryClusterer`] puts each article, as it arrives, into a story: the articles, in any language, that report
+//! one real-world development. Candidates come only from an approximate nearest-neighbour index (HNSW, one graph
+//! per block of days) over the articles' multilingual sentence embeddings, restricted to a time window around the
+//! article's date, so the cost per article stays flat as the corpus grows. Each candidate is then scored by a
+//! caller-supplied pairwise function (the learned similarity model in the pipeline, anything in tests): the
+//! article joins the story of its best-scoring candidate when that score reaches `threshold`, or opens a new story.
+//!
+//! Stories merge (union-find, the older id survives) when an article links a second story at the stricter
+//! `merge_threshold` **and** the two stories' closest members are themselves near in embedding space
+//! (`merge_min_cosine`): a Baghuz report with one paragraph on shelling in Idlib scores high on its own story and
+//! lower on an Idlib story, and even if it scored high on both, the Baghuz and Idlib members are far apart, so the
+//! two stories stay separate. Stories never split: a wrong merge stays until a rebuild (see the crate README
+//! section of the report).
+//!
+//! [`find_conflicts`] compares, within a story, the events different sources report about one incident and lists
+//! the counts they disagree on.
+
+#![deny(missing_docs)]
+
+mod ann;
+mod conflicts;
+
+pub use conflicts::{find_conflicts, find_conflicts_with, ConflictConfig};
+
+use ann::ShardedIndex;
+use chrono::{Datelike, NaiveDate};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::io::{Read, Write};
+
+const SNAPSHOT_MAGIC: &[u8; 8] = b"KHCLUST\0";
+const SNAPSHOT_VERSION: u32 = 1;
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum ClusterError {
+    /// The configuration cannot work.
+    #[error("invalid cluster config: {0}")]
+    InvalidConfig(String),
+    /// Reading or writing a snapshot failed.
+    #[error("snapshot io error: {0}")]
+    Io(#[from] std::io::Error),
+    /// A snapshot is not one this version can read.
+    #[error("unsupported snapshot: {0}")]
+    UnsupportedSnapshot(String),
+    /// A snapshot could not be decoded or is inconsistent.
+    #[error("corrupt snapshot: {0}")]
+    CorruptSnapshot(String),
+}
+
+/// Result alias of this crate.
+pub type ClusterResult<T> = Result<T, ClusterError>;
+
+/// Tuning of a [`StoryClusterer`]. Thresholds apply to the caller's score function, assumed to be in 0..1 with
+/// 1 = same story.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterConfig {
+    /// Score at or above which an article joins a candidate's story.
+    pub threshold: f32,
+    /// Score at or above which an article that joined one story also pulls a second story into it.
+    pub merge_threshold: f32,
+    /// A merge also needs the two stories' closest candidate members to have at least this embedding cosine.
+    pub merge_min_cosine: f32,
+    /// Candidates are articles dated at most this many days before or after the article.
+    pub window_days: u32,
+    /// Nearest neighbours fetched (and scored) per article.
+    pub k: usize,
+    /// Candidates below this embedding cosine are not scored.
+    pub min_cosine: f32,
+    /// Days per HNSW shard.
+    pub shard_days: u32,
+    /// Articles dated this many days before the newest date seen leave the ANN index (they stay in their stories but
+    /// attract no new members). 0 keeps everything.
+    pub retention_days: u32,
+    /// HNSW search breadth per shard.
+    pub ef_search: usize,
+    /// HNSW build breadth.
+    pub ef_construction: usize,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            threshold: 0.5,
+            merge_threshold: 0.8,
+            merge_min_cosine: 0.5,
+            window_days: 7,
+            k: 10,
+            min_cosine: 0.2,
+            shard_days: 7,
+            retention_days: 60,
+            ef_search: 48,
+            ef_construction: 100,
+        }
+    }
+}
+
+impl ClusterConfig {
+    /// Checks that the configuration can work.
+    pub fn validate(&self) -> ClusterResult<()> {
+        for (name, v) in [
+            ("threshold", self.threshold),
+            ("merge_threshold", self.merge_threshold),
+            ("merge_min_cosine", self.merge_min_cosine),
+            ("min_cosine", self.min_cosine),
+        ] {
+            if !v.is_finite() {
+                return Err(ClusterError::InvalidConfig(format!("{name} must be finite")));
+            }
+        }
+        if self.merge_threshold < self.threshold {
+            return Err(ClusterError::InvalidConfig(format!(
+                "merge_threshold ({}) must not be below threshold ({})",
+                self.merge_threshold, self.threshold
+            )));
+        }
+        if self.k == 0 || self.shard_days == 0 || self.ef_search == 0 {
+            return Err(ClusterError::InvalidConfig(
+                "k, shard_days and ef_search must be positive".into(),
+            ));
+        }
+        if self.retention_days != 0 && self.retention_days < self.window_days {
+            return Err(ClusterError::InvalidConfig(
+                "retention_days must be 0 or at least window_days".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One article as the clusterer sees it. `features` carries whatever the score function needs beyond the
+/// embedding (entity kb ids, places, event families, dates, numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterDoc<F = ()> {
+    /// Article id.
+    pub article_id: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication date; undated articles are placed at the newest date seen so far.
+    pub published: Option<NaiveDate>,
+    /// ISO 639-1 language.
+    pub lang: String,
+    /// Multilingual sentence embedding; normalized to unit length on insert. Empty, zero or non-finite vectors, or
+    /// vectors whose length differs from the first one seen, are not indexed (the article opens its own story).
+    pub embedding: Vec<f32>,
+    /// Extra features for the score function.
+    pub features: F,
+}
+
+/// A story and its members, as returned by [`StoryClusterer::stories`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryMembers {
+    /// Story id (`s1`, `s2`, ... in order of creation; a merged story keeps the older id).
+    pub id: String,
+    /// Member article ids in insertion order.
+    pub article_ids: Vec<String>,
+    /// Title of the earliest dated member (insertion order breaks ties; undated members come last).
+    pub title: Option<String>,
+    /// Languages present, sorted.
+    pub langs: Vec<String>,
+    /// Earliest publication date.
+    pub first_published: Option<NaiveDate>,
+    /// Latest publication date.
+    pub last_published: Option<NaiveDate>,
+}
+
+/// Counts of what a clusterer did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterStats {
+    /// Articles added.
+    pub articles: u64,
+    /// Stories opened.
+    pub stories_opened: u64,
+    /// Story merges done.
+    pub merges: u64,
+    /// Merges refused because the two stories' members were far apart.
+    pub merges_refused: u64,
+    /// Score function calls.
+    pub scored_pairs: u64,
+    /// Articles whose embedding could not be indexed.
+    pub bad_embeddings: u64,
+    /// Adds of an id already present (answered from memory).
+    pub repeated_ids: u64,
+    /// Vectors dropped from the ANN index by retention.
+    pub evicted: u64,
+}
+
+/// What the clusterer keeps of every article forever (the ANN index keeps the full doc while it is retained).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct MemberRecord {
+    article_id: String,
+    title: Option<String>,
+    published: Option<NaiveDate>,
+    lang: String,
+    /// Story index at insertion; resolve with `find`.
+    story: u32,
+}
+
+/// Payload of an ANN item: the doc and its member position.
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "F: Serialize", deserialize = "F: DeserializeOwned"))]
+struct Indexed<F> {
+    doc: ClusterDoc<F>,
+    member: u32,
+}
+
+/// Streaming story clusterer. See the crate docs.
+pub struct StoryClusterer<F = ()> {
+    config: ClusterConfig,
+    index: ShardedIndex<Indexed<F>>,
+    members: Vec<MemberRecord>,
+    by_id: HashMap<String, u32>,
+    /// Union-find parent per story index; a root is its own parent; roots are the smallest index of their set.
+    parent: Vec<u32>,
+    /// Newest day seen (days from CE), for undated articles and retention.
+    clock: Option<i64>,
+    dimension: Option<usize>,
+    stats: ClusterStats,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(bound(serialize = "F: Serialize", deserialize = "F: DeserializeOwned"))]
+struct SnapshotV1<F> {
+    config: ClusterConfig,
+    index: ShardedIndex<Indexed<F>>,
+    members: Vec<MemberRecord>,
+    parent: Vec<u32>,
+    clock: Option<i64>,
+    dimension: Option<usize>,
+    stats: ClusterStats,
+}
+
+/// Per-story evidence gathered from the scored candidates of one article.
+struct StoryLink {
+    story: u32,
+    best_score: f32,
+    /// Embedding of the best-scoring candidate of that story.
+    best_vector: Vec<f32>,
+}
+
+fn story_id(index: u32) -> String {
+    format!("s{}", u64::from(index) + 1)
+}
+
+fn day_of(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce())
+}
+
+/// Unit-length copy of `v`, or `None` when it cannot be normalized.
+fn unit_vector(v: &[f32]) -> Option<Vec<f32>> {
+    if v.is_empty() || v.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if !norm.is_finite() || norm <= f32::EPSILON {
+        return None;
+    }
+    Some(v.iter().map(|x| x / norm).collect())
+}
+
+impl<F> StoryClusterer<F> {
+    /// An empty clusterer. Panics never; an invalid config is replaced field by field with defaults? No: use
+    /// [`StoryClusterer::try_new`] to get the error; `new` falls back to [`ClusterConfig::default`] when `config`
+    /// does not validate.
+    pub fn new(config: ClusterConfig) -> Self {
+        let config = if config.validate().is_ok() {
+            config
+        } else {
+            ClusterConfig::default()
+        };
+        Self::build(config)
+    }
+
+    /// An empty clusterer, refusing an invalid config.
+    pub fn try_new(config: ClusterConfig) -> ClusterResult<Self> {
+        config.validate()?;
+        Ok(Self::build(config))
+    }
+
+    fn build(config: ClusterConfig) -> Self {
+        StoryClusterer {
+            index: ShardedIndex::new(config.shard_days, config.ef_construction),
+            config,
+            members: Vec::new(),
+            by_id: HashMap::new(),
+            parent: Vec::new(),
+            clock: None,
+            dimension: None,
+            stats: ClusterStats::default(),
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &ClusterConfig {
+        &self.config
+    }
+
+    /// Counts so far.
+    pub fn stats(&self) -> ClusterStats {
+        self.stats
+    }
+
+    /// Number of articles added.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// True when no article was added.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Vectors currently in the ANN index (after retention).
+    pub fn indexed(&self) -> usize {
+        self.index.len()
+    }
+
+    /// The current story of an article (follows merges).
+    pub fn story_of(&self, article_id: &str) -> Option<String> {
+        let member = self.members.get(*self.by_id.get(article_id)? as usize)?;
+        Some(story_id(self.find(member.story)))
+    }
+
+    /// Adds one article and returns its story id. Adding an id again returns its current story and changes
+    /// nothing. The id returned is current at return time; a later merge may fold it into an older story, so read
+    /// final assignments with [`StoryClusterer::story_of`] or [`StoryClusterer::stories`].
+    pub fn add(
+        &mut self,
+        doc: ClusterDoc<F>,
+        score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
+    ) -> String {
+        if let Some(existing) = self.story_of(&doc.article_id) {
+            self.stats.repeated_ids += 1;
+            return existing;
+        }
+        self.stats.articles += 1;
+        let day = match (doc.published.map(day_of), self.clock) {
+            (Some(d), _) => Some(d),
+            (None, clock) => clock,
+        };
+        if let Some(d) = doc.published.map(day_of) {
+            self.clock = Some(self.clock.map_or(d, |c| c.max(d)));
+        }
+        let vector = unit_vector(&doc.embedding).filter(|v| self.dimension.is_none_or_eq(v.len()));
+        if vector.is_none() {
+            self.stats.bad_embeddings += 1;
+        }
+
+        let links = match (&vector, day) {
+            (Some(v), Some(d)) => self.score_candidates(&doc, v, d, score),
+            (Some(v), None) => self.score_candidates(&doc, v, 0, score),
+            _ => Vec::new(),
+        };
+
+        let story = match links.first() {
+            Some(best) if best.best_score >= self.config.threshold => {
+                let mut target = self.find(best.story);
+                for other in links.iter().skip(1) {
+                    if other.best_score < self.config.merge_threshold {
+                        continue;
+                    }
+                    let cosine = ann::dot(&best.best_vector, &other.best_vector);
+                    if cosine >= self.config.merge_min_cosine {
+                        target = self.union(target, other.story);
+                        self.stats.merges += 1;
+                    } else {
+                        self.stats.merges_refused += 1;
+                    }
+                }
+                target
+            }
+            _ => {
+                let new_story = u32::try_from(self.parent.len()).unwrap_or(u32::MAX);
+                self.parent.push(new_story);
+                self.stats.stories_opened += 1;
+                new_story
+            }
+        };
+
+        let member = u32::try_from(self.members.len()).unwrap_or(u32::MAX);
+        self.by_id.insert(doc.article_id.clone(), member);
+        self.members.push(MemberRecord {
+            article_id: doc.article_id.clone(),
+            title: doc.title.clone(),
+            published: doc.published,
+            lang: doc.lang.clone(),
+            story,
+        });
+        if let Some(v) = vector {
+            self.dimension.get_or_insert(v.len());
+            let d = day.unwrap_or(0);
+            self.index.insert(d, v, Indexed { doc, member });
+        }
+        self.evict();
+        story_id(self.find(story))
+    }
+
+    fn score_candidates(
+        &mut self,
+        doc: &ClusterDoc<F>,
+        vector: &Vec<f32>,
+        day: i64,
+        score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
+    ) -> Vec<StoryLink> {
+        let window = i64::from(self.config.window_days);
+        let hits = self
+            .index
+            .query(vector, day, window, self.config.k, self.config.ef_search);
+        let mut links: Vec<StoryLink> = Vec::new();
+        for hit in hits {
+            if hit.cosine < self.config.min_cosine {
+                continue;
+            }
+            let Some((indexed, candidate_vector)) = self.index.get(hit.shard, hit.item) else {
+                continue;
+            };
+            let Some(record) = self.members.get(indexed.member as usize) else {
+                continue;
+            };
+            self.stats.scored_pairs += 1;
+            let s = score(doc, &indexed.doc);
+            let s = if s.is_finite() { s } else { 0.0 };
+            let story = self.find(record.story);
+            match links.iter_mut().find(|l| l.story == story) {
+                Some(link) if s > link.best_score => {
+                    link.best_score = s;
+                    link.best_vector = candidate_vector.clone();
+                }
+                Some(_) => {}
+                None => links.push(StoryLink {
+                    story,
+                    best_score: s,
+                    best_vector: candidate_vector.clone(),
+                }),
+            }
+        }
+        // Best story first; ties go to the older story.
+        links.sort_by(|a, b| b.best_score.total_cmp(&a.best_score).then(a.story.cmp(&b.story)));
+        links
+    }
+
+    fn evict(&mut self) {
+        if self.config.retention_days == 0 {
+            return;
+        }
+        if let Some(clock) = self.clock {
+            let horizon = clock - i64::from(self.config.retention_days);
+            let dropped = self.index.evict_before(horizon);
+            self.stats.evicted += dropped as u64;
+        }
+    }
+
+    fn find(&self, story: u32) -> u32 {
+        let mut current = story;
+        // Bounded walk: parents always point to smaller indices, so this ends.
+        for _ in 0..self.parent.len() {
+            match self.parent.get(current as usize) {
+                Some(&p) if p != current => current = p,
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// Joins two stories; the smaller (older) index becomes the root. Returns the root.
+    fn union(&mut self, a: u32, b: u32) -> u32 {
+        let (ra, rb) = (self.find(a), self.find(b));
+        let (root, child) = if ra <= rb { (ra, rb) } else { (rb, ra) };
+        if let Some(p) = self.parent.get_mut(child as usize) {
+            *p = root;
+        }
+        root
+    }
+
+    /// All stories with their members, in id order.
+    pub fn stories(&self) -> Vec<StoryMembers> {
+        let mut grouped: HashMap<u32, Vec<&MemberRecord>> = HashMap::new();
+        for record in &self.members {
+            grouped.entry(self.find(record.story)).or_default().push(record);
+        }
+        let mut roots: Vec<u32> = grouped.keys().copied().collect();
+        roots.sort_unstable();
+        let mut out = Vec::with_capacity(roots.len());
+        for root in roots {
+            let Some(records) = grouped.get(&root) else {
+                continue;
+            };
+            let langs: BTreeSet<&str> = records.iter().map(|r| r.lang.as_str()).collect();
+            let first = records.iter().filter_map(|r| r.published).min();
+            let last = records.iter().filter_map(|r| r.published).max();
+            let earliest_titled = records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.title.as_deref().is_some_and(|t| !t.trim().is_empty()))
+                .min_by_key(|(i, r)| (r.published.is_none(), r.published, *i))
+                .and_then(|(_, r)| r.title.clone());
+            out.push(StoryMembers {
+                id: story_id(root),
+                article_ids: records.iter().map(|r| r.article_id.clone()).collect(),
+                title: earliest_titled,
+                langs: langs.into_iter().map(str::to_string).collect(),
+                first_published: first,
+                last_published: last,
+            });
+        }
+        out
+    }
+}
+
+/// `Option<usize>` helper: true when unset or equal.
+trait NoneOrEq {
+    fn is_none_or_eq(&self, n: usize) -> bool;
+}
+
+impl NoneOrEq for Option<usize> {
+    fn is_none_or_eq(&self, n: usize) -> bool {
+        self.map_or(true, |d| d == n)
+    }
+}
+
+impl<F: Serialize + DeserializeOwned> StoryClusterer<F> {
+    /// Writes the clusterer state, ANN graphs included (versioned binary).
+    pub fn snapshot(&self, mut w: impl Write) -> ClusterResult<()> {
+        #[derive(Serialize)]
+        #[serde(bound = "F: Serialize")]
+        struct SnapshotRef<'a, F> {
+            config: &'a ClusterConfig,
+            index: &'a ShardedIndex<Indexed<F>>,
+            members: &'a Vec<MemberRecord>,
+            parent: &'a Vec<u32>,
+            clock: Option<i64>,
+            dimension: Option<usize>,
+            stats: ClusterStats,
+        }
+        let snapshot = SnapshotRef {
+            config: &self.config,
+            index: &self.index,
+            members: &self.members,
+            parent: &self.parent,
+            clock: self.clock,
+            dimension: self.dimension,
+            stats: self.stats,
+        };
+        let bytes =
+            postcard::to_stdvec(&snapshot).map_err(|e| ClusterError::CorruptSnapshot(e.to_string()))?;
+        w.write_all(SNAPSHOT_MAGIC)?;
+        w.write_all(&SNAPSHOT_VERSION.to_le_bytes())?;
+        w.write_all(&bytes)?;
+        w.flush()?;
+        Ok(())
+    }
+
+    /// Reads a clusterer written by [`StoryClusterer::snapshot`].
+    pub fn restore(mut r: impl Read) -> ClusterResult<Self> {
+        let mut header = [0u8; 12];
+        r.read_exact(&mut header)
+            .map_err(|e| ClusterError::UnsupportedSnapshot(format!("no header: {e}")))?;
+        if &header[..8] != SNAPSHOT_MAGIC {
+            return Err(ClusterError::UnsupportedSnapshot(
+                "not a khabar cluster snapshot".into(),
+            ));
+        }
+        let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
+        if version != SNAPSHOT_VERSION {
+            return Err(ClusterError::UnsupportedSnapshot(format!(
+                "version {version}, this build reads {SNAPSHOT_VERSION}"
+            )));
+        }
+        let mut bytes = Vec::new();
+        r.read_to_end(&mut bytes)?;
+        let snapshot: SnapshotV1<F> =
+            postcard::from_bytes(&bytes).map_err(|e| ClusterError::CorruptSnapshot(e.to_string()))?;
+        snapshot.config.validate()?;
+        let n_stories = snapshot.parent.len();
+        for (i, &p) in snapshot.parent.iter().enumerate() {
+            if p as usize > i {
+                return Err(ClusterError::CorruptSnapshot(format!("story {i} has parent {p}")));
+            }
+        }
+        let mut by_id = HashMap::with_capacity(snapshot.members.len());
+        for (i, m) in snapshot.members.iter().enumerate() {
+            if m.story as usize >= n_stories {
+                return Err(ClusterError::CorruptSnapshot(format!(
+                    "`{}` in unknown story",
+                    m.article_id
+                )));
+            }
+            let i = u32::try_from(i).map_err(|_| ClusterError::CorruptSnapshot("too many members".into()))?;
+            by_id.insert(m.article_id.clone(), i);
+        }
+        if !snapshot.index.is_consistent() {
+            return Err(ClusterError::CorruptSnapshot("ann shard sizes disagree".into()));
+        }
+        Ok(StoryClusterer {
+            config: snapshot.config,
+            index: snapshot.index,
+            members: snapshot.members,
+            by_id,
+            parent: snapshot.parent,
+            clock: snapshot.clock,
+            dimension: snapshot.dimension,
+            stats: snapshot.stats,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(2019, 3, day)
+    }
+
+    fn doc(id: &str, day: u32, embedding: Vec<f32>) -> ClusterDoc {
+        ClusterDoc {
+            article_id: id.into(),
+            title: Some(format!("title of {id}")),
+            published: date(day),
+            lang: "en".into(),
+            embedding,
+            features: (),
+        }
+    }
+
+    fn cosine(a: &ClusterDoc, b: &ClusterDoc) -> f32 {
+        let (Some(x), Some(y)) = (unit_vector(&a.embedding), unit_vector(&b.embedding)) else {
+            return 0.0;
+        };
+        ann::dot(&x, &y)
+    }
+
+    #[test]
+    fn near_articles_share_a_story_and_far_ones_do_not() {
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        assert_eq!(c.add(doc("a", 1, vec![1.0, 0.0, 0.0]), &cosine), "s1");
+        assert_eq!(c.add(doc("b", 2, vec![0.9, 0.1, 0.0]), &cosine), "s1");
+        assert_eq!(c.add(doc("c", 2, vec![0.0, 1.0, 0.0]), &cosine), "s2");
+        // Same direction as `a` but a month later: outside the window.
+        assert_eq!(c.add(doc("d", 30, vec![1.0, 0.0, 0.0]), &cosine), "s3");
+        assert_eq!(c.story_of("b").as_deref(), Some("s1"));
+        assert_eq!(c.stories().len(), 3);
+    }
+
+    #[test]
+    fn repeated_ids_and_bad_embeddings_do_not_panic_or_duplicate() {
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        c.add(doc("a", 1, vec![1.0, 0.0]), &cosine);
+        assert_eq!(c.add(doc("a", 1, vec![0.0, 1.0]), &cosine), "s1");
+        assert_eq!(c.add(doc("nan", 1, vec![f32::NAN, 1.0]), &cosine), "s2");
+        assert_eq!(c.add(doc("zero", 1, vec![0.0, 0.0]), &cosine), "s3");
+        assert_eq!(c.add(doc("wrong-dim", 1, vec![1.0, 0.0, 0.0]), &cosine), "s4");
+        assert_eq!(c.add(doc("empty", 1, vec![]), &cosine), "s5");
+        assert_eq!(c.stats().bad_embeddings, 4);
+        assert_eq!(c.stats().repeated_ids, 1);
+        assert_eq!(c.len(), 5);
+        assert_eq!(c.indexed(), 1);
+    }
+
+    #[test]
+    fn nan_scores_count_as_zero() {
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        c.add(doc("a", 1, vec![1.0, 0.0]), &|_, _| f32::NAN);
+        assert_eq!(c.add(doc("b", 1, vec![1.0, 0.0]), &|_, _| f32::NAN), "s2");
+    }
+
+    #[test]
+    fn invalid_config_is_refused_by_try_new() {
+        let config = ClusterConfig {
+            merge_threshold: 0.1,
+            ..ClusterConfig::default()
+        };
+        assert!(StoryClusterer::<()>::try_new(config.clone()).is_err());
+        assert_eq!(
+            StoryClusterer::<()>::new(config).config(),
+            &ClusterConfig::default()
+        );
+    }
+
+    #[test]
+    fn retention_evicts_old_vectors_but_keeps_members() {
+        let config = ClusterConfig {
+            retention_days: 10,
+            ..ClusterConfig::default()
+        };
+        let mut c = StoryClusterer::new(config);
+        c.add(doc("a", 1, vec![1.0, 0.0]), &cosine);
+        c.add(doc("b", 28, vec![0.0, 1.0]), &cosine);
+        assert_eq!(c.indexed(), 1);
+        assert_eq!(c.len(), 2);
+        assert_eq!(c.stats().evicted, 1);
+        assert_eq!(c.story_of("a").as_deref(), Some("s1"));
+    }
+
+    #[test]
+    fn undated_articles_use_the_newest_date_seen() {
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        c.add(doc("a", 20, vec![1.0, 0.0]), &cosine);
+        let mut undated = doc("b", 1, vec![1.0, 0.05]);
+        undated.published = None;
+        assert_eq!(c.add(undated, &cosine), "s1");
+        let s = c.stories();
+        assert_eq!(s[0].first_published, date(20));
+        assert_eq!(s[0].title.as_deref(), Some("title of a"));
+    }
+}
