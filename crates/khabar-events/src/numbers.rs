@@ -1,0 +1,474 @@
+//! Quantity parser: finds counts (with ranges) in a sentence and refuses numbers that are not counts.
+//!
+//! Reads digits (ASCII and Arabic-Indic, with `7,000` / `7.000` / `٧٬٠٠٠` thousands separators), number words of
+//! both languages ("six thousand", "ثلاثة آلاف", "خمسة عشر", "ألفي"), multipliers after digits ("500 ألف",
+//! "3.2 million"), vague quantities as ranges ("hundreds" → 100–999, "عشرات" → 24–99), modifiers ("more than",
+//! "at least", "نحو", "up to") and ranges ("between 20 and 30", "20-30"). Years, phone numbers, page counters,
+//! times, ages, distances, areas and percentages are not counts; a sentence with more than
+//! [`MAX_NUMBERS_PER_SENTENCE`] numbers is treated as a table and yields none.
+
+use crate::rules::{default_rules, LangRules, ModKind, NumWord, Position};
+use crate::text::{tokenize, TokKind, Token};
+use khabar_normalize::Normalizer;
+
+/// A sentence with more numbers than this is a table or a list: no counts are read from it.
+pub const MAX_NUMBERS_PER_SENTENCE: usize = 10;
+
+/// A count found in a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantity {
+    /// Lower bound (None when open: "up to 50").
+    pub min: Option<u64>,
+    /// Upper bound (None when open: "more than 7,000").
+    pub max: Option<u64>,
+    /// Char start of the quantity (modifiers included) in the scanned text.
+    pub start: usize,
+    /// Char end (exclusive).
+    pub end: usize,
+    /// The quantity as written.
+    pub text: String,
+    /// The counted noun right after it, as written ("civilians", "مدنياً"), when there is one.
+    pub noun: Option<String>,
+    pub(crate) tok_start: usize,
+    pub(crate) tok_end: usize,
+    pub(crate) noun_tok: Option<usize>,
+}
+
+/// Finds the counts in `sentence` with the shipped rules of `lang` (`ar` or anything else for English).
+pub fn find_quantities(sentence: &str, lang: &str) -> Vec<Quantity> {
+    let Some(rules) = default_rules() else {
+        return Vec::new();
+    };
+    let toks = tokenize(&Normalizer::for_matching(), sentence);
+    scan(sentence, &toks, rules.lang(lang), &vec![false; toks.len()])
+}
+
+/// True when the sentence holds too many numbers to be prose.
+pub(crate) fn is_table(toks: &[Token]) -> bool {
+    toks.iter().filter(|t| t.kind == TokKind::Number).count() > MAX_NUMBERS_PER_SENTENCE
+}
+
+/// Parses a digit token: `7,000`, `7.000`, `12`, `3.5` (decimal, returned as value ×10^k with scale).
+fn parse_digits(s: &str) -> Option<(f64, bool)> {
+    if !s.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return None;
+    }
+    let groups: Vec<&str> = s.split([',', '.']).collect();
+    if groups.len() == 1 {
+        return s.parse::<f64>().ok().map(|v| (v, false));
+    }
+    let thousands = groups.first().is_some_and(|g| !g.is_empty() && g.len() <= 3) && groups[1..].iter().all(|g| g.len() == 3);
+    if thousands {
+        let joined: String = groups.concat();
+        return joined.parse::<f64>().ok().map(|v| (v, false));
+    }
+    if groups.len() == 2 && s.contains('.') {
+        return s.parse::<f64>().ok().map(|v| (v, true));
+    }
+    None
+}
+
+/// A raw quantity before modifiers.
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    start: usize,
+    end: usize,
+    min: u64,
+    max: u64,
+    plain_year_shape: bool,
+}
+
+fn num_word_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<(NumWord, usize)> {
+    let m = rules.numbers.longest_at(toks, i)?;
+    Some((*rules.numbers.value(&m), m.end))
+}
+
+/// Composes a run of number words ("three hundred thousand", "خمسة وعشرين", "ثلاثة آلاف") from `i`.
+fn number_words(rules: &LangRules, toks: &[Token], i: usize) -> Option<(u64, usize)> {
+    let mut total: u64 = 0;
+    let mut current: u64 = 0;
+    let mut j = i;
+    let mut any = false;
+    loop {
+        match num_word_at(rules, toks, j) {
+            Some((NumWord::Num(v), end)) => {
+                current = current.saturating_add(v);
+                j = end;
+                any = true;
+            }
+            Some((NumWord::Mult(m), end)) if any || m >= 100 => {
+                if m >= 1000 {
+                    total = total.saturating_add(current.max(1).saturating_mul(m));
+                    current = 0;
+                } else {
+                    current = current.max(1).saturating_mul(m);
+                }
+                j = end;
+                any = true;
+            }
+            Some((NumWord::RangeJoin { strong: false }, end)) if any => {
+                // "two hundred and fifty": continue only when a number word follows the join.
+                if matches!(num_word_at(rules, toks, end), Some((NumWord::Num(_), _))) {
+                    j = end;
+                } else {
+                    break;
+                }
+            }
+            _ => break,
+        }
+    }
+    if !any {
+        // Hyphenated English tens: "twenty-five".
+        let t = toks.get(i)?;
+        if t.kind == TokKind::Word && t.norm.contains('-') {
+            let mut sum = 0u64;
+            for part in t.norm.split('-') {
+                let single = crate::text::tokenize(&Normalizer::for_matching(), part);
+                match single.first().and_then(|_| num_word_at(rules, &single, 0)) {
+                    Some((NumWord::Num(v), 1)) => sum += v,
+                    _ => return None,
+                }
+            }
+            return Some((sum, i + 1));
+        }
+        return None;
+    }
+    Some((total.saturating_add(current), j))
+}
+
+/// Reads one raw quantity starting at token `i`.
+fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usize>> {
+    let t = toks.get(i)?;
+    if t.kind == TokKind::Number {
+        let s = t.norm.as_str();
+        // Times, dates, fractions, hyphenated sizes and ages are not counts: report them as skipped.
+        if s.contains(':') || s.contains('/') {
+            return Some(Err(i + 1));
+        }
+        if let Some((a, b)) = s.split_once('-') {
+            if let (Some((a, false)), Some((b, false))) = (parse_digits(a), parse_digits(b)) {
+                if a < b && !b.to_string().contains('-') {
+                    return Some(Ok(Raw {
+                        start: i,
+                        end: i + 1,
+                        min: a as u64,
+                        max: b as u64,
+                        plain_year_shape: false,
+                    }));
+                }
+            }
+            return Some(Err(i + 1));
+        }
+        // Leading zeros and long digit runs are codes and phone numbers.
+        let digits_only = s.chars().all(|c| c.is_ascii_digit());
+        if (s.len() > 1 && s.starts_with('0')) || (digits_only && s.len() >= 7) {
+            return Some(Err(i + 1));
+        }
+        let Some((value, decimal)) = parse_digits(s) else {
+            return Some(Err(i + 1));
+        };
+        let mut end = i + 1;
+        let mut v = value;
+        if let Some((NumWord::Mult(m) | NumWord::Num(m), e)) = num_word_at(rules, toks, end) {
+            if m >= 1000 {
+                v *= m as f64;
+                end = e;
+            }
+        }
+        if decimal && end == i + 1 {
+            return Some(Err(i + 1));
+        }
+        let n = v.round() as u64;
+        return Some(Ok(Raw {
+            start: i,
+            end,
+            min: n,
+            max: n,
+            plain_year_shape: digits_only && s.len() == 4 && end == i + 1,
+        }));
+    }
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    if let Some((NumWord::Vague(lo, hi), end)) = num_word_at(rules, toks, i) {
+        return Some(Ok(Raw {
+            start: i,
+            end,
+            min: lo,
+            max: hi,
+            plain_year_shape: false,
+        }));
+    }
+    let (n, end) = number_words(rules, toks, i)?;
+    Some(Ok(Raw {
+        start: i,
+        end,
+        min: n,
+        max: n,
+        plain_year_shape: false,
+    }))
+}
+
+fn is_of(t: Option<&Token>) -> bool {
+    t.is_some_and(|t| matches!(t.norm.as_str(), "of" | "من" | "/"))
+}
+
+/// Scans tokens for counts. `masked` marks tokens already used by dates.
+pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool]) -> Vec<Quantity> {
+    if is_table(toks) {
+        return Vec::new();
+    }
+    // Phone numbers: three or more number tokens in a row (or after '+') are not counts.
+    let mut phone = vec![false; toks.len()];
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i].kind == TokKind::Number {
+            let mut j = i;
+            while j < toks.len() && (toks[j].kind == TokKind::Number || (toks[j].norm == "-" && j + 1 < toks.len() && toks[j + 1].kind == TokKind::Number)) {
+                j += 1;
+            }
+            let numbers = toks[i..j].iter().filter(|t| t.kind == TokKind::Number).count();
+            let plus = i > 0 && toks[i - 1].norm == "+";
+            if numbers >= 3 || plus {
+                phone[i..j].iter_mut().for_each(|p| *p = true);
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    let mut raws: Vec<Raw> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        if masked.get(i).copied().unwrap_or(false) || phone[i] {
+            i += 1;
+            continue;
+        }
+        match raw_at(rules, toks, i) {
+            Some(Ok(r)) => {
+                i = r.end.max(i + 1);
+                raws.push(r);
+            }
+            Some(Err(next)) => i = next.max(i + 1),
+            None => i += 1,
+        }
+    }
+    // Ranges: "between 20 and 30", "20 to 30", "بين 20 و30".
+    let mut merged: Vec<Raw> = Vec::new();
+    let mut k = 0;
+    while k < raws.len() {
+        let a = raws[k];
+        if let Some(b) = raws.get(k + 1).copied() {
+            let join = rules.numbers.longest_at(toks, a.end).filter(|m| m.end == b.start);
+            let join_kind = join.map(|m| *rules.numbers.value(&m));
+            let started = a.start > 0
+                && rules.numbers.ending_at(toks, a.start).iter().any(|m| *rules.numbers.value(m) == NumWord::RangeStart);
+            let ok = match join_kind {
+                Some(NumWord::RangeJoin { strong: true }) => true,
+                Some(NumWord::RangeJoin { strong: false }) => started,
+                _ => false,
+            };
+            if ok && a.min < b.max {
+                let s = if started { a.start - 1 } else { a.start };
+                merged.push(Raw {
+                    start: s,
+                    end: b.end,
+                    min: a.min,
+                    max: b.max,
+                    plain_year_shape: false,
+                });
+                k += 2;
+                continue;
+            }
+        }
+        merged.push(a);
+        k += 1;
+    }
+    let mut out = Vec::new();
+    for r in merged {
+        // Page counters "1 of 5" / "1/5": both numbers go.
+        if is_of(toks.get(r.end)) && toks.get(r.end + 1).is_some_and(|t| t.kind == TokKind::Number) {
+            continue;
+        }
+        if r.start >= 2 && is_of(toks.get(r.start - 1)) && toks.get(r.start - 2).is_some_and(|t| t.kind == TokKind::Number) {
+            continue;
+        }
+        // Units after ("70 km", "24 ساعة", "44 %") and contexts before ("aged 12", "رقم 5", "عام 2011").
+        if rules.units.longest_at(toks, r.end).is_some_and(|m| *rules.units.value(&m) == Position::After) {
+            continue;
+        }
+        let mut min = Some(r.min);
+        let mut max = Some(r.max);
+        let mut start = r.start;
+        let mut end = r.end;
+        if let Some(m) = rules.modifiers.ending_at(toks, r.start).into_iter().find(|m| rules.modifiers.value(m).1 == Position::Before) {
+            apply_modifier(rules.modifiers.value(&m).0, &mut min, &mut max);
+            start = m.start;
+        }
+        if rules.units.ending_at(toks, start).iter().chain(rules.units.ending_at(toks, r.start).iter()).any(|m| *rules.units.value(m) == Position::Before) {
+            continue;
+        }
+        let noun_tok = noun_after(rules, toks, r.end);
+        if r.plain_year_shape && (1900..=2100).contains(&r.min) {
+            let counted = noun_tok.is_some_and(|n| rules.targets.longest_at(toks, n).is_some());
+            if !counted {
+                continue;
+            }
+        }
+        for probe in [r.end, noun_tok.map_or(r.end, |n| n + 1)] {
+            if let Some(m) = rules.modifiers.longest_at(toks, probe) {
+                let (kind, pos) = *rules.modifiers.value(&m);
+                if pos == Position::After {
+                    apply_modifier(kind, &mut min, &mut max);
+                    if probe == r.end {
+                        end = m.end;
+                    }
+                    break;
+                }
+            }
+        }
+        let (Some(first), Some(last)) = (toks.get(start), toks.get(end.saturating_sub(1))) else {
+            continue;
+        };
+        let text_q: String = text.chars().skip(first.start).take(last.end.saturating_sub(first.start)).collect();
+        out.push(Quantity {
+            min,
+            max,
+            start: first.start,
+            end: last.end,
+            text: text_q,
+            noun: noun_tok.map(|n| crate::text::surface(text, toks, n, n + 1)),
+            tok_start: start,
+            tok_end: end,
+            noun_tok,
+        });
+    }
+    out
+}
+
+fn apply_modifier(kind: ModKind, min: &mut Option<u64>, max: &mut Option<u64>) {
+    let lo = min.unwrap_or(0);
+    let hi = max.unwrap_or(lo);
+    match kind {
+        ModKind::MoreThan => {
+            *min = Some(if lo == hi { lo.saturating_add(1) } else { lo });
+            *max = None;
+        }
+        ModKind::AtLeast => *max = None,
+        ModKind::About => {}
+        ModKind::UpTo => {
+            *min = None;
+            *max = Some(hi);
+        }
+        ModKind::LessThan => {
+            *min = None;
+            *max = Some(hi.saturating_sub(1));
+        }
+    }
+}
+
+/// The counted noun after a quantity ending at `end`: the next word, skipping "of"/"من" ("hundreds of civilians",
+/// "المئات من المقاتلين").
+fn noun_after(rules: &LangRules, toks: &[Token], end: usize) -> Option<usize> {
+    let mut j = end;
+    if is_of(toks.get(j)) && toks.get(j).is_some_and(|t| t.norm != "/") {
+        j += 1;
+    }
+    let t = toks.get(j)?;
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    // A role word or modifier right after the number is not the noun.
+    if rules.roles.longest_at(toks, j).is_some() && rules.targets.longest_at(toks, j).is_none() {
+        return None;
+    }
+    Some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn q(s: &str, lang: &str) -> Vec<(Option<u64>, Option<u64>)> {
+        find_quantities(s, lang).into_iter().map(|q| (q.min, q.max)).collect()
+    }
+
+    #[test]
+    fn digits_separators_and_modifiers() {
+        assert_eq!(q("more than 7,000 people have left", "en"), vec![(Some(7001), None)]);
+        assert_eq!(q("at least 40 people", "en"), vec![(Some(40), None)]);
+        assert_eq!(q("nearly 60 people", "en"), vec![(Some(60), Some(60))]);
+        assert_eq!(q("up to 50,000 Yazidis", "en"), vec![(None, Some(50000))]);
+        assert_eq!(q("between 20 and 30 fighters", "en"), vec![(Some(20), Some(30))]);
+        assert_eq!(q("أكثر من ٧٬٠٠٠ شخص", "ar"), vec![(Some(7001), None)]);
+        assert_eq!(q("نحو 7.000 شخص", "ar"), vec![(Some(7000), Some(7000))]);
+        assert_eq!(q("مقتل 40 شخصاً على الأقل", "ar"), vec![(Some(40), None)]);
+    }
+
+    #[test]
+    fn number_words_in_both_languages() {
+        assert_eq!(q("six thousand fighters", "en"), vec![(Some(6000), Some(6000))]);
+        assert_eq!(q("two hundred and fifty people", "en"), vec![(Some(250), Some(250))]);
+        assert_eq!(q("a dozen militants", "en"), vec![(Some(12), Some(12))]);
+        assert_eq!(q("twenty-five soldiers", "en"), vec![(Some(25), Some(25))]);
+        assert_eq!(q("نحو ألفي مسلح", "ar"), vec![(Some(2000), Some(2000))]);
+        assert_eq!(q("ثلاثة آلاف مدني", "ar"), vec![(Some(3000), Some(3000))]);
+        assert_eq!(q("خمسة عشر شخصاً", "ar"), vec![(Some(15), Some(15))]);
+        assert_eq!(q("أربعة جنود", "ar"), vec![(Some(4), Some(4))]);
+        assert_eq!(q("نحو 500 ألف شخص", "ar"), vec![(Some(500000), Some(500000))]);
+        assert_eq!(q("خمسة وعشرين مدنياً", "ar"), vec![(Some(25), Some(25))]);
+    }
+
+    #[test]
+    fn vague_quantities_are_ranges() {
+        assert_eq!(q("hundreds of civilians", "en"), vec![(Some(100), Some(999))]);
+        assert_eq!(q("dozens of soldiers", "en"), vec![(Some(24), Some(99))]);
+        assert_eq!(q("tens of thousands of people", "en"), vec![(Some(10000), Some(99999))]);
+        assert_eq!(q("عشرات المدنيين", "ar"), vec![(Some(24), Some(99))]);
+        assert_eq!(q("المئات من مقاتلي التنظيم", "ar"), vec![(Some(100), Some(999))]);
+        assert_eq!(q("عشرات الآلاف من المدنيين", "ar"), vec![(Some(10000), Some(99999))]);
+    }
+
+    #[test]
+    fn non_counts_are_refused() {
+        assert!(q("since 2011", "en").is_empty());
+        assert!(q("call +44 20 7946 0958 now", "en").is_empty());
+        assert!(q("Page 1 of 5", "en").is_empty());
+        assert!(q("at 00:00 on 3/12/2019", "en").is_empty());
+        assert!(q("a 12-year-old boy", "en").is_empty());
+        assert!(q("70 km west of the city", "en").is_empty());
+        assert!(q("turnout was 44 percent", "en").is_empty());
+        assert!(q("the 1,000-strong US force", "en").is_empty());
+        assert!(q("خلال الـ24 ساعة الماضية", "ar").is_empty());
+        assert!(q("مساحة لا تزيد على 700 متر مربع", "ar").is_empty());
+        assert!(q("الاتصال على الرقم 0933123456", "ar").is_empty());
+        assert!(q("منذ عام 2011", "ar").is_empty());
+        assert!(q("بنسبة 44 في المئة", "ar").is_empty());
+        let table = "2012 49,294; 2013 73,447; 2014 76,021; 2015 55,219; 2016 49,742; 2017 33,425 killed";
+        assert!(q(table, "en").is_empty());
+    }
+
+    #[test]
+    fn counted_noun_is_reported() {
+        let found = find_quantities("راح ضحيتها 50 مدنياً معظمهم من النساء", "ar");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].noun.as_deref(), Some("مدنياً"));
+        assert_eq!(found[0].text, "50");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,120}") {
+            let _ = find_quantities(&s, "ar");
+            let _ = find_quantities(&s, "en");
+        }
+
+        #[test]
+        fn never_panics_on_numberish(s in "[0-9٠-٩,.:/ +%a-zأ-ي-]{0,60}") {
+            for q in find_quantities(&s, "ar") {
+                prop_assert!(q.start <= q.end);
+            }
+        }
+    }
+}

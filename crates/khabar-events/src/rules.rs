@@ -1,0 +1,535 @@
+//! Rule files (`rules/{en,ar}/*.tsv`) parsed into lexicons of token patterns.
+//!
+//! The format is described in `rules/README.md`. Patterns are normalized with the matching chain, so the rules and
+//! the text meet on the same spelling.
+
+use crate::error::{EventError, EventResult};
+use crate::text::{TokKind, Token};
+use khabar_model::{CountRole, EventFamily};
+use khabar_normalize::Normalizer;
+use std::path::Path;
+
+/// The most words a `...` gap may skip.
+const GAP_WORDS: usize = 4;
+
+/// One token of a pattern.
+#[derive(Debug, Clone, PartialEq)]
+enum PatTok {
+    Exact(String),
+    Prefix(String),
+    Gap,
+}
+
+/// A match of a lexicon entry over tokens `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Match {
+    pub start: usize,
+    pub end: usize,
+    pub entry: usize,
+}
+
+/// Entries of one rule file: a pattern and the value the other columns give.
+#[derive(Debug, Clone)]
+pub(crate) struct Lexicon<T> {
+    entries: Vec<(Vec<PatTok>, T)>,
+}
+
+impl<T> Lexicon<T> {
+    /// The value of a matched entry.
+    pub fn value(&self, m: &Match) -> &T {
+        &self.entries[m.entry].1
+    }
+
+    /// Every match at every position (overlaps included).
+    pub fn find_all(&self, toks: &[Token]) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in 0..toks.len() {
+            self.find_at_into(toks, start, &mut out);
+        }
+        out
+    }
+
+    /// Matches starting at `start`.
+    pub fn find_at(&self, toks: &[Token], start: usize) -> Vec<Match> {
+        let mut out = Vec::new();
+        self.find_at_into(toks, start, &mut out);
+        out
+    }
+
+    /// The longest match starting at `start`.
+    pub fn longest_at(&self, toks: &[Token], start: usize) -> Option<Match> {
+        self.find_at(toks, start).into_iter().max_by_key(|m| (m.end, usize::MAX - m.entry))
+    }
+
+    /// Matches ending exactly at `end` (longest first).
+    pub fn ending_at(&self, toks: &[Token], end: usize) -> Vec<Match> {
+        let mut out = Vec::new();
+        for start in end.saturating_sub(8)..end {
+            for m in self.find_at(toks, start) {
+                if m.end == end {
+                    out.push(m);
+                }
+            }
+        }
+        out.sort_by_key(|m| m.start);
+        out
+    }
+
+    /// Non-overlapping matches, the longer winning (then the earlier).
+    pub fn find_longest(&self, toks: &[Token]) -> Vec<Match> {
+        longest_non_overlapping(self.find_all(toks))
+    }
+
+    fn find_at_into(&self, toks: &[Token], start: usize, out: &mut Vec<Match>) {
+        for (entry, (pat, _)) in self.entries.iter().enumerate() {
+            if let Some(end) = match_from(pat, 0, toks, start) {
+                if end > start {
+                    out.push(Match { start, end, entry });
+                }
+            }
+        }
+    }
+}
+
+/// Keeps the longest of overlapping matches.
+pub(crate) fn longest_non_overlapping(mut all: Vec<Match>) -> Vec<Match> {
+    all.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+    let mut kept: Vec<Match> = Vec::new();
+    for m in all {
+        if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
+            kept.push(m);
+        }
+    }
+    kept.sort_by_key(|m| m.start);
+    kept
+}
+
+fn token_matches(p: &PatTok, t: &Token) -> bool {
+    match p {
+        PatTok::Exact(w) => t.variants.iter().any(|v| v == w),
+        PatTok::Prefix(w) => t.kind != TokKind::Punct && t.variants.iter().any(|v| v.starts_with(w.as_str())),
+        PatTok::Gap => true,
+    }
+}
+
+fn match_from(pat: &[PatTok], pi: usize, toks: &[Token], ti: usize) -> Option<usize> {
+    let Some(p) = pat.get(pi) else {
+        return Some(ti);
+    };
+    if *p == PatTok::Gap {
+        for skip in 0..=GAP_WORDS {
+            let end = ti + skip;
+            if end > toks.len() {
+                break;
+            }
+            if skip > 0 && toks.get(end - 1).is_some_and(|t| t.kind == TokKind::Punct) {
+                break;
+            }
+            if let Some(e) = match_from(pat, pi + 1, toks, end) {
+                return Some(e);
+            }
+        }
+        return None;
+    }
+    let t = toks.get(ti)?;
+    if token_matches(p, t) {
+        match_from(pat, pi + 1, toks, ti + 1)
+    } else {
+        None
+    }
+}
+
+/// A rule file's text with its name (for error messages).
+struct Source<'a> {
+    name: String,
+    text: &'a str,
+}
+
+fn parse_pattern(normalizer: &Normalizer, raw: &str) -> Vec<PatTok> {
+    let mut out = Vec::new();
+    for w in raw.split_whitespace() {
+        if w == "..." || w == "…" {
+            out.push(PatTok::Gap);
+            continue;
+        }
+        let (body, prefix) = match w.strip_suffix('*') {
+            Some(b) if !b.is_empty() => (b, true),
+            _ => (w, false),
+        };
+        let n = normalizer.normalize(body);
+        // Arabic tatweel-only or empty after normalization: keep the raw form.
+        let n = if n.is_empty() { body.to_string() } else { n };
+        out.push(if prefix { PatTok::Prefix(n) } else { PatTok::Exact(n) });
+    }
+    out
+}
+
+fn parse_lexicon<T>(
+    normalizer: &Normalizer,
+    src: &Source<'_>,
+    columns: usize,
+    mut value: impl FnMut(&[&str]) -> Result<T, String>,
+) -> EventResult<Lexicon<T>> {
+    let mut entries = Vec::new();
+    for (i, line) in src.text.lines().enumerate() {
+        let trimmed = line.trim_end_matches('\r');
+        if trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#') {
+            continue;
+        }
+        let cols: Vec<&str> = trimmed.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+        let err = |message: String| EventError::Rules {
+            file: src.name.clone(),
+            line: i + 1,
+            message,
+        };
+        if cols.len() != columns {
+            return Err(err(format!("expected {columns} tab-separated columns, found {}", cols.len())));
+        }
+        let pattern = parse_pattern(normalizer, cols[columns - 1]);
+        if pattern.is_empty() || pattern.iter().all(|p| *p == PatTok::Gap) {
+            return Err(err("empty pattern".into()));
+        }
+        let v = value(&cols[..columns - 1]).map_err(err)?;
+        entries.push((pattern, v));
+    }
+    Ok(Lexicon { entries })
+}
+
+/// What a number word means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum NumWord {
+    Num(u64),
+    Mult(u64),
+    Vague(u64, u64),
+    RangeStart,
+    RangeJoin { strong: bool },
+}
+
+/// Quantity modifier kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ModKind {
+    MoreThan,
+    AtLeast,
+    About,
+    UpTo,
+    LessThan,
+}
+
+/// Before or after the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Position {
+    Before,
+    After,
+}
+
+/// Date words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DateWord {
+    Month(u32),
+    HijriMonth(u32),
+    HijriMarker,
+    Weekday(u32),
+    Rel(i64),
+    Part,
+    Last,
+    ThisMonth,
+    Since,
+    Connector,
+    YearCue,
+}
+
+/// Modality cue kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ModalityKind {
+    Negation,
+    Irrealis,
+    Cause,
+    Background,
+    Skip,
+    Except,
+}
+
+/// Where a modality cue acts, relative to a trigger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    Before(usize),
+    After(usize),
+    Around(usize),
+    Sentence,
+}
+
+/// Attribution cue kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttrCue {
+    CueThenSource { hedging: bool },
+    SourceThenCue { hedging: bool },
+    Stop,
+}
+
+/// All rules of one language.
+#[derive(Debug, Clone)]
+pub(crate) struct LangRules {
+    pub triggers: Lexicon<Option<EventFamily>>,
+    pub roles: Lexicon<(CountRole, Option<EventFamily>)>,
+    pub targets: Lexicon<String>,
+    pub numbers: Lexicon<NumWord>,
+    pub modifiers: Lexicon<(ModKind, Position)>,
+    pub units: Lexicon<Position>,
+    pub dates: Lexicon<DateWord>,
+    pub modality: Lexicon<(ModalityKind, Scope)>,
+    pub hedges: Lexicon<bool>,
+    pub attribution: Lexicon<AttrCue>,
+    pub sources: Lexicon<String>,
+    pub actors: Lexicon<String>,
+    pub places: Lexicon<()>,
+}
+
+/// The file names a language folder holds.
+pub(crate) const FILES: [&str; 13] = [
+    "triggers.tsv",
+    "roles.tsv",
+    "targets.tsv",
+    "numbers.tsv",
+    "modifiers.tsv",
+    "units.tsv",
+    "dates.tsv",
+    "modality.tsv",
+    "hedges.tsv",
+    "attribution.tsv",
+    "sources.tsv",
+    "actors.tsv",
+    "places.tsv",
+];
+
+fn family(name: &str) -> Result<Option<EventFamily>, String> {
+    if name == "none" || name == "-" {
+        return Ok(None);
+    }
+    EventFamily::parse(name).map(Some).ok_or_else(|| format!("unknown family `{name}`"))
+}
+
+fn position(s: &str) -> Result<Position, String> {
+    match s {
+        "before" => Ok(Position::Before),
+        "after" => Ok(Position::After),
+        other => Err(format!("position must be before or after, not `{other}`")),
+    }
+}
+
+fn number(s: &str) -> Result<u64, String> {
+    s.parse::<u64>().map_err(|_| format!("`{s}` is not a number"))
+}
+
+fn hedging(s: &str) -> Result<bool, String> {
+    match s {
+        "yes" => Ok(true),
+        "no" | "-" => Ok(false),
+        other => Err(format!("hedging must be yes or no, not `{other}`")),
+    }
+}
+
+fn scope(s: &str) -> Result<Scope, String> {
+    if s == "sentence" || s == "-" {
+        return Ok(Scope::Sentence);
+    }
+    let (kind, n) = s.split_once(':').ok_or_else(|| format!("bad scope `{s}`"))?;
+    let n = n.parse::<usize>().map_err(|_| format!("bad scope `{s}`"))?;
+    match kind {
+        "before" => Ok(Scope::Before(n)),
+        "after" => Ok(Scope::After(n)),
+        "around" => Ok(Scope::Around(n)),
+        _ => Err(format!("bad scope `{s}`")),
+    }
+}
+
+impl LangRules {
+    /// Parses a language folder given as `(file name, text)` pairs in [`FILES`] order.
+    fn parse(lang: &str, texts: &[&str; 13]) -> EventResult<LangRules> {
+        let n = Normalizer::for_matching();
+        let src = |i: usize| Source {
+            name: format!("{lang}/{}", FILES[i]),
+            text: texts[i],
+        };
+        Ok(LangRules {
+            triggers: parse_lexicon(&n, &src(0), 2, |c| family(c[0]))?,
+            roles: parse_lexicon(&n, &src(1), 3, |c| {
+                let role = CountRole::parse(c[0]).ok_or_else(|| format!("unknown role `{}`", c[0]))?;
+                Ok((role, family(c[1])?))
+            })?,
+            targets: parse_lexicon(&n, &src(2), 2, |c| Ok(c[0].to_string()))?,
+            numbers: parse_lexicon(&n, &src(3), 3, |c| match c[0] {
+                "num" => Ok(NumWord::Num(number(c[1])?)),
+                "mult" => Ok(NumWord::Mult(number(c[1])?)),
+                "vague" => {
+                    let (a, b) = c[1].split_once('-').ok_or("vague value must be min-max")?;
+                    Ok(NumWord::Vague(number(a)?, number(b)?))
+                }
+                "range_start" => Ok(NumWord::RangeStart),
+                "range_join" => Ok(NumWord::RangeJoin { strong: c[1] == "strong" }),
+                other => Err(format!("unknown number kind `{other}`")),
+            })?,
+            modifiers: parse_lexicon(&n, &src(4), 3, |c| {
+                let kind = match c[0] {
+                    "more_than" => ModKind::MoreThan,
+                    "at_least" => ModKind::AtLeast,
+                    "about" => ModKind::About,
+                    "up_to" => ModKind::UpTo,
+                    "less_than" => ModKind::LessThan,
+                    other => return Err(format!("unknown modifier `{other}`")),
+                };
+                Ok((kind, position(c[1])?))
+            })?,
+            units: parse_lexicon(&n, &src(5), 2, |c| position(c[0]))?,
+            dates: parse_lexicon(&n, &src(6), 3, |c| {
+                let v = c[1];
+                Ok(match c[0] {
+                    "month" => DateWord::Month(number(v)? as u32),
+                    "hijri_month" => DateWord::HijriMonth(number(v)? as u32),
+                    "hijri_marker" => DateWord::HijriMarker,
+                    "weekday" => DateWord::Weekday(number(v)? as u32),
+                    "rel" => DateWord::Rel(v.parse::<i64>().map_err(|_| format!("bad offset `{v}`"))?),
+                    "part" => DateWord::Part,
+                    "last" => DateWord::Last,
+                    "this_month" => DateWord::ThisMonth,
+                    "since" => DateWord::Since,
+                    "connector" => DateWord::Connector,
+                    "year_cue" => DateWord::YearCue,
+                    other => return Err(format!("unknown date kind `{other}`")),
+                })
+            })?,
+            modality: parse_lexicon(&n, &src(7), 3, |c| {
+                let kind = match c[0] {
+                    "negation" => ModalityKind::Negation,
+                    "irrealis" => ModalityKind::Irrealis,
+                    "cause" => ModalityKind::Cause,
+                    "background" => ModalityKind::Background,
+                    "skip" => ModalityKind::Skip,
+                    "except" => ModalityKind::Except,
+                    other => return Err(format!("unknown modality `{other}`")),
+                };
+                Ok((kind, scope(c[1])?))
+            })?,
+            hedges: parse_lexicon(&n, &src(8), 2, |c| match c[0] {
+                "hedge" => Ok(true),
+                "block" => Ok(false),
+                other => Err(format!("unknown hedge kind `{other}`")),
+            })?,
+            attribution: parse_lexicon(&n, &src(9), 3, |c| match c[0] {
+                "cue_then_source" => Ok(AttrCue::CueThenSource { hedging: hedging(c[1])? }),
+                "source_then_cue" => Ok(AttrCue::SourceThenCue { hedging: hedging(c[1])? }),
+                "stop" => Ok(AttrCue::Stop),
+                other => Err(format!("unknown attribution kind `{other}`")),
+            })?,
+            sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
+            actors: parse_lexicon(&n, &src(11), 2, |c| Ok(c[0].to_string()))?,
+            places: parse_lexicon(&n, &src(12), 1, |_| Ok(()))?,
+        })
+    }
+}
+
+/// Rules for every supported language.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleSet {
+    pub en: LangRules,
+    pub ar: LangRules,
+}
+
+macro_rules! embedded_lang {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../rules/", $lang, "/triggers.tsv")),
+            include_str!(concat!("../rules/", $lang, "/roles.tsv")),
+            include_str!(concat!("../rules/", $lang, "/targets.tsv")),
+            include_str!(concat!("../rules/", $lang, "/numbers.tsv")),
+            include_str!(concat!("../rules/", $lang, "/modifiers.tsv")),
+            include_str!(concat!("../rules/", $lang, "/units.tsv")),
+            include_str!(concat!("../rules/", $lang, "/dates.tsv")),
+            include_str!(concat!("../rules/", $lang, "/modality.tsv")),
+            include_str!(concat!("../rules/", $lang, "/hedges.tsv")),
+            include_str!(concat!("../rules/", $lang, "/attribution.tsv")),
+            include_str!(concat!("../rules/", $lang, "/sources.tsv")),
+            include_str!(concat!("../rules/", $lang, "/actors.tsv")),
+            include_str!(concat!("../rules/", $lang, "/places.tsv")),
+        ]
+    };
+}
+
+impl RuleSet {
+    /// The rules compiled into the crate.
+    pub fn embedded() -> EventResult<RuleSet> {
+        Ok(RuleSet {
+            en: LangRules::parse("en", &embedded_lang!("en"))?,
+            ar: LangRules::parse("ar", &embedded_lang!("ar"))?,
+        })
+    }
+
+    /// Rules read from `dir/{en,ar}/*.tsv`.
+    pub fn from_dir(dir: &Path) -> EventResult<RuleSet> {
+        let load = |lang: &str| -> EventResult<LangRules> {
+            let mut owned: Vec<String> = Vec::with_capacity(FILES.len());
+            for f in FILES {
+                let path = dir.join(lang).join(f);
+                let text = std::fs::read_to_string(&path).map_err(|source| EventError::Io { path, source })?;
+                owned.push(text);
+            }
+            let refs: [&str; 13] = std::array::from_fn(|i| owned[i].as_str());
+            LangRules::parse(lang, &refs)
+        };
+        Ok(RuleSet {
+            en: load("en")?,
+            ar: load("ar")?,
+        })
+    }
+
+    /// The rules for a language code, Arabic for `ar`, English otherwise.
+    pub fn lang(&self, lang: &str) -> &LangRules {
+        if lang == "ar" {
+            &self.ar
+        } else {
+            &self.en
+        }
+    }
+}
+
+/// The embedded rules, parsed once (None only if the shipped files were broken, which a test guards).
+pub(crate) fn default_rules() -> Option<&'static RuleSet> {
+    static RULES: std::sync::OnceLock<Option<RuleSet>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| RuleSet::embedded().ok()).as_ref()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::tokenize;
+
+    #[test]
+    fn shipped_rules_parse() {
+        let r = RuleSet::embedded();
+        assert!(r.is_ok(), "{:?}", r.err());
+    }
+
+    #[test]
+    fn patterns_match_through_clitics_prefixes_and_gaps() {
+        let n = Normalizer::for_matching();
+        let src = Source {
+            name: "t".into(),
+            text: "a\tقتل*\nb\tنقل* ... عن\nc\tالباغوز\n",
+        };
+        let lex = parse_lexicon(&n, &src, 2, |c| Ok(c[0].to_string())).unwrap();
+        let toks = tokenize(&n, "وقُتلوا ونقلت وكالة سانا عن أهالي والباغوز");
+        let found: Vec<&str> = lex.find_longest(&toks).iter().map(|m| lex.value(m).as_str()).collect();
+        assert_eq!(found, vec!["a", "b", "c"]);
+    }
+
+    #[test]
+    fn bad_lines_name_file_and_line() {
+        let n = Normalizer::for_matching();
+        let src = Source {
+            name: "en/roles.tsv".into(),
+            text: "# c\nkilled\t-\tkilled\nslain\t-\tslain\n",
+        };
+        let r = parse_lexicon(&n, &src, 3, |c| CountRole::parse(c[0]).ok_or("unknown role".to_string()));
+        let msg = r.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(msg.contains("en/roles.tsv") && msg.contains("line 3"), "{msg}");
+    }
+}
