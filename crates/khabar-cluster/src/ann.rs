@@ -14,9 +14,20 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BinaryHeap};
 
-/// Dot product over the common length.
+/// Dot product over the common length (eight independent lanes, so the compiler can vectorize it).
 pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut lanes = [0.0f32; 8];
+    let chunks_a = a.chunks_exact(8);
+    let chunks_b = b.chunks_exact(8);
+    let tail: f32 = chunks_a.remainder().iter().zip(chunks_b.remainder()).map(|(x, y)| x * y).sum();
+    for (ca, cb) in chunks_a.zip(chunks_b) {
+        for i in 0..8 {
+            lanes[i] += ca[i] * cb[i];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
 }
 
 /// Cosine distance of unit vectors.
@@ -267,7 +278,8 @@ impl Graph {
             return;
         };
         list.push(to);
-        if list.len() <= limit {
+        // Prune only once the list is half again over capacity: amortizes the heuristic's quadratic cost.
+        if list.len() <= limit + limit / 2 {
             return;
         }
         let ids = list.clone();
