@@ -2,6 +2,7 @@
 //! boilerplate blocks (navigation, related lists, share widgets, comments, footers) with a reason.
 
 use crate::dates::parse_date_value;
+use crate::prestrip::strip_non_content;
 use crate::{cap_input, push_removed, ExtractError, Extracted};
 use dom_query::{Document, NodeId, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
@@ -32,7 +33,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
             "truncated",
         );
     }
-    let document = Document::from(html);
+    let document = Document::from(strip_non_content(html));
     let meta = PageMeta::read(&document);
     let boilerplate = strip_furniture(&document);
 

@@ -21,6 +21,8 @@ mod dates;
 mod eval;
 mod html;
 mod lexicon;
+mod prestrip;
+pub use prestrip::strip_non_content;
 mod stage;
 mod text;
 
