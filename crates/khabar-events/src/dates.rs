@@ -182,7 +182,7 @@ fn numeric_date(s: &str, published: Option<NaiveDate>, order: NumericOrder) -> O
     };
     match (preferred, other, published) {
         (Some(p), Some(o), Some(pubd)) if p != o => {
-            let limit = pubd + Duration::days(1);
+            let limit = pubd.checked_add_signed(Duration::days(1)).unwrap_or(pubd);
             match (p <= limit, o <= limit) {
                 (true, true) => Some(if p >= o { p } else { o }),
                 (false, true) => Some(o),
@@ -201,7 +201,7 @@ fn weekday_on_or_before(published: NaiveDate, weekday: u32, last: bool) -> Naive
     if back == 0 && last {
         back = 7;
     }
-    published - Duration::days(i64::from(back))
+    published.checked_sub_signed(Duration::days(i64::from(back))).unwrap_or(published)
 }
 
 /// Tabular (civil) Islamic calendar to Gregorian; within a day or two of the observed calendar.
@@ -233,6 +233,7 @@ fn interpret(
     let mut month: Option<(usize, u32, bool)> = None; // (index in run, month, hijri)
     let mut weekday: Option<u32> = None;
     let mut rel: Option<i64> = None;
+    let mut rel_month: Option<i64> = None;
     let mut numeric: Option<usize> = None;
     let (mut last, mut this_month, mut since, mut year_cue) = (false, false, false, false);
     for (idx, (_, _, item)) in run.iter().enumerate() {
@@ -241,6 +242,7 @@ fn interpret(
             Item::Word(DateWord::HijriMonth(m)) if month.is_none() => month = Some((idx, *m, true)),
             Item::Word(DateWord::Weekday(w)) => weekday = weekday.or(Some(*w)),
             Item::Word(DateWord::Rel(r)) => rel = rel.or(Some(*r)),
+            Item::Word(DateWord::RelMonth(r)) => rel_month = rel_month.or(Some(*r)),
             Item::Word(DateWord::Last) => last = true,
             Item::Word(DateWord::ThisMonth) => this_month = true,
             Item::Word(DateWord::Since) => since = true,
@@ -300,7 +302,7 @@ fn interpret(
         }
     }
     for (idx, (_, _, item)) in run.iter().enumerate() {
-        if matches!(item, Item::Word(DateWord::Weekday(_) | DateWord::Rel(_) | DateWord::HijriMarker)) || Some(idx) == numeric {
+        if matches!(item, Item::Word(DateWord::Weekday(_) | DateWord::Rel(_) | DateWord::RelMonth(_) | DateWord::HijriMarker)) || Some(idx) == numeric {
             used.push(idx);
         }
         if matches!(item, Item::Word(DateWord::Last | DateWord::ThisMonth)) && (month.is_some() || weekday.is_some()) {
@@ -310,7 +312,7 @@ fn interpret(
     if used.is_empty() {
         return None;
     }
-    let resolved = resolve_parts(month, day, year, weekday, rel, numeric.map(|i| run[i].0), toks, published, order, last, this_month, since)?;
+    let resolved = resolve_parts(month, day, year, weekday, rel, rel_month, numeric.map(|i| run[i].0), toks, published, order, last, this_month, since)?;
     // Span: from the first used item back over leading parts/since, to the last used item.
     let first_used = used.iter().copied().min()?;
     let last_used = used.iter().copied().max()?;
@@ -344,6 +346,7 @@ fn resolve_parts(
     year: Option<i32>,
     weekday: Option<u32>,
     rel: Option<i64>,
+    rel_month: Option<i64>,
     numeric_tok: Option<usize>,
     toks: &[Token],
     published: Option<NaiveDate>,
@@ -379,7 +382,7 @@ fn resolve_parts(
                     return Some(day_unknown(since));
                 };
                 let mut date = NaiveDate::from_ymd_opt(p.year(), m, d);
-                if date.is_some_and(|x| x > p + Duration::days(1)) {
+                if date.is_some_and(|x| x > p.checked_add_signed(Duration::days(1)).unwrap_or(p)) {
                     date = NaiveDate::from_ymd_opt(p.year() - 1, m, d);
                 }
                 return Some(day_precision(date));
@@ -418,6 +421,20 @@ fn resolve_parts(
         return Some(match published {
             Some(p) => day_precision(p.checked_add_signed(Duration::days(r))),
             None => day_unknown(since),
+        });
+    }
+    if let Some(r) = rel_month {
+        let Some(p) = published else {
+            return Some(day_unknown(since));
+        };
+        let months = i64::from(p.year()) * 12 + i64::from(p.month0()) + r;
+        let date = i32::try_from(months.div_euclid(12))
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, months.rem_euclid(12) as u32 + 1, 1));
+        return Some(ResolvedDate {
+            date,
+            precision: DatePrecision::Month,
+            since,
         });
     }
     if let Some(y) = year {
@@ -460,6 +477,8 @@ mod tests {
         assert_eq!(r("منذ يوم السبت الماضي", "ar", "2019-02-06"), Some(d("2019-02-02")));
         assert_eq!(r("الخميس الماضي", "ar", "2019-02-06"), Some(d("2019-01-31")));
         assert_eq!(r("الأربعاء الماضي", "ar", "2019-02-06"), Some(d("2019-01-30")));
+        let m = resolve("الشهر الماضي", "ar", Some(d("2019-01-15"))).unwrap();
+        assert_eq!((m.date, m.precision), (Some(d("2018-12-01")), DatePrecision::Month));
     }
 
     #[test]

@@ -3,12 +3,15 @@
 //! Precision rules (each documented where applied):
 //! - one sentence is the whole evidence: family, counts, date, place, actors, hedging and attribution all come from
 //!   the sentence the event cites;
-//! - an event needs a trigger word (or a role word bound to a count) plus a count, a place or an actor in the same
-//!   sentence;
+//! - an event needs a trigger word or a role word bound to a count; displacement, arrest and surrender need a count;
+//!   other events without a count need a day-precise date, or both an actor and a place, in the same sentence;
+//! - a number whose counted noun is itself an incident word ("dozens of air strikes") binds no role; a subset
+//!   ("including 11 children") only binds a role no full count has taken, and adds its noun to the targets;
 //! - triggers and role words under negation, irrealis (future, conditional, modal, attempt, warning) or cause
 //!   ("fleeing the shelling") cues of `modality.tsv` do not fire;
 //! - background sentences (`modality.tsv` kind `background`, "since 2011", a year before the publication year) and
-//!   events dated more than [`MAX_EVENT_AGE_DAYS`] before or any day after publication are dropped;
+//!   events dated more than [`MAX_EVENT_AGE_DAYS`] before or any day after publication, or dated by a year alone,
+//!   are dropped;
 //! - with no date expression in the sentence the date is null with precision `unknown`: the publication date is
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
 //!   publication date would be wrong too often.
@@ -37,7 +40,7 @@ const INCIDENT_PRIORITY: [EventFamily; 5] = [
 ];
 
 /// Most words between a role word and the number it binds (role before the number).
-const ROLE_WINDOW_BEFORE: usize = 5;
+const ROLE_WINDOW_BEFORE: usize = 7;
 /// Most words between a number's noun and a role word after it.
 const ROLE_WINDOW_AFTER: usize = 6;
 /// Words around a trigger where actors are looked for.
@@ -152,6 +155,7 @@ impl EventExtractor {
             .roles
             .find_longest(&toks)
             .into_iter()
+            .filter(|m| rules.roles.value(m).0.is_some())
             .map(|m| (m, Hit { start: m.start, end: m.end }))
             .filter(|(_, h)| !blocked(rules, &modality, *h))
             .collect();
@@ -171,7 +175,12 @@ impl EventExtractor {
             .find_map(|f| triggers.iter().find(|(tf, _)| tf == f).map(|(tf, h)| (*tf, h.start)));
         let mut drafts: BTreeMap<EventFamily, Draft> = BTreeMap::new();
         for b in &bindings {
-            let family = b.family.or(primary.map(|p| p.0)).unwrap_or(EventFamily::Other);
+            // Bodies found after an air strike belong to the air strike.
+            let role_family = match (b.family, primary) {
+                (Some(EventFamily::Discovery), Some((p, _))) => Some(p),
+                (f, _) => f,
+            };
+            let family = role_family.or(primary.map(|p| p.0)).unwrap_or(EventFamily::Other);
             let anchor = if Some(family) == primary.map(|p| p.0) {
                 primary.map_or(b.anchor, |p| p.1)
             } else {
@@ -187,6 +196,17 @@ impl EventExtractor {
             }
             if let Some(t) = &b.target {
                 if !d.targets.contains(t) {
+                    d.targets.push(t.clone());
+                }
+            }
+        }
+        // Subsets ("including 11 children") add who was counted to the events that have counts.
+        for q in quantities.iter().filter(|q| q.subset) {
+            let Some(t) = q.noun_tok.and_then(|n| rules.targets.longest_at(&toks, n)).map(|m| rules.targets.value(&m).clone()).filter(|t| t != "-") else {
+                continue;
+            };
+            for d in drafts.values_mut().filter(|d| !d.counts.is_empty()) {
+                if !d.targets.contains(&t) {
                     d.targets.push(t.clone());
                 }
             }
@@ -219,6 +239,7 @@ impl EventExtractor {
         let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, &toks, text, mentions);
         let actor_hits = actors(rules, &toks, mentions, &attribution_toks);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
+        let has_day = date_matches.iter().any(|m| m.resolved.precision == DatePrecision::Day);
 
         let mut out = Vec::new();
         for (family, d) in drafts {
@@ -231,7 +252,14 @@ impl EventExtractor {
                 }
                 v
             };
-            let gate = !d.counts.is_empty() || has_place_cue || !actor_hits.is_empty();
+            // Families that are counts by nature need one; other count-less events need a day-precise date, or
+            // both an actor and a place, in the sentence.
+            let count_family = matches!(family, EventFamily::Displacement | EventFamily::Arrest | EventFamily::Surrender);
+            let gate = if d.counts.is_empty() {
+                !count_family && (has_day || (has_place_cue && !actor_hits.is_empty()))
+            } else {
+                true
+            };
             if !gate {
                 continue;
             }
@@ -239,6 +267,10 @@ impl EventExtractor {
                 Some(m) => (m.resolved.date, m.resolved.precision),
                 None => (None, DatePrecision::Unknown),
             };
+            // A year alone ("in 2014") dates background, not this article's news.
+            if precision == DatePrecision::Year {
+                continue;
+            }
             if let (Some(dt), Some(p)) = (date, published) {
                 let too_new = p.checked_add_signed(Duration::days(1)).is_some_and(|lim| dt > lim);
                 let too_old = p.checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS)).is_some_and(|lim| dt < lim);
@@ -332,8 +364,14 @@ fn is_clause_punct(t: &Token) -> bool {
 /// Binds each quantity to the nearest role word (before it, or after its counted noun), never across another
 /// quantity; clause punctuation between them costs two words. One quantity per role is kept later (the nearest).
 fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Match, Hit)], lang: &str) -> Vec<Binding> {
-    let mut out = Vec::new();
-    for (qi, q) in qs.iter().enumerate() {
+    let mut out: Vec<Binding> = Vec::new();
+    let order: Vec<usize> = (0..qs.len()).filter(|&i| !qs[i].subset).chain((0..qs.len()).filter(|&i| qs[i].subset)).collect();
+    for qi in order {
+        let q = &qs[qi];
+        // "dozens of air strikes", "3 قذائف": the thing counted is not people.
+        if q.noun_tok.is_some_and(|n| rules.targets.longest_at(toks, n).is_some_and(|m| rules.targets.value(&m) == "-")) {
+            continue;
+        }
         let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
         let mut best: Option<(usize, bool, usize)> = None; // (score, before, role index)
         for (ri, (_, h)) in roles.iter().enumerate() {
@@ -341,6 +379,9 @@ fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Mat
                 (true, h.end, q.tok_start)
             } else if h.start >= q_end {
                 (false, q_end, h.start)
+            } else if h.start < q.tok_start && h.end > q.tok_end {
+                // The number sits inside the role phrase ("سلموا 300 مسلح أنفسهم").
+                (true, q.tok_start, q.tok_start)
             } else if h.start >= q.tok_end && h.start < q_end {
                 // The "noun" was itself the role word ("400 arrested").
                 (false, q.tok_end, h.start)
@@ -351,7 +392,7 @@ fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Mat
             if (before && gap > ROLE_WINDOW_BEFORE) || (!before && gap > ROLE_WINDOW_AFTER) {
                 continue;
             }
-            let crosses = qs.iter().enumerate().any(|(oj, o)| oj != qi && o.tok_start >= lo && o.tok_end <= hi);
+            let crosses = qs.iter().enumerate().any(|(oj, o)| oj != qi && !o.subset && o.tok_start >= lo && o.tok_end <= hi);
             if crosses {
                 continue;
             }
@@ -368,8 +409,13 @@ fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Mat
         }
         if let Some((score, _, ri)) = best {
             let (m, h) = &roles[ri];
-            let (role, family) = *rules.roles.value(m);
-            let target = q.noun_tok.and_then(|n| rules.targets.longest_at(toks, n)).map(|t| rules.targets.value(&t).clone());
+            let (Some(role), family) = *rules.roles.value(m) else {
+                continue;
+            };
+            if q.subset && out.iter().any(|b| b.role == role) {
+                continue;
+            }
+            let target = q.noun_tok.and_then(|n| rules.targets.longest_at(toks, n)).map(|t| rules.targets.value(&t).clone()).filter(|t| t != "-");
             out.push(Binding {
                 role,
                 family,
@@ -402,7 +448,7 @@ fn capitalized_place(text: &str, toks: &[Token], lang: &str) -> bool {
         return false;
     }
     toks.windows(2).any(|w| {
-        matches!(w[0].norm.as_str(), "in" | "near" | "outside" | "at" | "on" | "into" | "from")
+        matches!(w[0].norm.as_str(), "in" | "near" | "outside" | "at" | "on" | "into" | "from" | "of")
             && w[1].kind == TokKind::Word
             && text.chars().nth(w[1].start).is_some_and(char::is_uppercase)
             && !matches!(w[1].norm.as_str(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
@@ -454,7 +500,7 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
     for m in rules.attribution.find_all(toks) {
         let cue = *rules.attribution.value(&m);
         let (lo, hi, hedging, forward) = match cue {
-            AttrCue::Stop => continue,
+            AttrCue::Stop | AttrCue::SourceWord => continue,
             AttrCue::CueThenSource { hedging } => {
                 if is_stop(rules, toks, m.end) {
                     continue;
@@ -476,20 +522,32 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
                 (s, m.start, hedging, false)
             }
         };
-        let before = names.len();
+        let mut found = false;
         for sm in &sources {
             if sm.start >= lo && sm.end <= hi {
                 push(rules.sources.value(sm).clone(), &mut names);
                 used.push((sm.start, sm.end));
+                found = true;
             }
         }
         for (mm, t) in &source_mentions {
             if *t >= lo && *t < hi {
                 push(mention_name(mm), &mut names);
                 used.push((*t, *t + 1));
+                found = true;
             }
         }
-        if names.len() == before {
+        if !found && forward {
+            // "وكانت قسد قد أعلنت": the source may stand just before the verb.
+            for sm in &sources {
+                if sm.end <= m.start && sm.end + 3 >= m.start {
+                    push(rules.sources.value(sm).clone(), &mut names);
+                    used.push((sm.start, sm.end));
+                    found = true;
+                }
+            }
+        }
+        if !found {
             // Surface name: up to four words of the stretch, without leading articles.
             let (mut s, mut e) = if forward { (m.end, hi.min(m.end + 4)) } else { (lo.max(hi.saturating_sub(4)), hi) };
             while s < e && matches!(toks[s].norm.as_str(), "the" | "a" | "an") {
@@ -500,7 +558,11 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
                     e -= 1;
                 }
             }
-            if s < e && toks[s..e].iter().any(|t| t.kind == TokKind::Word) {
+            let names_a_source = (s..e).any(|i| {
+                rules.attribution.find_at(toks, i).iter().any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
+                    || (lang_is_latin(&toks[i]) && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
+            });
+            if s < e && names_a_source {
                 push(surface(text, toks, s, e), &mut names);
                 used.push((s, e));
             } else {
@@ -510,6 +572,10 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
         hedged |= hedging;
     }
     (names, hedged, used)
+}
+
+fn lang_is_latin(t: &Token) -> bool {
+    t.kind == TokKind::Word && t.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 /// Actor names with their token position: actor mentions, else the actors lexicon; never the tokens of a credited

@@ -32,6 +32,8 @@ pub struct Quantity {
     pub(crate) tok_start: usize,
     pub(crate) tok_end: usize,
     pub(crate) noun_tok: Option<usize>,
+    /// Preceded by a subset cue ("including", "بينهم").
+    pub(crate) subset: bool,
 }
 
 /// Finds the counts in `sentence` with the shipped rules of `lang` (`ar` or anything else for English).
@@ -190,7 +192,16 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
     if t.kind != TokKind::Word {
         return None;
     }
-    if let Some((NumWord::Vague(lo, hi), end)) = num_word_at(rules, toks, i) {
+    let vague = rules
+        .numbers
+        .find_at(toks, i)
+        .into_iter()
+        .filter_map(|m| match rules.numbers.value(&m) {
+            NumWord::Vague(lo, hi) => Some((*lo, *hi, m.end)),
+            _ => None,
+        })
+        .max_by_key(|v| v.2);
+    if let Some((lo, hi, end)) = vague {
         return Some(Ok(Raw {
             start: i,
             end,
@@ -301,16 +312,22 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         let mut max = Some(r.max);
         let mut start = r.start;
         let mut end = r.end;
+        let mut subset = false;
         if let Some(m) = rules.modifiers.ending_at(toks, r.start).into_iter().find(|m| rules.modifiers.value(m).1 == Position::Before) {
-            apply_modifier(rules.modifiers.value(&m).0, &mut min, &mut max);
-            start = m.start;
+            let kind = rules.modifiers.value(&m).0;
+            if kind == ModKind::Subset {
+                subset = true;
+            } else {
+                apply_modifier(kind, &mut min, &mut max);
+                start = m.start;
+            }
         }
         if rules.units.ending_at(toks, start).iter().chain(rules.units.ending_at(toks, r.start).iter()).any(|m| *rules.units.value(m) == Position::Before) {
             continue;
         }
         let noun_tok = noun_after(rules, toks, r.end);
         if r.plain_year_shape && (1900..=2100).contains(&r.min) {
-            let counted = noun_tok.is_some_and(|n| rules.targets.longest_at(toks, n).is_some());
+            let counted = noun_tok.is_some_and(|n| rules.targets.longest_at(toks, n).is_some_and(|m| rules.targets.value(&m) != "-"));
             if !counted {
                 continue;
             }
@@ -341,6 +358,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             tok_start: start,
             tok_end: end,
             noun_tok,
+            subset,
         });
     }
     out
@@ -355,7 +373,7 @@ fn apply_modifier(kind: ModKind, min: &mut Option<u64>, max: &mut Option<u64>) {
             *max = None;
         }
         ModKind::AtLeast => *max = None,
-        ModKind::About => {}
+        ModKind::About | ModKind::Subset => {}
         ModKind::UpTo => {
             *min = None;
             *max = Some(hi);

@@ -10,7 +10,7 @@ use khabar_normalize::Normalizer;
 use std::path::Path;
 
 /// The most words a `...` gap may skip.
-const GAP_WORDS: usize = 4;
+const GAP_WORDS: usize = 6;
 
 /// One token of a pattern.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +213,8 @@ pub(crate) enum ModKind {
     About,
     UpTo,
     LessThan,
+    /// "including 11 children": a part of a count given before, not a count of its own.
+    Subset,
 }
 
 /// Before or after the number.
@@ -230,6 +232,8 @@ pub(crate) enum DateWord {
     HijriMarker,
     Weekday(u32),
     Rel(i64),
+    /// Months back from publication ("last month" = -1), month precision.
+    RelMonth(i64),
     Part,
     Last,
     ThisMonth,
@@ -264,13 +268,15 @@ pub(crate) enum AttrCue {
     CueThenSource { hedging: bool },
     SourceThenCue { hedging: bool },
     Stop,
+    /// A word that names a source ("official", "مصدر"): a surface source name must hold one or a capital.
+    SourceWord,
 }
 
 /// All rules of one language.
 #[derive(Debug, Clone)]
 pub(crate) struct LangRules {
     pub triggers: Lexicon<Option<EventFamily>>,
-    pub roles: Lexicon<(CountRole, Option<EventFamily>)>,
+    pub roles: Lexicon<(Option<CountRole>, Option<EventFamily>)>,
     pub targets: Lexicon<String>,
     pub numbers: Lexicon<NumWord>,
     pub modifiers: Lexicon<(ModKind, Position)>,
@@ -353,7 +359,11 @@ impl LangRules {
         Ok(LangRules {
             triggers: parse_lexicon(&n, &src(0), 2, |c| family(c[0]))?,
             roles: parse_lexicon(&n, &src(1), 3, |c| {
-                let role = CountRole::parse(c[0]).ok_or_else(|| format!("unknown role `{}`", c[0]))?;
+                let role = if c[0] == "none" {
+                    None
+                } else {
+                    Some(CountRole::parse(c[0]).ok_or_else(|| format!("unknown role `{}`", c[0]))?)
+                };
                 Ok((role, family(c[1])?))
             })?,
             targets: parse_lexicon(&n, &src(2), 2, |c| Ok(c[0].to_string()))?,
@@ -375,6 +385,7 @@ impl LangRules {
                     "about" => ModKind::About,
                     "up_to" => ModKind::UpTo,
                     "less_than" => ModKind::LessThan,
+                    "subset" => ModKind::Subset,
                     other => return Err(format!("unknown modifier `{other}`")),
                 };
                 Ok((kind, position(c[1])?))
@@ -388,6 +399,7 @@ impl LangRules {
                     "hijri_marker" => DateWord::HijriMarker,
                     "weekday" => DateWord::Weekday(number(v)? as u32),
                     "rel" => DateWord::Rel(v.parse::<i64>().map_err(|_| format!("bad offset `{v}`"))?),
+                    "rel_month" => DateWord::RelMonth(v.parse::<i64>().map_err(|_| format!("bad offset `{v}`"))?),
                     "part" => DateWord::Part,
                     "last" => DateWord::Last,
                     "this_month" => DateWord::ThisMonth,
@@ -418,6 +430,7 @@ impl LangRules {
                 "cue_then_source" => Ok(AttrCue::CueThenSource { hedging: hedging(c[1])? }),
                 "source_then_cue" => Ok(AttrCue::SourceThenCue { hedging: hedging(c[1])? }),
                 "stop" => Ok(AttrCue::Stop),
+                "source_word" => Ok(AttrCue::SourceWord),
                 other => Err(format!("unknown attribution kind `{other}`")),
             })?,
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,

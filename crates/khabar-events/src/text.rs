@@ -92,6 +92,14 @@ fn make_token(norm: String, kind: TokKind, map: &[usize], s: usize, e: usize) ->
     let end = map.get(e.saturating_sub(1)).map_or(start, |&m| m + 1);
     let variants = if kind == TokKind::Word {
         let mut v: Vec<String> = prefix_variants(&norm).into_iter().map(str::to_string).collect();
+        // Short function words behind a conjunction ("ولم", "وقد", "فلا"): prefix_variants keeps three letters.
+        let mut chars = norm.chars();
+        if let Some(first) = chars.next() {
+            let rest = chars.as_str();
+            if (first == 'و' || first == 'ف') && rest.chars().count() == 2 && !v.iter().any(|x| x == rest) {
+                v.push(rest.to_string());
+            }
+        }
         v.dedup();
         v
     } else {
