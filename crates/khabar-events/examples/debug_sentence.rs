@@ -30,8 +30,14 @@ fn main() {
         story_id: None,
         content_hash: String::new(),
     };
-    println!("dates: {:?}", khabar_events::dates::scan(text, lang, article.published));
-    println!("quantities: {:?}", khabar_events::numbers::find_quantities(text, lang));
+    println!(
+        "dates: {:?}",
+        khabar_events::dates::scan(text, lang, article.published)
+    );
+    println!(
+        "quantities: {:?}",
+        khabar_events::numbers::find_quantities(text, lang)
+    );
     for e in extractor.extract(&article, &[]) {
         println!("{}", serde_json::to_string(&e).unwrap_or_default());
     }

@@ -28,7 +28,9 @@ fn main() {
         url: None,
         source: None,
         title: None,
-        published: args.get(2).and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok()),
+        published: args
+            .get(2)
+            .and_then(|p| chrono::NaiveDate::parse_from_str(p, "%Y-%m-%d").ok()),
         author: None,
         lang: lang.clone(),
         text,

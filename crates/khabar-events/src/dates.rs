@@ -66,7 +66,10 @@ pub struct DateMatch {
 
 /// Resolves one date expression (the first found in `expr_text`) against the publication date.
 pub fn resolve(expr_text: &str, lang: &str, published: Option<NaiveDate>) -> Option<ResolvedDate> {
-    scan(expr_text, lang, published).into_iter().next().map(|m| m.resolved)
+    scan(expr_text, lang, published)
+        .into_iter()
+        .next()
+        .map(|m| m.resolved)
 }
 
 /// Finds and resolves every date expression of a sentence with the shipped rules.
@@ -75,7 +78,13 @@ pub fn scan(sentence: &str, lang: &str, published: Option<NaiveDate>) -> Vec<Dat
         return Vec::new();
     };
     let toks = tokenize(&Normalizer::for_matching(), sentence);
-    scan_tokens(sentence, &toks, rules.lang(lang), published, NumericOrder::default_for(lang))
+    scan_tokens(
+        sentence,
+        &toks,
+        rules.lang(lang),
+        published,
+        NumericOrder::default_for(lang),
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -158,7 +167,11 @@ fn ordinal(s: &str) -> Option<u32> {
 /// Splits `3/12/2019`, `2019-03-10`, `3-12-2019` into three numbers.
 fn parse_numeric(s: &str) -> Option<(u32, u32, u32)> {
     let parts: Vec<&str> = s.split(['/', '-', '.']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 4 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     let n: Vec<u32> = parts.iter().filter_map(|p| p.parse().ok()).collect();
@@ -201,7 +214,9 @@ fn weekday_on_or_before(published: NaiveDate, weekday: u32, last: bool) -> Naive
     if back == 0 && last {
         back = 7;
     }
-    published.checked_sub_signed(Duration::days(i64::from(back))).unwrap_or(published)
+    published
+        .checked_sub_signed(Duration::days(i64::from(back)))
+        .unwrap_or(published)
 }
 
 /// Tabular (civil) Islamic calendar to Gregorian; within a day or two of the observed calendar.
@@ -285,7 +300,14 @@ fn interpret(
                 used.push(j);
                 break;
             }
-            if !matches!(run.get(j), Some((_, _, Item::Word(DateWord::Connector | DateWord::Month(_) | DateWord::HijriMarker)))) {
+            if !matches!(
+                run.get(j),
+                Some((
+                    _,
+                    _,
+                    Item::Word(DateWord::Connector | DateWord::Month(_) | DateWord::HijriMarker)
+                ))
+            ) {
                 break;
             }
         }
@@ -302,26 +324,58 @@ fn interpret(
         }
     }
     for (idx, (_, _, item)) in run.iter().enumerate() {
-        if matches!(item, Item::Word(DateWord::Weekday(_) | DateWord::Rel(_) | DateWord::RelMonth(_) | DateWord::HijriMarker)) || Some(idx) == numeric {
+        if matches!(
+            item,
+            Item::Word(
+                DateWord::Weekday(_) | DateWord::Rel(_) | DateWord::RelMonth(_) | DateWord::HijriMarker
+            )
+        ) || Some(idx) == numeric
+        {
             used.push(idx);
         }
-        if matches!(item, Item::Word(DateWord::Last | DateWord::ThisMonth)) && (month.is_some() || weekday.is_some()) {
+        if matches!(item, Item::Word(DateWord::Last | DateWord::ThisMonth))
+            && (month.is_some() || weekday.is_some())
+        {
             used.push(idx);
         }
     }
     if used.is_empty() {
         return None;
     }
-    let resolved = resolve_parts(month, day, year, weekday, rel, rel_month, numeric.map(|i| run[i].0), toks, published, order, last, this_month, since)?;
+    let resolved = resolve_parts(
+        month,
+        day,
+        year,
+        weekday,
+        rel,
+        rel_month,
+        numeric.map(|i| run[i].0),
+        toks,
+        published,
+        order,
+        last,
+        this_month,
+        since,
+    )?;
     // Span: from the first used item back over leading parts/since, to the last used item.
     let first_used = used.iter().copied().min()?;
     let last_used = used.iter().copied().max()?;
     let mut s = first_used;
-    while s > 0 && matches!(run[s - 1].2, Item::Word(DateWord::Part | DateWord::Since | DateWord::Rel(_))) {
+    while s > 0
+        && matches!(
+            run[s - 1].2,
+            Item::Word(DateWord::Part | DateWord::Since | DateWord::Rel(_))
+        )
+    {
         s -= 1;
     }
     let mut e = last_used;
-    while e + 1 < run.len() && matches!(run[e + 1].2, Item::Word(DateWord::Part | DateWord::Last | DateWord::ThisMonth | DateWord::HijriMarker)) {
+    while e + 1 < run.len()
+        && matches!(
+            run[e + 1].2,
+            Item::Word(DateWord::Part | DateWord::Last | DateWord::ThisMonth | DateWord::HijriMarker)
+        )
+    {
         e += 1;
     }
     let tok_start = run[s].0;
@@ -332,7 +386,11 @@ fn interpret(
     Some(DateMatch {
         start: ft.start,
         end: lt.end,
-        text: text.chars().skip(ft.start).take(lt.end.saturating_sub(ft.start)).collect(),
+        text: text
+            .chars()
+            .skip(ft.start)
+            .take(lt.end.saturating_sub(ft.start))
+            .collect(),
         resolved,
         tok_start,
         tok_end,
@@ -474,17 +532,26 @@ mod tests {
         assert_eq!(r("مساء أمس الثلاثاء", "ar", "2019-02-06"), Some(d("2019-02-05")));
         assert_eq!(r("اليوم الأربعاء", "ar", "2019-02-06"), Some(d("2019-02-06")));
         assert_eq!(r("منذ الأحد", "ar", "2019-02-06"), Some(d("2019-02-03")));
-        assert_eq!(r("منذ يوم السبت الماضي", "ar", "2019-02-06"), Some(d("2019-02-02")));
+        assert_eq!(
+            r("منذ يوم السبت الماضي", "ar", "2019-02-06"),
+            Some(d("2019-02-02"))
+        );
         assert_eq!(r("الخميس الماضي", "ar", "2019-02-06"), Some(d("2019-01-31")));
         assert_eq!(r("الأربعاء الماضي", "ar", "2019-02-06"), Some(d("2019-01-30")));
         let m = resolve("الشهر الماضي", "ar", Some(d("2019-01-15"))).unwrap();
-        assert_eq!((m.date, m.precision), (Some(d("2018-12-01")), DatePrecision::Month));
+        assert_eq!(
+            (m.date, m.precision),
+            (Some(d("2018-12-01")), DatePrecision::Month)
+        );
     }
 
     #[test]
     fn month_names_in_three_traditions() {
         assert_eq!(r("الأربعاء 6 من شباط", "ar", "2019-02-06"), Some(d("2019-02-06")));
-        assert_eq!(r("في 8 آذار (مارس) الجاري", "ar", "2019-03-12"), Some(d("2019-03-08")));
+        assert_eq!(
+            r("في 8 آذار (مارس) الجاري", "ar", "2019-03-12"),
+            Some(d("2019-03-08"))
+        );
         assert_eq!(r("يوم 17 يناير", "ar", "2016-01-20"), Some(d("2016-01-17")));
         assert_eq!(r("15 تشرين الأول 2019", "ar", "2020-01-01"), Some(d("2019-10-15")));
         assert_eq!(r("1 كانون الثاني", "ar", "2019-02-06"), Some(d("2019-01-01")));
@@ -497,8 +564,14 @@ mod tests {
     fn numeric_dates_follow_publication_then_convention() {
         assert_eq!(r("3/12/2019", "ar", "2019-03-12"), Some(d("2019-03-12")));
         assert_eq!(r("3/12/2018", "ar", "2018-12-05"), Some(d("2018-12-03")));
-        assert_eq!(resolve("3/12/2019", "ar", None).and_then(|r| r.date), Some(d("2019-12-03")));
-        assert_eq!(resolve("3/12/2019", "en", None).and_then(|r| r.date), Some(d("2019-03-12")));
+        assert_eq!(
+            resolve("3/12/2019", "ar", None).and_then(|r| r.date),
+            Some(d("2019-12-03"))
+        );
+        assert_eq!(
+            resolve("3/12/2019", "en", None).and_then(|r| r.date),
+            Some(d("2019-03-12"))
+        );
         assert_eq!(r("2019-03-10", "en", "2019-03-12"), Some(d("2019-03-10")));
     }
 
@@ -507,7 +580,10 @@ mod tests {
         // 1 Ramadan 1440 was 6 May 2019 (Umm al-Qura); the tabular calendar may differ by a day.
         let g = hijri_to_gregorian(1440, 9, 1).unwrap();
         assert!((g - d("2019-05-06")).num_days().abs() <= 1, "{g}");
-        assert_eq!(r("يوم 4 رمضان 1440 هـ", "ar", "2019-05-10"), hijri_to_gregorian(1440, 9, 4));
+        assert_eq!(
+            r("يوم 4 رمضان 1440 هـ", "ar", "2019-05-10"),
+            hijri_to_gregorian(1440, 9, 4)
+        );
     }
 
     #[test]
@@ -517,9 +593,15 @@ mod tests {
         let x = resolve("December 19", "en", None).unwrap();
         assert_eq!((x.date, x.precision), (None, DatePrecision::Unknown));
         let x = resolve("in March 2019", "en", None).unwrap();
-        assert_eq!((x.date, x.precision), (Some(d("2019-03-01")), DatePrecision::Month));
+        assert_eq!(
+            (x.date, x.precision),
+            (Some(d("2019-03-01")), DatePrecision::Month)
+        );
         let x = resolve("منذ عام 2011", "ar", None).unwrap();
-        assert_eq!((x.date, x.precision, x.since), (Some(d("2011-01-01")), DatePrecision::Year, true));
+        assert_eq!(
+            (x.date, x.precision, x.since),
+            (Some(d("2011-01-01")), DatePrecision::Year, true)
+        );
     }
 
     #[test]

@@ -144,7 +144,9 @@ impl fmt::Display for DevsetReport {
 
 fn counts_equal(gold: &BTreeMap<String, CountRange>, pred: &BTreeMap<CountRole, CountRange>) -> bool {
     gold.len() == pred.len()
-        && gold.iter().all(|(role, range)| CountRole::parse(role).and_then(|r| pred.get(&r)) == Some(range))
+        && gold
+            .iter()
+            .all(|(role, range)| CountRole::parse(role).and_then(|r| pred.get(&r)) == Some(range))
 }
 
 /// Runs the shipped extractor over a devset file (JSONL: `id`, `lang`, `published`, `text`, `events`).
@@ -216,7 +218,10 @@ fn score_row(row: &Row, predicted: &[Event], errors: &mut Vec<String>, line: usi
             if counts_equal(&g.counts, &p.counts) {
                 fig.count_exact += 1;
             } else {
-                errors.push(format!("{} COUNT {} gold {:?} got {:?}", row.id, g.family, g.counts, p.counts));
+                errors.push(format!(
+                    "{} COUNT {} gold {:?} got {:?}",
+                    row.id, g.family, g.counts, p.counts
+                ));
             }
         }
         if let Some(d) = g.date {
@@ -230,17 +235,29 @@ fn score_row(row: &Row, predicted: &[Event], errors: &mut Vec<String>, line: usi
         if p.hedged == g.hedged {
             fig.hedged_agree += 1;
         } else {
-            errors.push(format!("{} HEDGE {} gold {} got {}", row.id, g.family, g.hedged, p.hedged));
+            errors.push(format!(
+                "{} HEDGE {} gold {} got {}",
+                row.id, g.family, g.hedged, p.hedged
+            ));
         }
         if p.attributed_to.is_empty() == g.attributed_to.is_empty() {
             fig.attribution_agree += 1;
         } else {
-            errors.push(format!("{} ATTR gold {:?} got {:?}", row.id, g.attributed_to, p.attributed_to));
+            errors.push(format!(
+                "{} ATTR gold {:?} got {:?}",
+                row.id, g.attributed_to, p.attributed_to
+            ));
         }
     }
     for (k, p) in predicted.iter().enumerate() {
         if !used[k] {
-            errors.push(format!("{} FALSE {} {:?} | {}", row.id, p.family.as_str(), p.counts, row.text));
+            errors.push(format!(
+                "{} FALSE {} {:?} | {}",
+                row.id,
+                p.family.as_str(),
+                p.counts,
+                row.text
+            ));
         }
     }
     Ok(fig)

@@ -117,24 +117,41 @@ impl EventExtractor {
         out
     }
 
-    fn sentence_events(&self, text: &str, lang: &str, published: Option<NaiveDate>, mentions: &[Mention]) -> Vec<Event> {
+    fn sentence_events(
+        &self,
+        text: &str,
+        lang: &str,
+        published: Option<NaiveDate>,
+        mentions: &[Mention],
+    ) -> Vec<Event> {
         let toks = tokenize(&self.normalizer, text);
         if toks.is_empty() || numbers::is_table(&toks) {
             return Vec::new();
         }
         let rules = self.rules.lang(lang);
         let modality = modality_cues(rules, &toks);
-        if modality.iter().any(|(k, _)| matches!(rules.modality.value(k).0, ModalityKind::Background | ModalityKind::Skip)) {
+        if modality.iter().any(|(k, _)| {
+            matches!(
+                rules.modality.value(k).0,
+                ModalityKind::Background | ModalityKind::Skip
+            )
+        }) {
             return Vec::new();
         }
-        let order = self.numeric_order.unwrap_or_else(|| NumericOrder::default_for(lang));
+        let order = self
+            .numeric_order
+            .unwrap_or_else(|| NumericOrder::default_for(lang));
         let date_matches = dates::scan_tokens(text, &toks, rules, published, order);
         if date_matches.iter().any(|d| is_background_date(d, published)) {
             return Vec::new();
         }
         let mut masked = vec![false; toks.len()];
         for d in &date_matches {
-            for m in masked.iter_mut().take(d.tok_end.min(toks.len())).skip(d.tok_start) {
+            for m in masked
+                .iter_mut()
+                .take(d.tok_end.min(toks.len()))
+                .skip(d.tok_start)
+            {
                 *m = true;
             }
         }
@@ -144,7 +161,10 @@ impl EventExtractor {
         let mut triggers: Vec<(EventFamily, Hit)> = Vec::new();
         for m in rules.triggers.find_longest(&toks) {
             if let Some(f) = *rules.triggers.value(&m) {
-                let hit = Hit { start: m.start, end: m.end };
+                let hit = Hit {
+                    start: m.start,
+                    end: m.end,
+                };
                 if !blocked(rules, &modality, hit) && !masked[m.start] {
                     triggers.push((f, hit));
                 }
@@ -156,7 +176,15 @@ impl EventExtractor {
             .find_longest(&toks)
             .into_iter()
             .filter(|m| rules.roles.value(m).0.is_some())
-            .map(|m| (m, Hit { start: m.start, end: m.end }))
+            .map(|m| {
+                (
+                    m,
+                    Hit {
+                        start: m.start,
+                        end: m.end,
+                    },
+                )
+            })
             .filter(|(_, h)| !blocked(rules, &modality, *h))
             .collect();
         let bindings = bind_counts(rules, &toks, &quantities, &roles, lang);
@@ -170,9 +198,12 @@ impl EventExtractor {
             })
         });
 
-        let primary = INCIDENT_PRIORITY
-            .iter()
-            .find_map(|f| triggers.iter().find(|(tf, _)| tf == f).map(|(tf, h)| (*tf, h.start)));
+        let primary = INCIDENT_PRIORITY.iter().find_map(|f| {
+            triggers
+                .iter()
+                .find(|(tf, _)| tf == f)
+                .map(|(tf, h)| (*tf, h.start))
+        });
         let mut drafts: BTreeMap<EventFamily, Draft> = BTreeMap::new();
         for b in &bindings {
             // Bodies found after an air strike belong to the air strike.
@@ -202,7 +233,12 @@ impl EventExtractor {
         }
         // Subsets ("including 11 children") add who was counted to the events that have counts.
         for q in quantities.iter().filter(|q| q.subset) {
-            let Some(t) = q.noun_tok.and_then(|n| rules.targets.longest_at(&toks, n)).map(|m| rules.targets.value(&m).clone()).filter(|t| t != "-") else {
+            let Some(t) = q
+                .noun_tok
+                .and_then(|n| rules.targets.longest_at(&toks, n))
+                .map(|m| rules.targets.value(&m).clone())
+                .filter(|t| t != "-")
+            else {
                 continue;
             };
             for d in drafts.values_mut().filter(|d| !d.counts.is_empty()) {
@@ -235,11 +271,15 @@ impl EventExtractor {
             .filter(|m| m.kind == EntityKind::Place)
             .filter_map(|m| token_of(&toks, m.span[0]).map(|t| (m, t)))
             .collect();
-        let has_place_cue = !place_mentions.is_empty() || !rules.places.find_all(&toks).is_empty() || capitalized_place(text, &toks, lang);
+        let has_place_cue = !place_mentions.is_empty()
+            || !rules.places.find_all(&toks).is_empty()
+            || capitalized_place(text, &toks, lang);
         let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, &toks, text, mentions);
-        let actor_hits = actors(rules, &toks, mentions, &attribution_toks);
+        let actor_hits = actors(rules, &toks, mentions, &attribution_toks, &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
-        let has_day = date_matches.iter().any(|m| m.resolved.precision == DatePrecision::Day);
+        let has_day = date_matches
+            .iter()
+            .any(|m| m.resolved.precision == DatePrecision::Day);
 
         let mut out = Vec::new();
         for (family, d) in drafts {
@@ -254,7 +294,10 @@ impl EventExtractor {
             };
             // Families that are counts by nature need one; other count-less events need a day-precise date, or
             // both an actor and a place, in the sentence.
-            let count_family = matches!(family, EventFamily::Displacement | EventFamily::Arrest | EventFamily::Surrender);
+            let count_family = matches!(
+                family,
+                EventFamily::Displacement | EventFamily::Arrest | EventFamily::Surrender
+            );
             let gate = if d.counts.is_empty() {
                 !count_family && (has_day || (has_place_cue && !actor_hits.is_empty()))
             } else {
@@ -272,13 +315,20 @@ impl EventExtractor {
                 continue;
             }
             if let (Some(dt), Some(p)) = (date, published) {
-                let too_new = p.checked_add_signed(Duration::days(1)).is_some_and(|lim| dt > lim);
-                let too_old = p.checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS)).is_some_and(|lim| dt < lim);
+                let too_new = p
+                    .checked_add_signed(Duration::days(1))
+                    .is_some_and(|lim| dt > lim);
+                let too_old = p
+                    .checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS))
+                    .is_some_and(|lim| dt < lim);
                 if too_new || too_old {
                     continue;
                 }
             }
-            let place = place_mentions.iter().min_by_key(|(_, t)| t.abs_diff(d.anchor)).map(|(m, _)| *m);
+            let place = place_mentions
+                .iter()
+                .min_by_key(|(_, t)| t.abs_diff(d.anchor))
+                .map(|(m, _)| *m);
             out.push(Event {
                 id: String::new(),
                 article_id: String::new(),
@@ -306,7 +356,10 @@ impl EventExtractor {
 /// Modality cues of a sentence, minus those inside an `except` phrase ("قد تم", "no longer").
 fn modality_cues(rules: &LangRules, toks: &[Token]) -> Vec<(Match, ModalityKind)> {
     let all = rules.modality.find_all(toks);
-    let excepts: Vec<&Match> = all.iter().filter(|m| rules.modality.value(m).0 == ModalityKind::Except).collect();
+    let excepts: Vec<&Match> = all
+        .iter()
+        .filter(|m| rules.modality.value(m).0 == ModalityKind::Except)
+        .collect();
     all.iter()
         .filter(|m| rules.modality.value(m).0 != ModalityKind::Except)
         .filter(|m| !excepts.iter().any(|e| m.start < e.end && e.start < m.end))
@@ -317,14 +370,21 @@ fn modality_cues(rules: &LangRules, toks: &[Token]) -> Vec<(Match, ModalityKind)
 /// True when a negation, irrealis or cause cue governs the words `[hit.start, hit.end)`.
 fn blocked(rules: &LangRules, cues: &[(Match, ModalityKind)], hit: Hit) -> bool {
     cues.iter().any(|(m, kind)| {
-        if !matches!(kind, ModalityKind::Negation | ModalityKind::Irrealis | ModalityKind::Cause) {
+        if !matches!(
+            kind,
+            ModalityKind::Negation | ModalityKind::Irrealis | ModalityKind::Cause
+        ) {
             return false;
         }
         if m.start < hit.end && hit.start < m.end {
             return false;
         }
         let before = m.end <= hit.start;
-        let gap = if before { hit.start - m.end } else { m.start.saturating_sub(hit.end) };
+        let gap = if before {
+            hit.start - m.end
+        } else {
+            m.start.saturating_sub(hit.end)
+        };
         match rules.modality.value(m).1 {
             Scope::Before(n) => before && gap < n,
             Scope::After(n) => !before && gap < n,
@@ -358,18 +418,36 @@ struct Binding {
 }
 
 fn is_clause_punct(t: &Token) -> bool {
-    t.kind == TokKind::Punct && matches!(t.norm.as_str(), "," | "،" | ";" | "؛" | ":" | "(" | ")" | "-" | "–")
+    t.kind == TokKind::Punct
+        && matches!(
+            t.norm.as_str(),
+            "," | "،" | ";" | "؛" | ":" | "(" | ")" | "-" | "–"
+        )
 }
 
 /// Binds each quantity to the nearest role word (before it, or after its counted noun), never across another
 /// quantity; clause punctuation between them costs two words. One quantity per role is kept later (the nearest).
-fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Match, Hit)], lang: &str) -> Vec<Binding> {
+fn bind_counts(
+    rules: &LangRules,
+    toks: &[Token],
+    qs: &[Quantity],
+    roles: &[(Match, Hit)],
+    lang: &str,
+) -> Vec<Binding> {
     let mut out: Vec<Binding> = Vec::new();
-    let order: Vec<usize> = (0..qs.len()).filter(|&i| !qs[i].subset).chain((0..qs.len()).filter(|&i| qs[i].subset)).collect();
+    let order: Vec<usize> = (0..qs.len())
+        .filter(|&i| !qs[i].subset)
+        .chain((0..qs.len()).filter(|&i| qs[i].subset))
+        .collect();
     for qi in order {
         let q = &qs[qi];
         // "dozens of air strikes", "3 قذائف": the thing counted is not people.
-        if q.noun_tok.is_some_and(|n| rules.targets.longest_at(toks, n).is_some_and(|m| rules.targets.value(&m) == "-")) {
+        if q.noun_tok.is_some_and(|n| {
+            rules
+                .targets
+                .longest_at(toks, n)
+                .is_some_and(|m| rules.targets.value(&m) == "-")
+        }) {
             continue;
         }
         let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
@@ -392,7 +470,10 @@ fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Mat
             if (before && gap > ROLE_WINDOW_BEFORE) || (!before && gap > ROLE_WINDOW_AFTER) {
                 continue;
             }
-            let crosses = qs.iter().enumerate().any(|(oj, o)| oj != qi && !o.subset && o.tok_start >= lo && o.tok_end <= hi);
+            let crosses = qs
+                .iter()
+                .enumerate()
+                .any(|(oj, o)| oj != qi && !o.subset && o.tok_start >= lo && o.tok_end <= hi);
             if crosses {
                 continue;
             }
@@ -415,11 +496,18 @@ fn bind_counts(rules: &LangRules, toks: &[Token], qs: &[Quantity], roles: &[(Mat
             if q.subset && out.iter().any(|b| b.role == role) {
                 continue;
             }
-            let target = q.noun_tok.and_then(|n| rules.targets.longest_at(toks, n)).map(|t| rules.targets.value(&t).clone()).filter(|t| t != "-");
+            let target = q
+                .noun_tok
+                .and_then(|n| rules.targets.longest_at(toks, n))
+                .map(|t| rules.targets.value(&t).clone())
+                .filter(|t| t != "-");
             out.push(Binding {
                 role,
                 family,
-                range: CountRange { min: q.min, max: q.max },
+                range: CountRange {
+                    min: q.min,
+                    max: q.max,
+                },
                 score,
                 role_idx: ri,
                 anchor: h.start,
@@ -434,12 +522,20 @@ fn nearest_date(ds: &[DateMatch], anchor: usize) -> Option<&DateMatch> {
     ds.iter()
         .filter(|d| !(d.resolved.since && d.resolved.precision == DatePrecision::Year))
         .filter(|d| d.resolved.date.is_some() || d.resolved.precision == DatePrecision::Unknown)
-        .min_by_key(|d| if anchor < d.tok_start { d.tok_start - anchor } else { anchor.saturating_sub(d.tok_end) })
+        .min_by_key(|d| {
+            if anchor < d.tok_start {
+                d.tok_start - anchor
+            } else {
+                anchor.saturating_sub(d.tok_end)
+            }
+        })
 }
 
 /// The token index holding char offset `c` (sentence-relative).
 fn token_of(toks: &[Token], c: usize) -> Option<usize> {
-    toks.iter().position(|t| t.start <= c && c < t.end).or_else(|| toks.iter().position(|t| t.start >= c))
+    toks.iter()
+        .position(|t| t.start <= c && c < t.end)
+        .or_else(|| toks.iter().position(|t| t.start >= c))
 }
 
 /// English fallback for "where": a capitalized word right after in/near/outside/at.
@@ -448,10 +544,15 @@ fn capitalized_place(text: &str, toks: &[Token], lang: &str) -> bool {
         return false;
     }
     toks.windows(2).any(|w| {
-        matches!(w[0].norm.as_str(), "in" | "near" | "outside" | "at" | "on" | "into" | "from" | "of")
-            && w[1].kind == TokKind::Word
+        matches!(
+            w[0].norm.as_str(),
+            "in" | "near" | "outside" | "at" | "on" | "into" | "from" | "of"
+        ) && w[1].kind == TokKind::Word
             && text.chars().nth(w[1].start).is_some_and(char::is_uppercase)
-            && !matches!(w[1].norm.as_str(), "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday")
+            && !matches!(
+                w[1].norm.as_str(),
+                "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+            )
     })
 }
 
@@ -482,7 +583,12 @@ fn mention_name(m: &Mention) -> String {
 }
 
 /// Sources the sentence credits, whether a crediting cue hedges, and the tokens used by the sources.
-fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mention]) -> (Vec<String>, bool, Vec<(usize, usize)>) {
+fn attribution(
+    rules: &LangRules,
+    toks: &[Token],
+    text: &str,
+    mentions: &[Mention],
+) -> (Vec<String>, bool, Vec<(usize, usize)>) {
     let mut names: Vec<String> = Vec::new();
     let mut hedged = false;
     let mut used: Vec<(usize, usize)> = Vec::new();
@@ -549,7 +655,11 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
         }
         if !found {
             // Surface name: up to four words of the stretch, without leading articles.
-            let (mut s, mut e) = if forward { (m.end, hi.min(m.end + 4)) } else { (lo.max(hi.saturating_sub(4)), hi) };
+            let (mut s, mut e) = if forward {
+                (m.end, hi.min(m.end + 4))
+            } else {
+                (lo.max(hi.saturating_sub(4)), hi)
+            };
             while s < e && matches!(toks[s].norm.as_str(), "the" | "a" | "an") {
                 s += 1;
             }
@@ -559,8 +669,13 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
                 }
             }
             let names_a_source = (s..e).any(|i| {
-                rules.attribution.find_at(toks, i).iter().any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
-                    || (lang_is_latin(&toks[i]) && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
+                rules
+                    .attribution
+                    .find_at(toks, i)
+                    .iter()
+                    .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
+                    || (lang_is_latin(&toks[i])
+                        && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
             });
             if s < e && names_a_source {
                 push(surface(text, toks, s, e), &mut names);
@@ -580,7 +695,13 @@ fn lang_is_latin(t: &Token) -> bool {
 
 /// Actor names with their token position: actor mentions, else the actors lexicon; never the tokens of a credited
 /// source.
-fn actors(rules: &LangRules, toks: &[Token], mentions: &[Mention], used: &[(usize, usize)]) -> Vec<(String, usize)> {
+fn actors(
+    rules: &LangRules,
+    toks: &[Token],
+    mentions: &[Mention],
+    used: &[(usize, usize)],
+    speakers: &[String],
+) -> Vec<(String, usize)> {
     let in_source = |t: usize| used.iter().any(|(s, e)| t >= *s && t < *e);
     let mut out = Vec::new();
     for m in mentions.iter().filter(|m| m.kind == EntityKind::Actor) {
@@ -592,8 +713,11 @@ fn actors(rules: &LangRules, toks: &[Token], mentions: &[Mention], used: &[(usiz
     }
     if out.is_empty() {
         for m in rules.actors.find_longest(toks) {
-            if !in_source(m.start) {
-                out.push((rules.actors.value(&m).clone(), m.start));
+            let name = rules.actors.value(&m);
+            if name == "@speaker" {
+                out.extend(speakers.iter().map(|s| (s.clone(), m.start)));
+            } else if !in_source(m.start) {
+                out.push((name.clone(), m.start));
             }
         }
     }
@@ -623,7 +747,9 @@ mod tests {
     }
 
     fn one(text: &str, lang: &str, published: &str) -> Vec<Event> {
-        EventExtractor::new().unwrap().extract(&article(text, lang, Some(published)), &[])
+        EventExtractor::new()
+            .unwrap()
+            .extract(&article(text, lang, Some(published)), &[])
     }
 
     #[test]
@@ -639,9 +765,16 @@ mod tests {
         assert_eq!(e.counts.get(&CountRole::Killed), Some(&CountRange::exact(16)));
         assert_eq!(e.date, NaiveDate::from_ymd_opt(2019, 3, 10));
         assert_eq!(e.targets, vec!["civilians".to_string()]);
-        assert_eq!(e.attributed_to, vec!["Syrian Observatory for Human Rights".to_string()]);
+        assert_eq!(
+            e.attributed_to,
+            vec!["Syrian Observatory for Human Rights".to_string()]
+        );
         assert!(!e.hedged);
-        assert!(e.actors.contains(&"International Coalition".to_string()), "{:?}", e.actors);
+        assert!(
+            e.actors.contains(&"International Coalition".to_string()),
+            "{:?}",
+            e.actors
+        );
     }
 
     #[test]
@@ -659,10 +792,17 @@ mod tests {
 
     #[test]
     fn undated_sentence_has_unknown_date() {
-        let ev = one("Security forces arrested 14 suspected Islamic State members in raids across Kirkuk province.", "en", "2024-01-09");
+        let ev = one(
+            "Security forces arrested 14 suspected Islamic State members in raids across Kirkuk province.",
+            "en",
+            "2024-01-09",
+        );
         assert_eq!(ev.len(), 1);
         assert_eq!((ev[0].date, ev[0].date_precision), (None, DatePrecision::Unknown));
-        assert_eq!(ev[0].counts.get(&CountRole::Arrested), Some(&CountRange::exact(14)));
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(14))
+        );
     }
 
     #[test]
@@ -690,7 +830,9 @@ mod tests {
             mention("قوات النظام", EntityKind::Actor, "Syrian government forces"),
             mention("سراقب", EntityKind::Place, "Saraqib"),
         ];
-        let ev = EventExtractor::new().unwrap().extract(&article(text, "ar", Some("2020-02-27")), &ms);
+        let ev = EventExtractor::new()
+            .unwrap()
+            .extract(&article(text, "ar", Some("2020-02-27")), &ms);
         assert_eq!(ev.len(), 1, "{ev:?}");
         assert_eq!(ev[0].family, EventFamily::Shelling);
         assert_eq!(ev[0].place.as_deref(), Some("Saraqib"));

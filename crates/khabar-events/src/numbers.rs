@@ -59,7 +59,8 @@ fn parse_digits(s: &str) -> Option<(f64, bool)> {
     if groups.len() == 1 {
         return s.parse::<f64>().ok().map(|v| (v, false));
     }
-    let thousands = groups.first().is_some_and(|g| !g.is_empty() && g.len() <= 3) && groups[1..].iter().all(|g| g.len() == 3);
+    let thousands = groups.first().is_some_and(|g| !g.is_empty() && g.len() <= 3)
+        && groups[1..].iter().all(|g| g.len() == 3);
     if thousands {
         let joined: String = groups.concat();
         return joined.parse::<f64>().ok().map(|v| (v, false));
@@ -235,7 +236,10 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
     while i < toks.len() {
         if toks[i].kind == TokKind::Number {
             let mut j = i;
-            while j < toks.len() && (toks[j].kind == TokKind::Number || (toks[j].norm == "-" && j + 1 < toks.len() && toks[j + 1].kind == TokKind::Number)) {
+            while j < toks.len()
+                && (toks[j].kind == TokKind::Number
+                    || (toks[j].norm == "-" && j + 1 < toks.len() && toks[j + 1].kind == TokKind::Number))
+            {
                 j += 1;
             }
             let numbers = toks[i..j].iter().filter(|t| t.kind == TokKind::Number).count();
@@ -257,8 +261,19 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         }
         match raw_at(rules, toks, i) {
             Some(Ok(r)) => {
-                i = r.end.max(i + 1);
-                raws.push(r);
+                // A number with a unit after it is not a count, and the unit's words are not numbers either
+                // ("44 في المئة").
+                match rules
+                    .units
+                    .longest_at(toks, r.end)
+                    .filter(|m| *rules.units.value(m) == Position::After)
+                {
+                    Some(unit) => i = unit.end.max(i + 1),
+                    None => {
+                        i = r.end.max(i + 1);
+                        raws.push(r);
+                    }
+                }
             }
             Some(Err(next)) => i = next.max(i + 1),
             None => i += 1,
@@ -273,7 +288,11 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             let join = rules.numbers.longest_at(toks, a.end).filter(|m| m.end == b.start);
             let join_kind = join.map(|m| *rules.numbers.value(&m));
             let started = a.start > 0
-                && rules.numbers.ending_at(toks, a.start).iter().any(|m| *rules.numbers.value(m) == NumWord::RangeStart);
+                && rules
+                    .numbers
+                    .ending_at(toks, a.start)
+                    .iter()
+                    .any(|m| *rules.numbers.value(m) == NumWord::RangeStart);
             let ok = match join_kind {
                 Some(NumWord::RangeJoin { strong: true }) => true,
                 Some(NumWord::RangeJoin { strong: false }) => started,
@@ -301,11 +320,18 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         if is_of(toks.get(r.end)) && toks.get(r.end + 1).is_some_and(|t| t.kind == TokKind::Number) {
             continue;
         }
-        if r.start >= 2 && is_of(toks.get(r.start - 1)) && toks.get(r.start - 2).is_some_and(|t| t.kind == TokKind::Number) {
+        if r.start >= 2
+            && is_of(toks.get(r.start - 1))
+            && toks.get(r.start - 2).is_some_and(|t| t.kind == TokKind::Number)
+        {
             continue;
         }
         // Units after ("70 km", "24 ساعة", "44 %") and contexts before ("aged 12", "رقم 5", "عام 2011").
-        if rules.units.longest_at(toks, r.end).is_some_and(|m| *rules.units.value(&m) == Position::After) {
+        if rules
+            .units
+            .longest_at(toks, r.end)
+            .is_some_and(|m| *rules.units.value(&m) == Position::After)
+        {
             continue;
         }
         let mut min = Some(r.min);
@@ -313,7 +339,12 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         let mut start = r.start;
         let mut end = r.end;
         let mut subset = false;
-        if let Some(m) = rules.modifiers.ending_at(toks, r.start).into_iter().find(|m| rules.modifiers.value(m).1 == Position::Before) {
+        if let Some(m) = rules
+            .modifiers
+            .ending_at(toks, r.start)
+            .into_iter()
+            .find(|m| rules.modifiers.value(m).1 == Position::Before)
+        {
             let kind = rules.modifiers.value(&m).0;
             if kind == ModKind::Subset {
                 subset = true;
@@ -322,12 +353,23 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                 start = m.start;
             }
         }
-        if rules.units.ending_at(toks, start).iter().chain(rules.units.ending_at(toks, r.start).iter()).any(|m| *rules.units.value(m) == Position::Before) {
+        if rules
+            .units
+            .ending_at(toks, start)
+            .iter()
+            .chain(rules.units.ending_at(toks, r.start).iter())
+            .any(|m| *rules.units.value(m) == Position::Before)
+        {
             continue;
         }
         let noun_tok = noun_after(rules, toks, r.end);
         if r.plain_year_shape && (1900..=2100).contains(&r.min) {
-            let counted = noun_tok.is_some_and(|n| rules.targets.longest_at(toks, n).is_some_and(|m| rules.targets.value(&m) != "-"));
+            let counted = noun_tok.is_some_and(|n| {
+                rules
+                    .targets
+                    .longest_at(toks, n)
+                    .is_some_and(|m| rules.targets.value(&m) != "-")
+            });
             if !counted {
                 continue;
             }
@@ -347,7 +389,11 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         let (Some(first), Some(last)) = (toks.get(start), toks.get(end.saturating_sub(1))) else {
             continue;
         };
-        let text_q: String = text.chars().skip(first.start).take(last.end.saturating_sub(first.start)).collect();
+        let text_q: String = text
+            .chars()
+            .skip(first.start)
+            .take(last.end.saturating_sub(first.start))
+            .collect();
         out.push(Quantity {
             min,
             max,
@@ -409,12 +455,18 @@ mod tests {
     use proptest::prelude::*;
 
     fn q(s: &str, lang: &str) -> Vec<(Option<u64>, Option<u64>)> {
-        find_quantities(s, lang).into_iter().map(|q| (q.min, q.max)).collect()
+        find_quantities(s, lang)
+            .into_iter()
+            .map(|q| (q.min, q.max))
+            .collect()
     }
 
     #[test]
     fn digits_separators_and_modifiers() {
-        assert_eq!(q("more than 7,000 people have left", "en"), vec![(Some(7001), None)]);
+        assert_eq!(
+            q("more than 7,000 people have left", "en"),
+            vec![(Some(7001), None)]
+        );
         assert_eq!(q("at least 40 people", "en"), vec![(Some(40), None)]);
         assert_eq!(q("nearly 60 people", "en"), vec![(Some(60), Some(60))]);
         assert_eq!(q("up to 50,000 Yazidis", "en"), vec![(None, Some(50000))]);
@@ -427,7 +479,10 @@ mod tests {
     #[test]
     fn number_words_in_both_languages() {
         assert_eq!(q("six thousand fighters", "en"), vec![(Some(6000), Some(6000))]);
-        assert_eq!(q("two hundred and fifty people", "en"), vec![(Some(250), Some(250))]);
+        assert_eq!(
+            q("two hundred and fifty people", "en"),
+            vec![(Some(250), Some(250))]
+        );
         assert_eq!(q("a dozen militants", "en"), vec![(Some(12), Some(12))]);
         assert_eq!(q("twenty-five soldiers", "en"), vec![(Some(25), Some(25))]);
         assert_eq!(q("نحو ألفي مسلح", "ar"), vec![(Some(2000), Some(2000))]);
@@ -442,10 +497,16 @@ mod tests {
     fn vague_quantities_are_ranges() {
         assert_eq!(q("hundreds of civilians", "en"), vec![(Some(100), Some(999))]);
         assert_eq!(q("dozens of soldiers", "en"), vec![(Some(24), Some(99))]);
-        assert_eq!(q("tens of thousands of people", "en"), vec![(Some(10000), Some(99999))]);
+        assert_eq!(
+            q("tens of thousands of people", "en"),
+            vec![(Some(10000), Some(99999))]
+        );
         assert_eq!(q("عشرات المدنيين", "ar"), vec![(Some(24), Some(99))]);
         assert_eq!(q("المئات من مقاتلي التنظيم", "ar"), vec![(Some(100), Some(999))]);
-        assert_eq!(q("عشرات الآلاف من المدنيين", "ar"), vec![(Some(10000), Some(99999))]);
+        assert_eq!(
+            q("عشرات الآلاف من المدنيين", "ar"),
+            vec![(Some(10000), Some(99999))]
+        );
     }
 
     #[test]

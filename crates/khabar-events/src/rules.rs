@@ -58,7 +58,9 @@ impl<T> Lexicon<T> {
 
     /// The longest match starting at `start`.
     pub fn longest_at(&self, toks: &[Token], start: usize) -> Option<Match> {
-        self.find_at(toks, start).into_iter().max_by_key(|m| (m.end, usize::MAX - m.entry))
+        self.find_at(toks, start)
+            .into_iter()
+            .max_by_key(|m| (m.end, usize::MAX - m.entry))
     }
 
     /// Matches ending exactly at `end` (longest first).
@@ -93,7 +95,11 @@ impl<T> Lexicon<T> {
 
 /// Keeps the longest of overlapping matches.
 pub(crate) fn longest_non_overlapping(mut all: Vec<Match>) -> Vec<Match> {
-    all.sort_by(|a, b| (b.end - b.start).cmp(&(a.end - a.start)).then(a.start.cmp(&b.start)));
+    all.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.start.cmp(&b.start))
+    });
     let mut kept: Vec<Match> = Vec::new();
     for m in all {
         if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
@@ -159,7 +165,11 @@ fn parse_pattern(normalizer: &Normalizer, raw: &str) -> Vec<PatTok> {
         let n = normalizer.normalize(body);
         // Arabic tatweel-only or empty after normalization: keep the raw form.
         let n = if n.is_empty() { body.to_string() } else { n };
-        out.push(if prefix { PatTok::Prefix(n) } else { PatTok::Exact(n) });
+        out.push(if prefix {
+            PatTok::Prefix(n)
+        } else {
+            PatTok::Exact(n)
+        });
     }
     out
 }
@@ -176,14 +186,21 @@ fn parse_lexicon<T>(
         if trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#') {
             continue;
         }
-        let cols: Vec<&str> = trimmed.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+        let cols: Vec<&str> = trimmed
+            .split('\t')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
         let err = |message: String| EventError::Rules {
             file: src.name.clone(),
             line: i + 1,
             message,
         };
         if cols.len() != columns {
-            return Err(err(format!("expected {columns} tab-separated columns, found {}", cols.len())));
+            return Err(err(format!(
+                "expected {columns} tab-separated columns, found {}",
+                cols.len()
+            )));
         }
         let pattern = parse_pattern(normalizer, cols[columns - 1]);
         if pattern.is_empty() || pattern.iter().all(|p| *p == PatTok::Gap) {
@@ -265,8 +282,12 @@ pub(crate) enum Scope {
 /// Attribution cue kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AttrCue {
-    CueThenSource { hedging: bool },
-    SourceThenCue { hedging: bool },
+    CueThenSource {
+        hedging: bool,
+    },
+    SourceThenCue {
+        hedging: bool,
+    },
     Stop,
     /// A word that names a source ("official", "مصدر"): a surface source name must hold one or a capital.
     SourceWord,
@@ -311,7 +332,9 @@ fn family(name: &str) -> Result<Option<EventFamily>, String> {
     if name == "none" || name == "-" {
         return Ok(None);
     }
-    EventFamily::parse(name).map(Some).ok_or_else(|| format!("unknown family `{name}`"))
+    EventFamily::parse(name)
+        .map(Some)
+        .ok_or_else(|| format!("unknown family `{name}`"))
 }
 
 fn position(s: &str) -> Result<Position, String> {
@@ -375,7 +398,9 @@ impl LangRules {
                     Ok(NumWord::Vague(number(a)?, number(b)?))
                 }
                 "range_start" => Ok(NumWord::RangeStart),
-                "range_join" => Ok(NumWord::RangeJoin { strong: c[1] == "strong" }),
+                "range_join" => Ok(NumWord::RangeJoin {
+                    strong: c[1] == "strong",
+                }),
                 other => Err(format!("unknown number kind `{other}`")),
             })?,
             modifiers: parse_lexicon(&n, &src(4), 3, |c| {
@@ -399,7 +424,9 @@ impl LangRules {
                     "hijri_marker" => DateWord::HijriMarker,
                     "weekday" => DateWord::Weekday(number(v)? as u32),
                     "rel" => DateWord::Rel(v.parse::<i64>().map_err(|_| format!("bad offset `{v}`"))?),
-                    "rel_month" => DateWord::RelMonth(v.parse::<i64>().map_err(|_| format!("bad offset `{v}`"))?),
+                    "rel_month" => {
+                        DateWord::RelMonth(v.parse::<i64>().map_err(|_| format!("bad offset `{v}`"))?)
+                    }
                     "part" => DateWord::Part,
                     "last" => DateWord::Last,
                     "this_month" => DateWord::ThisMonth,
@@ -427,8 +454,12 @@ impl LangRules {
                 other => Err(format!("unknown hedge kind `{other}`")),
             })?,
             attribution: parse_lexicon(&n, &src(9), 3, |c| match c[0] {
-                "cue_then_source" => Ok(AttrCue::CueThenSource { hedging: hedging(c[1])? }),
-                "source_then_cue" => Ok(AttrCue::SourceThenCue { hedging: hedging(c[1])? }),
+                "cue_then_source" => Ok(AttrCue::CueThenSource {
+                    hedging: hedging(c[1])?,
+                }),
+                "source_then_cue" => Ok(AttrCue::SourceThenCue {
+                    hedging: hedging(c[1])?,
+                }),
                 "stop" => Ok(AttrCue::Stop),
                 "source_word" => Ok(AttrCue::SourceWord),
                 other => Err(format!("unknown attribution kind `{other}`")),
@@ -482,7 +513,8 @@ impl RuleSet {
             let mut owned: Vec<String> = Vec::with_capacity(FILES.len());
             for f in FILES {
                 let path = dir.join(lang).join(f);
-                let text = std::fs::read_to_string(&path).map_err(|source| EventError::Io { path, source })?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| EventError::Io { path, source })?;
                 owned.push(text);
             }
             let refs: [&str; 13] = std::array::from_fn(|i| owned[i].as_str());
@@ -530,7 +562,11 @@ mod tests {
         };
         let lex = parse_lexicon(&n, &src, 2, |c| Ok(c[0].to_string())).unwrap();
         let toks = tokenize(&n, "وقُتلوا ونقلت وكالة سانا عن أهالي والباغوز");
-        let found: Vec<&str> = lex.find_longest(&toks).iter().map(|m| lex.value(m).as_str()).collect();
+        let found: Vec<&str> = lex
+            .find_longest(&toks)
+            .iter()
+            .map(|m| lex.value(m).as_str())
+            .collect();
         assert_eq!(found, vec!["a", "b", "c"]);
     }
 
@@ -541,7 +577,9 @@ mod tests {
             name: "en/roles.tsv".into(),
             text: "# c\nkilled\t-\tkilled\nslain\t-\tslain\n",
         };
-        let r = parse_lexicon(&n, &src, 3, |c| CountRole::parse(c[0]).ok_or("unknown role".to_string()));
+        let r = parse_lexicon(&n, &src, 3, |c| {
+            CountRole::parse(c[0]).ok_or("unknown role".to_string())
+        });
         let msg = r.err().map(|e| e.to_string()).unwrap_or_default();
         assert!(msg.contains("en/roles.tsv") && msg.contains("line 3"), "{msg}");
     }

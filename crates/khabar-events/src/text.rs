@@ -36,6 +36,7 @@ fn is_joiner_between_digits(c: char) -> bool {
 pub(crate) fn tokenize(normalizer: &Normalizer, text: &str) -> Vec<Token> {
     let (norm, map) = normalizer.normalize_with_map(text);
     let chars: Vec<char> = norm.chars().collect();
+    let total = text.chars().count();
     let mut out = Vec::new();
     let mut i = 0usize;
     while i < chars.len() {
@@ -52,7 +53,8 @@ pub(crate) fn tokenize(normalizer: &Normalizer, text: &str) -> Vec<Token> {
                 let prev = chars[j - 1];
                 if cj.is_alphanumeric() {
                     // Split Arabic letters glued to digits ("ال24", "ب5").
-                    let boundary = (prev.is_ascii_digit() && is_arabic(cj)) || (is_arabic(prev) && cj.is_ascii_digit());
+                    let boundary =
+                        (prev.is_ascii_digit() && is_arabic(cj)) || (is_arabic(prev) && cj.is_ascii_digit());
                     if boundary {
                         break;
                     }
@@ -72,8 +74,12 @@ pub(crate) fn tokenize(normalizer: &Normalizer, text: &str) -> Vec<Token> {
                 break;
             }
             let word: String = chars[start..j].iter().collect();
-            let kind = if chars[start].is_ascii_digit() { TokKind::Number } else { TokKind::Word };
-            out.push(make_token(word, kind, &map, start, j));
+            let kind = if chars[start].is_ascii_digit() {
+                TokKind::Number
+            } else {
+                TokKind::Word
+            };
+            out.push(make_token(word, kind, &map, start, j, total));
             i = j;
             continue;
         }
@@ -81,15 +87,19 @@ pub(crate) fn tokenize(normalizer: &Normalizer, text: &str) -> Vec<Token> {
             i += 1;
             continue;
         }
-        out.push(make_token(c.to_string(), TokKind::Punct, &map, i, i + 1));
+        out.push(make_token(c.to_string(), TokKind::Punct, &map, i, i + 1, total));
         i += 1;
     }
     out
 }
 
-fn make_token(norm: String, kind: TokKind, map: &[usize], s: usize, e: usize) -> Token {
+fn make_token(norm: String, kind: TokKind, map: &[usize], s: usize, e: usize, total: usize) -> Token {
     let start = map.get(s).copied().unwrap_or(0);
-    let end = map.get(e.saturating_sub(1)).map_or(start, |&m| m + 1);
+    let mut end = map.get(e.saturating_sub(1)).map_or(start, |&m| m + 1);
+    // Extend over marks the normalizer dropped after the last char (tanwin, tatweel): they belong to the word.
+    if kind == TokKind::Word {
+        end = map.get(e).copied().unwrap_or(total).max(end);
+    }
     let variants = if kind == TokKind::Word {
         let mut v: Vec<String> = prefix_variants(&norm).into_iter().map(str::to_string).collect();
         // Short function words behind a conjunction ("ولم", "وقد", "فلا"): prefix_variants keeps three letters.
@@ -119,7 +129,10 @@ pub(crate) fn surface(text: &str, toks: &[Token], s: usize, e: usize) -> String 
     let (Some(first), Some(last)) = (toks.get(s), toks.get(e.saturating_sub(1))) else {
         return String::new();
     };
-    text.chars().skip(first.start).take(last.end.saturating_sub(first.start)).collect()
+    text.chars()
+        .skip(first.start)
+        .take(last.end.saturating_sub(first.start))
+        .collect()
 }
 
 #[cfg(test)]
@@ -127,14 +140,23 @@ mod tests {
     use super::*;
 
     fn norms(t: &str) -> Vec<String> {
-        tokenize(&Normalizer::for_matching(), t).into_iter().map(|t| t.norm).collect()
+        tokenize(&Normalizer::for_matching(), t)
+            .into_iter()
+            .map(|t| t.norm)
+            .collect()
     }
 
     #[test]
     fn numbers_keep_separators_times_and_dates() {
-        assert_eq!(norms("more than 7,000 at 00:00 on 3/12/2019"), vec!["more", "than", "7,000", "at", "00:00", "on", "3/12/2019"]);
+        assert_eq!(
+            norms("more than 7,000 at 00:00 on 3/12/2019"),
+            vec!["more", "than", "7,000", "at", "00:00", "on", "3/12/2019"]
+        );
         assert_eq!(norms("٧٬٠٠٠ شخص"), vec!["7,000", "شخص"]);
-        assert_eq!(norms("a 12-year-old, 20-30"), vec!["a", "12-year-old", ",", "20-30"]);
+        assert_eq!(
+            norms("a 12-year-old, 20-30"),
+            vec!["a", "12-year-old", ",", "20-30"]
+        );
     }
 
     #[test]

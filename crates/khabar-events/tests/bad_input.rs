@@ -1,0 +1,120 @@
+//! Bad and tricky input: tables, phone numbers, years, page counters, times — none become counts.
+
+use chrono::NaiveDate;
+use khabar_events::EventExtractor;
+use khabar_model::{Article, Event};
+
+fn run(text: &str, lang: &str) -> Vec<Event> {
+    let article = Article {
+        id: "bad".into(),
+        source_path: "bad".into(),
+        url: None,
+        source: None,
+        title: None,
+        published: NaiveDate::from_ymd_opt(2019, 3, 12),
+        author: None,
+        lang: lang.into(),
+        text: text.into(),
+        removed: vec![],
+        duplicate_of: None,
+        story_id: None,
+        content_hash: String::new(),
+    };
+    EventExtractor::new().expect("rules").extract(&article, &[])
+}
+
+#[test]
+fn a_table_of_forty_numbers_gives_no_event() {
+    let mut row = String::from("Killed by province:");
+    for i in 0..40 {
+        row.push_str(&format!(" {} {},", 2000 + i % 20, 100 + i * 7));
+    }
+    assert!(run(&row, "en").is_empty());
+    let mut ar = String::from("أعداد القتلى حسب المحافظة:");
+    for i in 0..40 {
+        ar.push_str(&format!(" {}،", 10 + i));
+    }
+    assert!(run(&ar, "ar").is_empty());
+}
+
+#[test]
+fn phones_years_pages_and_times_are_not_counts() {
+    let text = "For comment call +963 11 223 4567 or 0933123456.\nPage 1 of 5\nUpdated at 00:00 GMT.\n\
+                In 2019 the council met 24 hours a day.\nأُعلن عن مقتل عناصر في 2019.\nالصفحة 2 من 7\n\
+                حدث ذلك عند الساعة 03:30 فجراً وقتل مدنيون.";
+    for e in run(text, "en") {
+        for c in e.counts.values() {
+            assert!(
+                !matches!(
+                    c.min,
+                    Some(963)
+                        | Some(11)
+                        | Some(223)
+                        | Some(4567)
+                        | Some(1)
+                        | Some(5)
+                        | Some(2019)
+                        | Some(24)
+                        | Some(2)
+                        | Some(7)
+                        | Some(3)
+                ),
+                "{e:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sizes_ages_distances_and_percentages_bind_no_role() {
+    for (text, lang) in [
+        (
+            "A 12-year-old boy was killed near the village, 70 km west of Raqqa, on Sunday.",
+            "en",
+        ),
+        (
+            "Turnout fell 44 percent after 5 people were killed in clashes on Monday.",
+            "en",
+        ),
+        (
+            "قتل طفل يبلغ من العمر 12 عاماً في قصف على بلدة تبعد 70 كم عن الرقة يوم الأحد.",
+            "ar",
+        ),
+    ] {
+        for e in run(text, lang) {
+            for c in e.counts.values() {
+                assert!(!matches!(c.min, Some(12) | Some(70) | Some(44)), "{text}: {e:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn garbage_never_panics() {
+    let x = EventExtractor::new().expect("rules");
+    for text in [
+        "",
+        " ",
+        "\u{200f}\u{0640}\u{0640}",
+        "٫٬،؛؟",
+        "1/1/1/1 -- 00:00:00 ++ %%",
+        "قتل قتل قتل 5 5 5",
+    ] {
+        let a = Article {
+            id: "g".into(),
+            source_path: "g".into(),
+            url: None,
+            source: None,
+            title: None,
+            published: None,
+            author: None,
+            lang: "und".into(),
+            text: text.into(),
+            removed: vec![],
+            duplicate_of: None,
+            story_id: None,
+            content_hash: String::new(),
+        };
+        let _ = x.extract(&a, &[]);
+    }
+}

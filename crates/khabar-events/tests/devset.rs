@@ -1,0 +1,38 @@
+//! The devset and the held-out check set meet the targets (precision ≥ 0.90, recall ≥ 0.75, count exact ≥ 0.95,
+//! date exact ≥ 0.90), and the devset has the required shape.
+
+use khabar_events::eval_devset;
+use std::path::Path;
+
+const DEVSET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/devset.jsonl");
+const HOLDOUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/holdout.jsonl");
+
+#[test]
+fn devset_has_the_required_shape() {
+    let text = std::fs::read_to_string(DEVSET).expect("devset");
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+    let arabic = rows.iter().filter(|r| r["lang"] == "ar").count();
+    let negatives = rows
+        .iter()
+        .filter(|r| r["events"].as_array().is_some_and(|e| e.is_empty()))
+        .count();
+    assert!(rows.len() >= 150, "{}", rows.len());
+    assert!(arabic * 2 >= rows.len() - 2, "{arabic} of {}", rows.len());
+    assert!(negatives >= 40, "{negatives}");
+}
+
+#[test]
+fn devset_and_holdout_meet_targets() {
+    for path in [DEVSET, HOLDOUT] {
+        let r = eval_devset(Path::new(path)).expect("eval");
+        println!("{path}\n{r}");
+        let o = &r.overall;
+        assert!(o.precision() >= 0.90, "{path}: {r:#}");
+        assert!(o.recall() >= 0.75, "{path}: {r:#}");
+        assert!(o.count_exact_rate() >= 0.95, "{path}: {r:#}");
+        assert!(o.date_exact_rate() >= 0.90, "{path}: {r:#}");
+    }
+}
