@@ -4,7 +4,8 @@
 //! - one sentence is the whole evidence: family, counts, date, place, actors, hedging and attribution all come from
 //!   the sentence the event cites;
 //! - an event needs a trigger word or a role word bound to a count; displacement, arrest and surrender need a count;
-//!   other events without a count need a day-precise date, or both an actor and a place, in the same sentence;
+//!   other events without a count need a day-precise date in the sentence, or both an actor and a place within
+//!   [`ACTOR_WINDOW`] words of the trigger;
 //! - a number whose counted noun is itself an incident word ("dozens of air strikes") binds no role; a subset
 //!   ("including 11 children") only binds a role no full count has taken, and adds its noun to the targets;
 //! - triggers and role words under negation, irrealis (future, conditional, modal, attempt, warning) or cause
@@ -43,8 +44,8 @@ const INCIDENT_PRIORITY: [EventFamily; 5] = [
 const ROLE_WINDOW_BEFORE: usize = 7;
 /// Most words between a number's noun and a role word after it.
 const ROLE_WINDOW_AFTER: usize = 6;
-/// Words around a trigger where actors are looked for.
-const ACTOR_WINDOW: usize = 6;
+/// Words around a trigger where actors (and, for undated events without counts, places) are looked for.
+pub const ACTOR_WINDOW: usize = 6;
 
 /// Extracts events from articles with rules loaded from `rules/{en,ar}/*.tsv`.
 pub struct EventExtractor {
@@ -271,9 +272,8 @@ impl EventExtractor {
             .filter(|m| m.kind == EntityKind::Place)
             .filter_map(|m| token_of(&toks, m.span[0]).map(|t| (m, t)))
             .collect();
-        let has_place_cue = !place_mentions.is_empty()
-            || !rules.places.find_all(&toks).is_empty()
-            || capitalized_place(text, &toks, lang);
+        let mut place_cues: Vec<usize> = rules.places.find_all(&toks).iter().map(|m| m.start).collect();
+        place_cues.extend(capitalized_places(text, &toks, lang));
         let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, &toks, text, mentions);
         let actor_hits = actors(rules, &toks, mentions, &attribution_toks, &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
@@ -298,8 +298,12 @@ impl EventExtractor {
                 family,
                 EventFamily::Displacement | EventFamily::Arrest | EventFamily::Surrender
             );
+            let place_near = place_mentions
+                .iter()
+                .any(|(_, t)| t.abs_diff(d.anchor) <= ACTOR_WINDOW)
+                || place_cues.iter().any(|t| t.abs_diff(d.anchor) <= ACTOR_WINDOW);
             let gate = if d.counts.is_empty() {
-                !count_family && (has_day || (has_place_cue && !actor_hits.is_empty()))
+                !count_family && (has_day || (place_near && !near_actors.is_empty()))
             } else {
                 true
             };
@@ -538,13 +542,14 @@ fn token_of(toks: &[Token], c: usize) -> Option<usize> {
         .or_else(|| toks.iter().position(|t| t.start >= c))
 }
 
-/// English fallback for "where": a capitalized word right after in/near/outside/at.
-fn capitalized_place(text: &str, toks: &[Token], lang: &str) -> bool {
+/// English fallback for "where": positions of capitalized words right after in/near/outside/at.
+fn capitalized_places(text: &str, toks: &[Token], lang: &str) -> Vec<usize> {
     if lang == "ar" {
-        return false;
+        return Vec::new();
     }
-    toks.windows(2).any(|w| {
-        matches!(
+    let mut out = Vec::new();
+    for (i, w) in toks.windows(2).enumerate() {
+        let hit = matches!(
             w[0].norm.as_str(),
             "in" | "near" | "outside" | "at" | "on" | "into" | "from" | "of"
         ) && w[1].kind == TokKind::Word
@@ -552,8 +557,12 @@ fn capitalized_place(text: &str, toks: &[Token], lang: &str) -> bool {
             && !matches!(
                 w[1].norm.as_str(),
                 "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-            )
-    })
+            );
+        if hit {
+            out.push(i + 1);
+        }
+    }
+    out
 }
 
 fn hedge_cue(rules: &LangRules, toks: &[Token]) -> bool {
@@ -568,14 +577,19 @@ fn is_stop(rules: &LangRules, toks: &[Token], i: usize) -> bool {
     let Some(t) = toks.get(i) else {
         return true;
     };
-    if t.kind == TokKind::Punct {
+    if matches!(t.kind, TokKind::Punct | TokKind::Number) {
         return true;
     }
-    rules
-        .attribution
-        .find_at(toks, i)
-        .iter()
-        .any(|m| *rules.attribution.value(m) == AttrCue::Stop)
+    // A number word or another crediting cue ends a source name too.
+    if rules.numbers.longest_at(toks, i).is_some() {
+        return true;
+    }
+    rules.attribution.find_at(toks, i).iter().any(|m| {
+        matches!(
+            *rules.attribution.value(m),
+            AttrCue::Stop | AttrCue::CueThenSource { .. } | AttrCue::SourceThenCue { .. }
+        )
+    })
 }
 
 fn mention_name(m: &Mention) -> String {
@@ -677,8 +691,12 @@ fn attribution(
                     || (lang_is_latin(&toks[i])
                         && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
             });
-            if s < e && names_a_source {
-                push(surface(text, toks, s, e), &mut names);
+            let name = surface(text, toks, s, e);
+            let overlaps = names
+                .iter()
+                .any(|n| n.contains(name.as_str()) || name.contains(n.as_str()));
+            if s < e && names_a_source && !overlaps {
+                push(name, &mut names);
                 used.push((s, e));
             } else {
                 continue;
