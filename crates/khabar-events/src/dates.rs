@@ -287,10 +287,14 @@ fn interpret(
         if let Some(b) = before.filter(|&b| num_at(b).is_some_and(|(v, d)| (1..=31).contains(&v) && d <= 2)) {
             day = num_at(b).map(|(v, _)| v);
             used.push(b);
-        } else if let Some((v, d)) = num_at(mi + 1).filter(|&(v, d)| (1..=31).contains(&v) && d <= 2) {
-            let _ = d;
-            day = Some(v);
-            used.push(mi + 1);
+        } else {
+            // "December 19", "Dec. 1": the day after the month, possibly past a connector.
+            let after = if num_at(mi + 1).is_some() { mi + 1 } else { mi + 2 };
+            let joined = after == mi + 1 || is_conn(mi + 1);
+            if let Some((v, _)) = num_at(after).filter(|&(v, d)| joined && (1..=31).contains(&v) && d <= 2) {
+                day = Some(v);
+                used.push(after);
+            }
         }
         // Year after month/day, possibly past a comma or a parenthesised month name.
         let after = used.iter().copied().max().unwrap_or(mi) + 1;
@@ -558,6 +562,7 @@ mod tests {
         assert_eq!(r("On March 1", "en", "2019-03-12"), Some(d("2019-03-01")));
         assert_eq!(r("December 19", "en", "2019-03-12"), Some(d("2018-12-19")));
         assert_eq!(r("on 3 March 2019", "en", "2019-05-01"), Some(d("2019-03-03")));
+        assert_eq!(r("died Dec. 1", "en", "2019-12-31"), Some(d("2019-12-01")));
     }
 
     #[test]

@@ -256,7 +256,7 @@ fn score_row(row: &Row, predicted: &[Event], errors: &mut Vec<String>, line: usi
                 row.id,
                 p.family.as_str(),
                 p.counts,
-                row.text
+                p.sentence
             ));
         }
     }

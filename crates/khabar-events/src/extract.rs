@@ -11,7 +11,8 @@
 //! - triggers and role words under negation, irrealis (future, conditional, modal, attempt, warning) or cause
 //!   ("fleeing the shelling") cues of `modality.tsv` do not fire;
 //! - background sentences (`modality.tsv` kind `background`, "since 2011", a year before the publication year) and
-//!   events dated more than [`MAX_EVENT_AGE_DAYS`] before or any day after publication, or dated by a year alone,
+//!   events dated more than [`MAX_EVENT_AGE_DAYS`] before or any day after publication ("tomorrow"), or dated by a
+//!   year alone,
 //!   are dropped;
 //! - with no date expression in the sentence the date is null with precision `unknown`: the publication date is
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
@@ -30,6 +31,9 @@ use std::path::Path;
 
 /// Events dated further back than this before publication are background, not this article's news.
 pub const MAX_EVENT_AGE_DAYS: i64 = 90;
+
+/// A "sentence" longer than this many tokens is unsplit text (a flattened page), not evidence: no events.
+pub const MAX_SENTENCE_TOKENS: usize = 120;
 
 /// Incident families in priority order: one sentence yields at most one of them.
 const INCIDENT_PRIORITY: [EventFamily; 5] = [
@@ -126,7 +130,8 @@ impl EventExtractor {
         mentions: &[Mention],
     ) -> Vec<Event> {
         let toks = tokenize(&self.normalizer, text);
-        if toks.is_empty() || numbers::is_table(&toks) {
+        // An unsplit blob is not evidence: real sentences are shorter.
+        if toks.is_empty() || toks.len() > MAX_SENTENCE_TOKENS || numbers::is_table(&toks) {
             return Vec::new();
         }
         let rules = self.rules.lang(lang);
@@ -302,7 +307,12 @@ impl EventExtractor {
                 .iter()
                 .any(|(_, t)| t.abs_diff(d.anchor) <= ACTOR_WINDOW)
                 || place_cues.iter().any(|t| t.abs_diff(d.anchor) <= ACTOR_WINDOW);
-            let gate = if d.counts.is_empty() {
+            // A bare count with no incident word ("other") needs some anchor in the world too.
+            let other_anchor =
+                family != EventFamily::Other || has_day || place_near || !near_actors.is_empty();
+            let gate = if !other_anchor {
+                false
+            } else if d.counts.is_empty() {
                 !count_family && (has_day || (place_near && !near_actors.is_empty()))
             } else {
                 true
@@ -319,9 +329,7 @@ impl EventExtractor {
                 continue;
             }
             if let (Some(dt), Some(p)) = (date, published) {
-                let too_new = p
-                    .checked_add_signed(Duration::days(1))
-                    .is_some_and(|lim| dt > lim);
+                let too_new = dt > p;
                 let too_old = p
                     .checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS))
                     .is_some_and(|lim| dt < lim);

@@ -19,4 +19,4 @@ mod text;
 
 pub use error::{EventError, EventResult};
 pub use eval::{eval_devset, DevsetReport};
-pub use extract::{EventExtractor, ACTOR_WINDOW, MAX_EVENT_AGE_DAYS};
+pub use extract::{EventExtractor, ACTOR_WINDOW, MAX_EVENT_AGE_DAYS, MAX_SENTENCE_TOKENS};

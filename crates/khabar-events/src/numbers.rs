@@ -363,14 +363,22 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             continue;
         }
         let noun_tok = noun_after(rules, toks, r.end);
+        let people_noun = noun_tok.is_some_and(|n| {
+            rules
+                .targets
+                .longest_at(toks, n)
+                .is_some_and(|m| rules.targets.value(&m) != "-")
+        });
+        // "one of the causes", "أحد أسباب": a lone "one" counts only people.
+        if r.min == 1
+            && r.max == 1
+            && toks.get(r.start).is_some_and(|t| t.kind == TokKind::Word)
+            && !people_noun
+        {
+            continue;
+        }
         if r.plain_year_shape && (1900..=2100).contains(&r.min) {
-            let counted = noun_tok.is_some_and(|n| {
-                rules
-                    .targets
-                    .longest_at(toks, n)
-                    .is_some_and(|m| rules.targets.value(&m) != "-")
-            });
-            if !counted {
+            if !people_noun {
                 continue;
             }
         }

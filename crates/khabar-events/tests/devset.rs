@@ -6,6 +6,7 @@ use std::path::Path;
 
 const DEVSET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/devset.jsonl");
 const HOLDOUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/holdout.jsonl");
+const HOLDOUT2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/holdout2.jsonl");
 
 #[test]
 fn devset_has_the_required_shape() {
@@ -26,7 +27,7 @@ fn devset_has_the_required_shape() {
 
 #[test]
 fn devset_and_holdout_meet_targets() {
-    for path in [DEVSET, HOLDOUT] {
+    for path in [DEVSET, HOLDOUT, HOLDOUT2] {
         let r = eval_devset(Path::new(path)).expect("eval");
         println!("{path}\n{r}");
         let o = &r.overall;
