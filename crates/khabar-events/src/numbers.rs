@@ -377,10 +377,9 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         {
             continue;
         }
-        if r.plain_year_shape && (1900..=2100).contains(&r.min) {
-            if !people_noun {
-                continue;
-            }
+        // A plain four-digit 1900..2100 is a year unless it counts people ("2019 people").
+        if r.plain_year_shape && (1900..=2100).contains(&r.min) && !people_noun {
+            continue;
         }
         for probe in [r.end, noun_tok.map_or(r.end, |n| n + 1)] {
             if let Some(m) = rules.modifiers.longest_at(toks, probe) {
