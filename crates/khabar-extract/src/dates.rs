@@ -154,11 +154,13 @@ pub(crate) fn find_date_in_text(text: &str, order: DateOrder) -> Option<NaiveDat
         let first: u32 = c[1].parse().unwrap_or(0);
         let second: u32 = c[2].parse().unwrap_or(0);
         let year = &c[3];
-        let (day, month) = if first > 12 && second <= 12 {
-            (first, second)
-        } else if second > 12 && first <= 12 {
-            (second, first)
-        } else if order == DateOrder::MonthFirst {
+        // The numbers decide when one of them cannot be a month; otherwise the order hint does.
+        let month_first = if first > 12 || second > 12 {
+            second > 12
+        } else {
+            order == DateOrder::MonthFirst
+        };
+        let (day, month) = if month_first {
             (second, first)
         } else {
             (first, second)

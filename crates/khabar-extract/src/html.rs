@@ -2,7 +2,7 @@
 //! boilerplate blocks (navigation, related lists, share widgets, comments, footers) with a reason.
 
 use crate::dates::parse_date_value;
-use crate::prestrip::strip_non_content;
+use crate::prestrip::{estimated_max_depth, strip_non_content, tokenized_text};
 use crate::{cap_input, push_removed, ExtractError, Extracted};
 use dom_query::{Document, NodeId, NodeRef};
 use dom_smoothie::{Config, Readability, TextMode};
@@ -16,6 +16,13 @@ pub const MAX_HTML_BYTES: usize = 6 * 1024 * 1024;
 const MIN_PARAGRAPH_CHARS: usize = 60;
 /// A furniture-looking block holding more than this share of the page's paragraph text is left for Readability.
 const MAX_FURNITURE_SHARE: f64 = 0.25;
+
+/// Pages whose markup nests deeper than this are reduced to their plain text (see [`extract_html`]); real pages
+/// stay far below it.
+pub const MAX_DOM_DEPTH: u32 = 400;
+
+/// Pages whose estimated nesting (see `estimated_max_depth`) exceeds this skip the tree builder altogether.
+const MAX_NESTING_ESTIMATE: usize = 2_000;
 
 /// At most this many removed blocks are listed per page, each cut to [`MAX_REMOVED_CHARS`].
 const MAX_REMOVED_BLOCKS: usize = 40;
@@ -33,8 +40,17 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
             "truncated",
         );
     }
-    let document = Document::from(strip_non_content(html));
+    let stripped = strip_non_content(html);
+    if estimated_max_depth(&stripped) > MAX_NESTING_ESTIMATE {
+        let text = tokenized_text(&stripped);
+        return plain_text_result(text, PageMeta::default(), url, removed);
+    }
+    let document = Document::from(stripped);
     let meta = PageMeta::read(&document);
+    if dom_depth_exceeds(&document, MAX_DOM_DEPTH) {
+        let text = text_nodes_joined(&document);
+        return plain_text_result(text, meta, url, removed);
+    }
     let boilerplate = strip_furniture(&document);
 
     let config = Config {
@@ -95,6 +111,76 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
     }
     extracted.text = body;
     Ok(extracted)
+}
+
+/// Whether any node lies deeper than `limit` (computed iteratively, parents before children).
+fn dom_depth_exceeds(document: &Document, limit: u32) -> bool {
+    let root = document.root();
+    let mut depth_of: std::collections::HashMap<NodeId, u32> = std::collections::HashMap::new();
+    for node in root.descendants_it() {
+        let parent_depth = node
+            .parent()
+            .and_then(|p| depth_of.get(&p.id).copied())
+            .unwrap_or(0);
+        let depth = parent_depth + 1;
+        if depth > limit {
+            return true;
+        }
+        if node.is_element() {
+            depth_of.insert(node.id, depth);
+        }
+    }
+    false
+}
+
+/// The body's text nodes in document order, one per line (iterative: safe on any depth).
+fn text_nodes_joined(document: &Document) -> String {
+    document
+        .select("script, style, noscript, template, head")
+        .remove();
+    let mut text = String::new();
+    for node in document.root().descendants_it() {
+        if !node.is_text() {
+            continue;
+        }
+        let content = node.text();
+        let line = content.split_whitespace().collect::<Vec<_>>().join(" ");
+        if line.is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&line);
+    }
+    text
+}
+
+/// For pathological nesting, where the tree builder slows down and Readability's recursive passes could exhaust
+/// the stack: the page's text from the tokenizer, noted in `removed` with reason `fallback`.
+fn plain_text_result(
+    text: String,
+    meta: PageMeta,
+    url: Option<&str>,
+    mut removed: Vec<Removed>,
+) -> Result<Extracted, ExtractError> {
+    push_removed(
+        &mut removed,
+        &format!("markup nested too deep (over {MAX_DOM_DEPTH} levels): plain text kept"),
+        "fallback",
+    );
+    if text.trim().is_empty() {
+        return Err(ExtractError::EmptyBody);
+    }
+    Ok(Extracted {
+        title: meta.title,
+        published: meta.published,
+        author: meta.author,
+        site_name: meta.site_name,
+        url: meta.url.or_else(|| url.map(str::to_string)),
+        text,
+        removed,
+    })
 }
 
 fn non_empty(s: &str) -> Option<String> {

@@ -28,7 +28,7 @@ mod text;
 
 pub use dates::{parse_date_value, DateOrder};
 pub use eval::{eval_extraction, load_pages, token_prf, ExtractionReport, LabelledPage, PageScore};
-pub use html::{extract_html, MAX_HTML_BYTES};
+pub use html::{extract_html, MAX_DOM_DEPTH, MAX_HTML_BYTES};
 pub use stage::Extractor;
 pub use text::{extract_text, MAX_TEXT_BYTES};
 

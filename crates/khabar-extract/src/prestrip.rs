@@ -126,3 +126,129 @@ mod tests {
         assert_eq!(strip_non_content(html), "<p>قسد</p><p>الباغوز</p>");
     }
 }
+
+/// Elements without an end tag, or whose end tag is usually implied: they do not deepen the estimate.
+const NO_DEPTH: [&[u8]; 26] = [
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"source",
+    b"track", b"wbr", b"p", b"li", b"td", b"th", b"tr", b"option", b"dt", b"dd", b"tbody", b"thead", b"rt",
+    b"rp", b"param",
+];
+
+/// A linear byte-level estimate of the deepest element nesting (opening minus closing tags, void and
+/// implicitly-closed elements ignored). Used to keep pathological pages away from the tree builder, whose
+/// end-tag scope checks are linear in the depth.
+pub(crate) fn estimated_max_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut max_depth = 0usize;
+    let mut pos = 0usize;
+    while let Some(offset) = bytes.get(pos..).and_then(|rest| memchr(b'<', rest)) {
+        let lt = pos + offset;
+        pos = lt + 1;
+        match bytes.get(lt + 1) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_len = bytes
+                    .get(lt + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric())
+                    .count();
+                let name = bytes.get(lt + 1..lt + 1 + name_len).unwrap_or_default();
+                if NO_DEPTH.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                let self_closing = bytes
+                    .get(lt..)
+                    .and_then(|rest| memchr(b'>', rest))
+                    .is_some_and(|gt| gt > 0 && bytes.get(lt + gt - 1) == Some(&b'/'));
+                if !self_closing {
+                    depth += 1;
+                    max_depth = max_depth.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    max_depth
+}
+
+/// The text of a page from the HTML tokenizer alone (no tree building, linear time): character data, with a line
+/// break at block-level tags. The fallback for pathological nesting.
+pub(crate) fn tokenized_text(html: &str) -> String {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{BufferQueue, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+    use std::cell::RefCell;
+
+    struct TextSink {
+        text: RefCell<String>,
+    }
+    impl TokenSink for TextSink {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            match token {
+                Token::CharacterTokens(chars) => self.text.borrow_mut().push_str(&chars),
+                Token::TagToken(tag) => {
+                    let block = matches!(
+                        tag.name.as_ref(),
+                        "p" | "div"
+                            | "br"
+                            | "li"
+                            | "h1"
+                            | "h2"
+                            | "h3"
+                            | "h4"
+                            | "h5"
+                            | "h6"
+                            | "tr"
+                            | "section"
+                            | "article"
+                    );
+                    if block {
+                        self.text.borrow_mut().push('\n');
+                    }
+                }
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    let sink = TextSink {
+        text: RefCell::new(String::new()),
+    };
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&queue);
+    tokenizer.end();
+    let raw = tokenizer.sink.text.take();
+    raw.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn depth_estimate_ignores_void_and_implied_elements() {
+        assert_eq!(
+            estimated_max_depth("<div><p>a<p>b<br><img src=x/><div>c</div></div>"),
+            2
+        );
+        assert_eq!(estimated_max_depth(&"<div>".repeat(50)), 50);
+        assert_eq!(estimated_max_depth("<x/>< notatag"), 0);
+    }
+
+    #[test]
+    fn tokenized_text_keeps_blocks_apart() {
+        assert_eq!(
+            tokenized_text("<div><p>one <b>two</b></p><p>three</p></div>"),
+            "one two\nthree"
+        );
+    }
+}

@@ -417,7 +417,7 @@ fn site_from_meta_lines(lines: &[Line]) -> Option<String> {
 }
 
 fn has_sentence_end(text: &str) -> bool {
-    text.trim_end_matches(|c: char| matches!(c, '"' | '”' | '»' | '\'' | ')' | '’'))
+    text.trim_end_matches(['"', '”', '»', '\'', ')', '’'])
         .ends_with(['.', '!', '?', '؟', '۔', '。'])
 }
 
