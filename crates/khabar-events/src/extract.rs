@@ -3,7 +3,8 @@
 //! Precision rules (each documented where applied):
 //! - one sentence is the whole evidence: family, counts, date, place, actors, hedging and attribution all come from
 //!   the sentence the event cites;
-//! - an event needs a trigger word or a role word bound to a count; displacement, arrest and surrender need a count;
+//! - an event needs a trigger word or a role word bound to a count; displacement, arrest and surrender need a count,
+//!   or a day-precise date and an actor near the trigger;
 //!   other events without a count need a day-precise date in the sentence, or both an actor and a place within
 //!   [`ACTOR_WINDOW`] words of the trigger;
 //! - a number whose counted noun is itself an incident word ("dozens of air strikes") binds no role; a subset
@@ -312,8 +313,11 @@ impl EventExtractor {
                 family != EventFamily::Other || has_day || place_near || !near_actors.is_empty();
             let gate = if !other_anchor {
                 false
+            } else if d.counts.is_empty() && count_family {
+                // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor.
+                has_day && !near_actors.is_empty()
             } else if d.counts.is_empty() {
-                !count_family && (has_day || (place_near && !near_actors.is_empty()))
+                has_day || (place_near && !near_actors.is_empty())
             } else {
                 true
             };
@@ -463,7 +467,7 @@ fn bind_counts(
             continue;
         }
         let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
-        let mut best: Option<(usize, bool, usize)> = None; // (score, before, role index)
+        let mut best: Option<(usize, u8, usize)> = None; // (score, rank, role index): lower is better
         for (ri, (_, h)) in roles.iter().enumerate() {
             let (before, lo, hi) = if h.end <= q.tok_start {
                 (true, h.end, q.tok_start)
@@ -491,13 +495,18 @@ fn bind_counts(
             }
             let punct = toks[lo..hi].iter().filter(|t| is_clause_punct(t)).count();
             let score = gap + 2 * punct;
+            // Ties: a role word standing as the number's noun ("عشرات الجرحى") first, then the language's usual side
+            // (Arabic verb-first: before; English: after).
             let prefer_before = lang == "ar";
-            let better = match best {
-                None => true,
-                Some((s, b, _)) => score < s || (score == s && before == prefer_before && b != prefer_before),
+            let rank = if !before && q.noun_tok.is_none() && h.start == q.tok_end {
+                0
+            } else if before == prefer_before {
+                1
+            } else {
+                2
             };
-            if better {
-                best = Some((score, before, ri));
+            if best.is_none_or(|b| (score, rank) < (b.0, b.1)) {
+                best = Some((score, rank, ri));
             }
         }
         if let Some((score, _, ri)) = best {

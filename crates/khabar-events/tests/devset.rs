@@ -7,6 +7,7 @@ use std::path::Path;
 const DEVSET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/devset.jsonl");
 const HOLDOUT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/holdout.jsonl");
 const HOLDOUT2: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/holdout2.jsonl");
+const HOLDOUT3: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/devset/holdout3.jsonl");
 
 #[test]
 fn devset_has_the_required_shape() {
@@ -27,7 +28,7 @@ fn devset_has_the_required_shape() {
 
 #[test]
 fn devset_and_holdout_meet_targets() {
-    for path in [DEVSET, HOLDOUT, HOLDOUT2] {
+    for path in [DEVSET, HOLDOUT, HOLDOUT2, HOLDOUT3] {
         let r = eval_devset(Path::new(path)).expect("eval");
         println!("{path}\n{r}");
         let o = &r.overall;
