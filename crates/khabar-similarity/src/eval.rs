@@ -1,0 +1,253 @@
+//! SemEval-2022 Task 8 evaluation: features for every pair, grouped K-fold cross-validation of the model, Pearson
+//! correlation with `-Overall` overall and per language pair.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::Path;
+
+use khabar_encoder::Encoder;
+use serde::Serialize;
+
+use crate::features::{features_from_texts, pair_features, split_title, FEATURE_NAMES, N_FEATURES};
+use crate::model::SimilarityModel;
+use crate::SimilarityError;
+
+/// L2 penalty used when fitting.
+pub const L2: f32 = 1e-3;
+
+/// One scored SemEval pair.
+#[derive(Debug, Clone)]
+pub struct PairRow {
+    /// `pair_id` column.
+    pub pair_id: String,
+    /// `lang1-lang2`.
+    pub lang_pair: String,
+    /// The pair's features.
+    pub features: [f32; N_FEATURES],
+    /// Target in 0..1: `(4 - Overall) / 3` (1 = same story).
+    pub target: f32,
+}
+
+/// Cross-validated figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct SemevalReport {
+    /// Pairs read.
+    pub pairs: usize,
+    /// Folds.
+    pub folds: usize,
+    /// Pearson of out-of-fold predictions vs `-Overall`, all pairs pooled.
+    pub pearson_oof: f64,
+    /// Pearson within each test fold.
+    pub pearson_per_fold: Vec<f64>,
+    /// Mean of `pearson_per_fold`.
+    pub pearson_cv_mean: f64,
+    /// Per language pair: (pairs, out-of-fold Pearson).
+    pub per_lang_pair: BTreeMap<String, (usize, f64)>,
+    /// Pearson of single raw features (no fitting) vs `-Overall`, for reference.
+    pub single_feature: BTreeMap<String, f64>,
+    /// Model fitted on all pairs (what ships as the default).
+    pub model: SimilarityModel,
+}
+
+impl fmt::Display for SemevalReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "SemEval-2022 Task 8 train: {} pairs, {}-fold grouped CV (never scored on its own fit)", self.pairs, self.folds)?;
+        writeln!(f, "Pearson vs -Overall, out-of-fold pooled: {:.4}", self.pearson_oof)?;
+        let folds: Vec<String> = self.pearson_per_fold.iter().map(|p| format!("{p:.4}")).collect();
+        writeln!(f, "per fold: [{}]  CV mean: {:.4}", folds.join(", "), self.pearson_cv_mean)?;
+        writeln!(f, "per language pair (out-of-fold):")?;
+        for (pair, (n, p)) in &self.per_lang_pair {
+            writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
+        }
+        writeln!(f, "single features (raw, no fit):")?;
+        for (name, p) in &self.single_feature {
+            writeln!(f, "  {name:20} {p:.4}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Pearson correlation (0 when either side is constant or lengths differ).
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    if x.len() != y.len() || x.len() < 2 {
+        return 0.0;
+    }
+    let n = x.len() as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx).powi(2);
+        syy += (b - my).powi(2);
+    }
+    if sxx <= 0.0 || syy <= 0.0 {
+        0.0
+    } else {
+        sxy / (sxx.sqrt() * syy.sqrt())
+    }
+}
+
+/// The pair id without machine-translation language suffixes: translated copies share it, so they share a fold.
+pub fn base_pair_id(pair_id: &str) -> String {
+    pair_id.chars().filter(|c| c.is_ascii_digit() || *c == '_').collect()
+}
+
+/// Reads the SemEval CSV and computes features for every pair.
+pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, SimilarityError> {
+    let mut reader = csv::Reader::from_path(csv_path)?;
+    let headers = reader.headers()?.clone();
+    let col = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| SimilarityError::MissingColumn(name.to_string()))
+    };
+    let (c_id, c_l1, c_l2, c_t1, c_t2, c_overall) =
+        (col("pair_id")?, col("lang1")?, col("lang2")?, col("text1")?, col("text2")?, col("Overall")?);
+    struct Raw {
+        id: String,
+        l1: String,
+        l2: String,
+        t1: String,
+        t2: String,
+        overall: f32,
+    }
+    let mut raws = Vec::new();
+    for record in reader.records() {
+        let record = record?;
+        let get = |i: usize| record.get(i).unwrap_or_default().to_string();
+        let Ok(overall) = get(c_overall).trim().parse::<f32>() else { continue };
+        raws.push(Raw { id: get(c_id), l1: get(c_l1), l2: get(c_l2), t1: get(c_t1), t2: get(c_t2), overall });
+    }
+    let mut docs: Vec<(Option<&str>, &str, &str)> = Vec::with_capacity(raws.len() * 2);
+    for r in &raws {
+        let (title1, body1) = split_title(&r.t1);
+        let (title2, body2) = split_title(&r.t2);
+        docs.push((title1, body1, r.l1.as_str()));
+        docs.push((title2, body2, r.l2.as_str()));
+    }
+    let feats = features_from_texts(encoder, &docs);
+    let mut rows = Vec::with_capacity(raws.len());
+    for (k, r) in raws.iter().enumerate() {
+        let (Some(a), Some(b)) = (feats.get(2 * k), feats.get(2 * k + 1)) else { continue };
+        rows.push(PairRow {
+            pair_id: r.id.clone(),
+            lang_pair: format!("{}-{}", r.l1, r.l2),
+            features: pair_features(a, b),
+            target: ((4.0 - r.overall) / 3.0).clamp(0.0, 1.0),
+        });
+    }
+    Ok(rows)
+}
+
+/// Grouped K-fold cross-validation of [`SimilarityModel::fit`] over `rows`; the shipped model is fitted on all.
+pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
+    let folds = folds.max(2);
+    // deterministic shuffle of groups, then round-robin into folds
+    let groups: BTreeSet<String> = rows.iter().map(|r| base_pair_id(&r.pair_id)).collect();
+    let mut groups: Vec<String> = groups.into_iter().collect();
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    for i in (1..groups.len()).rev() {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let j = (state >> 33) as usize % (i + 1);
+        groups.swap(i, j);
+    }
+    let fold_of: BTreeMap<String, usize> = groups.into_iter().enumerate().map(|(i, g)| (g, i % folds)).collect();
+    let row_fold: Vec<usize> = rows.iter().map(|r| fold_of.get(&base_pair_id(&r.pair_id)).copied().unwrap_or(0)).collect();
+
+    let mut oof = vec![0.0f64; rows.len()];
+    let mut per_fold = Vec::with_capacity(folds);
+    for fold in 0..folds {
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for (r, &f) in rows.iter().zip(&row_fold) {
+            if f != fold {
+                xs.push(r.features);
+                ys.push(r.target);
+            }
+        }
+        let model = SimilarityModel::fit(&xs, &ys, L2);
+        let (mut pred, mut gold) = (Vec::new(), Vec::new());
+        for (k, (r, &f)) in rows.iter().zip(&row_fold).enumerate() {
+            if f == fold {
+                let p = f64::from(model.score_features(&r.features, None, None));
+                oof[k] = p;
+                pred.push(p);
+                gold.push(f64::from(r.target));
+            }
+        }
+        per_fold.push(pearson(&pred, &gold));
+    }
+    let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
+    let mut per_lang_pair = BTreeMap::new();
+    let pairs: BTreeSet<&str> = rows.iter().map(|r| r.lang_pair.as_str()).collect();
+    for pair in pairs {
+        let idx: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].lang_pair == pair).collect();
+        let p: Vec<f64> = idx.iter().map(|&k| oof[k]).collect();
+        let g: Vec<f64> = idx.iter().map(|&k| gold[k]).collect();
+        per_lang_pair.insert(pair.to_string(), (idx.len(), pearson(&p, &g)));
+    }
+    let mut single_feature = BTreeMap::new();
+    for (i, name) in FEATURE_NAMES.iter().enumerate() {
+        let x: Vec<f64> = rows.iter().map(|r| f64::from(r.features[i])).collect();
+        single_feature.insert(name.to_string(), pearson(&x, &gold));
+    }
+    let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features).collect();
+    let ys: Vec<f32> = rows.iter().map(|r| r.target).collect();
+    let mut model = SimilarityModel::fit(&xs, &ys, L2);
+    let pearson_oof = pearson(&oof, &gold);
+    let pearson_cv_mean = per_fold.iter().sum::<f64>() / per_fold.len() as f64;
+    model.provenance = format!(
+        "logistic regression on SemEval-2022 Task 8 train ({} pairs, targets (4-Overall)/3); {folds}-fold grouped CV \
+         Pearson vs -Overall: pooled {pearson_oof:.4}, fold mean {pearson_cv_mean:.4}",
+        rows.len()
+    );
+    SemevalReport {
+        pairs: rows.len(),
+        folds,
+        pearson_oof,
+        pearson_per_fold: per_fold,
+        pearson_cv_mean,
+        per_lang_pair,
+        single_feature,
+        model,
+    }
+}
+
+/// Runs the whole evaluation: features for `csv`, then [`cross_validate`] with `folds` folds.
+pub fn eval_semeval(csv: &Path, encoder: &Encoder, folds: usize) -> Result<SemevalReport, SimilarityError> {
+    let rows = semeval_rows(csv, encoder)?;
+    if rows.len() < folds.max(2) * 2 {
+        return Err(SimilarityError::TooFewPairs(rows.len()));
+    }
+    Ok(cross_validate(&rows, folds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pearson_of_linear_relation_is_one() {
+        let x = [1.0, 2.0, 3.0, 4.0];
+        let y = [-2.0, -4.0, -6.0, -8.0];
+        assert!((pearson(&x, &y) + 1.0).abs() < 1e-12);
+        assert_eq!(pearson(&x, &[1.0, 1.0, 1.0, 1.0]), 0.0);
+    }
+
+    #[test]
+    fn translated_copies_share_a_group() {
+        assert_eq!(base_pair_id("1484039360it_1484180228it"), base_pair_id("1484039360_1484180228"));
+    }
+
+    #[test]
+    fn cross_validation_keeps_groups_together_and_finds_signal() {
+        let mut rows = Vec::new();
+        for k in 0..120 {
+            let mut features = [0.0f32; N_FEATURES];
+            let t = (k % 10) as f32 / 10.0;
+            features[0] = t + ((k * 13) % 7) as f32 / 70.0;
+            rows.push(PairRow { pair_id: format!("{k}_{k}"), lang_pair: "en-en".into(), features, target: t });
+        }
+        let report = cross_validate(&rows, 5);
+        assert_eq!(report.pearson_per_fold.len(), 5);
+        assert!(report.pearson_oof > 0.8, "{}", report.pearson_oof);
+    }
+}

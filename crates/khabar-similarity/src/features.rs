@@ -1,0 +1,488 @@
+//! Per-document features and the pairwise feature vector the model combines.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use khabar_encoder::Encoder;
+use khabar_model::EventFamily;
+use khabar_normalize::{is_arabic, sentences, strip_prefixes, words, Normalizer};
+use serde::{Deserialize, Serialize};
+
+/// Sentences of a body that get their own chunk embedding (the lead matters most in news).
+pub const MAX_CHUNKS: usize = 24;
+/// Pieces of title + body read for [`DocFeatures::full_embedding`].
+pub const FULL_TOKENS: usize = 512;
+/// Chunks counted as the lead in the `lead_align` feature.
+const LEAD_CHUNKS: usize = 4;
+/// Chunks shorter than this many chars are merged with the next sentence.
+const MIN_CHUNK_CHARS: usize = 40;
+
+/// What the similarity model knows about one document. Filled by [`features_from_text`] from raw text, or by the
+/// pipeline from earlier stages (entities, events); any field may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocFeatures {
+    /// L2-normalised USE-m embedding of the document lead ([`Encoder::embed_document`]).
+    pub embedding: Vec<f32>,
+    /// ISO 639-1 language (`und` when unknown).
+    pub lang: String,
+    /// Publication date.
+    pub published: Option<NaiveDate>,
+    /// Knowledge-base ids of places, actors and persons mentioned.
+    pub kb_ids: BTreeSet<String>,
+    /// Knowledge-base ids of places only.
+    pub place_ids: BTreeSet<String>,
+    /// Event families found.
+    pub families: BTreeSet<EventFamily>,
+    /// Resolved event dates.
+    pub event_dates: Vec<NaiveDate>,
+    /// Numbers written in the text (digits, any script), 2 and up.
+    pub numbers: BTreeSet<u64>,
+    /// Embedding of the headline alone.
+    pub title_embedding: Option<Vec<f32>>,
+    /// Embedding of title and body up to [`FULL_TOKENS`] pieces (empty when not computed).
+    #[serde(default)]
+    pub full_embedding: Vec<f32>,
+    /// Embeddings of the first [`MAX_CHUNKS`] sentence chunks of the body.
+    #[serde(default)]
+    pub chunk_embeddings: Vec<Vec<f32>>,
+    /// Script-independent keys of names (capitalised Latin words, Arabic words), see [`name_key`].
+    #[serde(default)]
+    pub name_keys: BTreeSet<String>,
+    /// Normalized, stemmed content words (same-language lexical overlap).
+    #[serde(default)]
+    pub word_keys: BTreeSet<String>,
+}
+
+/// Names of the features in [`pair_features`], in order.
+pub const FEATURE_NAMES: [&str; 16] = [
+    "cos_lead",
+    "cos_full",
+    "cos_centroid",
+    "lead_align",
+    "cos_title",
+    "cos_title_lead",
+    "chunk_align",
+    "chunk_max",
+    "numbers_jaccard",
+    "numbers_shared_log",
+    "names_jaccard",
+    "names_shared_log",
+    "words_jaccard",
+    "kb_jaccard",
+    "families_jaccard",
+    "same_lang",
+];
+
+/// Number of pairwise features.
+pub const N_FEATURES: usize = FEATURE_NAMES.len();
+
+/// Cosine of two vectors (0 when either is empty or zero, or lengths differ).
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    if a.len() != b.len() || a.is_empty() {
+        return 0.0;
+    }
+    let (mut dot, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
+    for (x, y) in a.iter().zip(b) {
+        dot += x * y;
+        na += x * x;
+        nb += y * y;
+    }
+    if na <= 0.0 || nb <= 0.0 {
+        return 0.0;
+    }
+    dot / (na.sqrt() * nb.sqrt())
+}
+
+fn jaccard<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> f32 {
+    let inter = a.intersection(b).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f32 / union as f32
+    }
+}
+
+fn shared_log<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> f32 {
+    (1.0 + a.intersection(b).count() as f32).ln()
+}
+
+/// Mean over chunks of `a` of their best cosine in `b`, averaged both ways; and the best chunk pair overall.
+fn chunk_alignment(a: &[Vec<f32>], b: &[Vec<f32>]) -> Option<(f32, f32)> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let sims: Vec<Vec<f32>> = a.iter().map(|x| b.iter().map(|y| cosine(x, y)).collect()).collect();
+    let mut best_overall = f32::MIN;
+    let mut a_to_b = 0.0;
+    for row in &sims {
+        let best = row.iter().copied().fold(f32::MIN, f32::max);
+        best_overall = best_overall.max(best);
+        a_to_b += best;
+    }
+    let mut b_to_a = 0.0;
+    for j in 0..b.len() {
+        b_to_a += sims.iter().filter_map(|row| row.get(j).copied()).fold(f32::MIN, f32::max);
+    }
+    let align = 0.5 * (a_to_b / a.len() as f32 + b_to_a / b.len() as f32);
+    Some((align, best_overall))
+}
+
+/// Mean of chunk embeddings (None when there are none).
+fn centroid(chunks: &[Vec<f32>]) -> Option<Vec<f32>> {
+    let first = chunks.first()?;
+    let dim = first.len();
+    let mut sum = vec![0.0f32; dim];
+    for c in chunks.iter().filter(|c| c.len() == dim) {
+        for (s, v) in sum.iter_mut().zip(c) {
+            *s += v;
+        }
+    }
+    Some(sum)
+}
+
+/// The pairwise feature vector ([`FEATURE_NAMES`]); symmetric in `a` and `b`. Missing inputs fall back to the
+/// lead cosine (embeddings) or 0 (sets).
+pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
+    let cos_lead = cosine(&a.embedding, &b.embedding);
+    let cos_title = match (&a.title_embedding, &b.title_embedding) {
+        (Some(x), Some(y)) => cosine(x, y),
+        _ => cos_lead,
+    };
+    let title_lead = |t: &Option<Vec<f32>>, lead: &[f32]| t.as_ref().map(|t| cosine(t, lead));
+    let cos_title_lead = match (title_lead(&a.title_embedding, &b.embedding), title_lead(&b.title_embedding, &a.embedding))
+    {
+        (Some(x), Some(y)) => 0.5 * (x + y),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => cos_lead,
+    };
+    let (chunk_align, chunk_max) = chunk_alignment(&a.chunk_embeddings, &b.chunk_embeddings).unwrap_or((cos_lead, cos_lead));
+    let cos_full = if a.full_embedding.is_empty() || b.full_embedding.is_empty() {
+        cos_lead
+    } else {
+        cosine(&a.full_embedding, &b.full_embedding)
+    };
+    let cos_centroid = match (centroid(&a.chunk_embeddings), centroid(&b.chunk_embeddings)) {
+        (Some(x), Some(y)) => cosine(&x, &y),
+        _ => cos_lead,
+    };
+    let lead = |c: &[Vec<f32>]| c.get(..LEAD_CHUNKS.min(c.len())).map(<[Vec<f32>]>::to_vec).unwrap_or_default();
+    let lead_align = chunk_alignment(&lead(&a.chunk_embeddings), &lead(&b.chunk_embeddings)).map_or(cos_lead, |x| x.0);
+    let same_lang = a.lang != "und" && a.lang == b.lang;
+    let mut kb_a = a.kb_ids.clone();
+    kb_a.extend(a.place_ids.iter().cloned());
+    let mut kb_b = b.kb_ids.clone();
+    kb_b.extend(b.place_ids.iter().cloned());
+    [
+        cos_lead,
+        cos_full,
+        cos_centroid,
+        lead_align,
+        cos_title,
+        cos_title_lead,
+        chunk_align,
+        chunk_max,
+        jaccard(&a.numbers, &b.numbers),
+        shared_log(&a.numbers, &b.numbers),
+        jaccard(&a.name_keys, &b.name_keys),
+        shared_log(&a.name_keys, &b.name_keys),
+        jaccard(&a.word_keys, &b.word_keys),
+        jaccard(&kb_a, &kb_b),
+        jaccard(&a.families, &b.families),
+        if same_lang { 1.0 } else { 0.0 },
+    ]
+}
+
+/// Splits a text given as "title\nbody" or "title  body" (the scraped layouts of the SemEval data) when the first
+/// line or double-space-separated segment looks like a headline (non-empty, at most 250 chars).
+pub fn split_title(text: &str) -> (Option<&str>, &str) {
+    let trimmed = text.trim_start();
+    for sep in ["\n", "  "] {
+        if let Some((first, rest)) = trimmed.split_once(sep) {
+            if !first.trim().is_empty() && first.chars().count() <= 250 && !rest.trim().is_empty() {
+                return (Some(first.trim()), rest);
+            }
+        }
+    }
+    (None, trimmed)
+}
+
+/// Sentence chunks of a body: sentences, short ones merged forward, at most [`MAX_CHUNKS`].
+pub fn chunks(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for sentence in sentences(text) {
+        if !pending.is_empty() {
+            pending.push(' ');
+        }
+        pending.push_str(sentence.text.trim());
+        if pending.chars().count() >= MIN_CHUNK_CHARS {
+            out.push(std::mem::take(&mut pending));
+            if out.len() >= MAX_CHUNKS {
+                return out;
+            }
+        }
+    }
+    if !pending.trim().is_empty() {
+        out.push(pending);
+    }
+    out
+}
+
+/// Numbers written with digits (Arabic-Indic digits too, thousands separators joined), 2 and up.
+pub fn numbers(normalized: &str) -> BTreeSet<u64> {
+    let mut out = BTreeSet::new();
+    let chars: Vec<char> = normalized.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let mut value: u64 = 0;
+        let mut overflow = false;
+        while i < chars.len() {
+            let c = chars[i];
+            if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
+                match value.checked_mul(10).and_then(|v| v.checked_add(u64::from(d))) {
+                    Some(v) => value = v,
+                    None => overflow = true,
+                }
+                i += 1;
+            } else if c == ',' && chars.get(i + 1..i + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+                && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
+            {
+                i += 1; // thousands separator
+            } else {
+                break;
+            }
+        }
+        if !overflow && value >= 2 {
+            out.insert(value);
+        }
+    }
+    out
+}
+
+/// Arabic letters to Latin consonant classes for cross-script name keys; long vowels and glides drop out.
+fn arabic_consonant(c: char) -> Option<&'static str> {
+    Some(match c {
+        'ب' | 'پ' => "b",
+        'ت' | 'ط' | 'ث' => "t",
+        'ج' | 'چ' => "j",
+        'ح' | 'ه' | 'ة' => "h",
+        'خ' | 'ك' | 'ق' | 'گ' => "k",
+        'د' | 'ض' | 'ذ' => "d",
+        'ر' => "r",
+        'ز' | 'ظ' => "z",
+        'س' | 'ص' | 'ش' => "s",
+        'غ' => "g",
+        'ف' => "f",
+        'ل' => "l",
+        'م' => "m",
+        'ن' => "n",
+        _ => return None,
+    })
+}
+
+/// Latin letters to the same consonant classes (vowels, y, w and h-digraph parts drop out).
+fn latin_consonants(word: &str) -> String {
+    let w = word.replace("sh", "s").replace("kh", "k").replace("gh", "g").replace("th", "t").replace("dh", "d");
+    let mut out = String::new();
+    for c in w.chars() {
+        let mapped = match c {
+            'b' | 'p' => "b",
+            't' => "t",
+            'j' => "j",
+            'g' => "g",
+            'h' => "h",
+            'k' | 'q' | 'c' => "k",
+            'd' => "d",
+            'r' => "r",
+            'z' => "z",
+            's' | 'x' => "s",
+            'f' | 'v' => "f",
+            'l' => "l",
+            'm' => "m",
+            'n' => "n",
+            _ => "",
+        };
+        if !out.ends_with(mapped) {
+            out.push_str(mapped);
+        }
+    }
+    out
+}
+
+/// A script-independent key for a name: its consonant skeleton ("Baghouz", "Bagouz", "الباغوز" → "bgz").
+/// `word` must already be normalized for matching (lowercase, Arabic letter forms unified).
+pub fn name_key(word: &str) -> String {
+    if word.chars().next().is_some_and(is_arabic) {
+        let stem = strip_prefixes(word);
+        let mut out = String::new();
+        for c in stem.chars() {
+            if let Some(m) = arabic_consonant(c) {
+                if !out.ends_with(m) {
+                    out.push_str(m);
+                }
+            }
+        }
+        // a final h is usually teh marbuta / ha, which Latin spellings drop
+        if out.len() > 2 && out.ends_with('h') {
+            out.pop();
+        }
+        out
+    } else {
+        let w = word.strip_prefix("al-").or_else(|| word.strip_prefix("el-")).unwrap_or(word);
+        let mut key = latin_consonants(w);
+        if key.len() > 2 && key.ends_with('h') {
+            key.pop();
+        }
+        key
+    }
+}
+
+/// Name keys and content-word keys of a text: (capitalised Latin words and Arabic words as [`name_key`]s,
+/// normalized words of 3+ letters with Arabic light stemming).
+pub fn text_keys(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let normalizer = Normalizer::for_matching();
+    let mut names = BTreeSet::new();
+    let mut content = BTreeSet::new();
+    for word in words(text) {
+        let first = word.text.chars().next().unwrap_or(' ');
+        let norm = normalizer.normalize(word.text);
+        if norm.chars().count() < 3 || norm.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let arabic = is_arabic(first);
+        if arabic {
+            content.insert(khabar_normalize::light_stem(&norm));
+        } else {
+            content.insert(norm.clone());
+        }
+        if arabic || first.is_uppercase() {
+            let key = name_key(&norm);
+            if key.len() >= 3 {
+                names.insert(key);
+            }
+        }
+    }
+    (names, content)
+}
+
+/// Text-only features, for when no earlier stage ran: embeddings (lead, title, chunks), numbers, name keys.
+pub fn features_from_text(encoder: &Encoder, title: Option<&str>, text: &str, lang: &str) -> DocFeatures {
+    features_from_texts(encoder, &[(title, text, lang)]).pop().unwrap_or_default()
+}
+
+/// [`features_from_text`] for many documents, with all their embeddings in one batch.
+pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)]) -> Vec<DocFeatures> {
+    let leads: Vec<(Option<&str>, &str)> = docs.iter().map(|(t, x, _)| (*t, *x)).collect();
+    let lead_embs = encoder.embed_documents(&leads);
+    let full_ids: Vec<Vec<u32>> = leads
+        .iter()
+        .map(|(t, x)| encoder.tokenize(&khabar_encoder::document_lead(*t, x, FULL_TOKENS), FULL_TOKENS))
+        .collect();
+    let full_embs = encoder.embed_ids(&full_ids);
+    let mut pieces: Vec<String> = Vec::new();
+    let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    for (title, text, _) in docs {
+        let start = pieces.len();
+        let title_idx = title.map(str::trim).filter(|t| !t.is_empty()).map(|t| {
+            pieces.push(t.to_string());
+            pieces.len() - 1
+        });
+        let chunk_start = pieces.len();
+        pieces.extend(chunks(text));
+        spans.push((chunk_start, pieces.len(), title_idx));
+        debug_assert!(start <= chunk_start);
+    }
+    let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+    let embs = encoder.embed_batch(&refs);
+    let normalizer = Normalizer::for_matching();
+    let mut out = Vec::with_capacity(docs.len());
+    for (k, (title, text, lang)) in docs.iter().enumerate() {
+        let (chunk_start, chunk_end, title_idx) = spans[k];
+        let full = match title {
+            Some(t) => format!("{t}\n{text}"),
+            None => text.to_string(),
+        };
+        let (name_keys, word_keys) = text_keys(&full);
+        out.push(DocFeatures {
+            embedding: lead_embs.get(k).cloned().unwrap_or_default(),
+            full_embedding: full_embs.get(k).cloned().unwrap_or_default(),
+            lang: if lang.is_empty() { "und".to_string() } else { lang.to_string() },
+            numbers: numbers(&normalizer.normalize(&full)),
+            title_embedding: title_idx.and_then(|i| embs.get(i).cloned()),
+            chunk_embeddings: embs.get(chunk_start..chunk_end).map(<[Vec<f32>]>::to_vec).unwrap_or_default(),
+            name_keys,
+            word_keys,
+            ..DocFeatures::default()
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_keys_match_across_scripts_and_spellings() {
+        let n = Normalizer::for_matching();
+        let k = |w: &str| name_key(&n.normalize(w));
+        assert_eq!(k("Baghouz"), k("الباغوز"));
+        assert_eq!(k("Bagouz"), k("Baghouz"));
+        assert_eq!(k("Idlib"), k("إدلب"));
+        assert_eq!(k("Raqqa"), k("الرقة"));
+        assert_ne!(k("Idlib"), k("Aleppo"));
+    }
+
+    #[test]
+    fn numbers_read_separators_and_arabic_digits() {
+        let n = Normalizer::for_matching();
+        assert_eq!(numbers(&n.normalize("1,200 people; 3.5% in 2019, 400")), BTreeSet::from([3, 5, 400, 1200, 2019]));
+        assert_eq!(numbers(&n.normalize("قتل ١٥ شخصا و400 جريح")), BTreeSet::from([15, 400]));
+        assert!(numbers("99999999999999999999999 1").is_empty());
+    }
+
+    #[test]
+    fn title_split_only_for_headline_like_first_lines() {
+        assert_eq!(split_title("Headline\nBody text."), (Some("Headline"), "Body text."));
+        assert_eq!(split_title("One paragraph only."), (None, "One paragraph only."));
+        assert_eq!(split_title("عنوان الخبر  نص الخبر"), (Some("عنوان الخبر"), "نص الخبر"));
+    }
+
+    #[test]
+    fn chunks_merge_short_sentences() {
+        let text = "Short. Also short. This sentence is long enough to stand on its own as a chunk. \
+                    And this second long sentence makes a chunk of its own as well.";
+        let c = chunks(text);
+        assert_eq!(c.len(), 2);
+        assert!(c[0].starts_with("Short. Also short. This sentence"));
+        assert!(c[1].starts_with("And this second"));
+    }
+
+    #[test]
+    fn pair_features_are_symmetric() {
+        let a = DocFeatures {
+            embedding: vec![1.0, 0.0],
+            lang: "en".into(),
+            numbers: BTreeSet::from([12, 400]),
+            chunk_embeddings: vec![vec![1.0, 0.0], vec![0.6, 0.8]],
+            ..Default::default()
+        };
+        let b = DocFeatures {
+            embedding: vec![0.6, 0.8],
+            lang: "en".into(),
+            numbers: BTreeSet::from([12]),
+            chunk_embeddings: vec![vec![0.0, 1.0]],
+            ..Default::default()
+        };
+        let ab = pair_features(&a, &b);
+        assert_eq!(ab, pair_features(&b, &a));
+        assert!((ab[0] - 0.6).abs() < 1e-6);
+        assert!((ab[8] - 0.5).abs() < 1e-6);
+        assert_eq!(ab[N_FEATURES - 1], 1.0);
+    }
+}

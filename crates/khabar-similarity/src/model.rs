@@ -1,0 +1,244 @@
+//! The learned combination: logistic regression over standardised pair features, fitted with soft targets.
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::{pair_features, DocFeatures, FEATURE_NAMES, N_FEATURES};
+
+/// Width of the model input: every pair feature and its square (the squares let a linear logit bend).
+pub const N_INPUTS: usize = 2 * N_FEATURES;
+
+/// Names of the model inputs: [`FEATURE_NAMES`], then `name^2` for each.
+pub fn input_names() -> Vec<String> {
+    let mut names: Vec<String> = FEATURE_NAMES.iter().map(|s| s.to_string()).collect();
+    names.extend(FEATURE_NAMES.iter().map(|s| format!("{s}^2")));
+    names
+}
+
+/// The model input of a pair feature vector.
+pub fn expand(x: &[f32; N_FEATURES]) -> [f32; N_INPUTS] {
+    let mut out = [0.0f32; N_INPUTS];
+    for i in 0..N_FEATURES {
+        out[i] = x[i];
+        out[N_FEATURES + i] = x[i] * x[i];
+    }
+    out
+}
+use crate::SimilarityError;
+
+/// Weights fitted on the SemEval-2022 Task 8 training pairs by `examples/eval_semeval.rs --write-model`.
+const DEFAULT_MODEL_JSON: &str = include_str!("../data/default_model.json");
+
+/// Same-story score model: `sigmoid(bias + sum w_i * (x_i - mean_i) / std_i)` over [`input_names`], plus a
+/// hand-set (not fitted: SemEval pairs carry no dates) publication-date term.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarityModel {
+    /// Input names, in the order of the other vectors (checked against [`input_names`] on load).
+    pub features: Vec<String>,
+    /// Per-feature mean used for standardisation.
+    pub means: Vec<f32>,
+    /// Per-feature standard deviation used for standardisation.
+    pub stds: Vec<f32>,
+    /// Per-feature weight on the standardised value.
+    pub weights: Vec<f32>,
+    /// Intercept.
+    pub bias: f32,
+    /// Logit penalty per week between publication dates beyond the first, when both dates are known.
+    #[serde(default = "default_date_penalty")]
+    pub date_penalty_per_week: f32,
+    /// Where the weights came from (data set, folds, figures).
+    #[serde(default)]
+    pub provenance: String,
+}
+
+fn default_date_penalty() -> f32 {
+    0.5
+}
+
+fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Default for SimilarityModel {
+    fn default() -> Self {
+        // The embedded file is produced by this crate's own fitter; a parse failure is a build-time bug caught by
+        // the `default_model_loads` test, and falls back to a plain cosine model rather than panicking.
+        SimilarityModel::from_json(DEFAULT_MODEL_JSON).unwrap_or_else(|_| SimilarityModel::cosine_only())
+    }
+}
+
+impl SimilarityModel {
+    /// A model that is a monotone function of the lead cosine alone (fallback and baseline).
+    pub fn cosine_only() -> SimilarityModel {
+        let mut weights = vec![0.0; N_INPUTS];
+        weights[0] = 1.0;
+        SimilarityModel {
+            features: input_names(),
+            means: vec![0.5; N_INPUTS],
+            stds: vec![0.1; N_INPUTS],
+            weights,
+            bias: 0.0,
+            date_penalty_per_week: default_date_penalty(),
+            provenance: "cosine only".to_string(),
+        }
+    }
+
+    /// Reads a model from JSON, checking its feature list against this build's.
+    pub fn from_json(json: &str) -> Result<SimilarityModel, SimilarityError> {
+        let model: SimilarityModel = serde_json::from_str(json)?;
+        if model.features != input_names()
+            || model.means.len() != N_INPUTS
+            || model.stds.len() != N_INPUTS
+            || model.weights.len() != N_INPUTS
+        {
+            return Err(SimilarityError::ModelMismatch(model.features.join(",")));
+        }
+        Ok(model)
+    }
+
+    /// The model as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Logit of a pair feature vector, before the date term.
+    pub fn logit(&self, features: &[f32; N_FEATURES]) -> f32 {
+        let x = expand(features);
+        let mut z = self.bias;
+        for i in 0..N_INPUTS {
+            let std = if self.stds[i] > 1e-6 { self.stds[i] } else { 1.0 };
+            z += self.weights[i] * (x[i] - self.means[i]) / std;
+        }
+        z
+    }
+
+    /// Same-story score in 0..1 (1 = same story).
+    pub fn score(&self, a: &DocFeatures, b: &DocFeatures) -> f32 {
+        self.score_features(&pair_features(a, b), a.published, b.published)
+    }
+
+    /// Score of a pair feature vector, with the date term when both publication dates are known.
+    pub fn score_features(
+        &self,
+        features: &[f32; N_FEATURES],
+        published_a: Option<chrono::NaiveDate>,
+        published_b: Option<chrono::NaiveDate>,
+    ) -> f32 {
+        let mut z = self.logit(features);
+        if let (Some(da), Some(db)) = (published_a, published_b) {
+            let weeks = (da - db).num_days().abs() as f32 / 7.0;
+            z -= self.date_penalty_per_week * (weeks - 1.0).max(0.0);
+        }
+        let s = sigmoid(z);
+        if s.is_finite() {
+            s
+        } else {
+            0.0
+        }
+    }
+
+    /// Fits weights on pair feature rows `rows` with targets `ys` in 0..1 (soft labels), by full-batch gradient
+    /// descent on the cross-entropy with a small L2 penalty.
+    pub fn fit(rows: &[[f32; N_FEATURES]], ys: &[f32], l2: f32) -> SimilarityModel {
+        let xs: Vec<[f32; N_INPUTS]> = rows.iter().map(expand).collect();
+        let n = xs.len().max(1) as f32;
+        let mut means = vec![0.0f32; N_INPUTS];
+        let mut stds = vec![0.0f32; N_INPUTS];
+        for x in &xs {
+            for i in 0..N_INPUTS {
+                means[i] += x[i] / n;
+            }
+        }
+        for x in &xs {
+            for i in 0..N_INPUTS {
+                stds[i] += (x[i] - means[i]).powi(2) / n;
+            }
+        }
+        for s in &mut stds {
+            *s = s.sqrt().max(1e-6);
+        }
+        let z: Vec<[f32; N_INPUTS]> = xs
+            .iter()
+            .map(|x| {
+                let mut r = [0.0; N_INPUTS];
+                for i in 0..N_INPUTS {
+                    r[i] = (x[i] - means[i]) / stds[i];
+                }
+                r
+            })
+            .collect();
+        let mut w = vec![0.0f32; N_INPUTS];
+        let mean_y = ys.iter().sum::<f32>() / n;
+        let mut b = (mean_y.clamp(0.01, 0.99) / (1.0 - mean_y.clamp(0.01, 0.99))).ln();
+        let lr = 0.5f32;
+        for _ in 0..3000 {
+            let mut gw = vec![0.0f32; N_INPUTS];
+            let mut gb = 0.0f32;
+            for (row, &y) in z.iter().zip(ys) {
+                let mut logit = b;
+                for i in 0..N_INPUTS {
+                    logit += w[i] * row[i];
+                }
+                let err = sigmoid(logit) - y;
+                gb += err;
+                for i in 0..N_INPUTS {
+                    gw[i] += err * row[i];
+                }
+            }
+            for i in 0..N_INPUTS {
+                w[i] -= lr * (gw[i] / n + l2 * w[i]);
+            }
+            b -= lr * gb / n;
+        }
+        SimilarityModel {
+            features: input_names(),
+            means,
+            stds,
+            weights: w,
+            bias: b,
+            date_penalty_per_week: default_date_penalty(),
+            provenance: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_model_loads() {
+        let m = SimilarityModel::from_json(DEFAULT_MODEL_JSON).unwrap();
+        assert_eq!(m.weights.len(), N_INPUTS);
+        assert!(m.weights.iter().all(|w| w.is_finite()));
+    }
+
+    #[test]
+    fn fit_learns_a_monotone_signal() {
+        // target rises with feature 0, feature 1 is noise
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        for k in 0..200 {
+            let mut x = [0.0f32; N_FEATURES];
+            x[0] = k as f32 / 200.0;
+            x[1] = ((k * 37) % 11) as f32;
+            xs.push(x);
+            ys.push(if k > 100 { 0.9 } else { 0.1 });
+        }
+        let m = SimilarityModel::fit(&xs, &ys, 1e-3);
+        assert!(m.weights[0] > 1.0);
+        assert!(m.weights[1].abs() < 0.5 * m.weights[0]);
+        assert!(m.logit(&xs[199]) > m.logit(&xs[0]));
+    }
+
+    #[test]
+    fn far_apart_dates_lower_the_score() {
+        let m = SimilarityModel::default();
+        let mut a = DocFeatures { embedding: vec![1.0, 0.0], lang: "en".into(), ..Default::default() };
+        let mut b = a.clone();
+        let near = m.score(&a, &b);
+        a.published = chrono::NaiveDate::from_ymd_opt(2019, 3, 1);
+        b.published = chrono::NaiveDate::from_ymd_opt(2019, 9, 1);
+        assert!(m.score(&a, &b) < near);
+        assert!((0.0..=1.0).contains(&near));
+    }
+}
