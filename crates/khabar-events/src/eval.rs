@@ -82,7 +82,8 @@ impl Figures {
         ratio(self.date_exact, self.date_total)
     }
 
-    fn add(&mut self, o: &Figures) {
+    /// Adds another slice's tallies to this one.
+    pub fn merge(&mut self, o: &Figures) {
         self.sentences += o.sentences;
         self.gold += o.gold;
         self.predicted += o.predicted;
@@ -187,8 +188,8 @@ pub fn eval_devset_with(extractor: &EventExtractor, path: &Path) -> EventResult<
         };
         let predicted = extractor.extract(&article, &[]);
         let fig = score_row(&row, &predicted, &mut report.errors, i + 1)?;
-        report.overall.add(&fig);
-        report.by_lang.entry(row.lang.clone()).or_default().add(&fig);
+        report.overall.merge(&fig);
+        report.by_lang.entry(row.lang.clone()).or_default().merge(&fig);
     }
     Ok(report)
 }
