@@ -80,16 +80,47 @@ fn corpus(n: usize, span_days: i64, rng: &mut Rng) -> Vec<ClusterDoc<u32>> {
     docs.into_iter().map(|(_, d)| d).collect()
 }
 
+/// CPU time of this thread (user + system), from /proc; wall time is unreliable on a shared 2-core machine.
+fn thread_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the stat line, i.e. 11 and 12 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn run(label: &str, n: usize, span_days: i64) {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ n as u64);
     let docs = corpus(n, span_days, &mut rng);
     let mut clusterer: StoryClusterer<u32> = StoryClusterer::new(ClusterConfig::default());
     let topic_of: HashMap<String, u32> = docs.iter().map(|d| (d.article_id.clone(), d.features)).collect();
     let started = Instant::now();
-    for doc in docs {
+    let cpu_started = thread_cpu_seconds();
+    let tail_from = n - n / 10;
+    let mut cpu_tail_started = cpu_started;
+    // CPU µs/article of each tenth of the stream: flat tenths = cost independent of corpus size so far.
+    let tenth = (n / 10).max(1);
+    let mut tenths = Vec::new();
+    let mut tenth_started = cpu_started;
+    for (i, doc) in docs.into_iter().enumerate() {
+        if i == tail_from {
+            cpu_tail_started = thread_cpu_seconds();
+        }
         clusterer.add(doc, &cosine);
+        if (i + 1) % tenth == 0 {
+            let now = thread_cpu_seconds();
+            tenths.push(format!("{:.0}", (now - tenth_started) * 1e6 / tenth as f64));
+            tenth_started = now;
+        }
     }
     let per = started.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let cpu_end = thread_cpu_seconds();
+    let cpu_per = (cpu_end - cpu_started) * 1e6 / n as f64;
+    let cpu_tail_per = (cpu_end - cpu_tail_started) * 1e6 / (n - tail_from).max(1) as f64;
     let stories = clusterer.stories();
     let mut pure = 0usize;
     let mut topics_seen: HashMap<u32, usize> = HashMap::new();
@@ -107,18 +138,23 @@ fn run(label: &str, n: usize, span_days: i64) {
     }
     let stats = clusterer.stats();
     println!(
-        "cluster {label:>6} n={n:>7} span={span_days:>3}d: {per:8.1} µs/article  purity {:.3}  stories/topic {:.2}  \
-         merges {}  indexed {}",
+        "cluster {label:>6} n={n:>7} span={span_days:>3}d: wall {per:7.1} µs/article, cpu {cpu_per:7.1}, cpu last 10% \
+         {cpu_tail_per:7.1}  purity {:.3}  stories/topic {:.2}  merges {}  indexed {}",
         pure as f64 / n as f64,
         stories.len() as f64 / topics_seen.len().max(1) as f64,
         stats.merges,
         clusterer.indexed()
     );
+    println!("    cpu µs/article by tenth of the stream: {}", tenths.join(" "));
 }
 
 fn main() {
     let sizes: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let sizes = if sizes.is_empty() { vec![1_000, 10_000, 100_000] } else { sizes };
+    let sizes = if sizes.is_empty() {
+        vec![1_000, 10_000, 100_000]
+    } else {
+        sizes
+    };
     for &n in &sizes {
         run("steady", n, (n as i64 / 300).max(1));
     }

@@ -21,7 +21,12 @@ pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut lanes = [0.0f32; 8];
     let chunks_a = a.chunks_exact(8);
     let chunks_b = b.chunks_exact(8);
-    let tail: f32 = chunks_a.remainder().iter().zip(chunks_b.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = chunks_a
+        .remainder()
+        .iter()
+        .zip(chunks_b.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (ca, cb) in chunks_a.zip(chunks_b) {
         for i in 0..8 {
             lanes[i] += ca[i] * cb[i];
@@ -326,7 +331,8 @@ impl Graph {
     /// True when every link and the entry point name existing nodes.
     pub(crate) fn is_consistent(&self) -> bool {
         let n = self.vectors.len();
-        self.links.len() == n
+        self.m >= 2
+            && self.links.len() == n
             && self.entry.map_or(n == 0, |e| (e as usize) < n)
             && self.links.iter().all(|levels| {
                 !levels.is_empty()

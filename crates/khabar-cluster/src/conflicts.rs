@@ -199,9 +199,9 @@ pub fn find_conflicts_with(
             }
         }
         let mut incidents: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for i in 0..members.len() {
+        for (i, &member) in members.iter().enumerate() {
             let r = root(&mut parent, i);
-            incidents.entry(r).or_default().push(members[i]);
+            incidents.entry(r).or_default().push(member);
         }
         for incident in incidents.values().filter(|v| v.len() > 1) {
             conflicts.extend(incident_conflicts(incident, &kept, sources, &norm));

@@ -11,8 +11,8 @@
 //! `merge_threshold` **and** the two stories' closest members are themselves near in embedding space
 //! (`merge_min_cosine`): a Baghuz report with one paragraph on shelling in Idlib scores high on its own story and
 //! lower on an Idlib story, and even if it scored high on both, the Baghuz and Idlib members are far apart, so the
-//! two stories stay separate. Stories never split: a wrong merge stays until a rebuild (see the crate README
-//! section of the report).
+//! two stories stay separate. Stories never split: membership is decided once per article, so a wrong join or
+//! merge stays until the corpus is re-clustered (re-running the stream with other thresholds).
 //!
 //! [`find_conflicts`] compares, within a story, the events different sources report about one incident and lists
 //! the counts they disagree on.
@@ -262,9 +262,8 @@ fn unit_vector(v: &[f32]) -> Option<Vec<f32>> {
 }
 
 impl<F> StoryClusterer<F> {
-    /// An empty clusterer. Panics never; an invalid config is replaced field by field with defaults? No: use
-    /// [`StoryClusterer::try_new`] to get the error; `new` falls back to [`ClusterConfig::default`] when `config`
-    /// does not validate.
+    /// An empty clusterer. Falls back to [`ClusterConfig::default`] when `config` does not validate (use
+    /// [`StoryClusterer::try_new`] to get the error instead).
     pub fn new(config: ClusterConfig) -> Self {
         let config = if config.validate().is_ok() {
             config
@@ -344,7 +343,7 @@ impl<F> StoryClusterer<F> {
         if let Some(d) = doc.published.map(day_of) {
             self.clock = Some(self.clock.map_or(d, |c| c.max(d)));
         }
-        let vector = unit_vector(&doc.embedding).filter(|v| self.dimension.is_none_or_eq(v.len()));
+        let vector = unit_vector(&doc.embedding).filter(|v| self.dimension.is_none_or(|d| d == v.len()));
         if vector.is_none() {
             self.stats.bad_embeddings += 1;
         }
@@ -401,7 +400,7 @@ impl<F> StoryClusterer<F> {
     fn score_candidates(
         &mut self,
         doc: &ClusterDoc<F>,
-        vector: &Vec<f32>,
+        vector: &[f32],
         day: i64,
         score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
     ) -> Vec<StoryLink> {
@@ -507,17 +506,6 @@ impl<F> StoryClusterer<F> {
             });
         }
         out
-    }
-}
-
-/// `Option<usize>` helper: true when unset or equal.
-trait NoneOrEq {
-    fn is_none_or_eq(&self, n: usize) -> bool;
-}
-
-impl NoneOrEq for Option<usize> {
-    fn is_none_or_eq(&self, n: usize) -> bool {
-        self.map_or(true, |d| d == n)
     }
 }
 

@@ -27,7 +27,11 @@ fn event(e: E) -> Event {
         article_id: e.article.into(),
         family: e.family,
         date: e.day.and_then(|d| NaiveDate::from_ymd_opt(2019, 3, d)),
-        date_precision: if e.day.is_some() { DatePrecision::Day } else { DatePrecision::Unknown },
+        date_precision: if e.day.is_some() {
+            DatePrecision::Day
+        } else {
+            DatePrecision::Unknown
+        },
         place: e.place.map(|p| p.0.to_string()),
         place_kb_id: e.place.map(|p| p.1.to_string()),
         lat: None,
@@ -102,8 +106,11 @@ fn sana_and_sohr_disagree_on_one_strike() {
     assert_eq!(c.what, CountRole::Killed);
     assert_eq!(c.place.as_deref(), Some("Baghuz"));
     assert_eq!(c.date, NaiveDate::from_ymd_opt(2019, 3, 10));
-    let claims: Vec<(&str, Option<u64>, &str)> =
-        c.claims.iter().map(|cl| (cl.event_id.as_str(), cl.min, cl.source.as_str())).collect();
+    let claims: Vec<(&str, Option<u64>, &str)> = c
+        .claims
+        .iter()
+        .map(|cl| (cl.event_id.as_str(), cl.min, cl.source.as_str()))
+        .collect();
     assert_eq!(claims, [("e1", Some(50), "SANA"), ("e2", Some(20), "SOHR")]);
     assert_eq!(c.claims[0].article_id, "sana-ar");
 }
@@ -117,7 +124,13 @@ fn reports_that_agree_in_other_words_and_languages_are_not_conflicts() {
         family: EventFamily::Airstrike,
         day: Some(11),
         place: BAGHUZ,
-        counts: &[(CountRole::Killed, CountRange { min: Some(24), max: Some(99) })],
+        counts: &[(
+            CountRole::Killed,
+            CountRange {
+                min: Some(24),
+                max: Some(99),
+            },
+        )],
         attributed: &["AFP"],
         actors: COALITION,
         sentence: "Dozens of civilians were killed in coalition strikes on Baghuz overnight, AFP reported.",
@@ -130,7 +143,13 @@ fn reports_that_agree_in_other_words_and_languages_are_not_conflicts() {
         family: EventFamily::Airstrike,
         day: Some(10),
         place: BAGHUZ,
-        counts: &[(CountRole::Killed, CountRange { min: Some(41), max: None })],
+        counts: &[(
+            CountRole::Killed,
+            CountRange {
+                min: Some(41),
+                max: None,
+            },
+        )],
         attributed: &[],
         actors: COALITION,
         sentence: "أنباء عن مقتل أكثر من 40 مدنياً في غارة للتحالف الدولي على الباغوز.",
@@ -163,7 +182,11 @@ fn a_syndicated_copy_is_not_a_second_claim() {
     let ids: Vec<&str> = with[0].claims.iter().map(|c| c.event_id.as_str()).collect();
     assert_eq!(ids, ["e1", "e2"]);
     // Only the copy and SANA present: the copy speaks for its original, the dispute stays visible.
-    let only_copy = find_conflicts(&[events[0].clone(), events[2].clone()], &publishers(), &duplicates);
+    let only_copy = find_conflicts(
+        &[events[0].clone(), events[2].clone()],
+        &publishers(),
+        &duplicates,
+    );
     assert_eq!(only_copy.len(), 1);
     assert_eq!(only_copy[0].claims[1].source, "The Levant Daily");
 }
@@ -196,7 +219,11 @@ fn a_separate_incident_in_the_same_article_is_never_compared() {
         sentence: "قتل 12 شخصاً في غارة على إدلب.",
         story: "s1",
     });
-    let conflicts = find_conflicts(&[sohr_20(), idlib_shelling, idlib_strike], &publishers(), &HashMap::new());
+    let conflicts = find_conflicts(
+        &[sohr_20(), idlib_shelling, idlib_strike],
+        &publishers(),
+        &HashMap::new(),
+    );
     assert!(conflicts.is_empty(), "{conflicts:?}");
 }
 
@@ -215,7 +242,10 @@ fn dates_far_apart_or_places_on_one_side_only_are_not_one_incident() {
     let events = [sana_50(), two_days];
     assert!(find_conflicts(&events, &publishers(), &HashMap::new()).is_empty());
     let lenient = ConflictConfig { max_day_gap: 2 };
-    assert_eq!(find_conflicts_with(&events, &publishers(), &HashMap::new(), &lenient).len(), 1);
+    assert_eq!(
+        find_conflicts_with(&events, &publishers(), &HashMap::new(), &lenient).len(),
+        1
+    );
 }
 
 #[test]

@@ -47,7 +47,14 @@ fn day(d: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(2019, 3, d)
 }
 
-fn doc(id: &str, lang: &str, d: u32, title: &str, embedding: Vec<f32>, places: &[&str]) -> ClusterDoc<Places> {
+fn doc(
+    id: &str,
+    lang: &str,
+    d: u32,
+    title: &str,
+    embedding: Vec<f32>,
+    places: &[&str],
+) -> ClusterDoc<Places> {
     ClusterDoc {
         article_id: id.into(),
         title: Some(title.into()),
@@ -81,15 +88,47 @@ fn arabic_and_english_reports_of_one_development_form_one_story() {
     let h = noise(&mut rng, &hajin);
     let d = noise(&mut rng, &baghuz);
     assert_eq!(
-        c.add(doc("ar-1", "ar", 10, "\"قسد\" تعلن السيطرة على مخيم الباغوز", a, &["baghuz"]), &score),
+        c.add(
+            doc(
+                "ar-1",
+                "ar",
+                10,
+                "\"قسد\" تعلن السيطرة على مخيم الباغوز",
+                a,
+                &["baghuz"]
+            ),
+            &score
+        ),
         "s1"
     );
-    assert_eq!(c.add(doc("hajin", "en", 10, "Clashes near Hajin", h, &["hajin"]), &score), "s2");
     assert_eq!(
-        c.add(doc("en-1", "en", 11, "SDF says it seized positions in Baghuz", b, &["baghuz"]), &score),
+        c.add(
+            doc("hajin", "en", 10, "Clashes near Hajin", h, &["hajin"]),
+            &score
+        ),
+        "s2"
+    );
+    assert_eq!(
+        c.add(
+            doc(
+                "en-1",
+                "en",
+                11,
+                "SDF says it seized positions in Baghuz",
+                b,
+                &["baghuz"]
+            ),
+            &score
+        ),
         "s1"
     );
-    assert_eq!(c.add(doc("ar-0", "ar", 9, "أنباء عن مجزرة في الباغوز", d, &["baghuz"]), &score), "s1");
+    assert_eq!(
+        c.add(
+            doc("ar-0", "ar", 9, "أنباء عن مجزرة في الباغوز", d, &["baghuz"]),
+            &score
+        ),
+        "s1"
+    );
     let stories = c.stories();
     assert_eq!(stories.len(), 2);
     let s1 = &stories[0];
@@ -109,16 +148,32 @@ fn an_idlib_paragraph_in_a_baghuz_report_does_not_join_the_idlib_story() {
     let mut c = StoryClusterer::new(ClusterConfig::default());
     for i in 0..4 {
         let e = mix(&[(1.0, &baghuz), (0.3, &rng.vector())]);
-        c.add(doc(&format!("baghuz-{i}"), "en", 10 + i, "Baghuz", e, &["baghuz"]), &score);
+        c.add(
+            doc(&format!("baghuz-{i}"), "en", 10 + i, "Baghuz", e, &["baghuz"]),
+            &score,
+        );
     }
     for i in 0..4 {
         let e = mix(&[(1.0, &idlib), (0.3, &rng.vector())]);
-        c.add(doc(&format!("idlib-{i}"), "ar", 10 + i, "قصف على إدلب", e, &["idlib"]), &score);
+        c.add(
+            doc(&format!("idlib-{i}"), "ar", 10 + i, "قصف على إدلب", e, &["idlib"]),
+            &score,
+        );
     }
     assert_eq!(c.stories().len(), 2);
     // Mostly Baghuz, one paragraph on Idlib; mentions both places.
     let mixed = mix(&[(0.8, &baghuz), (0.55, &idlib), (0.2, &rng.vector())]);
-    let story = c.add(doc("mixed", "en", 12, "Baghuz, and shelling in Idlib", mixed, &["baghuz", "idlib"]), &score);
+    let story = c.add(
+        doc(
+            "mixed",
+            "en",
+            12,
+            "Baghuz, and shelling in Idlib",
+            mixed,
+            &["baghuz", "idlib"],
+        ),
+        &score,
+    );
     assert_eq!(story, "s1");
     // Even a score function fooled into rating the mixed article as close to both stories cannot bridge them: the
     // stories' own members are far apart.
@@ -130,7 +185,17 @@ fn an_idlib_paragraph_in_a_baghuz_report_does_not_join_the_idlib_story() {
         }
     };
     let bridge = mix(&[(0.7, &baghuz), (0.7, &idlib)]);
-    c.add(doc("bridge", "en", 12, "Baghuz and Idlib", bridge, &["baghuz", "idlib"]), &fooled);
+    c.add(
+        doc(
+            "bridge",
+            "en",
+            12,
+            "Baghuz and Idlib",
+            bridge,
+            &["baghuz", "idlib"],
+        ),
+        &fooled,
+    );
     let stories = c.stories();
     assert_eq!(stories.len(), 2, "{stories:?}");
     assert!(c.stats().merges_refused >= 1);
@@ -174,7 +239,14 @@ fn snapshot_and_restore_continue_exactly_where_they_left_off() {
             let t = &topics[i % topics.len()];
             let e = mix(&[(1.0, t), (0.4, &rng.vector())]);
             let place = format!("place-{}", i % topics.len());
-            doc(&format!("a{i}"), if i % 2 == 0 { "ar" } else { "en" }, 1 + (i / 8) as u32, "t", e, &[&place])
+            doc(
+                &format!("a{i}"),
+                if i % 2 == 0 { "ar" } else { "en" },
+                1 + (i / 8) as u32,
+                "t",
+                e,
+                &[&place],
+            )
         })
         .collect();
     let mut straight = StoryClusterer::new(ClusterConfig::default());
@@ -195,8 +267,11 @@ fn snapshot_and_restore_continue_exactly_where_they_left_off() {
     assert_eq!(resumed.stats(), straight.stats());
     // Topics stay apart: every story holds one place only.
     for s in straight.stories() {
-        let places: BTreeSet<usize> =
-            s.article_ids.iter().map(|id| id[1..].parse::<usize>().unwrap() % topics.len()).collect();
+        let places: BTreeSet<usize> = s
+            .article_ids
+            .iter()
+            .map(|id| id[1..].parse::<usize>().unwrap() % topics.len())
+            .collect();
         assert_eq!(places.len(), 1, "{s:?}");
     }
     assert!(StoryClusterer::<Places>::restore(&bytes[..bytes.len() / 2]).is_err());

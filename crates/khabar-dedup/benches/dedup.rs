@@ -60,6 +60,17 @@ fn copy_of(text: &str, rng: &mut Rng) -> String {
     out
 }
 
+/// CPU time of this thread (user + system), from /proc; wall time is unreliable on a shared 2-core machine.
+fn thread_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn run(n: usize, vocab: &[String]) {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ n as u64);
     // Build the texts first so only inserts are timed.
@@ -84,7 +95,16 @@ fn run(n: usize, vocab: &[String]) {
         Err(e) => panic!("{e}"),
     };
     let (mut tp, mut fp, mut fneg) = (0usize, 0usize, 0usize);
+    // The fingerprint alone (normalize, shingle, MinHash) on the first 1,000 texts.
+    let sample = n.min(1000);
+    let fingerprint_cpu_start = thread_cpu_seconds();
+    for text in &texts[..sample] {
+        std::hint::black_box(index.fingerprint(text));
+    }
+    let fingerprint_per = (thread_cpu_seconds() - fingerprint_cpu_start) * 1e6 / sample as f64;
+
     let start = Instant::now();
+    let cpu_start = thread_cpu_seconds();
     for (i, text) in texts.iter().enumerate() {
         let found = index.insert(&i.to_string(), text);
         match (found, copy_source[i]) {
@@ -94,13 +114,13 @@ fn run(n: usize, vocab: &[String]) {
             (None, None) => {}
         }
     }
-    let elapsed = start.elapsed();
-    let per = elapsed.as_secs_f64() * 1e6 / n as f64;
+    let per = start.elapsed().as_secs_f64() * 1e6 / n as f64;
+    let cpu_per = (thread_cpu_seconds() - cpu_start) * 1e6 / n as f64;
     let precision = tp as f64 / (tp + fp).max(1) as f64;
     let recall = tp as f64 / (tp + fneg).max(1) as f64;
     let stats = index.stats();
     println!(
-        "dedup n={n:>7}: {per:8.1} µs/insert  copies {tp}/{} found, precision {precision:.4} recall {recall:.4}, \
+        "dedup n={n:>7}: wall {per:7.1} µs/insert, cpu {cpu_per:7.1} (of which fingerprint ~{fingerprint_per:.0} cpu)  copies {tp}/{} found, precision {precision:.4} recall {recall:.4}, \
          {:.2} verifications/insert",
         tp + fneg,
         stats.verifications as f64 / n as f64

@@ -12,8 +12,8 @@
 //! candidates in near-constant time per insert, and every candidate is verified on the full signature: it is a
 //! duplicate when the estimated Jaccard similarity reaches `jaccard_threshold` (0.7), or when one text is almost
 //! entirely contained in the other (a copy plus a site's own boilerplate: estimated containment >= 0.9 with Jaccard
-//! >= 0.6). Copies are indexed too (a copy of a copy that drifted from the original still meets its parent), but
-//! every answer names the family's original, the first article of it.
+//! at least 0.6). Copies are indexed too (a copy of a copy that drifted from the original still meets its parent),
+//! but every answer names the family's original, the first article of it.
 //!
 //! State survives restarts through [`DedupIndex::snapshot`] / [`DedupIndex::restore`] (a versioned binary format;
 //! LSH buckets are rebuilt on restore).
@@ -100,7 +100,7 @@ impl DedupConfig {
                 "shingle_words must be at least 1".into(),
             ));
         }
-        if self.num_perm == 0 || self.bands == 0 || self.num_perm % self.bands != 0 {
+        if self.num_perm == 0 || self.bands == 0 || !self.num_perm.is_multiple_of(self.bands) {
             return Err(DedupError::InvalidConfig(format!(
                 "bands ({}) must be positive and divide num_perm ({})",
                 self.bands, self.num_perm
@@ -201,8 +201,8 @@ struct IndexedDoc {
 pub struct DedupIndex {
     config: DedupConfig,
     normalizer: Normalizer,
-    /// Per-permutation seeds derived from `config.seed`.
-    perm_seeds: Vec<u64>,
+    /// Per-permutation (odd multiplier, addend) derived from `config.seed`.
+    perm_seeds: Vec<(u64, u64)>,
     docs: Vec<IndexedDoc>,
     /// LSH bucket key -> positions in `docs`, oldest first.
     buckets: HashMap<u64, Vec<u32>>,
@@ -262,12 +262,12 @@ impl DedupIndex {
     pub fn fingerprint(&self, text: &str) -> Fingerprint {
         let shingles = shingle_hashes(&self.normalizer, text, self.config.shingle_words);
         let mut signature = vec![u32::MAX; self.config.num_perm];
+        // Permutation i maps a (well-mixed, xxh3) shingle hash h to the top 32 bits of a_i * h + b_i: one multiply
+        // per slot (multiply-add-shift hashing, Dietzfelbinger).
         for &h in &shingles {
-            for (slot, &seed) in signature.iter_mut().zip(&self.perm_seeds) {
-                let v = (mix64(h ^ seed) >> 32) as u32;
-                if v < *slot {
-                    *slot = v;
-                }
+            for (slot, &(a, b)) in signature.iter_mut().zip(&self.perm_seeds) {
+                let v = (a.wrapping_mul(h).wrapping_add(b) >> 32) as u32;
+                *slot = (*slot).min(v);
             }
         }
         Fingerprint {
@@ -505,7 +505,7 @@ impl DedupIndex {
                 continue;
             }
             // Highest Jaccard wins; ties keep the earliest original (candidates are in position order).
-            if best.map_or(true, |(_, j, _)| jaccard > j) {
+            if best.is_none_or(|(_, j, _)| jaccard > j) {
                 best = Some((doc.root, jaccard, containment));
             }
         }
@@ -548,14 +548,13 @@ fn mix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn permutation_seeds(seed: u64, n: usize) -> Vec<u64> {
+fn permutation_seeds(seed: u64, n: usize) -> Vec<(u64, u64)> {
     let mut state = seed;
-    (0..n)
-        .map(|_| {
-            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            mix64(state)
-        })
-        .collect()
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        mix64(state)
+    };
+    (0..n).map(|_| (next() | 1, next())).collect()
 }
 
 fn estimate_jaccard(a: &[u32], b: &[u32]) -> f32 {
@@ -635,6 +634,20 @@ mod tests {
         let c = estimate_containment(0.5, 50, 100);
         assert!((c - 1.0).abs() < 1e-6);
         assert_eq!(estimate_containment(0.5, 0, 100), 0.0);
+    }
+
+    #[test]
+    fn minhash_estimates_a_known_jaccard() {
+        let index = DedupIndex::new(DedupConfig::default()).unwrap();
+        let text = |from: usize, to: usize| (from..to).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        // 5-word shingles: 996 each, 796 shared, true Jaccard 796 / 1196 = 0.666.
+        let a = index.fingerprint(&text(0, 1000));
+        let b = index.fingerprint(&text(200, 1200));
+        assert_eq!((a.shingle_count(), b.shingle_count()), (996, 996));
+        let j = a.jaccard(&b);
+        assert!((j - 0.666).abs() < 0.1, "estimate {j}");
+        let unrelated = index.fingerprint(&text(5000, 6000));
+        assert!(a.jaccard(&unrelated) < 0.05);
     }
 
     #[test]

@@ -75,7 +75,7 @@ fn syndicate(text: &str, edit_every: usize) -> String {
         .split(' ')
         .map(|w| {
             word_index += 1;
-            if !w.trim().is_empty() && word_index % edit_every == 0 {
+            if !w.trim().is_empty() && word_index.is_multiple_of(edit_every) {
                 replacement.to_string()
             } else {
                 w.to_string()
