@@ -7,6 +7,7 @@ use crate::error::{EventError, EventResult};
 use crate::text::{TokKind, Token};
 use khabar_model::{CountRole, EventFamily};
 use khabar_normalize::Normalizer;
+use std::collections::HashMap;
 use std::path::Path;
 
 /// The most words a `...` gap may skip.
@@ -32,6 +33,10 @@ pub(crate) struct Match {
 #[derive(Debug, Clone)]
 pub(crate) struct Lexicon<T> {
     entries: Vec<(Vec<PatTok>, T)>,
+    /// Entries whose first pattern token is an exact word, by that word.
+    by_word: HashMap<String, Vec<usize>>,
+    /// Entries whose first pattern token is a prefix, by the prefix's first char.
+    by_prefix_char: HashMap<char, Vec<usize>>,
 }
 
 impl<T> Lexicon<T> {
@@ -82,9 +87,46 @@ impl<T> Lexicon<T> {
         longest_non_overlapping(self.find_all(toks))
     }
 
+    fn new(entries: Vec<(Vec<PatTok>, T)>) -> Lexicon<T> {
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_prefix_char: HashMap<char, Vec<usize>> = HashMap::new();
+        for (i, (pat, _)) in entries.iter().enumerate() {
+            match pat.first() {
+                Some(PatTok::Exact(w)) => by_word.entry(w.clone()).or_default().push(i),
+                Some(PatTok::Prefix(w)) => {
+                    if let Some(c) = w.chars().next() {
+                        by_prefix_char.entry(c).or_default().push(i);
+                    }
+                }
+                // A pattern never starts with a gap (parse_pattern refuses gap-only patterns; a leading gap is
+                // equivalent to none).
+                _ => {}
+            }
+        }
+        Lexicon {
+            entries,
+            by_word,
+            by_prefix_char,
+        }
+    }
+
     fn find_at_into(&self, toks: &[Token], start: usize, out: &mut Vec<Match>) {
-        for (entry, (pat, _)) in self.entries.iter().enumerate() {
-            if let Some(end) = match_from(pat, 0, toks, start) {
+        let Some(t) = toks.get(start) else {
+            return;
+        };
+        let mut candidates: Vec<usize> = Vec::new();
+        for v in &t.variants {
+            if let Some(ids) = self.by_word.get(v) {
+                candidates.extend(ids);
+            }
+            if let Some(ids) = v.chars().next().and_then(|c| self.by_prefix_char.get(&c)) {
+                candidates.extend(ids);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        for entry in candidates {
+            if let Some(end) = match_from(&self.entries[entry].0, 0, toks, start) {
                 if end > start {
                     out.push(Match { start, end, entry });
                 }
@@ -207,9 +249,11 @@ fn parse_lexicon<T>(
             return Err(err("empty pattern".into()));
         }
         let v = value(&cols[..columns - 1]).map_err(err)?;
+        // A leading gap matches nothing more than no gap.
+        let pattern: Vec<PatTok> = pattern.into_iter().skip_while(|p| *p == PatTok::Gap).collect();
         entries.push((pattern, v));
     }
-    Ok(Lexicon { entries })
+    Ok(Lexicon::new(entries))
 }
 
 /// What a number word means.
