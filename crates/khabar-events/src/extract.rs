@@ -684,6 +684,8 @@ fn attribution(
                 }
             }
         }
+        // "according to" hedges even when the source is unnamed or unknown.
+        hedged |= hedging;
         if !found {
             // Surface name: up to four words of the stretch, without leading articles.
             let (mut s, mut e) = if forward {
@@ -719,7 +721,6 @@ fn attribution(
                 continue;
             }
         }
-        hedged |= hedging;
     }
     (names, hedged, used)
 }
