@@ -5,7 +5,7 @@ use crate::dates::parse_date_value;
 use crate::prestrip::{estimated_max_depth, strip_non_content, tokenized_text};
 use crate::{cap_input, push_removed, ExtractError, Extracted};
 use dom_query::{Document, NodeId, NodeRef};
-use dom_smoothie::{Config, Readability, TextMode};
+use dom_smoothie::{Config, ParsePolicy, Readability, TextMode};
 use khabar_model::Removed;
 
 /// Pages longer than this many bytes are cut (at a char boundary) before parsing; the cut is noted in `removed`
@@ -23,6 +23,10 @@ pub const MAX_DOM_DEPTH: u32 = 400;
 
 /// Pages whose estimated nesting (see `estimated_max_depth`) exceeds this skip the tree builder altogether.
 const MAX_NESTING_ESTIMATE: usize = 2_000;
+
+/// A strict Readability pass yielding fewer chars than this is retried with the relaxed passes (Readability's own
+/// threshold).
+const STRICT_PASS_MIN_CHARS: usize = 500;
 
 /// At most this many removed blocks are listed per page, each cut to [`MAX_REMOVED_CHARS`].
 const MAX_REMOVED_BLOCKS: usize = 40;
@@ -45,7 +49,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
         let text = tokenized_text(&stripped);
         return plain_text_result(text, PageMeta::default(), url, removed);
     }
-    let document = Document::from(stripped);
+    let document = Document::from(stripped.as_str());
     let meta = PageMeta::read(&document);
     if dom_depth_exceeds(&document, MAX_DOM_DEPTH) {
         let text = text_nodes_joined(&document);
@@ -53,17 +57,23 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
     }
     let boilerplate = strip_furniture(&document);
 
-    let config = Config {
+    // One strict Readability pass on the document as is; only when it finds too little text, the full
+    // multi-attempt pass (which clones the tree per attempt) on a fresh parse.
+    let config = || Config {
         text_mode: TextMode::Formatted,
         ..Config::default()
     };
-    let doc_url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let parsed = Readability::with_document(document, doc_url, Some(config))
-        .or_else(|_| Readability::with_document(Document::from(""), None, None));
-    let article = match parsed {
-        Ok(mut readability) => readability.parse().ok(),
-        Err(_) => None,
-    };
+    let mut article = Readability::with_document(document, None, Some(config()))
+        .ok()
+        .and_then(|mut readability| readability.parse_with_policy(ParsePolicy::Strict).ok())
+        .filter(|article| article.length >= STRICT_PASS_MIN_CHARS);
+    if article.is_none() {
+        let document = Document::from(stripped.as_str());
+        strip_furniture(&document);
+        article = Readability::with_document(document, None, Some(config()))
+            .ok()
+            .and_then(|mut readability| readability.parse().ok());
+    }
     let mut extracted = Extracted {
         url: meta.url.clone().or_else(|| url.map(str::to_string)),
         ..Extracted::default()
