@@ -1,1 +1,108 @@
-fn main() {}
+//! Entity-linking throughput on one core: ~600-word English and Arabic articles made from the shared samples.
+//!
+//! `cargo bench -p khabar-entities --bench link_throughput` (uses the built KB under `$KHABAR_DATA/kb` when present).
+
+use khabar_entities::{EntityLinker, KnowledgeBase};
+use khabar_model::Article;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+fn article(id: usize, text: String) -> Article {
+    Article {
+        id: format!("a{id}"),
+        source_path: String::new(),
+        url: None,
+        source: None,
+        title: None,
+        published: None,
+        author: None,
+        lang: "und".into(),
+        text,
+        removed: vec![],
+        duplicate_of: None,
+        story_id: None,
+        content_hash: String::new(),
+    }
+}
+
+/// Cuts or repeats a text to about `words` words.
+fn sized(text: &str, words: usize) -> String {
+    let all: Vec<&str> = text.split_whitespace().collect();
+    if all.is_empty() {
+        return String::new();
+    }
+    let mut out: Vec<&str> = Vec::with_capacity(words);
+    while out.len() < words {
+        let take = (words - out.len()).min(all.len());
+        out.extend_from_slice(&all[..take]);
+    }
+    out.join(" ")
+}
+
+fn main() {
+    let t = Instant::now();
+    let kb = KnowledgeBase::load(&khabar_entities::default_data_dir()).expect("kb loads");
+    println!(
+        "kb loaded in {:.3}s (gazetteer: {})",
+        t.elapsed().as_secs_f64(),
+        kb.has_gazetteer()
+    );
+    let linker = EntityLinker::new(Arc::new(kb));
+    let dirs = [
+        PathBuf::from("/work/shared/samples"),
+        PathBuf::from("../../shared/samples"),
+    ];
+    let mut texts: Vec<String> = Vec::new();
+    if let Some(dir) = dirs.iter().find(|d| d.is_dir()) {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for f in files {
+            if let Ok(t) = std::fs::read_to_string(&f) {
+                texts.push(sized(&t, 600));
+            }
+        }
+    }
+    if texts.is_empty() {
+        let en =
+            "Syrian Democratic Forces said on Monday they took Baghuz from Islamic State, according to AFP. ";
+        let ar =
+            "أعلنت قوات سوريا الديمقراطية قسد السيطرة على بلدة الباغوز شرق الفرات بحسب وكالة فرانس برس. ";
+        texts.push(sized(&en.repeat(50), 600));
+        texts.push(sized(&ar.repeat(50), 600));
+    }
+    let articles: Vec<Article> = texts
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| article(i, t))
+        .collect();
+    let words: usize = articles.iter().map(|a| a.text.split_whitespace().count()).sum();
+    // Warm up, then run for about three seconds.
+    let mut mentions = 0usize;
+    for a in &articles {
+        mentions += linker.link(a).len();
+    }
+    let t = Instant::now();
+    let mut done = 0usize;
+    while t.elapsed().as_secs_f64() < 3.0 {
+        for a in &articles {
+            mentions += linker.link(a).len();
+            done += 1;
+        }
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "{} articles ({:.0} words each) in {:.2}s on one thread: {:.0} articles/s, {:.0} words/s ({} mentions)",
+        done,
+        words as f64 / articles.len().max(1) as f64,
+        secs,
+        done as f64 / secs,
+        done as f64 * words as f64 / articles.len().max(1) as f64 / secs,
+        mentions
+    );
+}

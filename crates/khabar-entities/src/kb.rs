@@ -121,7 +121,11 @@ impl PlaceTable {
 
     pub fn row(&self, i: u32) -> Option<PlaceRow<'_>> {
         let start = *self.line_starts.get(i as usize)?;
-        let end = self.line_starts.get(i as usize + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(i as usize + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let line = self.text.get(start..end)?.trim_end_matches('\n');
         let mut f = line.split('\t');
         Some(PlaceRow {
@@ -201,7 +205,10 @@ pub(crate) fn parse_curated(text: &str) -> Result<Vec<Curated>, EntityError> {
             });
         }
         let mut aliases: Vec<String> = Vec::new();
-        for a in std::iter::once(f[2]).chain(std::iter::once(f[3])).chain(f[4].split('|')) {
+        for a in std::iter::once(f[2])
+            .chain(std::iter::once(f[3]))
+            .chain(f[4].split('|'))
+        {
             let a = a.trim();
             if !a.is_empty() && !aliases.iter().any(|x| x == a) {
                 aliases.push(a.to_string());
@@ -247,9 +254,8 @@ struct GeoCountry {
 }
 
 fn is_latin_name(s: &str) -> bool {
-    s.chars().all(|c| {
-        !c.is_alphabetic() || c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c)
-    })
+    s.chars()
+        .all(|c| !c.is_alphabetic() || c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
 }
 
 fn keep_alias(s: &str) -> bool {
@@ -360,9 +366,18 @@ impl KnowledgeBase {
 
         // Personal names.
         let names_path = data_dir.join("names").join("names.sqlite3");
-        let conn = rusqlite::Connection::open_with_flags(&names_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let full = best_latin(&conn, "SELECT arabic_key, latin, latin_lang, count FROM full_names", &normalizer)?;
-        let units = best_latin(&conn, "SELECT arabic_key, latin, latin_lang, count FROM units", &normalizer)?;
+        let conn =
+            rusqlite::Connection::open_with_flags(&names_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let full = best_latin(
+            &conn,
+            "SELECT arabic_key, latin, latin_lang, count FROM full_names",
+            &normalizer,
+        )?;
+        let units = best_latin(
+            &conn,
+            "SELECT arabic_key, latin, latin_lang, count FROM units",
+            &normalizer,
+        )?;
         let person_names = full.len();
         let name_units = units.len();
         write_names(&kb_dir, "full_names", full)?;
@@ -392,17 +407,25 @@ impl KnowledgeBase {
                 kb.place_index = Some(index);
                 kb.place_skel = Some(skel);
             }
-            Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no gazetteer: places limited to the curated table (run the kb build)"),
+            Err(e) => {
+                warn!(dir = %kb_dir.display(), error = %e, "no gazetteer: places limited to the curated table (run the kb build)")
+            }
         }
         match read_names(&kb_dir, "full_names") {
             Ok(t) => kb.full_names = Some(t),
-            Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no personal-name table: Arabic names rely on curated entries and transliteration"),
+            Err(e) => {
+                warn!(dir = %kb_dir.display(), error = %e, "no personal-name table: Arabic names rely on curated entries and transliteration")
+            }
         }
         match read_names(&kb_dir, "name_units") {
             Ok(t) => kb.name_units = Some(t),
             Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no name-unit table"),
         }
-        info!(seconds = t0.elapsed().as_secs_f64(), gazetteer = kb.places.is_some(), "knowledge base loaded");
+        info!(
+            seconds = t0.elapsed().as_secs_f64(),
+            gazetteer = kb.places.is_some(),
+            "knowledge base loaded"
+        );
         Ok(kb)
     }
 
@@ -481,7 +504,11 @@ impl KnowledgeBase {
             return Vec::new();
         };
         if r & PLACE_TAG == 0 {
-            return self.curated.get(r as usize).map(|c| c.aliases.clone()).unwrap_or_default();
+            return self
+                .curated
+                .get(r as usize)
+                .map(|c| c.aliases.clone())
+                .unwrap_or_default();
         }
         let Some(row) = self.places.as_ref().and_then(|p| p.row(r & !PLACE_TAG)) else {
             return Vec::new();
@@ -587,7 +614,10 @@ fn best_latin(
         if ar.is_empty() {
             continue;
         }
-        if let Some((latin, _)) = m.into_iter().max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0))) {
+        if let Some((latin, _)) = m
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        {
             out.insert(ar, latin);
         }
     }
@@ -617,7 +647,11 @@ fn read_index(dir: &Path, name: &str) -> Result<AliasIndex, EntityError> {
 fn read_places(dir: &Path) -> Result<(PlaceTable, AliasIndex, AliasIndex), EntityError> {
     let p = dir.join("places.tsv");
     let text = std::fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
-    Ok((PlaceTable::new(text), read_index(dir, "places")?, read_index(dir, "places_skel")?))
+    Ok((
+        PlaceTable::new(text),
+        read_index(dir, "places")?,
+        read_index(dir, "places_skel")?,
+    ))
 }
 
 fn write_names(dir: &Path, name: &str, map: BTreeMap<String, String>) -> Result<(), EntityError> {
@@ -651,13 +685,27 @@ mod tests {
         assert!(kb.curated.len() > 50);
         let sdf = kb.resolve("قسد");
         assert_eq!(sdf.first().map(|x| x.0.as_str()), Some("k:sdf"));
-        for v in ["QSD", "SDF", "Qusad", "Ksd", "Syrian Democratic Forces", "قوات سوريا الديمقراطية"] {
+        for v in [
+            "QSD",
+            "SDF",
+            "Qusad",
+            "Ksd",
+            "Syrian Democratic Forces",
+            "قوات سوريا الديمقراطية",
+        ] {
             assert_eq!(kb.resolve(v).first().map(|x| x.0.as_str()), Some("k:sdf"), "{v}");
         }
         for v in ["Baghouz", "Baghuz", "Al-Bagouz", "Baguoz", "Albagoz", "الباغوز"] {
-            assert_eq!(kb.resolve(v).first().map(|x| x.0.as_str()), Some("k:place:baghuz"), "{v}");
+            assert_eq!(
+                kb.resolve(v).first().map(|x| x.0.as_str()),
+                Some("k:place:baghuz"),
+                "{v}"
+            );
         }
-        assert_eq!(kb.resolve("Joseph Fotel").first().map(|x| x.0.as_str()), Some("k:person:joseph-votel"));
+        assert_eq!(
+            kb.resolve("Joseph Fotel").first().map(|x| x.0.as_str()),
+            Some("k:person:joseph-votel")
+        );
         let e = kb.entry("k:place:baghuz").unwrap();
         assert_eq!(e.country.as_deref(), Some("SY"));
         assert!(e.lat.is_some());

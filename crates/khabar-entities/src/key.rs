@@ -84,7 +84,20 @@ fn is_joining_gap(c: char) -> bool {
     (c.is_whitespace() && c != '\n' && c != '\r')
         || matches!(
             c,
-            '-' | '\'' | '"' | '«' | '»' | '(' | ')' | '‐' | '–' | '‑' | '`' | '´' | '\u{2019}' | '\u{201C}' | '\u{201D}'
+            '-' | '\''
+                | '"'
+                | '«'
+                | '»'
+                | '('
+                | ')'
+                | '‐'
+                | '–'
+                | '‑'
+                | '`'
+                | '´'
+                | '\u{2019}'
+                | '\u{201C}'
+                | '\u{201D}'
         )
 }
 
@@ -96,7 +109,9 @@ pub fn exact_key(normalizer: &Normalizer, name: &str) -> String {
     parts.join(" ")
 }
 
-const LATIN_ARTICLES: [&str; 12] = ["al", "el", "ul", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "es"];
+const LATIN_ARTICLES: [&str; 12] = [
+    "al", "el", "ul", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "es",
+];
 
 /// The phonetic skeleton of a name written in Arabic or Latin script: articles dropped, vowels dropped, consonants
 /// folded to classes that both scripts share (q/k/g/gh/kh/j/ق/ك/غ/خ/ج → k, f/v/w/ph/ف → f, ...), doubled letters
@@ -228,7 +243,15 @@ mod tests {
     fn spellings_of_baghuz_share_a_skeleton() {
         let k = sk("الباغوز");
         assert_eq!(k, "bkz");
-        for v in ["Baghuz", "Baghouz", "Al-Bagouz", "Baguoz", "Albagoz", "Bagouz", "al-Baghuz"] {
+        for v in [
+            "Baghuz",
+            "Baghouz",
+            "Al-Bagouz",
+            "Baguoz",
+            "Albagoz",
+            "Bagouz",
+            "al-Baghuz",
+        ] {
             assert_eq!(sk(v), k, "{v}");
         }
     }

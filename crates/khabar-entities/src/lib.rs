@@ -19,7 +19,7 @@ mod translit;
 
 pub use kb::{BuildReport, KbEntry, KnowledgeBase, CURATED_TSV};
 pub use link::{EntityLinker, EntityStage};
-pub use translit::{eval_translit, read_pairs, TranslitReport, Transliterator};
+pub use translit::{eval_translit, read_pairs, TranslitParams, TranslitReport, Transliterator};
 
 use std::path::PathBuf;
 
@@ -58,6 +58,8 @@ pub fn default_data_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("KHABAR_DATA") {
         return PathBuf::from(d);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".local").join("share").join("khabar")
 }

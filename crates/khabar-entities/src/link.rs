@@ -18,6 +18,12 @@ pub struct EntityLinker {
     kb: Arc<KnowledgeBase>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Curated,
+    Rest,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Source {
     Curated = 0,
@@ -55,7 +61,10 @@ struct Doc<'a> {
 
 impl Doc<'_> {
     fn orig(&self, s: usize, e: usize) -> String {
-        self.chars.get(s..e).map(|c| c.iter().collect()).unwrap_or_default()
+        self.chars
+            .get(s..e)
+            .map(|c| c.iter().collect())
+            .unwrap_or_default()
     }
     fn norm(&self, i: usize) -> &str {
         self.toks.get(i).map(|t| t.norm.text.as_str()).unwrap_or("")
@@ -67,34 +76,215 @@ impl Doc<'_> {
     }
 }
 
-const FUNCTION_WORDS: [&str; 14] =
-    ["of", "the", "al", "el", "ez", "ad", "ar", "as", "az", "de", "du", "la", "and", "for"];
+const FUNCTION_WORDS: [&str; 14] = [
+    "of", "the", "al", "el", "ez", "ad", "ar", "as", "az", "de", "du", "la", "and", "for",
+];
+/// The article's countries: weights from curated places (1 each) and from actors, organisations, people (0.5).
+#[derive(Default)]
+struct Context {
+    all: HashMap<String, f32>,
+    places: HashMap<String, f32>,
+    /// Coordinates of the curated places named (countries excluded): nearer candidates fit better.
+    points: Vec<(f64, f64)>,
+}
+
+impl Context {
+    /// 1 when a point lies on top of the article's places, falling to 0 at 300 km and beyond (0.5 when the
+    /// article names no place with coordinates).
+    fn nearness(&self, lat: Option<f64>, lon: Option<f64>) -> f32 {
+        let (Some(lat), Some(lon)) = (lat, lon) else {
+            return 0.0;
+        };
+        if self.points.is_empty() {
+            return 0.5;
+        }
+        let d = self
+            .points
+            .iter()
+            .map(|&(a, b)| km(lat, lon, a, b))
+            .fold(f64::INFINITY, f64::min);
+        (1.0 - (d / 300.0).min(1.0)) as f32
+    }
+}
+
+/// Great-circle distance in km.
+fn km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    6371.0 * 2.0 * a.sqrt().min(1.0).asin()
+}
+
 /// Capitalized English words that never start or end a name (sentence openers, prepositions, days, months).
 const EN_STOP: &[&str] = &[
-    "a", "an", "in", "on", "at", "from", "by", "with", "after", "before", "under", "over", "since", "during",
-    "according", "but", "or", "to", "is", "was", "this", "that", "these", "those", "there", "here", "he", "she",
-    "it", "we", "they", "his", "her", "its", "our", "their", "i", "you", "one", "some", "many", "most", "more",
-    "other", "others", "all", "while", "when", "where", "what", "who", "however", "meanwhile", "also", "late",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "if", "so",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "from",
+    "by",
+    "with",
+    "after",
+    "before",
+    "under",
+    "over",
+    "since",
+    "during",
+    "according",
+    "but",
+    "or",
+    "to",
+    "is",
+    "was",
+    "this",
+    "that",
+    "these",
+    "those",
+    "there",
+    "here",
+    "he",
+    "she",
+    "it",
+    "we",
+    "they",
+    "his",
+    "her",
+    "its",
+    "our",
+    "their",
+    "i",
+    "you",
+    "one",
+    "some",
+    "many",
+    "most",
+    "more",
+    "other",
+    "others",
+    "all",
+    "while",
+    "when",
+    "where",
+    "what",
+    "who",
+    "however",
+    "meanwhile",
+    "also",
+    "late",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "if",
+    "so",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+/// Words that name a place only together with another word ("West Bank", "New York").
+const EN_GENERIC: &[&str] = &[
+    "west", "east", "north", "south", "central", "new", "old", "great", "upper", "lower", "arab", "kurdish",
+    "syrian", "iraqi", "turkish", "russian", "american", "islamic", "state", "city", "town", "village",
 ];
 const EN_TITLES: [&str; 16] = [
-    "general", "gen", "president", "minister", "colonel", "col", "commander", "sheikh", "dr", "mr", "mrs", "ms",
-    "lieutenant", "major", "brigadier", "spokesman",
+    "general",
+    "gen",
+    "president",
+    "minister",
+    "colonel",
+    "col",
+    "commander",
+    "sheikh",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "lieutenant",
+    "major",
+    "brigadier",
+    "spokesman",
 ];
 const EN_ROLES: [&str; 12] = [
-    "spokesman", "spokeswoman", "spokesperson", "commander", "director", "leader", "chief", "official", "envoy",
-    "president", "minister", "head",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "commander",
+    "director",
+    "leader",
+    "chief",
+    "official",
+    "envoy",
+    "president",
+    "minister",
+    "head",
 ];
 const EN_PLACE_NOUNS: [&str; 12] = [
-    "camp", "river", "province", "governorate", "city", "town", "village", "district", "countryside", "desert",
-    "dam", "airport",
+    "camp",
+    "river",
+    "province",
+    "governorate",
+    "city",
+    "town",
+    "village",
+    "district",
+    "countryside",
+    "desert",
+    "dam",
+    "airport",
 ];
-const EN_PLACE_CUES: [&str; 10] =
-    ["town", "city", "village", "camp", "province", "district", "villages", "towns", "outskirts", "countryside"];
-const AR_PLACE_CUES: [&str; 12] =
-    ["بلده", "مدينه", "قريه", "مخيم", "ريف", "محافظه", "بلدات", "قري", "منطقه", "حي", "مدن", "ناحيه"];
-const AR_ROLE_CUES: [&str; 10] =
-    ["باسم", "العام", "الاعلامي", "قائد", "الرئيس", "وزير", "الجنرال", "القيادي", "المسؤول", "مدير"];
+const EN_PLACE_CUES: [&str; 10] = [
+    "town",
+    "city",
+    "village",
+    "camp",
+    "province",
+    "district",
+    "villages",
+    "towns",
+    "outskirts",
+    "countryside",
+];
+const AR_PLACE_CUES: [&str; 13] = [
+    "بلده",
+    "مدينه",
+    "قريه",
+    "مخيم",
+    "ريف",
+    "محافظه",
+    "بلدات",
+    "قري",
+    "منطقه",
+    "حي",
+    "مدن",
+    "ناحيه",
+    "في",
+];
+const AR_ROLE_CUES: [&str; 10] = [
+    "باسم",
+    "العام",
+    "الاعلامي",
+    "قائد",
+    "الرئيس",
+    "وزير",
+    "الجنرال",
+    "القيادي",
+    "المسؤول",
+    "مدير",
+];
 
 impl EntityLinker {
     /// A linker over a shared knowledge base.
@@ -111,10 +301,39 @@ impl EntityLinker {
     /// `article.text`; `mention` is exactly `text[span]`.
     pub fn link(&self, article: &Article) -> Vec<Mention> {
         let mut doc = self.prepare(article);
-        let mut cands = self.alias_candidates(&doc);
-        cands.retain(|c| self.case_ok(&doc, c));
-        // Longest first, curated before places before names.
-        cands.sort_by(|a, b| (b.last - b.first).cmp(&(a.last - a.first)).then(a.source.cmp(&b.source)));
+        let mut out: Vec<Mention> = Vec::new();
+        // 1. Curated aliases, exact; 2. curated skeletons over capitalized runs. Their countries set the context.
+        let curated = self.choose(&mut doc, &[Source::Curated]);
+        let context = self.country_context(&curated);
+        for c in &curated {
+            if let Some(m) = self.mention_of(&doc, c, &context) {
+                out.push(m);
+            }
+        }
+        self.fuzzy_and_roles(&mut doc, &context, Phase::Curated, &mut out);
+        // 3. Gazetteer names and Wikidata full names, exact, checked against the context.
+        for c in self.choose(&mut doc, &[Source::Place, Source::FullName]) {
+            if let Some(m) = self.mention_of(&doc, &c, &context) {
+                out.push(m);
+            }
+        }
+        // 4. Gazetteer skeletons, place cues, role cues.
+        self.fuzzy_and_roles(&mut doc, &context, Phase::Rest, &mut out);
+        out.sort_by_key(|m| (m.span[0], m.span[1]));
+        out
+    }
+
+    /// Alias candidates from the given indexes over uncovered tokens, longest first, marked covered.
+    fn choose(&self, doc: &mut Doc, sources: &[Source]) -> Vec<Cand> {
+        let mut cands = self.alias_candidates(doc, sources);
+        cands.retain(|c| self.case_ok(doc, c));
+        // Longest first, curated before places before names, the least stripped clitic first.
+        cands.sort_by(|a, b| {
+            (b.last - b.first)
+                .cmp(&(a.last - a.first))
+                .then(a.source.cmp(&b.source))
+                .then(a.skip.cmp(&b.skip))
+        });
         let mut chosen: Vec<Cand> = Vec::new();
         for c in cands {
             if (c.first..=c.last).any(|i| doc.covered.get(i).copied().unwrap_or(true)) {
@@ -127,17 +346,7 @@ impl EntityLinker {
             }
             chosen.push(c);
         }
-        let context = self.country_context(&chosen);
-        let mut out: Vec<Mention> = Vec::new();
-        for c in &chosen {
-            if let Some(m) = self.mention_of(&doc, c, &context) {
-                out.push(m);
-            }
-        }
-        let mut extra = self.fuzzy_and_roles(&mut doc, &context);
-        out.append(&mut extra);
-        out.sort_by_key(|m| (m.span[0], m.span[1]));
-        out
+        chosen
     }
 
     fn prepare<'a>(&self, article: &'a Article) -> Doc<'a> {
@@ -156,8 +365,10 @@ impl EntityLinker {
             let letters = word.iter().filter(|c| c.is_alphabetic()).count();
             let all_caps = letters > 0 && word.iter().all(|c| !c.is_lowercase());
             let gap = chars.get(prev_end..ostart).unwrap_or(&[]);
-            let sentence_start =
-                prev_end == 0 || gap.iter().any(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | '؟'));
+            let sentence_start = prev_end == 0
+                || gap
+                    .iter()
+                    .any(|c| matches!(c, '.' | '!' | '?' | '\n' | ':' | '؟'));
             prev_end = oend;
             toks.push(Tok {
                 norm: t,
@@ -179,19 +390,26 @@ impl EntityLinker {
         }
     }
 
-    fn alias_candidates(&self, doc: &Doc) -> Vec<Cand> {
+    fn alias_candidates(&self, doc: &Doc, sources: &[Source]) -> Vec<Cand> {
         let mut out = Vec::new();
         let n = doc.toks.len();
         for i in 0..n {
+            if doc.covered[i] {
+                continue;
+            }
             let word = doc.norm(i);
-            let variants: Vec<&str> = if doc.toks[i].arabic { prefix_variants(word) } else { vec![word] };
+            let variants: Vec<&str> = if doc.toks[i].arabic {
+                prefix_variants(word)
+            } else {
+                vec![word]
+            };
             let word_chars = word.chars().count();
             for v in variants {
                 let skip = word_chars - v.chars().count();
-                self.walk_index(doc, i, v, skip, Source::Curated, &mut out);
-                self.walk_index(doc, i, v, skip, Source::Place, &mut out);
-                if doc.toks[i].arabic {
-                    self.walk_index(doc, i, v, skip, Source::FullName, &mut out);
+                for &source in sources {
+                    if source != Source::FullName || doc.toks[i].arabic {
+                        self.walk_index(doc, i, v, skip, source, &mut out);
+                    }
                 }
             }
         }
@@ -212,7 +430,7 @@ impl EntityLinker {
         loop {
             let refs = idx.finals(state);
             let min_tokens = if source == Source::FullName { 2 } else { 1 };
-            if !refs.is_empty() && j + 1 - i >= min_tokens {
+            if !refs.is_empty() && j + 1 - i >= min_tokens && !doc.covered[i..=j].iter().any(|&x| x) {
                 out.push(Cand {
                     first: i,
                     last: j,
@@ -236,8 +454,22 @@ impl EntityLinker {
     fn case_ok(&self, doc: &Doc, c: &Cand) -> bool {
         let toks = &doc.toks[c.first..=c.last];
         if toks.iter().any(|t| t.arabic) {
-            // Arabic gazetteer names need three letters and the context check done later.
-            return c.source != Source::Place || toks.iter().map(|t| t.norm.text.chars().count()).sum::<usize>() >= 3;
+            if c.source == Source::Curated {
+                return true;
+            }
+            // Gazetteer and name-table matches never start or end on a function word.
+            let first = doc.orig(toks[0].ostart, toks[0].oend);
+            let last = doc.orig(toks[toks.len() - 1].ostart, toks[toks.len() - 1].oend);
+            return !is_arabic_stop(&first)
+                && !is_arabic_stop(&last)
+                && toks.iter().map(|t| t.norm.text.chars().count()).sum::<usize>() >= 3;
+        }
+        if c.source != Source::Curated
+            && (EN_STOP.contains(&toks[0].norm.text.as_str())
+                || FUNCTION_WORDS.contains(&toks[0].norm.text.as_str())
+                || EN_STOP.contains(&toks[toks.len() - 1].norm.text.as_str()))
+        {
+            return false;
         }
         let single = c.first == c.last;
         let key_len = toks[0].norm.text.chars().count();
@@ -268,35 +500,39 @@ impl EntityLinker {
             }
             Source::Place => {
                 toks[0].capital
-                    && toks.iter().all(|t| t.capital || FUNCTION_WORDS.contains(&t.norm.text.as_str()))
+                    && toks
+                        .iter()
+                        .all(|t| t.capital || FUNCTION_WORDS.contains(&t.norm.text.as_str()))
             }
             Source::FullName => false,
         }
     }
 
-    fn country_context(&self, chosen: &[Cand]) -> HashMap<String, f32> {
-        let mut ctx: HashMap<String, f32> = HashMap::new();
+    fn country_context(&self, chosen: &[Cand]) -> Context {
+        let mut ctx = Context::default();
         for c in chosen {
-            if c.source == Source::Curated {
-                if let Some(e) = c.refs.first().and_then(|&r| self.kb.entry_of_ref(r)) {
-                    if let Some(cc) = e.country {
-                        let w = if e.kind == EntityKind::Place { 1.0 } else { 0.5 };
-                        *ctx.entry(cc).or_default() += w;
+            let Some(e) = c.refs.first().and_then(|&r| self.kb.entry_of_ref(r)) else {
+                continue;
+            };
+            let Some(cc) = e.country else { continue };
+            if e.kind == EntityKind::Place {
+                if let (Some(lat), Some(lon)) = (e.lat, e.lon) {
+                    if !e.kb_id.starts_with("cc:") && ctx.points.len() < 64 {
+                        ctx.points.push((lat, lon));
                     }
                 }
-            } else if c.source == Source::Place {
-                let entries: Vec<KbEntry> = c.refs.iter().filter_map(|&r| self.kb.entry_of_ref(r)).collect();
-                let first_cc = entries.first().and_then(|e| e.country.clone());
-                let one_country = entries.iter().all(|e| e.country == first_cc);
-                let big = entries.iter().any(|e| e.population >= 100_000 || e.kb_id.starts_with("cc:"));
-                if one_country && big {
-                    if let Some(cc) = first_cc {
-                        *ctx.entry(cc).or_default() += 0.5;
-                    }
-                }
+                *ctx.places.entry(cc.clone()).or_default() += 1.0;
+                *ctx.all.entry(cc).or_default() += 1.0;
+            } else {
+                *ctx.all.entry(cc).or_default() += 0.5;
             }
         }
         ctx
+    }
+
+    /// A cue that makes the next word a place on its own ("the town of", "بلدة"), unlike "in" / "في".
+    fn has_strong_place_cue(&self, doc: &Doc, first: usize) -> bool {
+        self.has_place_cue(doc, first) && first > 0 && !matches!(doc.norm(first - 1), "in" | "في")
     }
 
     fn has_place_cue(&self, doc: &Doc, first: usize) -> bool {
@@ -310,17 +546,42 @@ impl EntityLinker {
         if prev == "of" && first >= 2 && doc.joinable.get(first - 1).copied().unwrap_or(false) {
             return EN_PLACE_CUES.contains(&doc.norm(first - 2));
         }
-        EN_PLACE_CUES.contains(&prev) || prev == "near"
+        EN_PLACE_CUES.contains(&prev) || matches!(prev, "near" | "in")
     }
 
-    fn pick_place(&self, refs: &[u32], context: &HashMap<String, f32>, strict_context: bool) -> Option<(KbEntry, f32)> {
+    /// The best place among `refs` for this article: only places in a country the article itself talks about
+    /// (weight >= `min_ctx`, population >= `min_pop`), or, when the article names no country at all and `strict`
+    /// is off, a large place anywhere with a lower score.
+    fn pick_place(
+        &self,
+        refs: &[u32],
+        context: &Context,
+        strict: bool,
+        min_ctx: f32,
+        min_pop: u64,
+        places_only: bool,
+    ) -> Option<(KbEntry, f32)> {
         let mut best: Option<(KbEntry, f32)> = None;
-        for &r in refs.iter().take(200) {
-            let Some(e) = self.kb.entry_of_ref(r) else { continue };
-            let in_ctx = e.country.as_ref().and_then(|c| context.get(c)).copied().unwrap_or(0.0);
-            let score = if in_ctx > 0.0 {
-                0.6 + 0.1 * in_ctx.min(3.0) + 0.1 * pop_prior(e.population)
-            } else if context.is_empty() && !strict_context && e.population >= 100_000 {
+        let map = if places_only {
+            &context.places
+        } else {
+            &context.all
+        };
+        for &r in refs.iter().take(500) {
+            let Some(e) = self.kb.entry_of_ref(r) else {
+                continue;
+            };
+            let in_ctx = e
+                .country
+                .as_ref()
+                .and_then(|c| map.get(c))
+                .copied()
+                .unwrap_or(0.0);
+            let score = if in_ctx >= min_ctx && in_ctx > 0.0 && e.population >= min_pop {
+                0.55 + 0.05 * in_ctx.min(3.0)
+                    + 0.1 * pop_prior(e.population)
+                    + 0.2 * context.nearness(e.lat, e.lon)
+            } else if context.all.is_empty() && !strict && e.population >= 100_000 {
                 0.3 + 0.3 * pop_prior(e.population)
             } else {
                 continue;
@@ -332,22 +593,53 @@ impl EntityLinker {
         best
     }
 
-    fn mention_of(&self, doc: &Doc, c: &Cand, context: &HashMap<String, f32>) -> Option<Mention> {
+    fn mention_of(&self, doc: &Doc, c: &Cand, context: &Context) -> Option<Mention> {
         let (s, e) = doc.span_of(c.first, c.last, c.skip)?;
         let text = doc.orig(s, e);
         match c.source {
             Source::Curated => {
                 let entry = c.refs.first().and_then(|&r| self.kb.entry_of_ref(r))?;
-                Some(self.make(doc, s, e, text, entry.kind, Some(&entry), 0.95))
+                Some(self.make(doc, (s, e), text, entry.kind, Some(&entry), 0.95))
             }
             Source::Place => {
                 let arabic = doc.toks[c.first].arabic;
                 let single = c.first == c.last;
-                let strict = arabic || (single && doc.toks[c.first].sentence_start);
-                match self.pick_place(&c.refs, context, strict) {
-                    Some((entry, score)) => Some(self.make(doc, s, e, text, EntityKind::Place, Some(&entry), score)),
-                    None if self.has_place_cue(doc, c.first) => {
-                        Some(self.make(doc, s, e, text, EntityKind::Place, None, 0.3))
+                let cue = self.has_place_cue(doc, c.first);
+                let strict = arabic || single;
+                // One word alone needs a cue, or a sizeable place in a country the article is about.
+                let (min_ctx, min_pop) = match (single, arabic, cue) {
+                    (_, _, true) => (0.5, 0),
+                    (true, true, false) => (1.0, 20_000),
+                    (true, false, false) => (1.0, 100_000),
+                    (false, _, false) => (0.5, 0),
+                };
+                if single && !arabic && EN_GENERIC.contains(&doc.norm(c.first)) {
+                    return None;
+                }
+                match self.pick_place(&c.refs, context, strict, min_ctx, min_pop, false) {
+                    Some((entry, score)) => {
+                        Some(self.make(doc, (s, e), text, EntityKind::Place, Some(&entry), score))
+                    }
+                    None if self.has_strong_place_cue(doc, c.first) => {
+                        // "the city of Basra" in an article about Deir ez-Zor: a local place spelled alike
+                        // (al-Busayrah), else a place left unresolved.
+                        let words: Vec<&str> = (c.first..=c.last).map(|k| doc.norm(k)).collect();
+                        let sk = skeleton_of_tokens(&words);
+                        let local = self.kb.place_skel.as_ref().and_then(|idx| {
+                            let refs: Vec<u32> = idx.get(&sk).to_vec();
+                            self.pick_place(&refs, context, true, 1.0, 0, true)
+                        });
+                        match local {
+                            Some((entry, score)) if sk.len() >= 3 => Some(self.make(
+                                doc,
+                                (s, e),
+                                text,
+                                EntityKind::Place,
+                                Some(&entry),
+                                score * 0.6,
+                            )),
+                            _ => Some(self.make(doc, (s, e), text, EntityKind::Place, None, 0.3)),
+                        }
                     }
                     None => None,
                 }
@@ -355,7 +647,7 @@ impl EntityLinker {
             Source::FullName => {
                 let table = self.kb.full_names.as_ref()?;
                 let latin = table.latin.get(*c.refs.first()? as usize)?.clone();
-                let mut m = self.make(doc, s, e, text.clone(), EntityKind::Person, None, 0.6);
+                let mut m = self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.6);
                 m.kb_id = Some(person_id(&self.kb, &latin));
                 m.canonical = Some(latin);
                 m.canonical_ar = Some(text);
@@ -367,8 +659,7 @@ impl EntityLinker {
     fn make(
         &self,
         doc: &Doc,
-        s: usize,
-        e: usize,
+        (s, e): (usize, usize),
         text: String,
         kind: EntityKind,
         entry: Option<&KbEntry>,
@@ -391,8 +682,7 @@ impl EntityLinker {
     }
 
     /// Phonetic fallback over capitalized Latin runs, then people typed by role cues (English and Arabic).
-    fn fuzzy_and_roles(&self, doc: &mut Doc, context: &HashMap<String, f32>) -> Vec<Mention> {
-        let mut out = Vec::new();
+    fn fuzzy_and_roles(&self, doc: &mut Doc, context: &Context, phase: Phase, out: &mut Vec<Mention>) {
         let n = doc.toks.len();
         let mut i = 0usize;
         while i < n {
@@ -420,14 +710,23 @@ impl EntityLinker {
             while j > i && FUNCTION_WORDS.contains(&doc.norm(j)) {
                 j -= 1;
             }
-            self.fuzzy_run(doc, i, j, context, &mut out);
+            self.fuzzy_run(doc, i, j, context, phase, out);
             i = j + 1;
         }
-        self.arabic_roles(doc, &mut out);
-        out
+        if phase == Phase::Rest {
+            self.arabic_roles(doc, out);
+        }
     }
 
-    fn fuzzy_run(&self, doc: &mut Doc, first: usize, last: usize, context: &HashMap<String, f32>, out: &mut Vec<Mention>) {
+    fn fuzzy_run(
+        &self,
+        doc: &mut Doc,
+        first: usize,
+        last: usize,
+        context: &Context,
+        phase: Phase,
+        out: &mut Vec<Mention>,
+    ) {
         // A lowercase place noun right after the run belongs to the name ("the Hull camp").
         let mut last = last;
         if last + 1 < doc.toks.len()
@@ -437,8 +736,9 @@ impl EntityLinker {
         {
             last += 1;
         }
-        // Pass 1: knowledge-base skeletons; pass 2: place cues and role cues for what is left.
-        for pass in 0..2 {
+        // Curated phase: curated skeletons. Rest: gazetteer skeletons, then place cues and role cues.
+        let passes: &[usize] = if phase == Phase::Curated { &[0] } else { &[1, 2] };
+        for &pass in passes {
             let mut a = first;
             while a <= last {
                 let mut matched = false;
@@ -461,40 +761,65 @@ impl EntityLinker {
         }
     }
 
-    fn fuzzy_window(&self, doc: &Doc, a: usize, b: usize, context: &HashMap<String, f32>, pass: usize) -> Option<Mention> {
+    fn fuzzy_window(&self, doc: &Doc, a: usize, b: usize, context: &Context, pass: usize) -> Option<Mention> {
         let article_start = is_latin_article(doc.norm(a)) && b > a;
         if doc.covered[a..=b].iter().any(|&x| x)
             || (FUNCTION_WORDS.contains(&doc.norm(a)) && !article_start)
-            || EN_TITLES.contains(&doc.norm(a)) && pass == 0
+            || EN_TITLES.contains(&doc.norm(a)) && pass < 2
         {
             return None;
         }
         let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
         let letters: usize = words.iter().map(|w| w.chars().count()).sum();
         let sk = skeleton_of_tokens(&words);
-        if sk.len() < 3 || letters < 3 || (a == b && doc.toks[a].sentence_start && letters < 5) {
+        if sk.len() < 3
+            || letters < 3
+            || (a == b && doc.toks[a].sentence_start && letters < 5)
+            || FUNCTION_WORDS.contains(&doc.norm(b))
+            || (a == b && EN_GENERIC.contains(&doc.norm(a)))
+        {
             return None;
         }
         let (s, e) = doc.span_of(a, b, 0)?;
         let text = doc.orig(s, e);
         if pass == 0 {
-            if let Some(refs) = self.kb.curated_skel.get(&sk) {
-                if let Some(entry) = refs.first().and_then(|&r| self.kb.entry_of_ref(r)) {
-                    return Some(self.make(doc, s, e, text, entry.kind, Some(&entry), 0.75));
-                }
-            }
-            if sk.len() >= 4 {
+            let entry = self
+                .kb
+                .curated_skel
+                .get(&sk)
+                .and_then(|refs| refs.first())
+                .and_then(|&r| self.kb.entry_of_ref(r));
+            return entry.map(|entry| self.make(doc, (s, e), text, entry.kind, Some(&entry), 0.75));
+        }
+        if pass == 1 {
+            // A respelled gazetteer name needs a cue ("the town of Subekhan") unless it spans several words.
+            let cue =
+                a > 0 && (self.has_place_cue(doc, a) || matches!(doc.norm(a - 1), "from" | "of" | "at"));
+            let strong = self.has_strong_place_cue(doc, a);
+            if (sk.len() >= 4 && (cue || b > a)) || (sk.len() >= 3 && strong) {
                 if let Some(idx) = &self.kb.place_skel {
-                    let refs: Vec<u32> = idx.get(&sk).iter().copied().filter(|r| r & PLACE_TAG != 0).collect();
-                    if let Some((entry, score)) = self.pick_place(&refs, context, true) {
-                        return Some(self.make(doc, s, e, text, EntityKind::Place, Some(&entry), score * 0.8));
+                    let refs: Vec<u32> = idx
+                        .get(&sk)
+                        .iter()
+                        .copied()
+                        .filter(|r| r & PLACE_TAG != 0)
+                        .collect();
+                    if let Some((entry, score)) = self.pick_place(&refs, context, true, 1.0, 0, false) {
+                        return Some(self.make(
+                            doc,
+                            (s, e),
+                            text,
+                            EntityKind::Place,
+                            Some(&entry),
+                            score * 0.8,
+                        ));
                     }
                 }
             }
             return None;
         }
-        if self.has_place_cue(doc, a) && b - a < 3 {
-            return Some(self.make(doc, s, e, text, EntityKind::Place, None, 0.3));
+        if self.has_strong_place_cue(doc, a) && b - a < 3 {
+            return Some(self.make(doc, (s, e), text, EntityKind::Place, None, 0.3));
         }
         if b > a {
             return self.english_person(doc, a, b, s, e, &text);
@@ -502,7 +827,15 @@ impl EntityLinker {
         None
     }
 
-    fn english_person(&self, doc: &Doc, a: usize, b: usize, s: usize, e: usize, text: &str) -> Option<Mention> {
+    fn english_person(
+        &self,
+        doc: &Doc,
+        a: usize,
+        b: usize,
+        s: usize,
+        e: usize,
+        text: &str,
+    ) -> Option<Mention> {
         if b - a > 3 {
             return None;
         }
@@ -521,10 +854,14 @@ impl EntityLinker {
         if b <= a && titled {
             return None;
         }
-        let text = if s == doc.toks[a].ostart { doc.orig(s, e) } else { text.to_string() };
+        let text = if s == doc.toks[a].ostart {
+            doc.orig(s, e)
+        } else {
+            text.to_string()
+        };
         let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
         let sk = skeleton_of_tokens(&words);
-        let mut m = self.make(doc, s, e, text.clone(), EntityKind::Person, None, 0.5);
+        let mut m = self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.5);
         m.kb_id = Some(format!("p:{sk}"));
         m.canonical = Some(text);
         Some(m)
@@ -554,13 +891,20 @@ impl EntityLinker {
             {
                 end += 1;
             }
-            if end == k || !self.is_name_unit(doc.norm(k)) {
+            if end == k
+                || !self.is_name_unit(doc.norm(k))
+                || (k..=end).any(|x| is_arabic_stop(&doc.orig(doc.toks[x].ostart, doc.toks[x].oend)))
+            {
                 continue;
             }
-            let Some((s, e)) = doc.span_of(k, end, 0) else { continue };
+            let Some((s, e)) = doc.span_of(k, end, 0) else {
+                continue;
+            };
             let text = doc.orig(s, e);
-            let Some(latin) = self.kb.latin_name(&text) else { continue };
-            let mut m = self.make(doc, s, e, text.clone(), EntityKind::Person, None, 0.5);
+            let Some(latin) = self.kb.latin_name(&text) else {
+                continue;
+            };
+            let mut m = self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.5);
             m.kb_id = Some(person_id(&self.kb, &latin));
             m.canonical = Some(latin);
             m.canonical_ar = Some(text);
@@ -572,8 +916,80 @@ impl EntityLinker {
     }
 
     fn is_name_unit(&self, w: &str) -> bool {
-        self.kb.name_units.as_ref().is_some_and(|t| !t.index.get(w).is_empty())
+        self.kb
+            .name_units
+            .as_ref()
+            .is_some_and(|t| !t.index.get(w).is_empty())
     }
+}
+
+/// Arabic function words that coincide with names in the gazetteer or the name table ("إلى" ~ Ely, "على" ~ Ali).
+fn is_arabic_stop(word: &str) -> bool {
+    const STOP: &[&str] = &[
+        "إلى",
+        "الى",
+        "على",
+        "علي",
+        "عن",
+        "من",
+        "في",
+        "بين",
+        "أن",
+        "ان",
+        "إن",
+        "وأن",
+        "وإن",
+        "أو",
+        "او",
+        "ما",
+        "لا",
+        "كان",
+        "كانت",
+        "كنت",
+        "قد",
+        "لم",
+        "لن",
+        "هو",
+        "هي",
+        "هم",
+        "ذلك",
+        "تلك",
+        "هذا",
+        "هذه",
+        "التي",
+        "الذي",
+        "الذين",
+        "بعد",
+        "قبل",
+        "عند",
+        "حتى",
+        "مع",
+        "ضد",
+        "حيث",
+        "أي",
+        "كل",
+        "بعض",
+        "غير",
+        "أولى",
+        "الأولى",
+        "أشار",
+        "قال",
+        "أكد",
+        "أعلن",
+        "نحو",
+        "منذ",
+        "خلال",
+        "عبر",
+        "أمس",
+        "اليوم",
+        "جديدة",
+        "جديد",
+        "بلدة",
+        "مدينة",
+        "قرية",
+    ];
+    let w = word.trim_start_matches(['و', 'ف', 'ب', 'ل']);
+    STOP.contains(&word) || (w.chars().count() >= 2 && STOP.contains(&w))
 }
 
 fn is_latin_article(w: &str) -> bool {
@@ -607,5 +1023,95 @@ impl Stage for EntityStage {
     fn process(&self, input: Article) -> Result<Self::Output, StageError> {
         let mentions = self.linker.link(&input);
         Ok((input, mentions))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn linker() -> EntityLinker {
+        EntityLinker::new(Arc::new(KnowledgeBase::curated_only().unwrap()))
+    }
+
+    fn article(text: &str) -> Article {
+        Article {
+            id: "t".into(),
+            source_path: "t".into(),
+            url: None,
+            source: None,
+            title: None,
+            published: None,
+            author: None,
+            lang: "und".into(),
+            text: text.into(),
+            removed: vec![],
+            duplicate_of: None,
+            story_id: None,
+            content_hash: String::new(),
+        }
+    }
+
+    fn found(text: &str) -> Vec<(String, Option<String>, EntityKind)> {
+        linker()
+            .link(&article(text))
+            .into_iter()
+            .map(|m| (m.mention, m.kb_id, m.kind))
+            .collect()
+    }
+
+    #[test]
+    fn arabic_clitics_stay_outside_the_span() {
+        let ms = linker().link(&article("وقال مسؤول لقسد إن والباغوز سقطت"));
+        let sdf = ms.iter().find(|m| m.kb_id.as_deref() == Some("k:sdf")).unwrap();
+        assert_eq!(sdf.mention, "قسد");
+        let baghuz = ms
+            .iter()
+            .find(|m| m.kb_id.as_deref() == Some("k:place:baghuz"))
+            .unwrap();
+        assert_eq!(baghuz.mention, "الباغوز");
+    }
+
+    #[test]
+    fn short_capital_aliases_need_capitals() {
+        let lower = found("this is what the ap said");
+        assert!(lower.is_empty(), "{lower:?}");
+        let upper = found("The AP and IS reported, said SDF");
+        let ids: Vec<Option<String>> = upper.into_iter().map(|x| x.1).collect();
+        assert!(ids.contains(&Some("k:ap".into())));
+        assert!(ids.contains(&Some("k:isis".into())));
+        assert!(ids.contains(&Some("k:sdf".into())));
+    }
+
+    #[test]
+    fn role_cues_type_unknown_names_as_people() {
+        let ms = found("\"We will hold,\" said Ahmed Karimi, a spokesman for the council.");
+        let person = ms.iter().find(|m| m.0 == "Ahmed Karimi").unwrap();
+        assert_eq!(person.2, EntityKind::Person);
+        assert!(person.1.as_deref().is_some_and(|id| id.starts_with("p:")));
+        // No cue, no person.
+        assert!(found("Ahmed Karimi arrived.")
+            .iter()
+            .all(|m| m.2 != EntityKind::Person));
+    }
+
+    #[test]
+    fn respelled_names_fall_back_to_the_skeleton_and_sentence_gaps_block_matches() {
+        let ms = found("Fighters of the Kusad entered Bagouz. Syrian. Democratic Forces");
+        let ids: Vec<Option<String>> = ms.iter().map(|m| m.1.clone()).collect();
+        assert!(ids.contains(&Some("k:sdf".into())), "{ms:?}");
+        assert!(ids.contains(&Some("k:place:baghuz".into())));
+        assert!(!ms.iter().any(|m| m.0.contains("Democratic")), "{ms:?}");
+    }
+
+    #[test]
+    fn nearness_prefers_places_close_to_the_article() {
+        let ctx = Context {
+            points: vec![(35.33, 40.14)],
+            ..Context::default()
+        };
+        assert!(ctx.nearness(Some(35.15), Some(40.43)) > 0.8);
+        assert_eq!(ctx.nearness(Some(30.5), Some(47.8)), 0.0);
+        assert!((km(35.0, 40.0, 35.0, 40.0)).abs() < 1e-6);
     }
 }

@@ -8,11 +8,33 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::time::Instant;
+use unicode_normalization::UnicodeNormalization;
 
 const MAX_LATIN: usize = 3;
 const EM_ITERATIONS: usize = 6;
-const BEAM: usize = 48;
-const BOS: u32 = 0;
+/// Model settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TranslitParams {
+    /// Order of the joint graphone n-gram (1..=5).
+    pub order: usize,
+    /// Order of the Latin character n-gram used in the search (1..=6).
+    pub char_order: usize,
+    /// Weight of the Latin character model in the search score.
+    pub char_weight: f32,
+    /// Beam width.
+    pub beam: usize,
+}
+
+impl Default for TranslitParams {
+    fn default() -> Self {
+        TranslitParams {
+            order: 4,
+            char_order: 5,
+            char_weight: 0.3,
+            beam: 48,
+        }
+    }
+}
 const EOS: u32 = 1;
 
 fn pack(s: &[char]) -> u64 {
@@ -23,12 +45,13 @@ fn pack(s: &[char]) -> u64 {
     v
 }
 
-/// Arabic letters of a name after matching normalization (spaces kept as `' '`).
-fn arabic_chars(normalizer: &Normalizer, s: &str) -> Vec<char> {
-    normalizer
-        .normalize(s)
-        .chars()
-        .filter(|&c| is_arabic(c) || c == ' ')
+/// Arabic letters of a name: presentation forms folded, diacritics and tatweel dropped, but hamza carriers, alef
+/// maqsura and teh marbuta kept apart (they tell "أل" = "al" from the article "ال", final "ة" = "a").
+fn arabic_chars(_normalizer: &Normalizer, s: &str) -> Vec<char> {
+    s.nfkc()
+        .filter(|&c| {
+            (is_arabic(c) && !matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')) || c == ' '
+        })
         .collect()
 }
 
@@ -45,86 +68,161 @@ pub struct Transliterator {
     by_arabic: HashMap<char, Vec<u32>>,
     unigram_logp: Vec<f32>,
     lm: Lm,
+    chars: CharLm,
+    params: TranslitParams,
     /// Dense table for fast scoring: Arabic char index × Latin substring index → log p (unigram joint).
     dense_chars: HashMap<char, usize>,
     dense_subs: HashMap<u64, usize>,
     dense: Vec<f32>,
 }
 
+/// Joint n-gram model over graphone ids with interpolated absolute discounting. Histories are packed into a
+/// `u64`, 16 bits per graphone, most recent lowest.
 struct Lm {
-    tri: HashMap<(u32, u32, u32), u32>,
-    tri_ctx: HashMap<(u32, u32), (u32, u32)>,
-    bi: HashMap<(u32, u32), u32>,
-    bi_ctx: HashMap<u32, (u32, u32)>,
-    uni: Vec<u32>,
-    uni_total: u32,
-    uni_types: u32,
+    order: usize,
+    /// For each history length k (0..order): (packed history, graphone) → count.
+    counts: Vec<HashMap<(u64, u32), u32>>,
+    /// For each history length k: packed history → (total count, distinct followers).
+    ctx: Vec<HashMap<u64, (u32, u32)>>,
+    vocab: usize,
+}
+
+const DISCOUNT: f32 = 0.75;
+
+fn mask(k: usize) -> u64 {
+    if k >= 4 {
+        u64::MAX
+    } else {
+        (1u64 << (16 * k)) - 1
+    }
+}
+
+fn push_hist(hist: u64, g: u32, order: usize) -> u64 {
+    ((hist << 16) | (g as u64 & 0xFFFF)) & mask(order - 1)
 }
 
 impl Lm {
-    fn train(seqs: &[Vec<u32>], vocab: usize) -> Lm {
+    fn train(seqs: &[Vec<u32>], vocab: usize, order: usize) -> Lm {
+        let order = order.clamp(1, 5);
         let mut lm = Lm {
-            tri: HashMap::new(),
-            tri_ctx: HashMap::new(),
-            bi: HashMap::new(),
-            bi_ctx: HashMap::new(),
-            uni: vec![0; vocab],
-            uni_total: 0,
-            uni_types: 0,
+            order,
+            counts: vec![HashMap::new(); order],
+            ctx: vec![HashMap::new(); order],
+            vocab: vocab.max(1),
         };
         for s in seqs {
-            let mut h2 = BOS;
-            let mut h1 = BOS;
+            let mut hist = 0u64;
             for &g in s.iter().chain(std::iter::once(&EOS)) {
-                if let Some(u) = lm.uni.get_mut(g as usize) {
-                    *u += 1;
+                for k in 0..order {
+                    *lm.counts[k].entry((hist & mask(k), g)).or_default() += 1;
                 }
-                lm.uni_total += 1;
-                *lm.bi.entry((h1, g)).or_default() += 1;
-                *lm.tri.entry((h2, h1, g)).or_default() += 1;
-                h2 = h1;
-                h1 = g;
+                hist = push_hist(hist, g, order);
             }
         }
-        for (&(h, _), &c) in &lm.bi {
-            let e = lm.bi_ctx.entry(h).or_default();
-            e.0 += c;
-            e.1 += 1;
+        for k in 0..order {
+            let mut ctx: HashMap<u64, (u32, u32)> = HashMap::new();
+            for (&(h, _), &c) in &lm.counts[k] {
+                let e = ctx.entry(h).or_default();
+                e.0 += c;
+                e.1 += 1;
+            }
+            lm.ctx[k] = ctx;
         }
-        for (&(a, b, _), &c) in &lm.tri {
-            let e = lm.tri_ctx.entry((a, b)).or_default();
-            e.0 += c;
-            e.1 += 1;
-        }
-        lm.uni_types = lm.uni.iter().filter(|&&c| c > 0).count() as u32;
         lm
     }
 
-    fn prob(&self, h2: u32, h1: u32, g: u32) -> f32 {
-        let v = self.uni.len().max(1) as f32;
-        let c = self.uni.get(g as usize).copied().unwrap_or(0) as f32;
-        let t = self.uni_types as f32;
-        let p1 = (c + t / v) / (self.uni_total as f32 + t);
-        let p2 = match self.bi_ctx.get(&h1) {
-            Some(&(n, types)) => {
-                let c = self.bi.get(&(h1, g)).copied().unwrap_or(0) as f32;
-                (c + types as f32 * p1) / (n as f32 + types as f32)
-            }
-            None => p1,
-        };
-        match self.tri_ctx.get(&(h2, h1)) {
-            Some(&(n, types)) => {
-                let c = self.tri.get(&(h2, h1, g)).copied().unwrap_or(0) as f32;
-                (c + types as f32 * p2) / (n as f32 + types as f32)
-            }
-            None => p2,
+    fn prob(&self, hist: u64, g: u32) -> f32 {
+        let mut p = 1.0 / self.vocab as f32;
+        for k in 0..self.order {
+            let h = hist & mask(k);
+            let Some(&(n, types)) = self.ctx[k].get(&h) else {
+                break;
+            };
+            let c = self.counts[k].get(&(h, g)).copied().unwrap_or(0) as f32;
+            let n = n as f32;
+            p = (c - DISCOUNT).max(0.0) / n + DISCOUNT * types as f32 / n * p;
         }
+        p.max(1e-12)
+    }
+}
+
+/// Latin character n-gram with interpolated absolute discounting; histories packed 21 bits per char.
+struct CharLm {
+    order: usize,
+    counts: Vec<HashMap<(u128, char), u32>>,
+    ctx: Vec<HashMap<u128, (u32, u32)>>,
+    vocab: usize,
+}
+
+fn char_mask(k: usize) -> u128 {
+    if k >= 6 {
+        u128::MAX
+    } else {
+        (1u128 << (21 * k)) - 1
+    }
+}
+
+impl CharLm {
+    fn train<'a>(words: impl Iterator<Item = &'a [char]>, order: usize) -> CharLm {
+        let order = order.clamp(1, 6);
+        let mut lm = CharLm {
+            order,
+            counts: vec![HashMap::new(); order],
+            ctx: vec![HashMap::new(); order],
+            vocab: 1,
+        };
+        let mut vocab = std::collections::HashSet::new();
+        for w in words {
+            let mut hist = 0u128;
+            for &c in w.iter().chain(std::iter::once(&'\u{3}')) {
+                vocab.insert(c);
+                for k in 0..order {
+                    *lm.counts[k].entry((hist & char_mask(k), c)).or_default() += 1;
+                }
+                hist = ((hist << 21) | c as u128) & char_mask(order - 1);
+            }
+        }
+        lm.vocab = vocab.len().max(1);
+        for k in 0..order {
+            let mut ctx: HashMap<u128, (u32, u32)> = HashMap::new();
+            for (&(h, _), &c) in &lm.counts[k] {
+                let e = ctx.entry(h).or_default();
+                e.0 += c;
+                e.1 += 1;
+            }
+            lm.ctx[k] = ctx;
+        }
+        lm
+    }
+
+    fn push(&self, hist: u128, c: char) -> u128 {
+        ((hist << 21) | c as u128) & char_mask(self.order - 1)
+    }
+
+    /// Log probability of `c` after the packed history.
+    fn logp_next(&self, hist: u128, c: char) -> f32 {
+        let mut p = 1.0 / self.vocab as f32;
+        for k in 0..self.order {
+            let h = hist & char_mask(k);
+            let Some(&(n, types)) = self.ctx[k].get(&h) else {
+                break;
+            };
+            let cnt = self.counts[k].get(&(h, c)).copied().unwrap_or(0) as f32;
+            let n = n as f32;
+            p = (cnt - DISCOUNT).max(0.0) / n + DISCOUNT * types as f32 / n * p;
+        }
+        p.max(1e-9).ln()
     }
 }
 
 impl Transliterator {
-    /// Trains on `(arabic, latin)` pairs.
+    /// Trains on `(arabic, latin)` pairs with default settings.
     pub fn train(pairs: &[(String, String)]) -> Transliterator {
+        Transliterator::train_with(pairs, TranslitParams::default())
+    }
+
+    /// Trains on `(arabic, latin)` pairs.
+    pub fn train_with(pairs: &[(String, String)], params: TranslitParams) -> Transliterator {
         let normalizer = Normalizer::for_matching();
         let data: Vec<(Vec<char>, Vec<char>)> = pairs
             .iter()
@@ -156,7 +254,9 @@ impl Transliterator {
         let mut by_key: HashMap<(char, u64), u32> = HashMap::new();
         let mut seqs = Vec::with_capacity(data.len());
         for (a, l) in &data {
-            let Some(path) = viterbi(a, l, &probs) else { continue };
+            let Some(path) = viterbi(a, l, &probs) else {
+                continue;
+            };
             let mut seq = Vec::with_capacity(path.len());
             let mut j = 0usize;
             for (i, k) in path.into_iter().enumerate() {
@@ -171,13 +271,22 @@ impl Transliterator {
             }
             seqs.push(seq);
         }
-        let lm = Lm::train(&seqs, graphones.len());
+        let lm = Lm::train(&seqs, graphones.len(), params.order);
+        let chars = CharLm::train(data.iter().map(|(_, l)| l.as_slice()), params.char_order);
         let mut by_arabic: HashMap<char, Vec<u32>> = HashMap::new();
         for (id, (c, _)) in graphones.iter().enumerate().skip(2) {
             by_arabic.entry(*c).or_default().push(id as u32);
         }
-        let total = lm.uni_total.max(1) as f32;
-        let unigram_logp: Vec<f32> = lm.uni.iter().map(|&c| ((c as f32 + 0.1) / total).ln()).collect();
+        let mut uni = vec![0u32; graphones.len()];
+        for s in &seqs {
+            for &g in s {
+                if let Some(x) = uni.get_mut(g as usize) {
+                    *x += 1;
+                }
+            }
+        }
+        let total = uni.iter().sum::<u32>().max(1) as f32;
+        let unigram_logp: Vec<f32> = uni.iter().map(|&c| ((c as f32 + 0.1) / total).ln()).collect();
         let mut dense_chars = HashMap::new();
         let mut dense_subs = HashMap::new();
         for (c, s) in graphones.iter().skip(2) {
@@ -201,10 +310,31 @@ impl Transliterator {
             by_arabic,
             unigram_logp,
             lm,
+            chars,
+            params,
             dense_chars,
             dense_subs,
             dense,
         }
+    }
+
+    /// The graphone inventory as `(arabic letter, latin string, unigram log p)`, most frequent first.
+    pub fn graphones(&self) -> Vec<(char, String, f32)> {
+        let mut v: Vec<(char, String, f32)> = self
+            .graphones
+            .iter()
+            .enumerate()
+            .skip(2)
+            .map(|(i, (c, l))| {
+                (
+                    *c,
+                    l.iter().collect(),
+                    self.unigram_logp.get(i).copied().unwrap_or(0.0),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| b.2.total_cmp(&a.2));
+        v
     }
 
     /// Number of graphones learned.
@@ -215,39 +345,49 @@ impl Transliterator {
     /// The `k` most likely Latin spellings of an Arabic name with their log probabilities, best first.
     pub fn generate(&self, arabic: &str, k: usize) -> Vec<(String, f32)> {
         let a = arabic_chars(&self.normalizer, arabic);
-        // (h2, h1, latin, logp)
-        let mut beam: Vec<(u32, u32, String, f32)> = vec![(BOS, BOS, String::new(), 0.0)];
+        // (history, char history, latin, logp)
+        let mut beam: Vec<(u64, u128, String, f32)> = vec![(0, 0, String::new(), 0.0)];
         for &c in &a {
             let Some(options) = self.by_arabic.get(&c) else {
                 continue;
             };
-            let mut next: HashMap<(u32, String), (u32, f32)> = HashMap::new();
-            for (h2, h1, latin, lp) in &beam {
+            let mut next: HashMap<(u64, String), (u128, f32)> = HashMap::new();
+            for (hist, chist, latin, lp) in &beam {
                 for &g in options {
-                    let p = self.lm.prob(*h2, *h1, g).ln();
+                    let p = self.lm.prob(*hist, g).ln();
                     let mut l = latin.clone();
+                    let mut ch_hist = *chist;
+                    let mut char_lp = 0.0;
                     if let Some((_, s)) = self.graphones.get(g as usize) {
-                        l.extend(s.iter());
+                        for &ch in s {
+                            if self.params.char_weight > 0.0 {
+                                char_lp += self.chars.logp_next(ch_hist, ch);
+                            }
+                            ch_hist = self.chars.push(ch_hist, ch);
+                            l.push(ch);
+                        }
                     }
-                    let score = lp + p;
-                    let e = next.entry((g, l)).or_insert((*h1, f32::NEG_INFINITY));
-                    if score > e.1 {
-                        *e = (*h1, score);
-                    }
+                    let score = lp + p + self.params.char_weight * char_lp;
+                    let e = next
+                        .entry((push_hist(*hist, g, self.lm.order), l))
+                        .or_insert((ch_hist, f32::NEG_INFINITY));
+                    e.1 = log_add(e.1, score);
                 }
             }
-            let mut v: Vec<(u32, u32, String, f32)> =
-                next.into_iter().map(|((g, l), (h1, s))| (h1, g, l, s)).collect();
+            let mut v: Vec<(u64, u128, String, f32)> =
+                next.into_iter().map(|((h, l), (c, s))| (h, c, l, s)).collect();
             v.sort_by(|x, y| y.3.total_cmp(&x.3));
-            v.truncate(BEAM);
+            v.truncate(self.params.beam);
             if v.is_empty() {
                 break;
             }
             beam = v;
         }
         let mut merged: HashMap<String, f32> = HashMap::new();
-        for (h2, h1, l, lp) in beam {
-            let s = lp + self.lm.prob(h2, h1, EOS).ln();
+        for (hist, chist, l, lp) in beam {
+            let s = lp
+                + self.lm.prob(hist, EOS).ln()
+                + self.params.char_weight * self.chars.logp_next(chist, '\u{3}');
             let e = merged.entry(l).or_insert(f32::NEG_INFINITY);
             *e = log_add(*e, s);
         }
@@ -266,7 +406,9 @@ impl Transliterator {
     }
 
     fn arabic_ids(&self, a: &[char]) -> Vec<usize> {
-        a.iter().filter_map(|c| self.dense_chars.get(c).copied()).collect()
+        a.iter()
+            .filter_map(|c| self.dense_chars.get(c).copied())
+            .collect()
     }
 
     /// For each Latin start position and length 0..=3: the dense substring index (or `usize::MAX`).
@@ -276,7 +418,11 @@ impl Transliterator {
                 let mut row = [usize::MAX; MAX_LATIN + 1];
                 for (k, slot) in row.iter_mut().enumerate() {
                     if j + k <= l.len() {
-                        *slot = self.dense_subs.get(&pack(&l[j..j + k])).copied().unwrap_or(usize::MAX);
+                        *slot = self
+                            .dense_subs
+                            .get(&pack(&l[j..j + k]))
+                            .copied()
+                            .unwrap_or(usize::MAX);
                     }
                 }
                 row
@@ -320,12 +466,12 @@ impl Transliterator {
     pub fn pair_score_trigram(&self, arabic: &str, latin: &str) -> f32 {
         let a = arabic_chars(&self.normalizer, arabic);
         let l = latin_chars(latin);
-        // state: (j, h2, h1) -> best logp
-        let mut states: HashMap<(usize, u32, u32), f32> = HashMap::new();
-        states.insert((0, BOS, BOS), 0.0);
+        // state: (j, history) -> best logp
+        let mut states: HashMap<(usize, u64), f32> = HashMap::new();
+        states.insert((0, 0), 0.0);
         for &c in &a {
-            let mut next: HashMap<(usize, u32, u32), f32> = HashMap::new();
-            for (&(j, h2, h1), &lp) in &states {
+            let mut next: HashMap<(usize, u64), f32> = HashMap::new();
+            for (&(j, hist), &lp) in &states {
                 for k in 0..=MAX_LATIN {
                     if j + k > l.len() {
                         break;
@@ -333,8 +479,10 @@ impl Transliterator {
                     let Some(&g) = self.by_key.get(&(c, pack(&l[j..j + k]))) else {
                         continue;
                     };
-                    let s = lp + self.lm.prob(h2, h1, g).ln();
-                    let e = next.entry((j + k, h1, g)).or_insert(f32::NEG_INFINITY);
+                    let s = lp + self.lm.prob(hist, g).ln();
+                    let e = next
+                        .entry((j + k, push_hist(hist, g, self.lm.order)))
+                        .or_insert(f32::NEG_INFINITY);
                     if s > *e {
                         *e = s;
                     }
@@ -347,8 +495,8 @@ impl Transliterator {
         }
         states
             .into_iter()
-            .filter(|((j, _, _), _)| *j == l.len())
-            .map(|((_, h2, h1), lp)| lp + self.lm.prob(h2, h1, EOS).ln())
+            .filter(|((j, _), _)| *j == l.len())
+            .map(|((_, hist), lp)| lp + self.lm.prob(hist, EOS).ln())
             .fold(f32::NEG_INFINITY, f32::max)
     }
 
@@ -379,7 +527,12 @@ fn normalize_probs(p: &mut HashMap<(char, u64), f64>) {
     }
 }
 
-fn expected_counts(a: &[char], l: &[char], probs: &HashMap<(char, u64), f64>, counts: &mut HashMap<(char, u64), f64>) {
+fn expected_counts(
+    a: &[char],
+    l: &[char],
+    probs: &HashMap<(char, u64), f64>,
+    counts: &mut HashMap<(char, u64), f64>,
+) {
     let (n, m) = (a.len(), l.len());
     let idx = |i: usize, j: usize| i * (m + 1) + j;
     let mut alpha = vec![0.0f64; (n + 1) * (m + 1)];
@@ -499,7 +652,11 @@ impl fmt::Display for TranslitReport {
             "translit: trained on {} pairs ({} graphones) in {:.2}s; evaluated {} pairs in {:.2}s",
             self.train_pairs, self.graphones, self.train_seconds, self.eval_pairs, self.eval_seconds
         )?;
-        writeln!(f, "linking   recall@1 = {:.4}   MRR = {:.4}", self.recall_at_1, self.mrr)?;
+        writeln!(
+            f,
+            "linking   recall@1 = {:.4}   MRR = {:.4}",
+            self.recall_at_1, self.mrr
+        )?;
         write!(
             f,
             "generation top-1 exact = {:.4}   top-10 = {:.4}",
@@ -554,13 +711,20 @@ pub fn eval_translit(train: &Path, eval: &Path) -> Result<TranslitReport, Entity
         for item in scored.iter_mut().take(head) {
             let cand = &eval_pairs[item.0].1;
             let tri = model.pair_score_trigram(ar, cand);
-            let gen_bonus = if generated.iter().any(|(g, _)| g == &cand.to_lowercase()) { 1.0 } else { 0.0 };
+            let gen_bonus = if generated.iter().any(|(g, _)| g == &cand.to_lowercase()) {
+                1.0
+            } else {
+                0.0
+            };
             item.1 = 0.5 * item.1 + tri + gen_bonus;
         }
         scored[..head].sort_by(|x, y| y.1.total_cmp(&x.1));
         let truth = lat.to_lowercase();
         // Rank of the first candidate spelled like the truth (duplicates in the eval list count once).
-        if let Some(rank) = scored.iter().position(|(j, _)| eval_pairs[*j].1.to_lowercase() == truth) {
+        if let Some(rank) = scored
+            .iter()
+            .position(|(j, _)| eval_pairs[*j].1.to_lowercase() == truth)
+        {
             if rank == 0 {
                 hits1 += 1;
             }
@@ -605,7 +769,10 @@ mod tests {
             ("سيما", "sima"),
             ("ميس", "mis"),
         ];
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]

@@ -37,10 +37,17 @@ fn article(id: &str, text: String) -> Article {
 fn linked(kb: Arc<KnowledgeBase>) -> Option<Vec<(String, Vec<Mention>)>> {
     let dir = samples_dir()?;
     let linker = EntityLinker::new(kb);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).ok()?.flatten().map(|e| e.path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let mut out = Vec::new();
-    for f in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "txt")) {
+    for f in files
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "txt"))
+    {
         let text = std::fs::read_to_string(&f).ok()?;
         let id = f.file_name()?.to_string_lossy().to_string();
         let a = article(&id, text.clone());
@@ -69,7 +76,10 @@ fn assert_one_thing(all: &[(String, Vec<Mention>)], spellings: &[(&str, &str)]) 
     let mut canon = Vec::new();
     for (prefix, text) in spellings {
         let found = ids_of(all, prefix, text);
-        assert!(!found.is_empty(), "`{text}` not found as a mention in sample {prefix}");
+        assert!(
+            !found.is_empty(),
+            "`{text}` not found as a mention in sample {prefix}"
+        );
         for m in found {
             kb_ids.push((text.to_string(), m.kb_id.clone()));
             canon.push(m.canonical.clone());
@@ -116,7 +126,14 @@ fn check_samples(kb: Arc<KnowledgeBase>) {
         ],
     );
     assert_ne!(sdf, baghuz);
-    assert_one_thing(&all, &[("000", "Mustapha Bali"), ("001", "مصطفى بالي"), ("004", "مصطفى بالي")]);
+    assert_one_thing(
+        &all,
+        &[
+            ("000", "Mustapha Bali"),
+            ("001", "مصطفى بالي"),
+            ("004", "مصطفى بالي"),
+        ],
+    );
     assert_one_thing(&all, &[("000", "Mazloum Kubani"), ("003", "مظلوم كوباني")]);
     assert_one_thing(&all, &[("002", "Joseph Fotel")]);
     assert_one_thing(&all, &[("002", "Hull camp"), ("003", "مخيم الهول")]);
