@@ -126,7 +126,7 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
 /// Whether any node lies deeper than `limit` (computed iteratively, parents before children).
 fn dom_depth_exceeds(document: &Document, limit: u32) -> bool {
     let root = document.root();
-    let mut depth_of: std::collections::HashMap<NodeId, u32> = std::collections::HashMap::new();
+    let mut depth_of: foldhash::HashMap<NodeId, u32> = foldhash::HashMap::default();
     for node in root.descendants_it() {
         let parent_depth = node
             .parent()
@@ -207,13 +207,23 @@ fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Whitespace-collapsed prefix of `s` of at most `max_chars` chars (`…` appended when cut); stops reading early.
 fn shorten(s: &str, max_chars: usize) -> String {
-    let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if joined.chars().count() <= max_chars {
-        return joined;
+    let mut out = String::new();
+    let mut count = 0usize;
+    for word in s.split_whitespace() {
+        let word_chars = word.chars().count();
+        let space = usize::from(!out.is_empty());
+        if count + space + word_chars > max_chars {
+            out.push('…');
+            return out;
+        }
+        if space == 1 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        count += space + word_chars;
     }
-    let mut out: String = joined.chars().take(max_chars).collect();
-    out.push('…');
     out
 }
 
@@ -249,82 +259,117 @@ struct PageMeta {
 }
 
 impl PageMeta {
+    /// Reads JSON-LD, `<meta>`, `<link rel=canonical>` and `<time datetime>` in one pass over the document.
     fn read(document: &Document) -> PageMeta {
         let mut meta = PageMeta::default();
-        for script in document.select("script[type='application/ld+json']").iter() {
-            let raw = script.text();
-            if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw.trim()) {
-                meta.merge_json_ld(&value, 0);
+        // `property:og:title`, `name:date`, `itemprop:datepublished` -> first content seen.
+        let mut values: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+        // Dates of `<time itemprop=datePublished>`, `<time pubdate>`, any `<time datetime>`: first of each.
+        let mut time_dates: [Option<chrono::NaiveDate>; 3] = [None; 3];
+        let mut canonical: Option<String> = None;
+        for node in document.select("meta, link, time, script").nodes() {
+            let Some(name) = node.node_name() else { continue };
+            match name.as_ref() {
+                "meta" => {
+                    let Some(content) = node.attr("content").and_then(|c| non_empty(&c)) else {
+                        continue;
+                    };
+                    for attr in ["property", "name", "itemprop"] {
+                        if let Some(key) = node.attr(attr) {
+                            let key = format!("{attr}:{}", key.trim().to_ascii_lowercase());
+                            values.entry(key).or_insert_with(|| content.clone());
+                        }
+                    }
+                }
+                "link" => {
+                    let is_canonical = node
+                        .attr("rel")
+                        .is_some_and(|r| r.eq_ignore_ascii_case("canonical"));
+                    if is_canonical && canonical.is_none() {
+                        canonical = node
+                            .attr("href")
+                            .map(|h| h.trim().to_string())
+                            .filter(|h| h.starts_with("http"));
+                    }
+                }
+                "time" => {
+                    let Some(date) = node.attr("datetime").and_then(|v| parse_date_value(&v)) else {
+                        continue;
+                    };
+                    let slot = if node
+                        .attr("itemprop")
+                        .is_some_and(|v| v.eq_ignore_ascii_case("datePublished"))
+                    {
+                        0
+                    } else if node.has_attr("pubdate") {
+                        1
+                    } else {
+                        2
+                    };
+                    if let Some(entry) = time_dates.get_mut(slot) {
+                        entry.get_or_insert(date);
+                    }
+                }
+                "script" => {
+                    let is_json_ld = node
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+                    if is_json_ld {
+                        let raw = node.text();
+                        if let Ok(value) = serde_json::from_str::<serde_json::Value>(raw.trim()) {
+                            meta.merge_json_ld(&value, 0);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
-        let meta_content = |selector: &str| -> Option<String> {
-            let sel = document.select(selector);
-            let node = sel.nodes().first()?;
-            non_empty(&node.attr("content")?)
-        };
+        let first_of = |keys: &[&str]| keys.iter().find_map(|k| values.get(*k).cloned());
         if meta.title.is_none() {
-            meta.title = meta_content("meta[property='og:title']")
-                .or_else(|| meta_content("meta[name='twitter:title']"))
-                .or_else(|| meta_content("meta[name='title']"));
+            meta.title = first_of(&[
+                "property:og:title",
+                "name:twitter:title",
+                "property:twitter:title",
+                "name:title",
+            ]);
         }
         if meta.site_name.is_none() {
-            meta.site_name = meta_content("meta[property='og:site_name']")
-                .or_else(|| meta_content("meta[name='application-name']"));
+            meta.site_name = first_of(&["property:og:site_name", "name:application-name"]);
         }
         if meta.author.is_none() {
-            meta.author = meta_content("meta[name='author']")
-                .or_else(|| meta_content("meta[property='article:author']"))
-                .filter(|a| !a.starts_with("http"));
+            meta.author = first_of(&[
+                "name:author",
+                "property:article:author",
+                "name:byl",
+                "name:dc.creator",
+            ])
+            .filter(|a| !a.starts_with("http"));
         }
         if meta.published.is_none() {
-            let date_selectors = [
-                "meta[property='article:published_time']",
-                "meta[name='article:published_time']",
-                "meta[itemprop='datePublished']",
-                "meta[name='date']",
-                "meta[name='pubdate']",
-                "meta[name='publish-date']",
-                "meta[name='publish_date']",
-                "meta[name='dc.date']",
-                "meta[name='DC.date.issued']",
-                "meta[name='sailthru.date']",
-                "meta[name='parsely-pub-date']",
-                "meta[property='og:published_time']",
+            let date_keys = [
+                "property:article:published_time",
+                "name:article:published_time",
+                "itemprop:datepublished",
+                "name:date",
+                "name:pubdate",
+                "name:publish-date",
+                "name:publish_date",
+                "name:dc.date",
+                "name:dc.date.issued",
+                "name:dcterms.date",
+                "name:sailthru.date",
+                "name:parsely-pub-date",
+                "property:og:published_time",
             ];
-            for selector in date_selectors {
-                if let Some(date) = meta_content(selector).as_deref().and_then(parse_date_value) {
-                    meta.published = Some(date);
-                    break;
-                }
-            }
+            meta.published = date_keys
+                .iter()
+                .find_map(|k| values.get(*k).and_then(|v| parse_date_value(v)));
         }
         if meta.published.is_none() {
-            for selector in [
-                "time[itemprop='datePublished']",
-                "time[pubdate]",
-                "time[datetime]",
-            ] {
-                let sel = document.select(selector);
-                if let Some(date) = sel
-                    .nodes()
-                    .first()
-                    .and_then(|n| n.attr("datetime"))
-                    .and_then(|v| parse_date_value(&v))
-                {
-                    meta.published = Some(date);
-                    break;
-                }
-            }
+            meta.published = time_dates.iter().find_map(|d| *d);
         }
         if meta.url.is_none() {
-            let sel = document.select("link[rel='canonical']");
-            meta.url = sel
-                .nodes()
-                .first()
-                .and_then(|n| n.attr("href"))
-                .map(|h| h.to_string())
-                .filter(|h| h.starts_with("http"))
-                .or_else(|| meta_content("meta[property='og:url']").filter(|h| h.starts_with("http")));
+            meta.url = canonical.or_else(|| first_of(&["property:og:url"]).filter(|h| h.starts_with("http")));
         }
         meta
     }
@@ -474,6 +519,10 @@ const CLASS_WORDS: [(&str, &str); 57] = [
     ("visually-hidden", "hidden"),
 ];
 
+/// [`CLASS_WORDS`] as a lookup table.
+static CLASS_WORD_INDEX: once_cell::sync::Lazy<std::collections::HashMap<&'static str, &'static str>> =
+    once_cell::sync::Lazy::new(|| CLASS_WORDS.iter().copied().collect());
+
 /// The furniture kind of one element, from its tag, hiding attributes and class/id words.
 fn furniture_kind(node: &NodeRef) -> Option<&'static str> {
     let name = node.node_name()?;
@@ -504,13 +553,19 @@ fn furniture_kind(node: &NodeRef) -> Option<&'static str> {
     }
     for attr in ["class", "id"] {
         let Some(value) = node.attr(attr) else { continue };
-        let value = value.to_ascii_lowercase();
-        for token in value.split_whitespace() {
-            if let Some((_, reason)) = CLASS_WORDS.iter().find(|(w, _)| *w == token) {
+        let lowered;
+        let value: &str = if value.bytes().any(|b| b.is_ascii_uppercase()) {
+            lowered = value.to_ascii_lowercase();
+            &lowered
+        } else {
+            &value
+        };
+        for token in value.split_ascii_whitespace() {
+            if let Some(reason) = CLASS_WORD_INDEX.get(token) {
                 return Some(reason);
             }
             for part in token.split(|c: char| !c.is_ascii_alphanumeric()) {
-                if let Some((_, reason)) = CLASS_WORDS.iter().find(|(w, _)| *w == part) {
+                if let Some(reason) = CLASS_WORD_INDEX.get(part) {
                     return Some(reason);
                 }
             }
@@ -521,14 +576,15 @@ fn furniture_kind(node: &NodeRef) -> Option<&'static str> {
 
 /// Removes page furniture (navigation, captions, share bars, related lists, comments, bylines, ads, hidden
 /// blocks) from the document before Readability scores it, and returns the removed text with its reason.
-/// A block holding more than half of the page's text is kept: it is more likely a wrapper than furniture.
+/// A block holding more than [`MAX_FURNITURE_SHARE`] of the page's paragraph text is kept: it is more likely a
+/// wrapper than furniture.
 fn strip_furniture(document: &Document) -> Vec<(String, &'static str)> {
     let Some(body) = document.select_single("body").nodes().first().cloned() else {
         return Vec::new();
     };
     document.select("script, style, noscript, template").remove();
     // Paragraph mass: chars of long text runs (sentences, not link labels), credited to every ancestor.
-    let mut paragraph_mass: std::collections::HashMap<NodeId, usize> = std::collections::HashMap::new();
+    let mut paragraph_mass: foldhash::HashMap<NodeId, usize> = foldhash::HashMap::default();
     let mut total_mass = 0usize;
     for text_node in body.descendants_it() {
         if !text_node.is_text() {
@@ -544,7 +600,7 @@ fn strip_furniture(document: &Document) -> Vec<(String, &'static str)> {
         }
     }
     let mut chosen: Vec<(NodeRef, &'static str)> = Vec::new();
-    let mut chosen_ids = std::collections::HashSet::new();
+    let mut chosen_ids: foldhash::HashSet<NodeId> = foldhash::HashSet::default();
     for node in body.descendants_it() {
         if !node.is_element() {
             continue;

@@ -1,4 +1,4 @@
-//! A byte-level pre-pass that drops `<script>`, `<style>`, `<svg>` elements and `<!-- -->` comments before the
+//! A byte-level pre-pass that drops `<script>`, `<style>`, `<svg>`, `<noscript>`, `<template>` elements and `<!-- -->` comments before the
 //! HTML parser sees them (they hold over half the bytes of a typical news page and no article text). JSON-LD
 //! scripts (`type="application/ld+json"`) are kept for the metadata reader. Unterminated constructs are kept as
 //! they are, so the parser sees exactly what it would have seen.
