@@ -58,7 +58,10 @@ pub struct Encoder {
 
 impl std::fmt::Debug for Encoder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Encoder").field("vocab", &self.tokenizer.vocab_size()).field("dim", &EMB_DIM).finish()
+        f.debug_struct("Encoder")
+            .field("vocab", &self.tokenizer.vocab_size())
+            .field("dim", &EMB_DIM)
+            .finish()
     }
 }
 
@@ -80,7 +83,8 @@ impl Encoder {
                 return Err(EncoderError::MissingFile(path.clone()));
             }
         }
-        let sp_bytes = std::fs::read(&sp_path).map_err(|e| EncoderError::Io(sp_path.display().to_string(), e))?;
+        let sp_bytes =
+            std::fs::read(&sp_path).map_err(|e| EncoderError::Io(sp_path.display().to_string(), e))?;
         let tokenizer = Tokenizer::from_bytes(&sp_bytes)?;
         let model = model::Model::load(&weights_path)?;
         Ok(Encoder { tokenizer, model })
@@ -121,14 +125,21 @@ impl Encoder {
 
     /// Embedding of an article's lead: `title` and the body, as one text cut to [`DOC_TOKENS`] pieces.
     pub fn embed_document(&self, title: Option<&str>, text: &str) -> Vec<f32> {
-        self.embed_documents(&[(title, text)]).pop().unwrap_or_else(|| vec![0.0; EMB_DIM])
+        self.embed_documents(&[(title, text)])
+            .pop()
+            .unwrap_or_else(|| vec![0.0; EMB_DIM])
     }
 
     /// [`Encoder::embed_document`] for many articles, batched and parallel.
     pub fn embed_documents(&self, docs: &[(Option<&str>, &str)]) -> Vec<Vec<f32>> {
+        self.embed_documents_with(docs, DOC_TOKENS)
+    }
+
+    /// [`Encoder::embed_documents`] with another lead budget (`max_tokens` pieces, BOS and EOS included).
+    pub fn embed_documents_with(&self, docs: &[(Option<&str>, &str)], max_tokens: usize) -> Vec<Vec<f32>> {
         let ids: Vec<Vec<u32>> = docs
             .par_iter()
-            .map(|(title, text)| self.tokenize(&document_lead(*title, text, DOC_TOKENS), DOC_TOKENS))
+            .map(|(title, text)| self.tokenize(&document_lead(*title, text, max_tokens), max_tokens))
             .collect();
         self.embed_ids(&ids)
     }
@@ -151,7 +162,13 @@ impl Encoder {
         }
         let per_group: Vec<Vec<Vec<f32>>> = groups
             .par_iter()
-            .map(|group| self.model.forward(group).outer_iter().map(|row| row.to_vec()).collect())
+            .map(|group| {
+                self.model
+                    .forward(group)
+                    .outer_iter()
+                    .map(|row| row.to_vec())
+                    .collect()
+            })
             .collect();
         per_group.into_iter().flatten().collect()
     }
@@ -180,8 +197,14 @@ mod tests {
 
     #[test]
     fn document_lead_prepends_title_once() {
-        assert_eq!(document_lead(Some("Title"), "Body text.", 10), "Title\nBody text.");
-        assert_eq!(document_lead(Some("Title"), "Title\nBody text.", 10), "Title\nBody text.");
+        assert_eq!(
+            document_lead(Some("Title"), "Body text.", 10),
+            "Title\nBody text."
+        );
+        assert_eq!(
+            document_lead(Some("Title"), "Title\nBody text.", 10),
+            "Title\nBody text."
+        );
         assert_eq!(document_lead(None, "Body", 10), "Body");
         let long = "x".repeat(10_000);
         assert_eq!(document_lead(None, &long, 10).len(), 120);

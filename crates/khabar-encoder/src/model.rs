@@ -62,7 +62,10 @@ fn npz_err(path: &Path, name: &str, e: impl std::fmt::Display) -> EncoderError {
 }
 
 fn shape_err(path: &Path, name: &str, got: &[usize], want: &[usize]) -> EncoderError {
-    EncoderError::BadWeights(format!("{}: array `{name}` has shape {got:?}, expected {want:?}", path.display()))
+    EncoderError::BadWeights(format!(
+        "{}: array `{name}` has shape {got:?}, expected {want:?}",
+        path.display()
+    ))
 }
 
 struct Reader<'a> {
@@ -91,7 +94,8 @@ impl Reader<'_> {
         let mut out = Array2::zeros((rows, cols * names.len()));
         for (i, name) in names.iter().enumerate() {
             let m = self.mat(name, rows, cols)?;
-            out.slice_axis_mut(Axis(1), Slice::from(i * cols..(i + 1) * cols)).assign(&m);
+            out.slice_axis_mut(Axis(1), Slice::from(i * cols..(i + 1) * cols))
+                .assign(&m);
         }
         Ok(out)
     }
@@ -100,7 +104,8 @@ impl Reader<'_> {
         let mut out = Array1::zeros(len * names.len());
         for (i, name) in names.iter().enumerate() {
             let v = self.vec(name, len)?;
-            out.slice_axis_mut(Axis(0), Slice::from(i * len..(i + 1) * len)).assign(&v);
+            out.slice_axis_mut(Axis(0), Slice::from(i * len..(i + 1) * len))
+                .assign(&v);
         }
         Ok(out)
     }
@@ -110,7 +115,8 @@ impl Model {
     /// Reads `weights.npz` (the layout the reference package ships).
     pub fn load(path: &Path) -> Result<Model, EncoderError> {
         let file = File::open(path).map_err(|e| EncoderError::Io(path.display().to_string(), e))?;
-        let npz = NpzReader::new(file).map_err(|e| EncoderError::BadWeights(format!("{}: {e}", path.display())))?;
+        let npz =
+            NpzReader::new(file).map_err(|e| EncoderError::BadWeights(format!("{}: {e}", path.display())))?;
         let mut r = Reader { npz, path };
         let mut table = vec![0u8; NUM_CHUNKS * VOCAB_ROWS * EMB_DIM];
         for chunk in 0..NUM_CHUNKS {
@@ -129,7 +135,8 @@ impl Model {
         }
         let scale = r.vec("scale", NUM_CHUNKS)?.to_vec();
         let lo = r.vec("lo", NUM_CHUNKS)?.to_vec();
-        let names = |prefix: &str| -> Vec<String> { ORDERS.iter().map(|(n, _)| format!("{prefix}{n}")).collect() };
+        let names =
+            |prefix: &str| -> Vec<String> { ORDERS.iter().map(|(n, _)| format!("{prefix}{n}")).collect() };
         let proj_w = r.cat_mat(&names("proj"), EMB_DIM, CNN_DIM)?;
         let proj_b = r.cat_vec(&names("proj_b"), CNN_DIM)?;
         let ln_g_all = r.cat_vec(&names("ln_g"), CNN_DIM)?;
@@ -191,7 +198,11 @@ impl Model {
         {
             let mut t = 0;
             for seq in seqs {
-                let ids: &[u32] = if seq.is_empty() { &[crate::tokenizer::UNK_ID] } else { seq };
+                let ids: &[u32] = if seq.is_empty() {
+                    &[crate::tokenizer::UNK_ID]
+                } else {
+                    seq
+                };
                 for &id in ids {
                     let mut id = id as usize;
                     if id >= self.vocab_rows() {
@@ -209,7 +220,9 @@ impl Model {
             }
         }
 
-        let mut x = feats.slice_axis(Axis(1), Slice::from(..EMB_DIM)).dot(&self.proj_w);
+        let mut x = feats
+            .slice_axis(Axis(1), Slice::from(..EMB_DIM))
+            .dot(&self.proj_w);
         x += &self.proj_b;
         for row in x.outer_iter_mut() {
             layernorm(row, self.ln_g_all.view(), self.ln_b_all.view(), self.eps);
@@ -219,12 +232,20 @@ impl Model {
             let xs = x.slice_axis(Axis(1), Slice::from(i * CNN_DIM..(i + 1) * CNN_DIM));
             let cols = gather_windows(xs, &bounds, branch.order, branch.left);
             let mut h = cols.dot(&branch.w1);
-            Zip::from(&mut h).and_broadcast(&branch.b1).and(&xs).for_each(|h, &b, &x| *h = (*h + b).max(0.0) + x);
+            Zip::from(&mut h)
+                .and_broadcast(&branch.b1)
+                .and(&xs)
+                .for_each(|h, &b, &x| *h = (*h + b).max(0.0) + x);
             let cols = gather_windows(h.view(), &bounds, branch.order, branch.left);
             let mut c2 = cols.dot(&branch.w2);
-            Zip::from(&mut c2).and_broadcast(&branch.b2).and(&h).for_each(|c, &b, &h| *c = (*c + b).max(0.0) + h);
+            Zip::from(&mut c2)
+                .and_broadcast(&branch.b2)
+                .and(&h)
+                .for_each(|c, &b, &h| *c = (*c + b).max(0.0) + h);
             let off = EMB_DIM + i * CNN_DIM;
-            feats.slice_axis_mut(Axis(1), Slice::from(off..off + CNN_DIM)).assign(&c2);
+            feats
+                .slice_axis_mut(Axis(1), Slice::from(off..off + CNN_DIM))
+                .assign(&c2);
         }
         drop(x);
 
@@ -275,21 +296,32 @@ fn layernorm(mut row: ArrayViewMut1<f32>, gamma: ArrayView1<f32>, beta: ArrayVie
     row -= mean;
     let var = row.dot(&row) / n;
     let inv = 1.0 / (var + eps).sqrt();
-    Zip::from(&mut row).and(&gamma).and(&beta).for_each(|v, &g, &b| *v = *v * inv * g + b);
+    Zip::from(&mut row)
+        .and(&gamma)
+        .and(&beta)
+        .for_each(|v, &g, &b| *v = *v * inv * g + b);
 }
 
 /// Rows `t - left .. t - left + order` of `x` side by side for each token `t`; slots outside `t`'s sequence are 0.
-fn gather_windows(x: ndarray::ArrayView2<f32>, bounds: &[(usize, usize)], order: usize, left: usize) -> Array2<f32> {
+fn gather_windows(
+    x: ndarray::ArrayView2<f32>,
+    bounds: &[(usize, usize)],
+    order: usize,
+    left: usize,
+) -> Array2<f32> {
     let (n_tokens, dim) = x.dim();
     let mut cols = Array2::<f32>::zeros((n_tokens, order * dim));
     for (t, &(start, end)) in bounds.iter().enumerate() {
         let mut row = cols.row_mut(t);
         for k in 0..order {
-            let Some(p) = (t + k).checked_sub(left) else { continue };
+            let Some(p) = (t + k).checked_sub(left) else {
+                continue;
+            };
             if p < start || p >= end {
                 continue;
             }
-            row.slice_axis_mut(Axis(0), Slice::from(k * dim..(k + 1) * dim)).assign(&x.row(p));
+            row.slice_axis_mut(Axis(0), Slice::from(k * dim..(k + 1) * dim))
+                .assign(&x.row(p));
         }
     }
     cols
@@ -306,7 +338,16 @@ mod tests {
         // two sequences: tokens 0..3 and 3..5
         let bounds = [(0, 3), (0, 3), (0, 3), (3, 5), (3, 5)];
         let cols = gather_windows(x.view(), &bounds, 3, 1);
-        assert_eq!(cols, array![[0.0, 1.0, 2.0], [1.0, 2.0, 3.0], [2.0, 3.0, 0.0], [0.0, 4.0, 5.0], [4.0, 5.0, 0.0]]);
+        assert_eq!(
+            cols,
+            array![
+                [0.0, 1.0, 2.0],
+                [1.0, 2.0, 3.0],
+                [2.0, 3.0, 0.0],
+                [0.0, 4.0, 5.0],
+                [4.0, 5.0, 0.0]
+            ]
+        );
     }
 
     #[test]

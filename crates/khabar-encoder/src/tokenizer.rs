@@ -114,14 +114,18 @@ impl CharsMap {
             while i < n {
                 let c = data[i];
                 node_pos ^= usize::from(c);
-                let Some(&unit) = self.units.get(node_pos) else { break };
+                let Some(&unit) = self.units.get(node_pos) else {
+                    break;
+                };
                 if (unit & 0x8000_00ff) != u32::from(c) {
                     break;
                 }
                 node_pos ^= unit_offset(unit);
                 i += 1;
                 if unit & 0x100 != 0 {
-                    let Some(&leaf) = self.units.get(node_pos) else { break };
+                    let Some(&leaf) = self.units.get(node_pos) else {
+                        break;
+                    };
                     best_len = i - pos;
                     best_value = (leaf & 0x7fff_ffff) as usize;
                 }
@@ -214,7 +218,9 @@ impl Tokenizer {
         let mut scores: Vec<f32> = Vec::new();
         for &(start, len) in top.get(&1).map(Vec::as_slice).unwrap_or_default() {
             let fields = parse_fields(data, start, start + len)?;
-            let Some(&(p_start, p_len)) = fields.get(&1).and_then(|v| v.first()) else { continue };
+            let Some(&(p_start, p_len)) = fields.get(&1).and_then(|v| v.first()) else {
+                continue;
+            };
             let piece = String::from_utf8_lossy(&data[p_start..p_start + p_len]).into_owned();
             let score = match fields.get(&2).and_then(|v| v.first()) {
                 Some(&(s_start, _)) => data
@@ -297,7 +303,9 @@ impl Tokenizer {
             let stop = (i + self.max_piece_chars).min(len);
             let mut has_single = false;
             for j in i + 1..=stop {
-                let Some(&value) = self.prefixes.get(&normalized[bounds[i]..bounds[j]]) else { break };
+                let Some(&value) = self.prefixes.get(&normalized[bounds[i]..bounds[j]]) else {
+                    break;
+                };
                 if value > 0 {
                     let id = value - 1;
                     let score = base + f64::from(self.scores[id as usize]);
@@ -359,9 +367,15 @@ mod tests {
     fn tiny_model() -> Tokenizer {
         // pieces: <unk>, <s>, </s>, ▁a, ▁ab, b, ▁ with scores; no charsmap
         let mut data = Vec::new();
-        for (piece, score) in
-            [("<unk>", 0.0f32), ("<s>", 0.0), ("</s>", 0.0), ("▁a", -1.0), ("▁ab", -1.5), ("b", -2.0), ("▁", -3.0)]
-        {
+        for (piece, score) in [
+            ("<unk>", 0.0f32),
+            ("<s>", 0.0),
+            ("</s>", 0.0),
+            ("▁a", -1.0),
+            ("▁ab", -1.5),
+            ("b", -2.0),
+            ("▁", -3.0),
+        ] {
             let mut msg = vec![0x0a, piece.len() as u8];
             msg.extend_from_slice(piece.as_bytes());
             msg.push(0x15);

@@ -16,8 +16,19 @@ fn cases() -> Vec<Case> {
             let v: serde_json::Value = serde_json::from_str(line).unwrap();
             Case {
                 text: v["text"].as_str().unwrap().to_string(),
-                ids: v["ids"].as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u32).collect(),
-                vector: v.get("vector").map(|a| a.as_array().unwrap().iter().map(|x| x.as_f64().unwrap() as f32).collect()),
+                ids: v["ids"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_u64().unwrap() as u32)
+                    .collect(),
+                vector: v.get("vector").map(|a| {
+                    a.as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|x| x.as_f64().unwrap() as f32)
+                        .collect()
+                }),
             }
         })
         .collect()
@@ -47,7 +58,12 @@ fn tokenizer_matches_python_ids() {
     let cases = cases();
     assert!(cases.len() >= 20);
     for case in &cases {
-        assert_eq!(enc.tokenizer().encode(&case.text), case.ids, "text: {:?}", case.text);
+        assert_eq!(
+            enc.tokenizer().encode(&case.text),
+            case.ids,
+            "text: {:?}",
+            case.text
+        );
     }
 }
 

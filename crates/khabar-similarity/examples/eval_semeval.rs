@@ -27,7 +27,8 @@ fn main() -> anyhow::Result<()> {
             _ => csv = Some(PathBuf::from(arg)),
         }
     }
-    let csv = csv.ok_or_else(|| anyhow::anyhow!("usage: eval_semeval TRAIN.csv [--folds K] [--write-model PATH]"))?;
+    let csv =
+        csv.ok_or_else(|| anyhow::anyhow!("usage: eval_semeval TRAIN.csv [--folds K] [--write-model PATH]"))?;
     let dir = default_model_dir().ok_or_else(|| anyhow::anyhow!("no model dir (set KHABAR_DATA)"))?;
     let encoder = Encoder::load(&dir)?;
     let start = std::time::Instant::now();
@@ -36,7 +37,13 @@ fn main() -> anyhow::Result<()> {
         let mut out = format!("pair_id,lang_pair,target,{}\n", FEATURE_NAMES.join(","));
         for r in &rows {
             let values: Vec<String> = r.features.iter().map(|v| v.to_string()).collect();
-            out += &format!("{},{},{},{}\n", r.pair_id, r.lang_pair, r.target, values.join(","));
+            out += &format!(
+                "{},{},{},{}\n",
+                r.pair_id,
+                r.lang_pair,
+                r.target,
+                values.join(",")
+            );
         }
         std::fs::write(&path, out)?;
     }

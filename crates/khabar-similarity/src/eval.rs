@@ -51,10 +51,23 @@ pub struct SemevalReport {
 
 impl fmt::Display for SemevalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "SemEval-2022 Task 8 train: {} pairs, {}-fold grouped CV (never scored on its own fit)", self.pairs, self.folds)?;
-        writeln!(f, "Pearson vs -Overall, out-of-fold pooled: {:.4}", self.pearson_oof)?;
+        writeln!(
+            f,
+            "SemEval-2022 Task 8 train: {} pairs, {}-fold grouped CV (never scored on its own fit)",
+            self.pairs, self.folds
+        )?;
+        writeln!(
+            f,
+            "Pearson vs -Overall, out-of-fold pooled: {:.4}",
+            self.pearson_oof
+        )?;
         let folds: Vec<String> = self.pearson_per_fold.iter().map(|p| format!("{p:.4}")).collect();
-        writeln!(f, "per fold: [{}]  CV mean: {:.4}", folds.join(", "), self.pearson_cv_mean)?;
+        writeln!(
+            f,
+            "per fold: [{}]  CV mean: {:.4}",
+            folds.join(", "),
+            self.pearson_cv_mean
+        )?;
         writeln!(f, "per language pair (out-of-fold):")?;
         for (pair, (n, p)) in &self.per_lang_pair {
             writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
@@ -90,7 +103,10 @@ pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
 
 /// The pair id without machine-translation language suffixes: translated copies share it, so they share a fold.
 pub fn base_pair_id(pair_id: &str) -> String {
-    pair_id.chars().filter(|c| c.is_ascii_digit() || *c == '_').collect()
+    pair_id
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '_')
+        .collect()
 }
 
 /// Reads the SemEval CSV and computes features for every pair.
@@ -98,10 +114,19 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
     let mut reader = csv::Reader::from_path(csv_path)?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| SimilarityError::MissingColumn(name.to_string()))
+        headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or_else(|| SimilarityError::MissingColumn(name.to_string()))
     };
-    let (c_id, c_l1, c_l2, c_t1, c_t2, c_overall) =
-        (col("pair_id")?, col("lang1")?, col("lang2")?, col("text1")?, col("text2")?, col("Overall")?);
+    let (c_id, c_l1, c_l2, c_t1, c_t2, c_overall) = (
+        col("pair_id")?,
+        col("lang1")?,
+        col("lang2")?,
+        col("text1")?,
+        col("text2")?,
+        col("Overall")?,
+    );
     struct Raw {
         id: String,
         l1: String,
@@ -114,8 +139,17 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
     for record in reader.records() {
         let record = record?;
         let get = |i: usize| record.get(i).unwrap_or_default().to_string();
-        let Ok(overall) = get(c_overall).trim().parse::<f32>() else { continue };
-        raws.push(Raw { id: get(c_id), l1: get(c_l1), l2: get(c_l2), t1: get(c_t1), t2: get(c_t2), overall });
+        let Ok(overall) = get(c_overall).trim().parse::<f32>() else {
+            continue;
+        };
+        raws.push(Raw {
+            id: get(c_id),
+            l1: get(c_l1),
+            l2: get(c_l2),
+            t1: get(c_t1),
+            t2: get(c_t2),
+            overall,
+        });
     }
     let mut docs: Vec<(Option<&str>, &str, &str)> = Vec::with_capacity(raws.len() * 2);
     for r in &raws {
@@ -127,7 +161,9 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
     let feats = features_from_texts(encoder, &docs);
     let mut rows = Vec::with_capacity(raws.len());
     for (k, r) in raws.iter().enumerate() {
-        let (Some(a), Some(b)) = (feats.get(2 * k), feats.get(2 * k + 1)) else { continue };
+        let (Some(a), Some(b)) = (feats.get(2 * k), feats.get(2 * k + 1)) else {
+            continue;
+        };
         rows.push(PairRow {
             pair_id: r.id.clone(),
             lang_pair: format!("{}-{}", r.l1, r.l2),
@@ -146,12 +182,21 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
     let mut groups: Vec<String> = groups.into_iter().collect();
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     for i in (1..groups.len()).rev() {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let j = (state >> 33) as usize % (i + 1);
         groups.swap(i, j);
     }
-    let fold_of: BTreeMap<String, usize> = groups.into_iter().enumerate().map(|(i, g)| (g, i % folds)).collect();
-    let row_fold: Vec<usize> = rows.iter().map(|r| fold_of.get(&base_pair_id(&r.pair_id)).copied().unwrap_or(0)).collect();
+    let fold_of: BTreeMap<String, usize> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| (g, i % folds))
+        .collect();
+    let row_fold: Vec<usize> = rows
+        .iter()
+        .map(|r| fold_of.get(&base_pair_id(&r.pair_id)).copied().unwrap_or(0))
+        .collect();
 
     let mut oof = vec![0.0f64; rows.len()];
     let mut per_fold = Vec::with_capacity(folds);
@@ -234,7 +279,10 @@ mod tests {
 
     #[test]
     fn translated_copies_share_a_group() {
-        assert_eq!(base_pair_id("1484039360it_1484180228it"), base_pair_id("1484039360_1484180228"));
+        assert_eq!(
+            base_pair_id("1484039360it_1484180228it"),
+            base_pair_id("1484039360_1484180228")
+        );
     }
 
     #[test]
@@ -244,7 +292,12 @@ mod tests {
             let mut features = [0.0f32; N_FEATURES];
             let t = (k % 10) as f32 / 10.0;
             features[0] = t + ((k * 13) % 7) as f32 / 70.0;
-            rows.push(PairRow { pair_id: format!("{k}_{k}"), lang_pair: "en-en".into(), features, target: t });
+            rows.push(PairRow {
+                pair_id: format!("{k}_{k}"),
+                lang_pair: "en-en".into(),
+                features,
+                target: t,
+            });
         }
         let report = cross_validate(&rows, 5);
         assert_eq!(report.pearson_per_fold.len(), 5);

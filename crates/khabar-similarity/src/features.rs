@@ -112,7 +112,10 @@ fn chunk_alignment(a: &[Vec<f32>], b: &[Vec<f32>]) -> Option<(f32, f32)> {
     if a.is_empty() || b.is_empty() {
         return None;
     }
-    let sims: Vec<Vec<f32>> = a.iter().map(|x| b.iter().map(|y| cosine(x, y)).collect()).collect();
+    let sims: Vec<Vec<f32>> = a
+        .iter()
+        .map(|x| b.iter().map(|y| cosine(x, y)).collect())
+        .collect();
     let mut best_overall = f32::MIN;
     let mut a_to_b = 0.0;
     for row in &sims {
@@ -122,7 +125,10 @@ fn chunk_alignment(a: &[Vec<f32>], b: &[Vec<f32>]) -> Option<(f32, f32)> {
     }
     let mut b_to_a = 0.0;
     for j in 0..b.len() {
-        b_to_a += sims.iter().filter_map(|row| row.get(j).copied()).fold(f32::MIN, f32::max);
+        b_to_a += sims
+            .iter()
+            .filter_map(|row| row.get(j).copied())
+            .fold(f32::MIN, f32::max);
     }
     let align = 0.5 * (a_to_b / a.len() as f32 + b_to_a / b.len() as f32);
     Some((align, best_overall))
@@ -150,13 +156,16 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
         _ => cos_lead,
     };
     let title_lead = |t: &Option<Vec<f32>>, lead: &[f32]| t.as_ref().map(|t| cosine(t, lead));
-    let cos_title_lead = match (title_lead(&a.title_embedding, &b.embedding), title_lead(&b.title_embedding, &a.embedding))
-    {
+    let cos_title_lead = match (
+        title_lead(&a.title_embedding, &b.embedding),
+        title_lead(&b.title_embedding, &a.embedding),
+    ) {
         (Some(x), Some(y)) => 0.5 * (x + y),
         (Some(x), None) | (None, Some(x)) => x,
         (None, None) => cos_lead,
     };
-    let (chunk_align, chunk_max) = chunk_alignment(&a.chunk_embeddings, &b.chunk_embeddings).unwrap_or((cos_lead, cos_lead));
+    let (chunk_align, chunk_max) =
+        chunk_alignment(&a.chunk_embeddings, &b.chunk_embeddings).unwrap_or((cos_lead, cos_lead));
     let cos_full = if a.full_embedding.is_empty() || b.full_embedding.is_empty() {
         cos_lead
     } else {
@@ -166,8 +175,13 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
         (Some(x), Some(y)) => cosine(&x, &y),
         _ => cos_lead,
     };
-    let lead = |c: &[Vec<f32>]| c.get(..LEAD_CHUNKS.min(c.len())).map(<[Vec<f32>]>::to_vec).unwrap_or_default();
-    let lead_align = chunk_alignment(&lead(&a.chunk_embeddings), &lead(&b.chunk_embeddings)).map_or(cos_lead, |x| x.0);
+    let lead = |c: &[Vec<f32>]| {
+        c.get(..LEAD_CHUNKS.min(c.len()))
+            .map(<[Vec<f32>]>::to_vec)
+            .unwrap_or_default()
+    };
+    let lead_align =
+        chunk_alignment(&lead(&a.chunk_embeddings), &lead(&b.chunk_embeddings)).map_or(cos_lead, |x| x.0);
     let same_lang = a.lang != "und" && a.lang == b.lang;
     let mut kb_a = a.kb_ids.clone();
     kb_a.extend(a.place_ids.iter().cloned());
@@ -249,7 +263,10 @@ pub fn numbers(normalized: &str) -> BTreeSet<u64> {
                     None => overflow = true,
                 }
                 i += 1;
-            } else if c == ',' && chars.get(i + 1..i + 4).is_some_and(|g| g.iter().all(char::is_ascii_digit))
+            } else if c == ','
+                && chars
+                    .get(i + 1..i + 4)
+                    .is_some_and(|g| g.iter().all(char::is_ascii_digit))
                 && !chars.get(i + 4).is_some_and(char::is_ascii_digit)
             {
                 i += 1; // thousands separator
@@ -287,7 +304,12 @@ fn arabic_consonant(c: char) -> Option<&'static str> {
 
 /// Latin letters to the same consonant classes (vowels, y, w and h-digraph parts drop out).
 fn latin_consonants(word: &str) -> String {
-    let w = word.replace("sh", "s").replace("kh", "k").replace("gh", "g").replace("th", "t").replace("dh", "d");
+    let w = word
+        .replace("sh", "s")
+        .replace("kh", "k")
+        .replace("gh", "g")
+        .replace("th", "t")
+        .replace("dh", "d");
     let mut out = String::new();
     for c in w.chars() {
         let mapped = match c {
@@ -333,7 +355,10 @@ pub fn name_key(word: &str) -> String {
         }
         out
     } else {
-        let w = word.strip_prefix("al-").or_else(|| word.strip_prefix("el-")).unwrap_or(word);
+        let w = word
+            .strip_prefix("al-")
+            .or_else(|| word.strip_prefix("el-"))
+            .unwrap_or(word);
         let mut key = latin_consonants(w);
         if key.len() > 2 && key.ends_with('h') {
             key.pop();
@@ -372,7 +397,9 @@ pub fn text_keys(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
 
 /// Text-only features, for when no earlier stage ran: embeddings (lead, title, chunks), numbers, name keys.
 pub fn features_from_text(encoder: &Encoder, title: Option<&str>, text: &str, lang: &str) -> DocFeatures {
-    features_from_texts(encoder, &[(title, text, lang)]).pop().unwrap_or_default()
+    features_from_texts(encoder, &[(title, text, lang)])
+        .pop()
+        .unwrap_or_default()
 }
 
 /// [`features_from_text`] for many documents, with all their embeddings in one batch.
@@ -411,10 +438,17 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
         out.push(DocFeatures {
             embedding: lead_embs.get(k).cloned().unwrap_or_default(),
             full_embedding: full_embs.get(k).cloned().unwrap_or_default(),
-            lang: if lang.is_empty() { "und".to_string() } else { lang.to_string() },
+            lang: if lang.is_empty() {
+                "und".to_string()
+            } else {
+                lang.to_string()
+            },
             numbers: numbers(&normalizer.normalize(&full)),
             title_embedding: title_idx.and_then(|i| embs.get(i).cloned()),
-            chunk_embeddings: embs.get(chunk_start..chunk_end).map(<[Vec<f32>]>::to_vec).unwrap_or_default(),
+            chunk_embeddings: embs
+                .get(chunk_start..chunk_end)
+                .map(<[Vec<f32>]>::to_vec)
+                .unwrap_or_default(),
             name_keys,
             word_keys,
             ..DocFeatures::default()
@@ -441,16 +475,28 @@ mod tests {
     #[test]
     fn numbers_read_separators_and_arabic_digits() {
         let n = Normalizer::for_matching();
-        assert_eq!(numbers(&n.normalize("1,200 people; 3.5% in 2019, 400")), BTreeSet::from([3, 5, 400, 1200, 2019]));
-        assert_eq!(numbers(&n.normalize("قتل ١٥ شخصا و400 جريح")), BTreeSet::from([15, 400]));
+        assert_eq!(
+            numbers(&n.normalize("1,200 people; 3.5% in 2019, 400")),
+            BTreeSet::from([3, 5, 400, 1200, 2019])
+        );
+        assert_eq!(
+            numbers(&n.normalize("قتل ١٥ شخصا و400 جريح")),
+            BTreeSet::from([15, 400])
+        );
         assert!(numbers("99999999999999999999999 1").is_empty());
     }
 
     #[test]
     fn title_split_only_for_headline_like_first_lines() {
-        assert_eq!(split_title("Headline\nBody text."), (Some("Headline"), "Body text."));
+        assert_eq!(
+            split_title("Headline\nBody text."),
+            (Some("Headline"), "Body text.")
+        );
         assert_eq!(split_title("One paragraph only."), (None, "One paragraph only."));
-        assert_eq!(split_title("عنوان الخبر  نص الخبر"), (Some("عنوان الخبر"), "نص الخبر"));
+        assert_eq!(
+            split_title("عنوان الخبر  نص الخبر"),
+            (Some("عنوان الخبر"), "نص الخبر")
+        );
     }
 
     #[test]

@@ -98,7 +98,11 @@ pub fn score_texts(encoder: &Encoder, model: &SimilarityModel, a: &str, b: &str)
         chunk_alignment: x[6],
         shared_numbers: fa.numbers.intersection(&fb.numbers).copied().collect(),
         shared_names: fa.name_keys.intersection(&fb.name_keys).cloned().collect(),
-        features: FEATURE_NAMES.iter().zip(x).map(|(n, v)| (n.to_string(), v)).collect(),
+        features: FEATURE_NAMES
+            .iter()
+            .zip(x)
+            .map(|(n, v)| (n.to_string(), v))
+            .collect(),
     }
 }
 
@@ -229,8 +233,10 @@ mod tests {
     fn pair_input_accepts_minimal_and_full_lines() {
         let p: PairInput = serde_json::from_str(r#"{"id":1,"text1":"a","text2":"b"}"#).unwrap();
         assert!(p.title1.is_none());
-        let p: PairInput =
-            serde_json::from_str(r#"{"id":"x","text1":"a","text2":"b","lang1":"ar","published2":"2019-03-01"}"#).unwrap();
+        let p: PairInput = serde_json::from_str(
+            r#"{"id":"x","text1":"a","text2":"b","lang1":"ar","published2":"2019-03-01"}"#,
+        )
+        .unwrap();
         assert_eq!(p.published2, NaiveDate::from_ymd_opt(2019, 3, 1));
     }
 }

@@ -104,9 +104,10 @@ impl SimilarityModel {
     pub fn logit(&self, features: &[f32; N_FEATURES]) -> f32 {
         let x = expand(features);
         let mut z = self.bias;
-        for i in 0..N_INPUTS {
-            let std = if self.stds[i] > 1e-6 { self.stds[i] } else { 1.0 };
-            z += self.weights[i] * (x[i] - self.means[i]) / std;
+        // zip, not indexing: a hand-built model with short vectors must not panic
+        for (((v, w), mean), std) in x.iter().zip(&self.weights).zip(&self.means).zip(&self.stds) {
+            let std = if *std > 1e-6 { *std } else { 1.0 };
+            z += w * (v - mean) / std;
         }
         z
     }
@@ -171,7 +172,7 @@ impl SimilarityModel {
         let mut b = (mean_y.clamp(0.01, 0.99) / (1.0 - mean_y.clamp(0.01, 0.99))).ln();
         let lr = 0.5f32;
         for _ in 0..3000 {
-            let mut gw = vec![0.0f32; N_INPUTS];
+            let mut gw = [0.0f32; N_INPUTS];
             let mut gb = 0.0f32;
             for (row, &y) in z.iter().zip(ys) {
                 let mut logit = b;
@@ -233,7 +234,11 @@ mod tests {
     #[test]
     fn far_apart_dates_lower_the_score() {
         let m = SimilarityModel::default();
-        let mut a = DocFeatures { embedding: vec![1.0, 0.0], lang: "en".into(), ..Default::default() };
+        let mut a = DocFeatures {
+            embedding: vec![1.0, 0.0],
+            lang: "en".into(),
+            ..Default::default()
+        };
         let mut b = a.clone();
         let near = m.score(&a, &b);
         a.published = chrono::NaiveDate::from_ymd_opt(2019, 3, 1);

@@ -16,7 +16,9 @@ fn encoder() -> Option<Encoder> {
 }
 
 fn sample(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/samples")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -51,13 +53,32 @@ fn same_story_outscores_unrelated_news_within_and_across_languages() {
         eprintln!("score {:.3} cosine {:.3}", r.score, r.cosine);
         assert!((0.0..=1.0).contains(&r.score), "{r:?}");
     }
-    assert!(en_en.score > en_unrel.score + 0.2, "{} vs {}", en_en.score, en_unrel.score);
-    assert!(ar_ar.score > ar_unrel.score + 0.2, "{} vs {}", ar_ar.score, ar_unrel.score);
-    assert!(en_ar.score > en_ar_unrel.score + 0.2, "{} vs {}", en_ar.score, en_ar_unrel.score);
+    assert!(
+        en_en.score > en_unrel.score + 0.2,
+        "{} vs {}",
+        en_en.score,
+        en_unrel.score
+    );
+    assert!(
+        ar_ar.score > ar_unrel.score + 0.2,
+        "{} vs {}",
+        ar_ar.score,
+        ar_unrel.score
+    );
+    assert!(
+        en_ar.score > en_ar_unrel.score + 0.2,
+        "{} vs {}",
+        en_ar.score,
+        en_ar_unrel.score
+    );
     assert!(en_unrel.score < 0.5 && ar_unrel.score < 0.5 && en_ar_unrel.score < 0.5);
     assert!(en_en.cosine > en_unrel.cosine);
     // the two Arabic reports share the town's name key
-    assert!(ar_ar.shared_names.iter().any(|k| k == "bgz"), "{:?}", ar_ar.shared_names);
+    assert!(
+        ar_ar.shared_names.iter().any(|k| k == "bgz"),
+        "{:?}",
+        ar_ar.shared_names
+    );
 }
 
 #[test]
@@ -68,18 +89,26 @@ fn pairs_jsonl_scores_in_order_and_counts_bad_lines() {
     let ar_a = sample("001_304fbf79cd7fc7b7.txt");
     let mut input = String::new();
     input += &serde_json::json!({"id": "same", "text1": en_a, "text2": ar_a, "lang1": "en", "lang2": "ar",
-        "published1": "2019-03-10", "published2": "2019-03-12"}).to_string();
+        "published1": "2019-03-10", "published2": "2019-03-12"})
+    .to_string();
     input += "\nnot json\n\n";
-    input += &serde_json::json!({"id": 7, "text1": en_a, "text2": UNRELATED_EN, "title2": "Rates"}).to_string();
+    input +=
+        &serde_json::json!({"id": 7, "text1": en_a, "text2": UNRELATED_EN, "title2": "Rates"}).to_string();
     input += "\n";
     let mut out = Vec::new();
     let counts = score_pairs(&enc, &model, input.as_bytes(), &mut out).unwrap();
     assert_eq!((counts.scored, counts.bad_lines), (2, 1));
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "same");
     assert_eq!(lines[1]["id"], 7);
-    let (s0, s1) = (lines[0]["score"].as_f64().unwrap(), lines[1]["score"].as_f64().unwrap());
+    let (s0, s1) = (
+        lines[0]["score"].as_f64().unwrap(),
+        lines[1]["score"].as_f64().unwrap(),
+    );
     assert!(s0 > s1, "{s0} vs {s1}");
 }
