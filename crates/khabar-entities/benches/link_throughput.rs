@@ -40,6 +40,18 @@ fn sized(text: &str, words: usize) -> String {
     out.join(" ")
 }
 
+/// CPU seconds used by this process so far (user + system, from /proc; 0 where unavailable).
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (clock ticks of 1/100 s).
+    let rest = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() {
     let t = Instant::now();
     let kb = KnowledgeBase::load(&khabar_entities::default_data_dir()).expect("kb loads");
@@ -88,6 +100,7 @@ fn main() {
         mentions += linker.link(a).len();
     }
     let t = Instant::now();
+    let cpu0 = cpu_seconds();
     let mut done = 0usize;
     while t.elapsed().as_secs_f64() < 3.0 {
         for a in &articles {
@@ -96,6 +109,7 @@ fn main() {
         }
     }
     let secs = t.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu0;
     println!(
         "{} articles ({:.0} words each) in {:.2}s on one thread: {:.0} articles/s, {:.0} words/s ({} mentions)",
         done,
@@ -105,4 +119,11 @@ fn main() {
         done as f64 * words as f64 / articles.len().max(1) as f64 / secs,
         mentions
     );
+    if cpu > 0.0 {
+        println!(
+            "CPU time {:.2}s: {:.0} articles per CPU-second",
+            cpu,
+            done as f64 / cpu
+        );
+    }
 }

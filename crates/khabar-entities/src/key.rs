@@ -5,7 +5,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Folds a Latin letter with diacritics to its base letter ("ş" → "s", "é" → "e"); other chars are returned as is.
 pub fn fold_latin(c: char) -> char {
-    if c.is_ascii() || !c.is_alphabetic() || is_arabic(c) {
+    if c.is_ascii() || is_arabic(c) || !c.is_alphabetic() {
         return c;
     }
     match c {
@@ -45,7 +45,7 @@ pub fn tokenize(norm: &str) -> (Vec<Token>, Vec<bool>) {
     let mut start = 0usize;
     let mut gap_ok = true;
     for (i, c) in norm.chars().enumerate() {
-        if c.is_alphanumeric() {
+        if is_word_char(c) {
             if current.is_empty() {
                 start = i;
             }
@@ -78,6 +78,21 @@ pub fn tokenize(norm: &str) -> (Vec<Token>, Vec<bool>) {
         *first = false;
     }
     (tokens, joinable)
+}
+
+/// Letters and digits, with a fast path for ASCII and the Arabic block.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    match c {
+        '\u{0621}'..='\u{064A}'
+        | '\u{0660}'..='\u{0669}'
+        | '\u{066E}'..='\u{06D3}'
+        | '\u{06FA}'..='\u{06FC}' => true,
+        '\u{0600}'..='\u{0620}' | '\u{064B}'..='\u{065F}' | '\u{066A}'..='\u{066D}' => false,
+        _ => c.is_alphanumeric(),
+    }
 }
 
 fn is_joining_gap(c: char) -> bool {

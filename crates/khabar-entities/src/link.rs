@@ -1,10 +1,12 @@
 //! Mention detection and linking: alias walks over normalized tokens, phonetic fallback for unseen spellings,
 //! role cues for people, and geocoding that follows the article's own countries.
 
+use crate::index::{AliasIndex, WalkState};
 use crate::kb::{pop_prior, KbEntry, KnowledgeBase, PLACE_TAG};
 use crate::key::{fold_latin, skeleton_of_tokens, tokenize, Token};
 use khabar_model::{Article, EntityKind, Mention, Stage, StageError};
 use khabar_normalize::{is_arabic, prefix_variants};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -24,7 +26,7 @@ enum Phase {
     Rest,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Source {
     Curated = 0,
     Place = 1,
@@ -362,8 +364,8 @@ impl EntityLinker {
             let first = chars.get(ostart).copied().unwrap_or(' ');
             let arabic = is_arabic(first);
             let word = chars.get(ostart..oend).unwrap_or(&[]);
-            let letters = word.iter().filter(|c| c.is_alphabetic()).count();
-            let all_caps = letters > 0 && word.iter().all(|c| !c.is_lowercase());
+            let all_caps =
+                !arabic && word.iter().any(|c| c.is_alphabetic()) && word.iter().all(|c| !c.is_lowercase());
             let gap = chars.get(prev_end..ostart).unwrap_or(&[]);
             let sentence_start = prev_end == 0
                 || gap
@@ -393,6 +395,8 @@ impl EntityLinker {
     fn alias_candidates(&self, doc: &Doc, sources: &[Source]) -> Vec<Cand> {
         let mut out = Vec::new();
         let n = doc.toks.len();
+        // Words repeat within an article: remember where (and whether) a first word enters each index.
+        let mut first_steps: FxHashMap<(Source, &str), Option<WalkState>> = FxHashMap::default();
         for i in 0..n {
             if doc.covered[i] {
                 continue;
@@ -407,8 +411,23 @@ impl EntityLinker {
             for v in variants {
                 let skip = word_chars - v.chars().count();
                 for &source in sources {
-                    if source != Source::FullName || doc.toks[i].arabic {
-                        self.walk_index(doc, i, v, skip, source, &mut out);
+                    // Latin gazetteer names start with a capital; Arabic names only come from Arabic text.
+                    let skip_source = match source {
+                        Source::Curated => false,
+                        Source::Place => !doc.toks[i].arabic && !doc.toks[i].capital,
+                        Source::FullName => !doc.toks[i].arabic,
+                    };
+                    if skip_source {
+                        continue;
+                    }
+                    let Some(idx) = self.index_of(source) else {
+                        continue;
+                    };
+                    let first = *first_steps
+                        .entry((source, v))
+                        .or_insert_with(|| idx.step(idx.start(), v.as_bytes()));
+                    if let Some(state) = first {
+                        self.walk_index(doc, i, idx, state, skip, source, &mut out);
                     }
                 }
             }
@@ -416,16 +435,26 @@ impl EntityLinker {
         out
     }
 
-    fn walk_index(&self, doc: &Doc, i: usize, first: &str, skip: usize, source: Source, out: &mut Vec<Cand>) {
-        let idx = match source {
+    fn index_of(&self, source: Source) -> Option<&AliasIndex> {
+        match source {
             Source::Curated => Some(&self.kb.curated_index),
             Source::Place => self.kb.place_index.as_ref(),
             Source::FullName => self.kb.full_names.as_ref().map(|t| &t.index),
-        };
-        let Some(idx) = idx else { return };
-        let Some(mut state) = idx.step(idx.start(), first.as_bytes()) else {
-            return;
-        };
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk_index(
+        &self,
+        doc: &Doc,
+        i: usize,
+        idx: &AliasIndex,
+        first: WalkState,
+        skip: usize,
+        source: Source,
+        out: &mut Vec<Cand>,
+    ) {
+        let mut state = first;
         let mut j = i;
         loop {
             let refs = idx.finals(state);
