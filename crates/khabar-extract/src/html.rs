@@ -3,6 +3,7 @@
 
 use crate::dates::parse_date_value;
 use crate::prestrip::{estimated_max_depth, strip_non_content, tokenized_text};
+use crate::text::filter_html_body_lines;
 use crate::{cap_input, push_removed, ExtractError, Extracted};
 use dom_query::{Document, NodeId, NodeRef};
 use dom_smoothie::{Config, ParsePolicy, Readability, TextMode};
@@ -78,9 +79,9 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
         url: meta.url.clone().or_else(|| url.map(str::to_string)),
         ..Extracted::default()
     };
-    let body = match &article {
-        Some(article) => clean_body(&article.text_content),
-        None => String::new(),
+    let (body, dropped_lines) = match &article {
+        Some(article) => filter_html_body_lines(&clean_body(&article.text_content)),
+        None => (String::new(), Vec::new()),
     };
     if let Some(article) = &article {
         extracted.title = meta.title.clone().or_else(|| non_empty(&article.title));
@@ -114,6 +115,11 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
             text: shorten(&text, MAX_REMOVED_CHARS),
             reason: reason.to_string(),
         });
+    }
+    for (text, reason) in dropped_lines {
+        if removed.len() < MAX_REMOVED_BLOCKS * 2 {
+            push_removed(&mut removed, &text, &reason);
+        }
     }
     extracted.removed = removed;
     if body.trim().is_empty() {

@@ -16,7 +16,7 @@
 //! A publication date is read only from dropped furniture lines and only when complete (see [`crate::DateOrder`]).
 
 use crate::dates::{find_date_in_text, DateOrder};
-use crate::lexicon::{match_line, normalize_line, LEXICON};
+use crate::lexicon::{match_line, normalize_line, MatchMode, LEXICON};
 use crate::{cap_input, push_removed, ExtractError, Extracted};
 use once_cell::sync::Lazy;
 use regex::Regex;
@@ -174,7 +174,8 @@ fn is_match(re: &Lazy<Option<Regex>>, text: &str) -> bool {
 
 /// Separators, shapes (no letters, bullet counters, identifiers, shortcodes, pipe meta lines) and lexicon hits.
 fn mark_shapes_and_lexicon(lines: &mut [Line]) {
-    for line in lines.iter_mut() {
+    let half = lines.len() / 2;
+    for (index, line) in lines.iter_mut().enumerate() {
         let text = line.text;
         if !text.chars().any(char::is_alphanumeric) {
             line.drop_as("separator", true);
@@ -206,6 +207,12 @@ fn mark_shapes_and_lexicon(lines: &mut [Line]) {
             continue;
         }
         if let Some(phrase) = match_line(&LEXICON, &line.normalized, line.words, LEXICON_MAX_WORDS) {
+            // A partial match on a sentence in the first half of the text is more likely prose that mentions
+            // the phrase ("... updated its privacy policy.") than furniture.
+            let partial = phrase.mode != MatchMode::Whole;
+            if partial && index < half && has_sentence_end(line.text) {
+                continue;
+            }
             let reason = phrase.reason.clone();
             line.drop_as(&reason, true);
         }
@@ -223,7 +230,9 @@ fn mark_related_lists(lines: &mut [Line]) {
         if !in_list {
             continue;
         }
-        if line.words > RELATED_ITEM_MAX_WORDS {
+        // Items are headlines: a long line, or a sentence-length line ending like a sentence, ends the list.
+        let reads_as_paragraph = line.words >= BODY_MIN_WORDS && has_sentence_end(line.text);
+        if line.words > RELATED_ITEM_MAX_WORDS || reads_as_paragraph {
             in_list = false;
             continue;
         }
@@ -345,7 +354,7 @@ fn mark_tail(lines: &mut [Line]) {
         let next_dropped = content
             .get(k + 1)
             .and_then(|&n| lines.get(n))
-            .is_none_or(|l| l.dropped.is_some());
+            .is_some_and(|l| l.dropped.is_some());
         let prev_reason = content
             .get(k.wrapping_sub(1))
             .and_then(|&p| lines.get(p))
@@ -416,6 +425,91 @@ fn site_from_meta_lines(lines: &[Line]) -> Option<String> {
         })
 }
 
+/// Words of share widgets and social links; a short line made only of them is a share bar.
+const SHARE_WORDS: [&str; 22] = [
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "pinterest",
+    "pint",
+    "linkedin",
+    "email",
+    "e-mail",
+    "print",
+    "share",
+    "reddit",
+    "telegram",
+    "tweet",
+    "messenger",
+    "copy",
+    "link",
+    "baixar",
+    "download",
+    "فيسبوك",
+    "تويتر",
+    "واتساب",
+    "مشاركة",
+];
+
+static TEASER_TAG: Lazy<Option<Regex>> = Lazy::new(|| Regex::new(r"\[[A-Z][A-Z ]{2,}\]\s*\|?$").ok());
+static BYLINE: Lazy<Option<Regex>> = Lazy::new(|| {
+    Regex::new(r"^(?:By|BY|by)\s+\p{Lu}[\p{L}.'’-]*(?:\s+\p{Lu}[\p{L}.'’-]*){0,3}\s*(?:[-–|,:].*)?$").ok()
+});
+
+/// Line-level clean-up of a body already extracted from HTML: drops whole-line lexicon matches, short
+/// furniture lines matching a lexicon prefix/phrase, share bars, bylines and `[VIDEO]`-tagged teasers. Returns
+/// the kept text and the dropped lines with their reasons.
+pub(crate) fn filter_html_body_lines(body: &str) -> (String, Vec<(String, String)>) {
+    let mut kept = String::with_capacity(body.len());
+    let mut dropped = Vec::new();
+    for paragraph in body.split("\n\n") {
+        let mut kept_lines: Vec<&str> = Vec::new();
+        for line in paragraph.lines() {
+            match html_line_reason(line) {
+                Some(reason) => dropped.push((line.to_string(), reason)),
+                None => kept_lines.push(line),
+            }
+        }
+        if kept_lines.is_empty() {
+            continue;
+        }
+        if !kept.is_empty() {
+            kept.push_str("\n\n");
+        }
+        kept.push_str(&kept_lines.join("\n"));
+    }
+    (kept, dropped)
+}
+
+fn html_line_reason(line: &str) -> Option<String> {
+    let words = line.split_whitespace().count();
+    if words == 0 || words > 16 {
+        return None;
+    }
+    let normalized = normalize_line(line);
+    let sentence = has_sentence_end(line);
+    if let Some(phrase) = match_line(&LEXICON, &normalized, words, 12) {
+        let ok = match phrase.mode {
+            MatchMode::Whole => true,
+            MatchMode::Prefix => words <= 8 || !sentence,
+            MatchMode::Contains => !sentence,
+        };
+        if ok {
+            return Some(phrase.reason.clone());
+        }
+    }
+    if words >= 2 && normalized.split_whitespace().all(|w| SHARE_WORDS.contains(&w)) {
+        return Some("share".to_string());
+    }
+    if !sentence && words <= 8 && is_match(&BYLINE, line) {
+        return Some("byline".to_string());
+    }
+    if is_match(&TEASER_TAG, line) {
+        return Some("related".to_string());
+    }
+    None
+}
+
 fn has_sentence_end(text: &str) -> bool {
     text.trim_end_matches(['"', '”', '»', '\'', ')', '’'])
         .ends_with(['.', '!', '?', '؟', '۔', '。'])
@@ -439,6 +533,20 @@ mod tests {
         );
         assert_eq!(split_site_suffix("Syria - Latest"), None);
         assert_eq!(split_site_suffix("no separator here"), None);
+    }
+
+    #[test]
+    fn html_lines_share_bars_bylines_teasers() {
+        let body = "By Justine Coleman -\nA man pleaded guilty on Monday to charges he threatened to kill a lawmaker.\n\n\
+                    Whatsapp Facebook Pint Baixar\n\nPlague fears grow in Beijing [INSIGHT]\n\nAdvertisement\n\n\
+                    By Tuesday the troops had left the town.";
+        let (kept, dropped) = filter_html_body_lines(body);
+        assert_eq!(
+            kept,
+            "A man pleaded guilty on Monday to charges he threatened to kill a lawmaker.\n\nBy Tuesday the troops had left the town."
+        );
+        let reasons: Vec<&str> = dropped.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(reasons, ["byline", "share", "related", "advertisement"]);
     }
 
     #[test]
