@@ -267,9 +267,11 @@ fn mark_title(lines: &mut [Line]) -> (Option<String>, Option<String>) {
             return (Some(headline.trim().to_string()), Some(site.trim().to_string()));
         }
     }
+    // A short first line is the headline unless it ends like a declarative sentence: a text that opens
+    // straight with the story keeps its first sentence in the body (the title then falls back to it).
     let line = lines.get_mut(first);
     match line {
-        Some(line) if line.words <= TITLE_MAX_WORDS => {
+        Some(line) if line.words <= TITLE_MAX_WORDS && !ends_with_full_stop(line.text) => {
             line.drop_as("title", true);
             (Some(line.text.to_string()), None)
         }
@@ -508,6 +510,11 @@ fn html_line_reason(line: &str) -> Option<String> {
         return Some("related".to_string());
     }
     None
+}
+
+fn ends_with_full_stop(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(['"', '”', '»', '\'', ')', '’']);
+    trimmed.ends_with(['.', '۔', '。']) && !trimmed.ends_with("..") && !trimmed.ends_with('…')
 }
 
 fn has_sentence_end(text: &str) -> bool {

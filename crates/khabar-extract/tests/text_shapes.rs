@@ -77,3 +77,18 @@ fn empty_or_furniture_only_text_is_rejected() {
     assert!(extract_text("\n\n   \n").is_err());
     assert!(extract_text("Leave a Reply\nNotify of\n").is_err());
 }
+
+#[test]
+fn text_opening_with_a_sentence_keeps_it() {
+    let raw = "The army said on Monday it had retaken the town after two days of fighting.\n\
+        Residents who fled last week began returning on Tuesday, local officials said, as engineers cleared mines.\n";
+    let e = extract_text(raw).unwrap_or_else(|e| panic!("{e}"));
+    assert!(e
+        .text
+        .starts_with("The army said on Monday it had retaken the town"));
+    assert!(e.text.contains("as engineers cleared mines."));
+    assert_eq!(
+        e.title.as_deref(),
+        Some("The army said on Monday it had retaken the town after two days of fighting.")
+    );
+}
