@@ -22,8 +22,10 @@ pub struct PairRow {
     pub pair_id: String,
     /// `lang1-lang2`.
     pub lang_pair: String,
-    /// The pair's features.
+    /// The pair's features from full text-only [`DocFeatures`](crate::DocFeatures).
     pub features: [f32; N_FEATURES],
+    /// The pair's features when only the lead embedding and the key sets are known (the pipeline's fast path).
+    pub features_lead: [f32; N_FEATURES],
     /// Target in 0..1: `(4 - Overall) / 3` (1 = same story).
     pub target: f32,
 }
@@ -45,7 +47,13 @@ pub struct SemevalReport {
     pub per_lang_pair: BTreeMap<String, (usize, f64)>,
     /// Pearson of single raw features (no fitting) vs `-Overall`, for reference.
     pub single_feature: BTreeMap<String, f64>,
-    /// Model fitted on all pairs (what ships as the default).
+    /// Lead-only features: out-of-fold pooled Pearson.
+    pub lead_only_pearson_oof: f64,
+    /// Lead-only features: mean of per-fold Pearson.
+    pub lead_only_cv_mean: f64,
+    /// Lead-only features: per language pair (pairs, out-of-fold Pearson).
+    pub lead_only_per_lang_pair: BTreeMap<String, (usize, f64)>,
+    /// Model fitted on all pairs (what ships as the default), with its lead-only sub-model.
     pub model: SimilarityModel,
 }
 
@@ -70,6 +78,14 @@ impl fmt::Display for SemevalReport {
         )?;
         writeln!(f, "per language pair (out-of-fold):")?;
         for (pair, (n, p)) in &self.per_lang_pair {
+            writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
+        }
+        writeln!(
+            f,
+            "lead-only features (pipeline fast path): pooled {:.4}, fold mean {:.4}",
+            self.lead_only_pearson_oof, self.lead_only_cv_mean
+        )?;
+        for (pair, (n, p)) in &self.lead_only_per_lang_pair {
             writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
         }
         writeln!(f, "single features (raw, no fit):")?;
@@ -168,10 +184,65 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
             pair_id: r.id.clone(),
             lang_pair: format!("{}-{}", r.l1, r.l2),
             features: pair_features(a, b),
+            features_lead: pair_features(&a.lead_only(), &b.lead_only()),
             target: ((4.0 - r.overall) / 3.0).clamp(0.0, 1.0),
         });
     }
     Ok(rows)
+}
+
+struct CvResult {
+    pooled: f64,
+    per_fold: Vec<f64>,
+    fold_mean: f64,
+    per_lang_pair: BTreeMap<String, (usize, f64)>,
+}
+
+/// Out-of-fold scores of a model fitted on the other folds, for the feature rows `select` picks.
+fn cv_core(
+    rows: &[PairRow],
+    row_fold: &[usize],
+    folds: usize,
+    select: impl Fn(&PairRow) -> [f32; N_FEATURES],
+) -> CvResult {
+    let mut oof = vec![0.0f64; rows.len()];
+    let mut per_fold = Vec::with_capacity(folds);
+    for fold in 0..folds {
+        let (mut xs, mut ys) = (Vec::new(), Vec::new());
+        for (r, &f) in rows.iter().zip(row_fold) {
+            if f != fold {
+                xs.push(select(r));
+                ys.push(r.target);
+            }
+        }
+        let model = SimilarityModel::fit(&xs, &ys, L2);
+        let (mut pred, mut gold) = (Vec::new(), Vec::new());
+        for (k, (r, &f)) in rows.iter().zip(row_fold).enumerate() {
+            if f == fold {
+                let p = f64::from(model.score_features(&select(r), None, None));
+                oof[k] = p;
+                pred.push(p);
+                gold.push(f64::from(r.target));
+            }
+        }
+        per_fold.push(pearson(&pred, &gold));
+    }
+    let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
+    let mut per_lang_pair = BTreeMap::new();
+    let pairs: BTreeSet<&str> = rows.iter().map(|r| r.lang_pair.as_str()).collect();
+    for pair in pairs {
+        let idx: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].lang_pair == pair).collect();
+        let p: Vec<f64> = idx.iter().map(|&k| oof[k]).collect();
+        let g: Vec<f64> = idx.iter().map(|&k| gold[k]).collect();
+        per_lang_pair.insert(pair.to_string(), (idx.len(), pearson(&p, &g)));
+    }
+    let fold_mean = per_fold.iter().sum::<f64>() / per_fold.len().max(1) as f64;
+    CvResult {
+        pooled: pearson(&oof, &gold),
+        per_fold,
+        fold_mean,
+        per_lang_pair,
+    }
 }
 
 /// Grouped K-fold cross-validation of [`SimilarityModel::fit`] over `rows`; the shipped model is fitted on all.
@@ -198,47 +269,25 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
         .map(|r| fold_of.get(&base_pair_id(&r.pair_id)).copied().unwrap_or(0))
         .collect();
 
-    let mut oof = vec![0.0f64; rows.len()];
-    let mut per_fold = Vec::with_capacity(folds);
-    for fold in 0..folds {
-        let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for (r, &f) in rows.iter().zip(&row_fold) {
-            if f != fold {
-                xs.push(r.features);
-                ys.push(r.target);
-            }
-        }
-        let model = SimilarityModel::fit(&xs, &ys, L2);
-        let (mut pred, mut gold) = (Vec::new(), Vec::new());
-        for (k, (r, &f)) in rows.iter().zip(&row_fold).enumerate() {
-            if f == fold {
-                let p = f64::from(model.score_features(&r.features, None, None));
-                oof[k] = p;
-                pred.push(p);
-                gold.push(f64::from(r.target));
-            }
-        }
-        per_fold.push(pearson(&pred, &gold));
-    }
+    let full = cv_core(rows, &row_fold, folds, |r| r.features);
+    let lead = cv_core(rows, &row_fold, folds, |r| r.features_lead);
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
-    let mut per_lang_pair = BTreeMap::new();
-    let pairs: BTreeSet<&str> = rows.iter().map(|r| r.lang_pair.as_str()).collect();
-    for pair in pairs {
-        let idx: Vec<usize> = (0..rows.len()).filter(|&k| rows[k].lang_pair == pair).collect();
-        let p: Vec<f64> = idx.iter().map(|&k| oof[k]).collect();
-        let g: Vec<f64> = idx.iter().map(|&k| gold[k]).collect();
-        per_lang_pair.insert(pair.to_string(), (idx.len(), pearson(&p, &g)));
-    }
     let mut single_feature = BTreeMap::new();
     for (i, name) in FEATURE_NAMES.iter().enumerate() {
         let x: Vec<f64> = rows.iter().map(|r| f64::from(r.features[i])).collect();
         single_feature.insert(name.to_string(), pearson(&x, &gold));
     }
     let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features).collect();
+    let xs_lead: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead).collect();
     let ys: Vec<f32> = rows.iter().map(|r| r.target).collect();
     let mut model = SimilarityModel::fit(&xs, &ys, L2);
-    let pearson_oof = pearson(&oof, &gold);
-    let pearson_cv_mean = per_fold.iter().sum::<f64>() / per_fold.len() as f64;
+    let mut lead_model = SimilarityModel::fit(&xs_lead, &ys, L2);
+    lead_model.provenance = format!(
+        "lead-only features, same data; {folds}-fold grouped CV Pearson: pooled {:.4}, fold mean {:.4}",
+        lead.pooled, lead.fold_mean
+    );
+    model.lead_only = Some(Box::new(lead_model));
+    let (pearson_oof, pearson_cv_mean) = (full.pooled, full.fold_mean);
     model.provenance = format!(
         "logistic regression on SemEval-2022 Task 8 train ({} pairs, targets (4-Overall)/3); {folds}-fold grouped CV \
          Pearson vs -Overall: pooled {pearson_oof:.4}, fold mean {pearson_cv_mean:.4}",
@@ -248,9 +297,12 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
         pairs: rows.len(),
         folds,
         pearson_oof,
-        pearson_per_fold: per_fold,
+        pearson_per_fold: full.per_fold,
         pearson_cv_mean,
-        per_lang_pair,
+        per_lang_pair: full.per_lang_pair,
+        lead_only_pearson_oof: lead.pooled,
+        lead_only_cv_mean: lead.fold_mean,
+        lead_only_per_lang_pair: lead.per_lang_pair,
         single_feature,
         model,
     }
@@ -296,6 +348,7 @@ mod tests {
                 pair_id: format!("{k}_{k}"),
                 lang_pair: "en-en".into(),
                 features,
+                features_lead: features,
                 target: t,
             });
         }

@@ -53,6 +53,23 @@ pub struct DocFeatures {
     pub word_keys: BTreeSet<String>,
 }
 
+impl DocFeatures {
+    /// Whether only the lead embedding is known (no chunk or full-text embeddings), as on the pipeline's fast path.
+    pub fn is_lead_only(&self) -> bool {
+        self.chunk_embeddings.is_empty() && self.full_embedding.is_empty()
+    }
+
+    /// A copy without title, full-text and chunk embeddings: what the fast path knows.
+    pub fn lead_only(&self) -> DocFeatures {
+        DocFeatures {
+            title_embedding: None,
+            full_embedding: Vec::new(),
+            chunk_embeddings: Vec::new(),
+            ..self.clone()
+        }
+    }
+}
+
 /// Names of the features in [`pair_features`], in order.
 pub const FEATURE_NAMES: [&str; 16] = [
     "cos_lead",

@@ -48,6 +48,10 @@ pub struct SimilarityModel {
     /// Where the weights came from (data set, folds, figures).
     #[serde(default)]
     pub provenance: String,
+    /// Weights fitted on lead-only features, used when either document has neither chunk nor full-text
+    /// embeddings (the pipeline's fast path), so that fallback feature values are scored as they were fitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_only: Option<Box<SimilarityModel>>,
 }
 
 fn default_date_penalty() -> f32 {
@@ -79,12 +83,16 @@ impl SimilarityModel {
             bias: 0.0,
             date_penalty_per_week: default_date_penalty(),
             provenance: "cosine only".to_string(),
+            lead_only: None,
         }
     }
 
     /// Reads a model from JSON, checking its feature list against this build's.
     pub fn from_json(json: &str) -> Result<SimilarityModel, SimilarityError> {
         let model: SimilarityModel = serde_json::from_str(json)?;
+        if let Some(lead) = &model.lead_only {
+            SimilarityModel::from_json(&serde_json::to_string(lead)?)?;
+        }
         if model.features != input_names()
             || model.means.len() != N_INPUTS
             || model.stds.len() != N_INPUTS
@@ -114,6 +122,15 @@ impl SimilarityModel {
 
     /// Same-story score in 0..1 (1 = same story).
     pub fn score(&self, a: &DocFeatures, b: &DocFeatures) -> f32 {
+        if let Some(lead) = &self.lead_only {
+            if a.is_lead_only() || b.is_lead_only() {
+                return lead.score_features(
+                    &pair_features(&a.lead_only(), &b.lead_only()),
+                    a.published,
+                    b.published,
+                );
+            }
+        }
         self.score_features(&pair_features(a, b), a.published, b.published)
     }
 
@@ -198,6 +215,7 @@ impl SimilarityModel {
             bias: b,
             date_penalty_per_week: default_date_penalty(),
             provenance: String::new(),
+            lead_only: None,
         }
     }
 }
@@ -210,6 +228,12 @@ mod tests {
     fn default_model_loads() {
         let m = SimilarityModel::from_json(DEFAULT_MODEL_JSON).unwrap();
         assert_eq!(m.weights.len(), N_INPUTS);
+        let lead = m
+            .lead_only
+            .as_ref()
+            .expect("shipped model carries a lead-only sub-model");
+        assert_eq!(lead.weights.len(), N_INPUTS);
+        assert_ne!(lead.weights, m.weights);
         assert!(m.weights.iter().all(|w| w.is_finite()));
     }
 
@@ -229,6 +253,34 @@ mod tests {
         assert!(m.weights[0] > 1.0);
         assert!(m.weights[1].abs() < 0.5 * m.weights[0]);
         assert!(m.logit(&xs[199]) > m.logit(&xs[0]));
+    }
+
+    #[test]
+    fn lead_only_documents_use_the_lead_only_weights() {
+        let m = SimilarityModel::default();
+        let a = DocFeatures {
+            embedding: vec![0.8, 0.6],
+            lang: "en".into(),
+            ..Default::default()
+        };
+        let b = DocFeatures {
+            embedding: vec![0.6, 0.8],
+            lang: "en".into(),
+            ..Default::default()
+        };
+        assert!(a.is_lead_only());
+        let lead = m.lead_only.as_ref().unwrap();
+        let expected = lead.score_features(&pair_features(&a, &b), None, None);
+        assert!((m.score(&a, &b) - expected).abs() < 1e-6);
+        // with chunk and full embeddings the full model scores
+        let mut a2 = a.clone();
+        let mut b2 = b.clone();
+        a2.chunk_embeddings = vec![vec![0.8, 0.6]];
+        b2.chunk_embeddings = vec![vec![0.6, 0.8]];
+        a2.full_embedding = a2.embedding.clone();
+        b2.full_embedding = b2.embedding.clone();
+        let full = m.score_features(&pair_features(&a2, &b2), None, None);
+        assert!((m.score(&a2, &b2) - full).abs() < 1e-6);
     }
 
     #[test]
