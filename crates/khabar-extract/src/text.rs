@@ -151,7 +151,7 @@ pub fn extract_text(raw: &str) -> Result<Extracted, ExtractError> {
 }
 
 /// Day-first for Arabic-script text, month-first when Latin letters dominate.
-fn date_order(text: &str) -> DateOrder {
+pub(crate) fn date_order(text: &str) -> DateOrder {
     let mut arabic = 0usize;
     let mut latin = 0usize;
     for c in text.chars().take(20_000) {

@@ -269,3 +269,16 @@ fn stage_rejects_empty_bodies() {
         }
     }
 }
+
+#[test]
+fn date_from_byline_block_when_markup_has_none() {
+    let byline =
+        r#"<div class="byline">Tom Davies, Associated Press. Published 11:34 PM EST Nov 19, 2019</div>"#;
+    let e = extract_html(&page_with_head("", byline), None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.published, NaiveDate::from_ymd_opt(2019, 11, 19));
+    assert!(!e.text.contains("Tom Davies"));
+    // A byline without a year gives no date.
+    let byline = r#"<div class="byline">Tom Davies. Published Tuesday, Nov 19</div>"#;
+    let e = extract_html(&page_with_head("", byline), None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.published, None);
+}
