@@ -112,6 +112,11 @@ pub(crate) fn month_from_name(name: &str) -> Option<u32> {
         .map(|(_, m)| *m)
 }
 
+/// Text of capture group `index` (empty when it did not take part).
+fn group<'t>(captures: &regex::Captures<'t>, index: usize) -> &'t str {
+    captures.get(index).map_or("", |m| m.as_str())
+}
+
 fn ymd(year: &str, month: &str, day: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
 }
@@ -124,12 +129,12 @@ pub fn parse_date_value(value: &str) -> Option<NaiveDate> {
         return None;
     }
     if let Some(c) = COMPACT_DATE.as_ref().and_then(|re| re.captures(value)) {
-        if let Some(date) = ymd(&c[1], &c[2], &c[3]) {
+        if let Some(date) = ymd(group(&c, 1), group(&c, 2), group(&c, 3)) {
             return Some(date);
         }
     }
     if let Some(c) = ISO_DATE.as_ref().and_then(|re| re.captures(value)) {
-        if let Some(date) = ymd(&c[1], &c[2], &c[3]) {
+        if let Some(date) = ymd(group(&c, 1), group(&c, 2), group(&c, 3)) {
             return Some(date);
         }
     }
@@ -148,12 +153,15 @@ pub(crate) fn find_date_in_text(text: &str, order: DateOrder) -> Option<NaiveDat
         }
     };
     if let Some(c) = ISO_DATE.as_ref().and_then(|re| re.captures(text)) {
-        consider(c.get(1).map_or(0, |m| m.start()), ymd(&c[1], &c[2], &c[3]));
+        consider(
+            c.get(1).map_or(0, |m| m.start()),
+            ymd(group(&c, 1), group(&c, 2), group(&c, 3)),
+        );
     }
     if let Some(c) = NUMERIC_DATE.as_ref().and_then(|re| re.captures(text)) {
-        let first: u32 = c[1].parse().unwrap_or(0);
-        let second: u32 = c[2].parse().unwrap_or(0);
-        let year = &c[3];
+        let first: u32 = group(&c, 1).parse().unwrap_or(0);
+        let second: u32 = group(&c, 2).parse().unwrap_or(0);
+        let year = group(&c, 3);
         // The numbers decide when one of them cannot be a month; otherwise the order hint does.
         let month_first = if first > 12 || second > 12 {
             second > 12
@@ -171,15 +179,23 @@ pub(crate) fn find_date_in_text(text: &str, order: DateOrder) -> Option<NaiveDat
         );
     }
     for c in DAY_MONTH_YEAR.iter().flat_map(|re| re.captures_iter(text)) {
-        if let Some(month) = month_from_name(&c[2]) {
-            let date = NaiveDate::from_ymd_opt(c[3].parse().unwrap_or(0), month, c[1].parse().unwrap_or(0));
+        if let Some(month) = month_from_name(group(&c, 2)) {
+            let date = NaiveDate::from_ymd_opt(
+                group(&c, 3).parse().unwrap_or(0),
+                month,
+                group(&c, 1).parse().unwrap_or(0),
+            );
             consider(c.get(1).map_or(0, |m| m.start()), date);
             break;
         }
     }
     for c in MONTH_DAY_YEAR.iter().flat_map(|re| re.captures_iter(text)) {
-        if let Some(month) = month_from_name(&c[1]) {
-            let date = NaiveDate::from_ymd_opt(c[3].parse().unwrap_or(0), month, c[2].parse().unwrap_or(0));
+        if let Some(month) = month_from_name(group(&c, 1)) {
+            let date = NaiveDate::from_ymd_opt(
+                group(&c, 3).parse().unwrap_or(0),
+                month,
+                group(&c, 2).parse().unwrap_or(0),
+            );
             consider(c.get(1).map_or(0, |m| m.start()), date);
             break;
         }
