@@ -66,6 +66,20 @@ impl AliasIndex {
         self.map.len()
     }
 
+    /// Every key with its references (a full scan; for training and tests).
+    pub fn entries(&self) -> Vec<(String, Vec<u32>)> {
+        use fst::Streamer;
+        let mut out = Vec::with_capacity(self.map.len());
+        let mut stream = self.map.stream();
+        while let Some((k, off)) = stream.next() {
+            out.push((
+                String::from_utf8_lossy(k).into_owned(),
+                self.refs_at(off).to_vec(),
+            ));
+        }
+        out
+    }
+
     fn refs_at(&self, off: u64) -> &[u32] {
         let off = off as usize;
         let n = self.postings.get(off).copied().unwrap_or(0) as usize;

@@ -3,6 +3,7 @@
 
 use crate::index::AliasIndex;
 use crate::key::{exact_key, skeleton};
+use crate::translit::{TranslitParams, Transliterator};
 use crate::EntityError;
 use khabar_model::EntityKind;
 use khabar_normalize::{arabic_ratio, Normalizer};
@@ -10,6 +11,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Instant;
 use tracing::{info, warn};
 
@@ -158,6 +160,8 @@ pub struct KnowledgeBase {
     pub(crate) place_skel: Option<AliasIndex>,
     pub(crate) full_names: Option<NameTable>,
     pub(crate) name_units: Option<NameTable>,
+    /// Arabic→Latin model trained on first use from the name-unit table.
+    translit: OnceLock<Option<Transliterator>>,
 }
 
 fn parse_kind(s: &str) -> Option<EntityKind> {
@@ -458,6 +462,7 @@ impl KnowledgeBase {
             place_skel: None,
             full_names: None,
             name_units: None,
+            translit: OnceLock::new(),
         })
     }
 
@@ -574,10 +579,43 @@ impl KnowledgeBase {
         let units = self.name_units.as_ref()?;
         let mut parts = Vec::new();
         for tok in key.split(' ') {
-            let i = *units.index.get(tok).first()?;
-            parts.push(units.latin.get(i as usize)?.clone());
+            match units.index.get(tok).first() {
+                Some(&i) => parts.push(units.latin.get(i as usize)?.clone()),
+                None => parts.push(self.transliterate(tok)?),
+            }
         }
         Some(parts.join(" "))
+    }
+
+    /// The most likely Latin spelling of an Arabic word from the learned transliterator (trained on first use,
+    /// about a second, from the name-unit table; `None` without the data dir).
+    pub fn transliterate(&self, arabic: &str) -> Option<String> {
+        let model = self
+            .translit
+            .get_or_init(|| {
+                let units = self.name_units.as_ref()?;
+                let pairs: Vec<(String, String)> = units
+                    .index
+                    .entries()
+                    .into_iter()
+                    .filter_map(|(k, refs)| Some((k, units.latin.get(*refs.first()? as usize)?.clone())))
+                    .filter(|(k, _)| !k.contains(' '))
+                    .collect();
+                // A spread-out sample keeps first-use training around a second.
+                let step = (pairs.len() / 6_000).max(1);
+                let pairs: Vec<(String, String)> = pairs.into_iter().step_by(step).collect();
+                let params = TranslitParams {
+                    char_weight: 0.0,
+                    beam: 16,
+                    ..TranslitParams::default()
+                };
+                Some(Transliterator::train_with(&pairs, params))
+            })
+            .as_ref()?;
+        let best = model.generate(arabic, 1).into_iter().next()?.0;
+        let mut chars = best.chars();
+        let first = chars.next()?;
+        Some(first.to_uppercase().chain(chars).collect())
     }
 }
 

@@ -22,7 +22,11 @@ pub struct EntityLinker {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
+    /// Curated skeletons of four consonants or more.
     Curated,
+    /// Curated three-consonant skeletons, checked against the article's countries.
+    CuratedShort,
+    /// Gazetteer skeletons, place cues, role cues.
     Rest,
 }
 
@@ -313,6 +317,13 @@ impl EntityLinker {
             }
         }
         self.fuzzy_and_roles(&mut doc, &context, Phase::Curated, &mut out);
+        let mut context = context;
+        for m in &out {
+            if let Some(cc) = &m.country {
+                *context.all.entry(cc.clone()).or_default() += 0.5;
+            }
+        }
+        self.fuzzy_and_roles(&mut doc, &context, Phase::CuratedShort, &mut out);
         // 3. Gazetteer names and Wikidata full names, exact, checked against the context.
         for c in self.choose(&mut doc, &[Source::Place, Source::FullName]) {
             if let Some(m) = self.mention_of(&doc, &c, &context) {
@@ -766,7 +777,11 @@ impl EntityLinker {
             last += 1;
         }
         // Curated phase: curated skeletons. Rest: gazetteer skeletons, then place cues and role cues.
-        let passes: &[usize] = if phase == Phase::Curated { &[0] } else { &[1, 2] };
+        let passes: &[usize] = match phase {
+            Phase::Curated => &[0],
+            Phase::CuratedShort => &[3],
+            Phase::Rest => &[1, 2],
+        };
         for &pass in passes {
             let mut a = first;
             while a <= last {
@@ -794,7 +809,7 @@ impl EntityLinker {
         let article_start = is_latin_article(doc.norm(a)) && b > a;
         if doc.covered[a..=b].iter().any(|&x| x)
             || (FUNCTION_WORDS.contains(&doc.norm(a)) && !article_start)
-            || EN_TITLES.contains(&doc.norm(a)) && pass < 2
+            || EN_TITLES.contains(&doc.norm(a)) && pass != 2
         {
             return None;
         }
@@ -811,13 +826,18 @@ impl EntityLinker {
         }
         let (s, e) = doc.span_of(a, b, 0)?;
         let text = doc.orig(s, e);
-        if pass == 0 {
+        let short = pass == 3;
+        if pass == 0 || short {
+            // A three-consonant skeleton ("ksd") is thin evidence: the entity must fit the article's countries.
+            let fits =
+                |e: &KbEntry| sk.len() > 3 || e.country.as_ref().is_none_or(|c| context.all.contains_key(c));
             let entry = self
                 .kb
                 .curated_skel
                 .get(&sk)
                 .and_then(|refs| refs.first())
-                .and_then(|&r| self.kb.entry_of_ref(r));
+                .and_then(|&r| self.kb.entry_of_ref(r))
+                .filter(|e| if short { fits(e) } else { sk.len() > 3 });
             return entry.map(|entry| self.make(doc, (s, e), text, entry.kind, Some(&entry), 0.75));
         }
         if pass == 1 {
@@ -919,6 +939,17 @@ impl EntityLinker {
                 && self.is_name_unit(doc.norm(end + 1))
             {
                 end += 1;
+            }
+            // A surname the name table lacks right after a known given name: transliterated.
+            if end == k
+                && k + 1 < n
+                && !doc.covered[k + 1]
+                && doc.toks[k + 1].arabic
+                && doc.joinable.get(k + 1).copied().unwrap_or(false)
+                && doc.norm(k + 1).chars().count() >= 3
+                && !is_arabic_stop(&doc.orig(doc.toks[k + 1].ostart, doc.toks[k + 1].oend))
+            {
+                end = k + 1;
             }
             if end == k
                 || !self.is_name_unit(doc.norm(k))
@@ -1126,11 +1157,29 @@ mod tests {
 
     #[test]
     fn respelled_names_fall_back_to_the_skeleton_and_sentence_gaps_block_matches() {
-        let ms = found("Fighters of the Kusad entered Bagouz. Syrian. Democratic Forces");
+        let ms = found("Fighters of the Kusad entered Bagouz in Syria. Syrian. Democratic Forces");
         let ids: Vec<Option<String>> = ms.iter().map(|m| m.1.clone()).collect();
         assert!(ids.contains(&Some("k:sdf".into())), "{ms:?}");
         assert!(ids.contains(&Some("k:place:baghuz".into())));
         assert!(!ms.iter().any(|m| m.0.contains("Democratic")), "{ms:?}");
+    }
+
+    #[test]
+    fn thin_skeletons_need_the_article_to_fit() {
+        // "Kasdi" shares the skeleton of "QSD" but nothing in the article points at Syria.
+        let ms = found("Minister Kasdi visited Lyon on Monday.");
+        assert!(ms.iter().all(|m| m.1.as_deref() != Some("k:sdf")), "{ms:?}");
+        let ms = found("In Syria, Kasdi fighters advanced.");
+        assert!(ms.iter().any(|m| m.1.as_deref() == Some("k:sdf")), "{ms:?}");
+    }
+
+    #[test]
+    fn the_stage_passes_the_article_through() {
+        let stage = EntityStage::new(linker());
+        assert_eq!(stage.name(), "entities");
+        let (a, ms) = stage.process(article("قسد في الباغوز")).unwrap();
+        assert_eq!(a.text, "قسد في الباغوز");
+        assert_eq!(ms.len(), 2);
     }
 
     #[test]
