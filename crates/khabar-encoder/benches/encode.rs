@@ -40,6 +40,7 @@ fn main() {
         eprintln!("SKIP: no model dir");
         return;
     };
+    let load_start = Instant::now();
     let enc = match Encoder::load(&dir) {
         Ok(e) => e,
         Err(e) => {
@@ -47,6 +48,7 @@ fn main() {
             return;
         }
     };
+    println!("load: {:.2}s", load_start.elapsed().as_secs_f64());
     let samples_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
     let mut bodies: Vec<String> = std::fs::read_dir(&samples_dir)
         .map(|rd| {

@@ -100,8 +100,14 @@ impl Encoder {
         &self.tokenizer
     }
 
-    /// Piece ids of `text` (BOS .. EOS), cut to at most `max_tokens` pieces with EOS kept.
+    /// Piece ids of `text` (BOS .. EOS), cut to at most `max_tokens` pieces with EOS kept. Only the first
+    /// `12 * max_tokens` chars are tokenized, so a huge input costs no more than a long one.
     pub fn tokenize(&self, text: &str, max_tokens: usize) -> Vec<u32> {
+        let max_chars = max_tokens.saturating_mul(12);
+        let text = match text.char_indices().nth(max_chars) {
+            Some((byte_end, _)) => &text[..byte_end],
+            None => text,
+        };
         let mut ids = self.tokenizer.encode(text);
         let max_tokens = max_tokens.max(3);
         if ids.len() > max_tokens {
