@@ -310,6 +310,18 @@ impl PageMeta {
                     let Some(date) = node.attr("datetime").and_then(|v| parse_date_value(&v)) else {
                         continue;
                     };
+                    // Dates of teasers, comments and sidebars are not the article's.
+                    let in_furniture = node.ancestors_it(None).any(|a| {
+                        furniture_kind(&a).is_some_and(|k| {
+                            matches!(
+                                k,
+                                "navigation" | "related" | "comments" | "aside" | "footer" | "sidebar"
+                            )
+                        })
+                    });
+                    if in_furniture {
+                        continue;
+                    }
                     let slot = if node
                         .attr("itemprop")
                         .is_some_and(|v| v.eq_ignore_ascii_case("datePublished"))

@@ -5,7 +5,7 @@
 //! - `title`: the first line when it is headline-like, and a `Headline - SiteName` line repeating a later headline
 //!   (the clean headline becomes [`Extracted::title`], the suffix [`Extracted::site_name`]);
 //! - `caption`: short lines between the title and the first body paragraph (photo captions, credits, bylines);
-//! - `metadata`: lines without letters (dates, times, counters), bullet counters, `| Site | 0 Comments` lines;
+//! - `metadata`: lines without letters (dates, times, bullet counters), `| Site | 0 Comments` lines;
 //! - `markup`: leftover identifiers and shortcodes (`news-picture`, `[give_form id="1"]`);
 //! - lexicon reasons (`comments`, `donation`, `footer`, `follow`, `share`, `correction`, ...) from
 //!   `data/boilerplate.txt`;
@@ -187,11 +187,6 @@ fn mark_shapes_and_lexicon(lines: &mut [Line]) {
         }
         if is_match(&SHORTCODE, text) || is_match(&IDENTIFIER, text) {
             line.drop_as("markup", true);
-            continue;
-        }
-        let bullet = text.starts_with(['•', '·', '▪', '◦', '●']);
-        if bullet && line.words <= 3 {
-            line.drop_as("metadata", true);
             continue;
         }
         let pipes = text.matches('|').count();

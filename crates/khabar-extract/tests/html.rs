@@ -282,3 +282,11 @@ fn date_from_byline_block_when_markup_has_none() {
     let e = extract_html(&page_with_head("", byline), None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(e.published, None);
 }
+
+#[test]
+fn time_elements_in_related_lists_and_comments_are_ignored() {
+    let extra = r#"<aside class="related-posts"><time datetime="2018-01-02">2 Jan</time> Older story</aside>
+        <div class="comments"><time datetime="2019-05-06T10:00">6 May</time> A reader wrote.</div>"#;
+    let e = extract_html(&page_with_head("", extra), None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.published, None);
+}

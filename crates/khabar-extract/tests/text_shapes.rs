@@ -92,3 +92,17 @@ fn text_opening_with_a_sentence_keeps_it() {
         Some("The army said on Monday it had retaken the town after two days of fighting.")
     );
 }
+
+#[test]
+fn bullet_lists_in_the_body_are_kept() {
+    let raw = "Names of the victims released\n\
+        The local council published on Thursday the names of the civilians killed in the strike on the market.\n\
+        • Ahmed Ali\n\
+        • Fatima Hassan\n\
+        • 0\n\
+        The council said rescue teams were still searching the rubble for two missing children.\n";
+    let e = extract_text(raw).unwrap_or_else(|e| panic!("{e}"));
+    assert!(e.text.contains("• Ahmed Ali"));
+    assert!(e.text.contains("• Fatima Hassan"));
+    assert!(!e.text.contains("• 0"));
+}
