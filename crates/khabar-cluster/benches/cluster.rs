@@ -6,6 +6,8 @@
 //! - `steady`: a feed of 300 articles a day, so 100k articles span 11 months (the window holds a constant load);
 //! - `dense`: all sizes squeezed into the same 180 days (the window load grows with the corpus: worst case).
 //!
+//! `KHABAR_BENCH_RETENTION_DAYS` overrides the retention (0 keeps every vector indexed).
+//!
 //! Besides µs/article it prints purity (share of articles whose story's majority topic is their own) and stories
 //! per topic (1.0 = no fragmentation).
 
@@ -96,7 +98,14 @@ fn thread_cpu_seconds() -> f64 {
 fn run(label: &str, n: usize, span_days: i64) {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ n as u64);
     let docs = corpus(n, span_days, &mut rng);
-    let mut clusterer: StoryClusterer<u32> = StoryClusterer::new(ClusterConfig::default());
+    let mut config = ClusterConfig::default();
+    if let Some(days) = std::env::var("KHABAR_BENCH_RETENTION_DAYS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.retention_days = days;
+    }
+    let mut clusterer: StoryClusterer<u32> = StoryClusterer::new(config);
     let topic_of: HashMap<String, u32> = docs.iter().map(|d| (d.article_id.clone(), d.features)).collect();
     let started = Instant::now();
     let cpu_started = thread_cpu_seconds();

@@ -71,7 +71,10 @@ pub(crate) struct Graph {
     /// Links per node on levels above 0.
     m: usize,
     ef_construction: usize,
-    vectors: Vec<Vec<f32>>,
+    /// Vector length (0 until the first insert).
+    dim: usize,
+    /// All vectors, back to back (`dim` floats each): contiguous storage keeps a search's memory reads local.
+    data: Vec<f32>,
     /// `links[node][level]`: neighbour ids; a node has `level + 1` lists.
     links: Vec<Vec<Vec<u32>>>,
     entry: Option<u32>,
@@ -88,7 +91,8 @@ impl Graph {
         Graph {
             m: m.max(2),
             ef_construction: ef_construction.max(8),
-            vectors: Vec::new(),
+            dim: 0,
+            data: Vec::new(),
             links: Vec::new(),
             entry: None,
             rng: seed | 1,
@@ -98,11 +102,12 @@ impl Graph {
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.vectors.len()
+        self.links.len()
     }
 
-    pub(crate) fn vector(&self, id: usize) -> Option<&Vec<f32>> {
-        self.vectors.get(id)
+    pub(crate) fn vector(&self, id: usize) -> Option<&[f32]> {
+        let start = id.checked_mul(self.dim)?;
+        self.data.get(start..start.checked_add(self.dim)?)
     }
 
     fn max_links(&self, level: usize) -> usize {
@@ -138,14 +143,13 @@ impl Graph {
     }
 
     fn dist_to(&self, query: &[f32], id: u32) -> f32 {
-        self.vectors
-            .get(id as usize)
+        self.vector(id as usize)
             .map_or(f32::INFINITY, |v| distance(query, v))
     }
 
     fn next_epoch(&mut self) {
-        if self.visited.len() < self.vectors.len() {
-            self.visited.resize(self.vectors.len(), 0);
+        if self.visited.len() < self.len() {
+            self.visited.resize(self.len(), 0);
         }
         self.epoch = self.epoch.wrapping_add(1);
         if self.epoch == 0 {
@@ -214,12 +218,11 @@ impl Graph {
             if kept.len() >= limit {
                 break;
             }
-            let Some(cv) = self.vectors.get(c.id as usize) else {
+            let Some(cv) = self.vector(c.id as usize) else {
                 continue;
             };
             let diverse = kept.iter().all(|k| {
-                self.vectors
-                    .get(k.id as usize)
+                self.vector(k.id as usize)
                     .is_some_and(|kv| distance(cv, kv) > c.distance)
             });
             if diverse {
@@ -237,28 +240,35 @@ impl Graph {
         kept.into_iter().map(|s| s.id).collect()
     }
 
-    pub(crate) fn insert(&mut self, vector: Vec<f32>) -> usize {
-        let id = self.vectors.len() as u32;
+    /// Adds a vector; `None` (nothing added) when its length differs from the first vector's.
+    pub(crate) fn insert(&mut self, vector: &[f32]) -> Option<usize> {
+        if self.dim == 0 {
+            self.dim = vector.len();
+        }
+        if vector.is_empty() || vector.len() != self.dim {
+            return None;
+        }
+        let id = self.len() as u32;
         let level = self.random_level();
-        self.vectors.push(vector);
+        self.data.extend_from_slice(vector);
         self.links.push(vec![Vec::new(); level + 1]);
         let Some(entry) = self.entry else {
             self.entry = Some(id);
-            return id as usize;
+            return Some(id as usize);
         };
-        let query = self.vectors.get(id as usize).cloned().unwrap_or_default();
+        let query = vector;
         let top = self.level_of(entry);
         let mut entries = vec![Scored {
-            distance: self.dist_to(&query, entry),
+            distance: self.dist_to(query, entry),
             id: entry,
         }];
         let mut l = top;
         while l > level {
-            entries = self.search_level(&query, &entries, 1, l);
+            entries = self.search_level(query, &entries, 1, l);
             l -= 1;
         }
         for l in (0..=level.min(top)).rev() {
-            let found = self.search_level(&query, &entries, self.ef_construction, l);
+            let found = self.search_level(query, &entries, self.ef_construction, l);
             let chosen = self.select(&found, self.max_links(l));
             for &n in &chosen {
                 self.link(n, id, l);
@@ -273,7 +283,7 @@ impl Graph {
         if level > top {
             self.entry = Some(id);
         }
-        id as usize
+        Some(id as usize)
     }
 
     /// Adds `to` to `from`'s links on `level`, pruning with the heuristic when over capacity.
@@ -288,15 +298,14 @@ impl Graph {
             return;
         }
         let ids = list.clone();
-        let Some(base) = self.vectors.get(from as usize) else {
+        let Some(base) = self.vector(from as usize) else {
             return;
         };
         let mut scored: Vec<Scored> = ids
             .iter()
             .map(|&n| Scored {
                 distance: self
-                    .vectors
-                    .get(n as usize)
+                    .vector(n as usize)
                     .map_or(f32::INFINITY, |v| distance(base, v)),
                 id: n,
             })
@@ -330,9 +339,9 @@ impl Graph {
 
     /// True when every link and the entry point name existing nodes.
     pub(crate) fn is_consistent(&self) -> bool {
-        let n = self.vectors.len();
+        let n = self.len();
         self.m >= 2
-            && self.links.len() == n
+            && Some(self.data.len()) == n.checked_mul(self.dim)
             && self.entry.map_or(n == 0, |e| (e as usize) < n)
             && self.links.iter().all(|levels| {
                 !levels.is_empty()
@@ -383,7 +392,7 @@ impl<P> ShardedIndex<P> {
     }
 
     /// Adds a unit vector dated `day`.
-    pub(crate) fn insert(&mut self, day: i64, vector: Vec<f32>, payload: P) {
+    pub(crate) fn insert(&mut self, day: i64, vector: &[f32], payload: P) {
         let key = self.key(day);
         let ef_construction = self.ef_construction;
         let shard = self.shards.entry(key).or_insert_with(|| Shard {
@@ -391,9 +400,10 @@ impl<P> ShardedIndex<P> {
             payloads: Vec::new(),
             days: Vec::new(),
         });
-        shard.graph.insert(vector);
-        shard.payloads.push(payload);
-        shard.days.push(day);
+        if shard.graph.insert(vector).is_some() {
+            shard.payloads.push(payload);
+            shard.days.push(day);
+        }
     }
 
     /// Up to `k` nearest vectors dated within `window` days of `day`, most similar first.
@@ -431,7 +441,7 @@ impl<P> ShardedIndex<P> {
     }
 
     /// The payload and vector of a hit.
-    pub(crate) fn get(&self, shard: i64, item: usize) -> Option<(&P, &Vec<f32>)> {
+    pub(crate) fn get(&self, shard: i64, item: usize) -> Option<(&P, &[f32])> {
         let shard = self.shards.get(&shard)?;
         let payload = shard.payloads.get(item)?;
         Some((payload, shard.graph.vector(item)?))
@@ -486,7 +496,7 @@ mod tests {
         let mut graph = Graph::new(12, 100, 7);
         let points: Vec<Vec<f32>> = (0..800).map(|i| pseudo_random_unit(i, 32)).collect();
         for p in &points {
-            graph.insert(p.clone());
+            graph.insert(p);
         }
         assert!(graph.is_consistent());
         let mut recall_hits = 0;
@@ -515,7 +525,7 @@ mod tests {
     fn tiny_graphs_answer_without_panicking() {
         let mut graph = Graph::new(12, 100, 7);
         assert!(graph.nearest(&[1.0, 0.0], 10).is_empty());
-        graph.insert(unit(&[1.0, 0.0]));
+        graph.insert(&unit(&[1.0, 0.0]));
         let found = graph.nearest(&[1.0, 0.0], 10);
         assert_eq!(found.len(), 1);
         assert!((found[0].1 - 1.0).abs() < 1e-6);
@@ -524,10 +534,11 @@ mod tests {
     #[test]
     fn query_respects_the_time_window() {
         let mut index: ShardedIndex<&str> = ShardedIndex::new(7, 64);
-        index.insert(100, unit(&[1.0, 0.0, 0.0]), "same-day");
-        index.insert(103, unit(&[1.0, 0.05, 0.0]), "three-days-later");
-        index.insert(130, unit(&[1.0, 0.0, 0.0]), "a-month-later");
-        index.insert(101, unit(&[0.0, 1.0, 0.0]), "other-topic");
+        index.insert(100, &unit(&[1.0, 0.0, 0.0]), "same-day");
+        index.insert(103, &unit(&[1.0, 0.05, 0.0]), "three-days-later");
+        index.insert(130, &unit(&[1.0, 0.0, 0.0]), "a-month-later");
+        index.insert(101, &unit(&[0.0, 1.0, 0.0]), "other-topic");
+        index.insert(101, &[1.0, 0.0], "wrong-length");
         let hits = index.query(&unit(&[1.0, 0.0, 0.0]), 101, 7, 10, 32);
         let names: Vec<&str> = hits
             .iter()
@@ -535,6 +546,7 @@ mod tests {
             .collect();
         assert_eq!(names[..2], ["same-day", "three-days-later"]);
         assert!(!names.contains(&"a-month-later"));
+        assert_eq!(index.len(), 4);
         assert_eq!(index.evict_before(120), 3);
         assert_eq!(index.len(), 1);
     }

@@ -38,6 +38,29 @@ pub fn find_conflicts(
     find_conflicts_with(events, sources, duplicates, &ConflictConfig::default())
 }
 
+/// [`find_conflicts`] grouped by the story of the disputing events (the key is the events' `story_id`), ready for
+/// `Story::conflicts`.
+pub fn conflicts_by_story(
+    events: &[Event],
+    sources: &HashMap<String, String>,
+    duplicates: &HashMap<String, String>,
+) -> BTreeMap<Option<String>, Vec<Conflict>> {
+    let story_of_event: HashMap<&str, Option<&String>> = events
+        .iter()
+        .map(|e| (e.id.as_str(), e.story_id.as_ref()))
+        .collect();
+    let mut out: BTreeMap<Option<String>, Vec<Conflict>> = BTreeMap::new();
+    for conflict in find_conflicts(events, sources, duplicates) {
+        let story = conflict
+            .claims
+            .first()
+            .and_then(|c| story_of_event.get(c.event_id.as_str()).copied().flatten())
+            .cloned();
+        out.entry(story).or_default().push(conflict);
+    }
+    out
+}
+
 /// Root of an article through the duplicate map (cycle-safe).
 fn canonical_article<'a>(article: &'a str, duplicates: &'a HashMap<String, String>) -> &'a str {
     let mut current = article;

@@ -15,14 +15,34 @@
 //! merge stays until the corpus is re-clustered (re-running the stream with other thresholds).
 //!
 //! [`find_conflicts`] compares, within a story, the events different sources report about one incident and lists
-//! the counts they disagree on.
+//! the counts they disagree on ([`conflicts_by_story`] groups them for `Story::conflicts`).
+//!
+//! ```
+//! use khabar_cluster::{ClusterConfig, ClusterDoc, StoryClusterer};
+//!
+//! let doc = |id: &str, day: u32, embedding: Vec<f32>| ClusterDoc {
+//!     article_id: id.to_string(),
+//!     title: None,
+//!     published: chrono::NaiveDate::from_ymd_opt(2019, 3, day),
+//!     lang: "en".to_string(),
+//!     embedding,
+//!     features: (),
+//! };
+//! // In the pipeline this is the learned similarity model; any `Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32` works.
+//! let cosine = |a: &ClusterDoc, b: &ClusterDoc| a.embedding.iter().zip(&b.embedding).map(|(x, y)| x * y).sum();
+//! let mut clusterer = StoryClusterer::new(ClusterConfig::default());
+//! assert_eq!(clusterer.add(doc("a", 10, vec![1.0, 0.0]), &cosine), "s1");
+//! assert_eq!(clusterer.add(doc("b", 11, vec![0.98, 0.2]), &cosine), "s1");
+//! assert_eq!(clusterer.add(doc("c", 11, vec![0.0, 1.0]), &cosine), "s2");
+//! assert_eq!(clusterer.stories()[0].article_ids, ["a", "b"]);
+//! ```
 
 #![deny(missing_docs)]
 
 mod ann;
 mod conflicts;
 
-pub use conflicts::{find_conflicts, find_conflicts_with, ConflictConfig};
+pub use conflicts::{conflicts_by_story, find_conflicts, find_conflicts_with, ConflictConfig};
 
 use ann::ShardedIndex;
 use chrono::{Datelike, NaiveDate};
@@ -391,7 +411,7 @@ impl<F> StoryClusterer<F> {
         if let Some(v) = vector {
             self.dimension.get_or_insert(v.len());
             let d = day.unwrap_or(0);
-            self.index.insert(d, v, Indexed { doc, member });
+            self.index.insert(d, &v, Indexed { doc, member });
         }
         self.evict();
         story_id(self.find(story))
@@ -426,13 +446,13 @@ impl<F> StoryClusterer<F> {
             match links.iter_mut().find(|l| l.story == story) {
                 Some(link) if s > link.best_score => {
                     link.best_score = s;
-                    link.best_vector = candidate_vector.clone();
+                    link.best_vector = candidate_vector.to_vec();
                 }
                 Some(_) => {}
                 None => links.push(StoryLink {
                     story,
                     best_score: s,
-                    best_vector: candidate_vector.clone(),
+                    best_vector: candidate_vector.to_vec(),
                 }),
             }
         }

@@ -3,7 +3,7 @@
 //! never be compared.
 
 use chrono::NaiveDate;
-use khabar_cluster::{find_conflicts, find_conflicts_with, ConflictConfig};
+use khabar_cluster::{conflicts_by_story, find_conflicts, find_conflicts_with, ConflictConfig};
 use khabar_model::{CountRange, CountRole, DatePrecision, Event, EventFamily};
 use std::collections::{BTreeMap, HashMap};
 
@@ -274,7 +274,18 @@ fn different_stories_are_not_compared_and_each_role_is_judged_alone() {
     let mut b = sohr_20();
     b.counts.insert(CountRole::Killed, CountRange::exact(50));
     b.counts.insert(CountRole::Wounded, CountRange::exact(30));
-    let conflicts = find_conflicts(&[a, b], &publishers(), &HashMap::new());
+    let conflicts = find_conflicts(&[a.clone(), b.clone()], &publishers(), &HashMap::new());
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].what, CountRole::Wounded);
+    // Grouped for `Story::conflicts`: two stories, each with its own dispute.
+    let mut a2 = sana_50();
+    a2.id = "e8".into();
+    a2.story_id = Some("s2".into());
+    let mut b2 = sohr_20();
+    b2.id = "e9".into();
+    b2.story_id = Some("s2".into());
+    let grouped = conflicts_by_story(&[a, b, a2, b2], &publishers(), &HashMap::new());
+    let keys: Vec<Option<&str>> = grouped.keys().map(|k| k.as_deref()).collect();
+    assert_eq!(keys, [Some("s1"), Some("s2")]);
+    assert_eq!(grouped[&Some("s2".to_string())][0].what, CountRole::Killed);
 }

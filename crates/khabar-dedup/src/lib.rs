@@ -15,6 +15,18 @@
 //! at least 0.6). Copies are indexed too (a copy of a copy that drifted from the original still meets its parent),
 //! but every answer names the family's original, the first article of it.
 //!
+//! ```
+//! use khabar_dedup::{DedupConfig, DedupIndex};
+//!
+//! let wire = "Thousands of men, women and children have left the last enclave held by Islamic State fighters in \
+//!     eastern Syria in recent weeks, many of them wives and children of fighters, and were taken to camps in the \
+//!     north-east of the country, the Syrian Democratic Forces said on Sunday.";
+//! let mut index = DedupIndex::new(DedupConfig::default()).unwrap();
+//! assert!(index.insert("wire", wire).is_none());
+//! let copy = format!("HOME | WORLD | CONTACT\n{wire}\nShare this: Facebook Twitter");
+//! assert_eq!(index.insert("copy", &copy).unwrap().id, "wire");
+//! ```
+//!
 //! State survives restarts through [`DedupIndex::snapshot`] / [`DedupIndex::restore`] (a versioned binary format;
 //! LSH buckets are rebuilt on restore).
 
