@@ -17,11 +17,12 @@ fn main() {
         .skip(1)
         .filter_map(|a| {
             let v: Vec<f32> = a.split(',').filter_map(|x| x.parse().ok()).collect();
-            (v.len() == 4).then(|| TranslitParams {
+            (v.len() == 5).then(|| TranslitParams {
                 order: v[0] as usize,
                 char_order: v[1] as usize,
                 char_weight: v[2],
                 beam: v[3] as usize,
+                length_bonus: v[4],
             })
         })
         .collect();

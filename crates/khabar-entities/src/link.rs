@@ -62,6 +62,8 @@ struct Doc<'a> {
     toks: Vec<Tok>,
     joinable: Vec<bool>,
     covered: Vec<bool>,
+    /// For each normalized char, the original char it came from.
+    map: Vec<usize>,
     article: &'a Article,
 }
 
@@ -78,7 +80,17 @@ impl Doc<'_> {
     fn span_of(&self, first: usize, last: usize, skip: usize) -> Option<(usize, usize)> {
         let a = self.toks.get(first)?;
         let b = self.toks.get(last)?;
-        Some((a.ostart + skip.min(a.oend.saturating_sub(a.ostart + 1)), b.oend))
+        // Clitics stripped from the first word: map the first kept normalized char back to the original.
+        let start = if skip == 0 {
+            a.ostart
+        } else {
+            self.map
+                .get(a.norm.start + skip)
+                .copied()
+                .unwrap_or(a.ostart)
+                .clamp(a.ostart, a.oend.saturating_sub(1))
+        };
+        Some((start, b.oend))
     }
 }
 
@@ -399,6 +411,7 @@ impl EntityLinker {
             toks,
             joinable,
             covered: vec![false; n],
+            map,
             article,
         }
     }
@@ -1122,7 +1135,7 @@ mod tests {
 
     #[test]
     fn arabic_clitics_stay_outside_the_span() {
-        let ms = linker().link(&article("وقال مسؤول لقسد إن والباغوز سقطت"));
+        let ms = linker().link(&article("وقال مسؤول لَقسد إن والباغوز سقطت"));
         let sdf = ms.iter().find(|m| m.kb_id.as_deref() == Some("k:sdf")).unwrap();
         assert_eq!(sdf.mention, "قسد");
         let baghuz = ms

@@ -23,6 +23,8 @@ pub struct TranslitParams {
     pub char_weight: f32,
     /// Beam width.
     pub beam: usize,
+    /// Bonus per Latin letter produced (counters the joint model's taste for short outputs).
+    pub length_bonus: f32,
 }
 
 impl Default for TranslitParams {
@@ -33,6 +35,7 @@ impl Default for TranslitParams {
             char_order: 6,
             char_weight: 0.3,
             beam: 48,
+            length_bonus: 0.0,
         }
     }
 }
@@ -368,7 +371,9 @@ impl Transliterator {
                             l.push(ch);
                         }
                     }
-                    let score = lp + p + self.params.char_weight * char_lp;
+                    let produced = self.graphones.get(g as usize).map_or(0, |x| x.1.len()) as f32;
+                    let score =
+                        lp + p + self.params.char_weight * char_lp + self.params.length_bonus * produced;
                     let e = next
                         .entry((push_hist(*hist, g, self.lm.order), l))
                         .or_insert((ch_hist, f32::NEG_INFINITY));
