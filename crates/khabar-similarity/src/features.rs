@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 
 /// Sentences of a body that get their own chunk embedding (the lead matters most in news).
 pub const MAX_CHUNKS: usize = 24;
+/// Pieces of title + body read for [`DocFeatures::head_embedding`].
+pub const HEAD_TOKENS: usize = 64;
 /// Pieces of title + body read for [`DocFeatures::full_embedding`].
 pub const FULL_TOKENS: usize = 512;
 /// Chunks counted as the lead in the `lead_align` feature.
@@ -39,6 +41,10 @@ pub struct DocFeatures {
     pub numbers: BTreeSet<u64>,
     /// Embedding of the headline alone.
     pub title_embedding: Option<Vec<f32>>,
+    /// Embedding of title and body up to [`HEAD_TOKENS`] pieces: the headline and first sentence (empty when
+    /// not computed).
+    #[serde(default)]
+    pub head_embedding: Vec<f32>,
     /// Embedding of title and body up to [`FULL_TOKENS`] pieces (empty when not computed).
     #[serde(default)]
     pub full_embedding: Vec<f32>,
@@ -54,15 +60,17 @@ pub struct DocFeatures {
 }
 
 impl DocFeatures {
-    /// Whether only the lead embedding is known (no chunk or full-text embeddings), as on the pipeline's fast path.
+    /// Whether only the lead embedding is known (no chunk, head or full-text embeddings), as on the pipeline's
+    /// fast path.
     pub fn is_lead_only(&self) -> bool {
-        self.chunk_embeddings.is_empty() && self.full_embedding.is_empty()
+        self.chunk_embeddings.is_empty() && self.full_embedding.is_empty() && self.head_embedding.is_empty()
     }
 
     /// A copy without title, full-text and chunk embeddings: what the fast path knows.
     pub fn lead_only(&self) -> DocFeatures {
         DocFeatures {
             title_embedding: None,
+            head_embedding: Vec::new(),
             full_embedding: Vec::new(),
             chunk_embeddings: Vec::new(),
             ..self.clone()
@@ -71,8 +79,9 @@ impl DocFeatures {
 }
 
 /// Names of the features in [`pair_features`], in order.
-pub const FEATURE_NAMES: [&str; 16] = [
+pub const FEATURE_NAMES: [&str; 17] = [
     "cos_lead",
+    "cos_head",
     "cos_full",
     "cos_centroid",
     "lead_align",
@@ -183,6 +192,11 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
     };
     let (chunk_align, chunk_max) =
         chunk_alignment(&a.chunk_embeddings, &b.chunk_embeddings).unwrap_or((cos_lead, cos_lead));
+    let cos_head = if a.head_embedding.is_empty() || b.head_embedding.is_empty() {
+        cos_lead
+    } else {
+        cosine(&a.head_embedding, &b.head_embedding)
+    };
     let cos_full = if a.full_embedding.is_empty() || b.full_embedding.is_empty() {
         cos_lead
     } else {
@@ -206,6 +220,7 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
     kb_b.extend(b.place_ids.iter().cloned());
     [
         cos_lead,
+        cos_head,
         cos_full,
         cos_centroid,
         lead_align,
@@ -428,6 +443,7 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
         .map(|(t, x)| encoder.tokenize(&khabar_encoder::document_lead(*t, x, FULL_TOKENS), FULL_TOKENS))
         .collect();
     let full_embs = encoder.embed_ids(&full_ids);
+    let head_embs = encoder.embed_documents_with(&leads, HEAD_TOKENS);
     let mut pieces: Vec<String> = Vec::new();
     let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
     for (title, text, _) in docs {
@@ -455,6 +471,7 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
         out.push(DocFeatures {
             embedding: lead_embs.get(k).cloned().unwrap_or_default(),
             full_embedding: full_embs.get(k).cloned().unwrap_or_default(),
+            head_embedding: head_embs.get(k).cloned().unwrap_or_default(),
             lang: if lang.is_empty() {
                 "und".to_string()
             } else {
@@ -545,7 +562,7 @@ mod tests {
         let ab = pair_features(&a, &b);
         assert_eq!(ab, pair_features(&b, &a));
         assert!((ab[0] - 0.6).abs() < 1e-6);
-        assert!((ab[8] - 0.5).abs() < 1e-6);
+        assert!((ab[9] - 0.5).abs() < 1e-6);
         assert_eq!(ab[N_FEATURES - 1], 1.0);
     }
 }

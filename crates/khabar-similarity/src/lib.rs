@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 pub use eval::{eval_semeval, SemevalReport};
 pub use features::{
     chunks, cosine, features_from_text, features_from_texts, name_key, numbers, pair_features, split_title,
-    text_keys, DocFeatures, FEATURE_NAMES, FULL_TOKENS, MAX_CHUNKS, N_FEATURES,
+    text_keys, DocFeatures, FEATURE_NAMES, FULL_TOKENS, HEAD_TOKENS, MAX_CHUNKS, N_FEATURES,
 };
 pub use model::{expand, input_names, SimilarityModel, N_INPUTS};
 
@@ -95,7 +95,7 @@ pub fn score_texts(encoder: &Encoder, model: &SimilarityModel, a: &str, b: &str)
     SimilarityResult {
         score: model.score(&fa, &fb),
         cosine: x[0],
-        chunk_alignment: x[6],
+        chunk_alignment: x[7],
         shared_numbers: fa.numbers.intersection(&fb.numbers).copied().collect(),
         shared_names: fa.name_keys.intersection(&fb.name_keys).cloned().collect(),
         features: FEATURE_NAMES
