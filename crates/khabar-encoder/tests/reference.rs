@@ -110,3 +110,30 @@ fn hostile_inputs_do_not_panic() {
     let doc = enc.embed_document(Some("Title"), &huge);
     assert_eq!(doc.len(), 512);
 }
+
+#[test]
+fn tokenizer_never_panics_and_ids_stay_in_vocab() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let Some(dir) = default_model_dir() else { return };
+    let Ok(bytes) = std::fs::read(dir.join("sp.model")) else {
+        eprintln!("SKIP: sp.model not available");
+        return;
+    };
+    let tok = khabar_encoder::Tokenizer::from_bytes(&bytes).unwrap();
+    let vocab = tok.vocab_size() as u32;
+    let mut runner = TestRunner::new(Config {
+        cases: 300,
+        ..Config::default()
+    });
+    runner
+        .run(&any::<String>(), |text| {
+            let ids = tok.encode(&text);
+            prop_assert!(ids.len() >= 3);
+            prop_assert_eq!(ids[0], 1);
+            prop_assert_eq!(*ids.last().unwrap(), 2);
+            prop_assert!(ids.iter().all(|&i| i < vocab));
+            Ok(())
+        })
+        .unwrap();
+}

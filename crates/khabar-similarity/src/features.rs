@@ -565,4 +565,16 @@ mod tests {
         assert!((ab[9] - 0.5).abs() < 1e-6);
         assert_eq!(ab[N_FEATURES - 1], 1.0);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn text_features_never_panic(text in "\\PC{0,200}") {
+            let n = Normalizer::for_matching();
+            let _ = numbers(&n.normalize(&text));
+            let (names, _) = text_keys(&text);
+            proptest::prop_assert!(names.iter().all(|k| k.len() >= 3));
+            let _ = chunks(&text);
+            let _ = split_title(&text);
+        }
+    }
 }
