@@ -270,6 +270,26 @@ fn keep_alias(s: &str) -> bool {
         && (is_latin_name(s) || arabic_ratio(s) > 0.95)
 }
 
+/// Two skeletons that start alike and differ in at most 40% of their letters.
+fn sounds_alike(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.first() != b.first() || a.len() < b.len().min(3) {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    let dist = prev[b.len()];
+    dist * 5 <= a.len().max(b.len()) * 2
+}
+
 fn io_err(path: &Path, e: std::io::Error) -> EntityError {
     EntityError::Io {
         path: path.to_path_buf(),
@@ -325,8 +345,11 @@ impl KnowledgeBase {
         for c in &cities {
             let mut names: Vec<&str> = vec![c.name.as_str()];
             let mut name_ar = "";
+            let main_skeleton = skeleton(&normalizer, &c.name);
             for a in &c.alternatenames {
-                if keep_alias(a) && !names.contains(&a.as_str()) {
+                // Latin alternates that do not sound like the name are nicknames or junk ("Day" for Dayton).
+                let latin_junk = is_latin_name(a) && !sounds_alike(&skeleton(&normalizer, a), &main_skeleton);
+                if keep_alias(a) && !latin_junk && !names.contains(&a.as_str()) {
                     names.push(a);
                     if name_ar.is_empty() && arabic_ratio(a) > 0.95 {
                         name_ar = a;
@@ -640,6 +663,10 @@ fn best_latin(
         if latin.contains(['\t', '\n']) || !is_latin_name(&latin) {
             continue;
         }
+        // "حسن محمود" must not read "Muhammad Hasan Mahmud": one Latin word per Arabic word.
+        if latin.split_whitespace().count() != ar.split_whitespace().count() {
+            continue;
+        }
         let bonus = if lang.is_empty() || lang == "en" { 1 } else { 0 };
         *counts
             .entry(exact_key(normalizer, &ar))
@@ -749,6 +776,26 @@ mod tests {
         assert!(e.lat.is_some());
         assert!(kb.aliases("k:sdf").iter().any(|a| a == "قسد"));
         assert!(kb.aliases("nope").is_empty());
+    }
+
+    #[test]
+    fn alternate_names_must_sound_like_the_name() {
+        let n = Normalizer::for_matching();
+        let sk = |s: &str| skeleton(&n, s);
+        assert!(sounds_alike(&sk("Dayr az Zawr"), &sk("Deir ez-Zor")));
+        assert!(sounds_alike(&sk("Haleb"), &sk("Halab")));
+        assert!(!sounds_alike(&sk("Day"), &sk("Dayton")));
+        assert!(!sounds_alike(&sk("Manchester"), &sk("Richmond")));
+    }
+
+    #[test]
+    fn alternate_names_must_sound_like_the_name() {
+        let n = Normalizer::for_matching();
+        let sk = |s: &str| skeleton(&n, s);
+        assert!(sounds_alike(&sk("Dayr az Zawr"), &sk("Deir ez-Zor")));
+        assert!(sounds_alike(&sk("Haleb"), &sk("Halab")));
+        assert!(!sounds_alike(&sk("Day"), &sk("Dayton")));
+        assert!(!sounds_alike(&sk("Manchester"), &sk("Richmond")));
     }
 
     #[test]

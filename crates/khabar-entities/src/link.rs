@@ -336,9 +336,20 @@ impl EntityLinker {
             }
         }
         self.fuzzy_and_roles(&mut doc, &context, Phase::CuratedShort, &mut out);
-        // 3. Gazetteer names and Wikidata full names, exact, checked against the context.
-        for c in self.choose(&mut doc, &[Source::Place, Source::FullName]) {
+        // 3. Gazetteer names and Wikidata full names, exact, checked against the context, to which countries
+        //    named outright and unambiguous large places add.
+        let mut gazetteer = self.choose(&mut doc, &[Source::Place, Source::FullName]);
+        self.gazetteer_context(&gazetteer, &mut context);
+        // In text order, each place resolved joins the context of the next ones.
+        gazetteer.sort_by_key(|c| c.first);
+        for c in gazetteer {
             if let Some(m) = self.mention_of(&doc, &c, &context) {
+                if m.kind == EntityKind::Place && m.kb_id.as_deref().is_some_and(|id| !id.starts_with("cc:"))
+                {
+                    if let Some(cc) = &m.country {
+                        *context.all.entry(cc.clone()).or_default() += 0.5;
+                    }
+                }
                 out.push(m);
             }
         }
@@ -583,6 +594,39 @@ impl EntityLinker {
         ctx
     }
 
+    /// Countries the article names outright ("Iraq", "Qatar") count as places of the article.
+    fn gazetteer_context(&self, chosen: &[Cand], ctx: &mut Context) {
+        for c in chosen.iter().filter(|c| c.source == Source::Place) {
+            let country = c
+                .refs
+                .iter()
+                .take(50)
+                .filter_map(|&r| self.kb.entry_of_ref(r))
+                .find(|e| e.kb_id.starts_with("cc:"));
+            if let Some(cc) = country.and_then(|e| e.country) {
+                *ctx.all.entry(cc.clone()).or_default() += 1.0;
+                *ctx.places.entry(cc).or_default() += 1.0;
+            }
+        }
+    }
+
+    /// A large place whose namesakes in other countries are at least ten times smaller (Pittsburgh, Sohag).
+    fn dominant(&self, refs: &[u32]) -> Option<KbEntry> {
+        let entries: Vec<KbEntry> = refs
+            .iter()
+            .take(200)
+            .filter_map(|&r| self.kb.entry_of_ref(r))
+            .collect();
+        let top = entries.iter().max_by_key(|e| e.population)?;
+        let second = entries
+            .iter()
+            .filter(|e| e.country != top.country)
+            .map(|e| e.population)
+            .max()
+            .unwrap_or(0);
+        (top.population >= 100_000 && second.saturating_mul(10) <= top.population).then(|| top.clone())
+    }
+
     /// A cue that makes the next word a place on its own ("the town of", "بلدة"), unlike "in" / "في".
     fn has_strong_place_cue(&self, doc: &Doc, first: usize) -> bool {
         self.has_place_cue(doc, first) && first > 0 && !matches!(doc.norm(first - 1), "in" | "في")
@@ -669,7 +713,23 @@ impl EntityLinker {
                 if single && !arabic && EN_GENERIC.contains(&doc.norm(c.first)) {
                     return None;
                 }
-                match self.pick_place(&c.refs, context, strict, min_ctx, min_pop, false) {
+                let picked = self
+                    .pick_place(&c.refs, context, strict, min_ctx, min_pop, false)
+                    .or_else(|| {
+                        // A dominant large place, unless the article is about other countries.
+                        let top = self.dominant(&c.refs)?;
+                        // An Arabic word alone is too often a common word: only very large places, unprefixed.
+                        if arabic && single && (c.skip > 0 || top.population < 500_000) {
+                            return None;
+                        }
+                        let fits = context.all.is_empty()
+                            || top
+                                .country
+                                .as_ref()
+                                .is_some_and(|cc| context.all.contains_key(cc));
+                        fits.then_some((top, 0.6))
+                    });
+                match picked {
                     Some((entry, score)) => {
                         Some(self.make(doc, (s, e), text, EntityKind::Place, Some(&entry), score))
                     }
