@@ -141,9 +141,86 @@ pub fn parse_date_value(value: &str) -> Option<NaiveDate> {
     find_date_in_text(value, DateOrder::MonthFirst)
 }
 
+/// Months a body names, used to read an ambiguous numeric date (`3/12/2019`) the way the article itself implies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct MonthEvidence {
+    /// Months named as the current one ("8 آذار الجاري", "earlier this month", "الشهر الحالي").
+    pub current: Vec<u32>,
+    /// Every month named.
+    pub mentioned: Vec<u32>,
+}
+
+const CURRENT_MONTH_MARKERS: [&str; 6] = [
+    "الجاري",
+    "الحالي",
+    "this month",
+    "of this month",
+    "الماضي",
+    "last month",
+];
+
+impl MonthEvidence {
+    /// Collects month names from `body`; a month followed (within a few words) by a current-month marker counts as
+    /// current. "الماضي"/"last month" mark the month *before* publication, so they are recorded as `month + 1`.
+    pub(crate) fn from_body(body: &str) -> MonthEvidence {
+        let mut ev = MonthEvidence::default();
+        let words: Vec<&str> = body.split_whitespace().collect();
+        for (i, w) in words.iter().enumerate() {
+            let bare = w.trim_matches(|c: char| !c.is_alphabetic());
+            let Some(month) = month_from_name(bare) else {
+                continue;
+            };
+            // Short English words that are also months only count when capitalised ("May", "March").
+            if bare.is_ascii() && !bare.chars().next().is_some_and(|c| c.is_uppercase()) {
+                continue;
+            }
+            if !ev.mentioned.contains(&month) {
+                ev.mentioned.push(month);
+            }
+            let window = words[i + 1..words.len().min(i + 4)].join(" ").to_lowercase();
+            for marker in CURRENT_MONTH_MARKERS {
+                if window.contains(marker) {
+                    let current = if marker == "الماضي" || marker == "last month" {
+                        month % 12 + 1
+                    } else {
+                        month
+                    };
+                    if !ev.current.contains(&current) {
+                        ev.current.push(current);
+                    }
+                }
+            }
+        }
+        ev
+    }
+
+    /// For an ambiguous pair, `Some(true)` when month-first fits the evidence and day-first does not, `Some(false)`
+    /// for the reverse, `None` when the evidence does not decide.
+    fn prefers_month_first(&self, first: u32, second: u32) -> Option<bool> {
+        for set in [&self.current, &self.mentioned] {
+            match (set.contains(&first), set.contains(&second)) {
+                (true, false) => return Some(true),
+                (false, true) => return Some(false),
+                _ => {}
+            }
+        }
+        None
+    }
+}
+
 /// Finds the first complete date written in `text` (numeric `d/m/yyyy` read with `order` unless the numbers decide,
 /// ISO `yyyy-mm-dd`, `12 March 2019`, `March 12, 2019`, `12 آذار 2019`). Dates without a year are ignored.
 pub(crate) fn find_date_in_text(text: &str, order: DateOrder) -> Option<NaiveDate> {
+    find_date_with_evidence(text, order, &MonthEvidence::default())
+}
+
+/// As [`find_date_in_text`], but an ambiguous numeric date is read the way the body's own month names imply
+/// (`3/12/2019` in an article that speaks of "8 آذار الجاري" is 12 March), before falling back to `order`.
+pub(crate) fn find_date_with_evidence(
+    text: &str,
+    order: DateOrder,
+    evidence: &MonthEvidence,
+) -> Option<NaiveDate> {
     let mut best: Option<(usize, NaiveDate)> = None;
     let mut consider = |pos: usize, date: Option<NaiveDate>| {
         if let Some(date) = date {
@@ -166,7 +243,9 @@ pub(crate) fn find_date_in_text(text: &str, order: DateOrder) -> Option<NaiveDat
         let month_first = if first > 12 || second > 12 {
             second > 12
         } else {
-            order == DateOrder::MonthFirst
+            evidence
+                .prefers_month_first(first, second)
+                .unwrap_or(order == DateOrder::MonthFirst)
         };
         let (day, month) = if month_first {
             (second, first)
@@ -262,6 +341,31 @@ mod tests {
             find_date_in_text("في 8 آذار 2019 أعلنت", DateOrder::DayFirst),
             d(2019, 3, 8)
         );
+    }
+
+    #[test]
+    fn body_months_decide_ambiguous_numeric_dates() {
+        let body = "وكانت أنقرة أعلنت في 8 آذار (مارس) الجاري تسيير دوريات";
+        let ev = MonthEvidence::from_body(body);
+        assert_eq!(ev.current, vec![3]);
+        assert_eq!(
+            find_date_with_evidence("• 3/12/2019 • 00:00", DateOrder::DayFirst, &ev),
+            d(2019, 3, 12)
+        );
+        // Evidence for neither reading leaves the hint in charge.
+        let none = MonthEvidence::from_body("قتل 4 مدنيين في إدلب");
+        assert_eq!(
+            find_date_with_evidence("• 3/12/2019 •", DateOrder::DayFirst, &none),
+            d(2019, 12, 3)
+        );
+        // A month named anywhere decides when nothing says "current".
+        let en = MonthEvidence::from_body("Fighting resumed on December 1 after a lull.");
+        assert_eq!(
+            find_date_with_evidence("3/12/2019", DateOrder::MonthFirst, &en),
+            d(2019, 12, 3)
+        );
+        // "may" in lower case is a verb, not a month.
+        assert!(MonthEvidence::from_body("they may leave").mentioned.is_empty());
     }
 
     #[test]

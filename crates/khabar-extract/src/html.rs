@@ -1,7 +1,7 @@
 //! HTML pages: body via a Readability port (`dom_smoothie`), metadata from the markup, and a list of the page's
 //! boilerplate blocks (navigation, related lists, share widgets, comments, footers) with a reason.
 
-use crate::dates::{find_date_in_text, parse_date_value};
+use crate::dates::{find_date_with_evidence, parse_date_value, MonthEvidence};
 use crate::prestrip::{estimated_max_depth, strip_non_content, tokenized_text};
 use crate::text::{date_order, filter_html_body_lines};
 use crate::{cap_input, push_removed, ExtractError, Extracted};
@@ -124,10 +124,11 @@ pub fn extract_html(html: &str, url: Option<&str>) -> Result<Extracted, ExtractE
     if extracted.published.is_none() {
         // A date printed in the page's byline/date line (complete dates only, never a guessed year).
         let order = date_order(&body);
+        let evidence = MonthEvidence::from_body(&body);
         extracted.published = removed
             .iter()
             .filter(|r| r.reason == "byline")
-            .find_map(|r| find_date_in_text(&r.text, order));
+            .find_map(|r| find_date_with_evidence(&r.text, order, &evidence));
     }
     extracted.removed = removed;
     if body.trim().is_empty() {

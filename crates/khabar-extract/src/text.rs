@@ -15,7 +15,7 @@
 //!
 //! A publication date is read only from dropped furniture lines and only when complete (see [`crate::DateOrder`]).
 
-use crate::dates::{find_date_in_text, DateOrder};
+use crate::dates::{find_date_with_evidence, DateOrder, MonthEvidence};
 use crate::lexicon::{match_line, normalize_line, MatchMode, LEXICON};
 use crate::{cap_input, push_removed, ExtractError, Extracted};
 use once_cell::sync::Lazy;
@@ -93,10 +93,11 @@ pub fn extract_text(raw: &str) -> Result<Extracted, ExtractError> {
     mark_tail(&mut lines);
     extracted.title = title.or_else(|| better_title_from_tail(&mut lines));
     extracted.site_name = site_from_title.or_else(|| site_from_meta_lines(&lines));
+    let evidence = MonthEvidence::from_body(input);
     extracted.published = lines
         .iter()
         .filter(|l| l.dropped.as_deref().is_some_and(|r| r != "separator"))
-        .find_map(|l| find_date_in_text(l.text, order));
+        .find_map(|l| find_date_with_evidence(l.text, order, &evidence));
 
     let mut body = String::with_capacity(input.len());
     let mut pending: Option<(String, String)> = None;
