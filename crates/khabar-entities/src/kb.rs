@@ -399,11 +399,14 @@ impl KnowledgeBase {
             &conn,
             "SELECT arabic_key, latin, latin_lang, count FROM full_names",
             &normalizer,
+            0,
         )?;
+        // Weights are 2 per sighting (+1 for an English spelling): a name unit needs two sightings.
         let units = best_latin(
             &conn,
             "SELECT arabic_key, latin, latin_lang, count FROM units",
             &normalizer,
+            4,
         )?;
         let person_names = full.len();
         let name_units = units.len();
@@ -651,6 +654,7 @@ fn best_latin(
     conn: &rusqlite::Connection,
     sql: &str,
     normalizer: &Normalizer,
+    min_weight: i64,
 ) -> Result<BTreeMap<String, String>, EntityError> {
     let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query([])?;
@@ -676,7 +680,9 @@ fn best_latin(
     }
     let mut out = BTreeMap::new();
     for (ar, m) in counts {
-        if ar.is_empty() {
+        // Seen once in one source: too often a common word listed as a name.
+        let total: i64 = m.values().sum();
+        if ar.is_empty() || total < min_weight {
             continue;
         }
         if let Some((latin, _)) = m
@@ -776,16 +782,6 @@ mod tests {
         assert!(e.lat.is_some());
         assert!(kb.aliases("k:sdf").iter().any(|a| a == "قسد"));
         assert!(kb.aliases("nope").is_empty());
-    }
-
-    #[test]
-    fn alternate_names_must_sound_like_the_name() {
-        let n = Normalizer::for_matching();
-        let sk = |s: &str| skeleton(&n, s);
-        assert!(sounds_alike(&sk("Dayr az Zawr"), &sk("Deir ez-Zor")));
-        assert!(sounds_alike(&sk("Haleb"), &sk("Halab")));
-        assert!(!sounds_alike(&sk("Day"), &sk("Dayton")));
-        assert!(!sounds_alike(&sk("Manchester"), &sk("Richmond")));
     }
 
     #[test]

@@ -995,12 +995,23 @@ impl EntityLinker {
             if !doc.toks[i].arabic || !AR_ROLE_CUES.contains(&doc.norm(i)) {
                 continue;
             }
-            // Skip an already-linked organisation or actor right after the cue.
+            // Skip the organisation named after the cue ("باسم قسد", "باسم المجلس"): the name starts at the first
+            // known name word within five words, in the same sentence.
             let mut k = i + 1;
-            while k < n && k <= i + 4 && doc.covered[k] {
+            while k < n
+                && k <= i + 5
+                && doc.joinable.get(k).copied().unwrap_or(false)
+                && (doc.covered[k]
+                    || !doc.toks[k].arabic
+                    || !self.is_name_unit(doc.norm(k))
+                    || is_arabic_stop(&doc.orig(doc.toks[k].ostart, doc.toks[k].oend)))
+            {
                 k += 1;
             }
-            if k >= n || doc.covered[k] || !doc.toks[k].arabic {
+            if k >= n || k > i + 5 || doc.covered[k] || !doc.toks[k].arabic {
+                continue;
+            }
+            if !doc.joinable.get(k).copied().unwrap_or(false) {
                 continue;
             }
             let mut end = k;
@@ -1010,6 +1021,7 @@ impl EntityLinker {
                 && doc.toks[end + 1].arabic
                 && doc.joinable.get(end + 1).copied().unwrap_or(false)
                 && self.is_name_unit(doc.norm(end + 1))
+                && !is_arabic_stop(&doc.orig(doc.toks[end + 1].ostart, doc.toks[end + 1].oend))
             {
                 end += 1;
             }
