@@ -7,6 +7,9 @@
 //! caller-supplied pairwise function (the learned similarity model in the pipeline, anything in tests): the
 //! article joins the story of its best-scoring candidate when that score reaches `threshold`, or opens a new story.
 //!
+//! An article that finds nothing in the window looks again over `resume_window_days` (30) and rejoins an older
+//! story only at the stricter `merge_threshold`, so a story that resumes after a lull keeps its id.
+//!
 //! Stories merge (union-find, the older id survives) when an article links a second story at the stricter
 //! `merge_threshold` **and** the two stories' closest members are themselves near in embedding space
 //! (`merge_min_cosine`): a Baghuz report with one paragraph on shelling in Idlib scores high on its own story and
@@ -86,6 +89,10 @@ pub struct ClusterConfig {
     pub merge_min_cosine: f32,
     /// Candidates are articles dated at most this many days before or after the article.
     pub window_days: u32,
+    /// When nothing in `window_days` reaches `threshold`, candidates are sought again this many days around the
+    /// article, and the article rejoins an older story only at `merge_threshold`: a story that resumes after a lull
+    /// longer than the window keeps its id. 0 disables.
+    pub resume_window_days: u32,
     /// Nearest neighbours fetched (and scored) per article.
     pub k: usize,
     /// Candidates below this embedding cosine are not scored.
@@ -108,6 +115,7 @@ impl Default for ClusterConfig {
             merge_threshold: 0.8,
             merge_min_cosine: 0.5,
             window_days: 7,
+            resume_window_days: 30,
             k: 10,
             min_cosine: 0.2,
             shard_days: 7,
@@ -142,9 +150,9 @@ impl ClusterConfig {
                 "k, shard_days and ef_search must be positive".into(),
             ));
         }
-        if self.retention_days != 0 && self.retention_days < self.window_days {
+        if self.retention_days != 0 && self.retention_days < self.window_days.max(self.resume_window_days) {
             return Err(ClusterError::InvalidConfig(
-                "retention_days must be 0 or at least window_days".into(),
+                "retention_days must be 0 or at least window_days and resume_window_days".into(),
             ));
         }
         Ok(())
@@ -198,6 +206,8 @@ pub struct ClusterStats {
     pub merges: u64,
     /// Merges refused because the two stories' members were far apart.
     pub merges_refused: u64,
+    /// Articles that rejoined a story from beyond the time window (see `resume_window_days`).
+    pub resumed: u64,
     /// Score function calls.
     pub scored_pairs: u64,
     /// Articles whose embedding could not be indexed.
@@ -368,11 +378,28 @@ impl<F> StoryClusterer<F> {
             self.stats.bad_embeddings += 1;
         }
 
-        let links = match (&vector, day) {
-            (Some(v), Some(d)) => self.score_candidates(&doc, v, d, score),
-            (Some(v), None) => self.score_candidates(&doc, v, 0, score),
-            _ => Vec::new(),
+        let anchor = day.unwrap_or(0);
+        let window = i64::from(self.config.window_days);
+        let mut links = match &vector {
+            Some(v) => self.score_candidates(&doc, v, anchor, window, score),
+            None => Vec::new(),
         };
+        let resume_window = i64::from(self.config.resume_window_days);
+        let joined = links
+            .first()
+            .is_some_and(|l| l.best_score >= self.config.threshold);
+        if let (false, Some(v), true) = (joined, &vector, resume_window > window) {
+            let mut wider = self.score_candidates(&doc, v, anchor, resume_window, score);
+            if wider
+                .first()
+                .is_some_and(|l| l.best_score >= self.config.merge_threshold)
+            {
+                // Rejoin the one best older story; no merges on this weaker evidence.
+                wider.truncate(1);
+                links = wider;
+                self.stats.resumed += 1;
+            }
+        }
 
         let story = match links.first() {
             Some(best) if best.best_score >= self.config.threshold => {
@@ -422,9 +449,9 @@ impl<F> StoryClusterer<F> {
         doc: &ClusterDoc<F>,
         vector: &[f32],
         day: i64,
+        window: i64,
         score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
     ) -> Vec<StoryLink> {
-        let window = i64::from(self.config.window_days);
         let hits = self
             .index
             .query(vector, day, window, self.config.k, self.config.ef_search);
@@ -643,7 +670,11 @@ mod tests {
 
     #[test]
     fn near_articles_share_a_story_and_far_ones_do_not() {
-        let mut c = StoryClusterer::new(ClusterConfig::default());
+        let config = ClusterConfig {
+            resume_window_days: 0,
+            ..ClusterConfig::default()
+        };
+        let mut c = StoryClusterer::new(config);
         assert_eq!(c.add(doc("a", 1, vec![1.0, 0.0, 0.0]), &cosine), "s1");
         assert_eq!(c.add(doc("b", 2, vec![0.9, 0.1, 0.0]), &cosine), "s1");
         assert_eq!(c.add(doc("c", 2, vec![0.0, 1.0, 0.0]), &cosine), "s2");
@@ -651,6 +682,19 @@ mod tests {
         assert_eq!(c.add(doc("d", 30, vec![1.0, 0.0, 0.0]), &cosine), "s3");
         assert_eq!(c.story_of("b").as_deref(), Some("s1"));
         assert_eq!(c.stories().len(), 3);
+    }
+
+    #[test]
+    fn a_story_resuming_after_a_lull_keeps_its_id_only_on_strong_evidence() {
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        assert_eq!(c.add(doc("a", 1, vec![1.0, 0.0, 0.0]), &cosine), "s1");
+        assert_eq!(c.add(doc("other", 2, vec![0.0, 1.0, 0.0]), &cosine), "s2");
+        // 18 days later, outside the 7-day window: a near-identical report rejoins s1...
+        assert_eq!(c.add(doc("b", 19, vec![0.99, 0.1, 0.0]), &cosine), "s1");
+        assert_eq!(c.stats().resumed, 1);
+        // ...a merely related one (cosine 0.6: enough inside the window, not across a lull) opens a story.
+        assert_eq!(c.add(doc("c", 30, vec![0.6, 0.0, 0.8]), &cosine), "s3");
+        assert_eq!(c.stats().resumed, 1);
     }
 
     #[test]
@@ -666,6 +710,13 @@ mod tests {
         assert_eq!(c.stats().repeated_ids, 1);
         assert_eq!(c.len(), 5);
         assert_eq!(c.indexed(), 1);
+    }
+
+    #[test]
+    fn clusterer_can_move_to_a_pipeline_task() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<StoryClusterer<()>>();
+        assert_send_sync::<StoryClusterer<Vec<String>>>();
     }
 
     #[test]
@@ -692,9 +743,10 @@ mod tests {
     fn retention_evicts_old_vectors_but_keeps_members() {
         let config = ClusterConfig {
             retention_days: 10,
+            resume_window_days: 10,
             ..ClusterConfig::default()
         };
-        let mut c = StoryClusterer::new(config);
+        let mut c = StoryClusterer::try_new(config).unwrap();
         c.add(doc("a", 1, vec![1.0, 0.0]), &cosine);
         c.add(doc("b", 28, vec![0.0, 1.0]), &cosine);
         assert_eq!(c.indexed(), 1);

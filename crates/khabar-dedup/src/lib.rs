@@ -631,6 +631,13 @@ mod tests {
     }
 
     #[test]
+    fn index_can_move_to_a_pipeline_task() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<DedupIndex>();
+        assert_send_sync::<Fingerprint>();
+    }
+
+    #[test]
     fn empty_text_is_never_a_duplicate() {
         let mut index = DedupIndex::new(DedupConfig::default()).unwrap();
         assert_eq!(index.insert("a", ""), None);
