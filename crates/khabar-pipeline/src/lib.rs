@@ -24,4 +24,3 @@ mod stories;
 pub use engines::{resolve_data_dir, Engines};
 pub use error::PipelineError;
 pub use run::{ingest, IngestReport, PipelineOptions, StageReport};
-pub use stories::build_stories;

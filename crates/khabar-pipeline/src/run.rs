@@ -8,7 +8,7 @@ use khabar_dedup::{DedupConfig, DedupIndex};
 use khabar_extract::Extractor;
 use khabar_ingest::{read_inputs, InputFormat, InputSource};
 use khabar_model::{Article, CounterSnapshot, Event, Mention, RawDoc, Stage, StageCounters, StageError};
-use khabar_similarity::{features_from_text, DocFeatures};
+use khabar_similarity::{cosine, DocFeatures, SimilarityModel};
 use khabar_store::{SqliteStore, StoredArticle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -137,7 +137,7 @@ struct Analyzed {
     raw_hash: String,
     mentions: Vec<Mention>,
     events: Vec<Event>,
-    features: Option<DocFeatures>,
+    features: Option<StoryFeatures>,
 }
 
 /// Snapshot of a stateful stage with the sequence number of the last stored article it includes.
@@ -151,7 +151,7 @@ const DEDUP_STATE: &str = "dedup";
 const CLUSTER_STATE: &str = "cluster";
 
 /// The clusterer as the pipeline uses it.
-pub(crate) type Clusterer = StoryClusterer<DocFeatures>;
+pub(crate) type Clusterer = StoryClusterer<StoryFeatures>;
 
 fn raw_hash(raw: &RawDoc) -> String {
     let mut h = Sha256::new();
@@ -195,14 +195,78 @@ fn load_checkpoint(store: &SqliteStore, key: &'static str) -> Result<Option<Chec
     }
 }
 
-fn doc_features(engines: &Engines, article: &Article, mentions: &[Mention], events: &[Event]) -> DocFeatures {
-    let mut f = features_from_text(
-        &engines.encoder,
-        article.title.as_deref(),
-        &article.text,
-        &article.lang,
-    );
-    f.published = article.published;
+/// What the clusterer keeps per article: the similarity features plus the article's dominant place.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct StoryFeatures {
+    /// Lead embedding, numbers, entity ids, event families and dates (the similarity model's input).
+    pub sim: DocFeatures,
+    /// The specific place (not a country or region) the article mentions most, when it clearly dominates.
+    pub anchor: Option<String>,
+}
+
+/// A story anchor needs at least this many mentions of the place, and this share of the article's place mentions.
+const ANCHOR_MIN_MENTIONS: usize = 3;
+const ANCHOR_MIN_SHARE: f32 = 0.3;
+/// Two articles anchored on the same place join one story when their leads are at least this close...
+const ANCHOR_MIN_COSINE: f32 = 0.3;
+/// ...scoring this much (above the clusterer's join threshold, below its merge threshold).
+const ANCHOR_SCORE: f32 = 0.65;
+
+/// The place an article is about: its most-mentioned linked place below country level, if it dominates. A place
+/// named inside another's name ("Baghuz camp", "Deir ez-Zor Governorate") also counts for the shorter one, so a
+/// report about the camp and one about the town anchor on the town.
+fn dominant_place(mentions: &[Mention]) -> Option<String> {
+    let mut names: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut total = 0usize;
+    for m in mentions {
+        if m.kind != khabar_model::EntityKind::Place {
+            continue;
+        }
+        let Some(kb) = m.kb_id.as_deref() else { continue };
+        total += 1;
+        // Countries ("cc:SY") and broad regions say where, not what story.
+        if kb.starts_with("cc:") || m.canonical.as_deref().is_some_and(|c| c == "Middle East") {
+            continue;
+        }
+        *counts.entry(kb).or_default() += 1;
+        if let Some(c) = m.canonical.as_deref() {
+            names.insert(kb, c);
+        }
+    }
+    let mut rolled = counts.clone();
+    for (kb, name) in &names {
+        for (other, other_name) in &names {
+            let inside = name.len() > other_name.len()
+                && name.starts_with(other_name)
+                && name[other_name.len()..].starts_with(' ');
+            if kb != other && inside {
+                *rolled.entry(other).or_default() += counts.get(kb).copied().unwrap_or(0);
+            }
+        }
+    }
+    let (place, n) = rolled
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))?;
+    (n >= ANCHOR_MIN_MENTIONS && n as f32 >= ANCHOR_MIN_SHARE * total as f32).then(|| place.to_string())
+}
+
+fn doc_features(
+    engines: &Engines,
+    article: &Article,
+    mentions: &[Mention],
+    events: &[Event],
+) -> StoryFeatures {
+    let normalized = khabar_normalize::normalize(&article.text);
+    let mut f = DocFeatures {
+        embedding: engines
+            .encoder
+            .embed_document(article.title.as_deref(), &article.text),
+        lang: article.lang.clone(),
+        published: article.published,
+        numbers: khabar_similarity::numbers(&normalized),
+        ..DocFeatures::default()
+    };
     for m in mentions {
         if let Some(kb) = &m.kb_id {
             f.kb_ids.insert(kb.clone());
@@ -217,16 +281,31 @@ fn doc_features(engines: &Engines, article: &Article, mentions: &[Mention], even
             f.event_dates.push(d);
         }
     }
-    f
+    StoryFeatures {
+        sim: f,
+        anchor: dominant_place(mentions),
+    }
 }
 
-fn cluster_doc(article: &Article, features: DocFeatures) -> ClusterDoc<DocFeatures> {
+/// The clusterer's score: the learned similarity, raised to [`ANCHOR_SCORE`] for articles about the same place
+/// whose leads are not far apart (one developing story told over days in different words and languages).
+pub(crate) fn story_score(model: &SimilarityModel, a: &StoryFeatures, b: &StoryFeatures) -> f32 {
+    let learned = model.score(&a.sim, &b.sim);
+    match (&a.anchor, &b.anchor) {
+        (Some(x), Some(y)) if x == y && cosine(&a.sim.embedding, &b.sim.embedding) >= ANCHOR_MIN_COSINE => {
+            learned.max(ANCHOR_SCORE)
+        }
+        _ => learned,
+    }
+}
+
+fn cluster_doc(article: &Article, features: StoryFeatures) -> ClusterDoc<StoryFeatures> {
     ClusterDoc {
         article_id: article.id.clone(),
         title: article.title.clone(),
         published: article.published,
         lang: article.lang.clone(),
-        embedding: features.embedding.clone(),
+        embedding: features.sim.embedding.clone(),
         features,
     }
 }
@@ -262,7 +341,7 @@ fn restore_state(store: &SqliteStore, engines: &Engines) -> Result<(DedupIndex, 
             let features = doc_features(engines, &article, &mentions, &events);
             let model = &engines.similarity;
             clusterer.add(cluster_doc(&article, features), &|a, b| {
-                model.score(&a.features, &b.features)
+                story_score(model, &a.features, &b.features)
             });
         }
     }
@@ -608,13 +687,13 @@ fn write(
         features,
     } = analyzed;
     let duplicate = article.duplicate_of.is_some();
-    let embedding = features.as_ref().map(|f| f.embedding.clone());
+    let embedding = features.as_ref().map(|f| f.sim.embedding.clone());
     c.cluster.received();
     match features {
         Some(features) => {
             let model = &engines.similarity;
             let story = clusterer.add(cluster_doc(&article, features), &|a, b| {
-                model.score(&a.features, &b.features)
+                story_score(model, &a.features, &b.features)
             });
             article.story_id = Some(story);
             c.cluster.processed();
@@ -639,5 +718,72 @@ fn write(
             c.store.rejected();
             Err(e.into())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use khabar_model::EntityKind;
+
+    fn place(kb: &str, canonical: &str) -> Mention {
+        Mention {
+            article_id: "a".into(),
+            mention: canonical.into(),
+            span: [0, 1],
+            kind: EntityKind::Place,
+            canonical: Some(canonical.into()),
+            canonical_ar: None,
+            kb_id: Some(kb.into()),
+            lat: None,
+            lon: None,
+            country: None,
+            confidence: 1.0,
+        }
+    }
+
+    #[test]
+    fn the_camp_counts_for_the_town_and_countries_never_anchor() {
+        let mut m = vec![
+            place("k:camp", "Baghuz camp"),
+            place("k:camp", "Baghuz camp"),
+            place("k:baghuz", "Baghuz"),
+        ];
+        m.extend((0..3).map(|_| place("cc:SY", "Syria")));
+        assert_eq!(dominant_place(&m).as_deref(), Some("k:baghuz"));
+        let only_country: Vec<Mention> = (0..5).map(|_| place("cc:SY", "Syria")).collect();
+        assert_eq!(dominant_place(&only_country), None);
+        // One mention among many places is no anchor.
+        let scattered = vec![
+            place("k:a", "Idlib"),
+            place("k:b", "Hama"),
+            place("k:c", "Raqqa"),
+            place("k:a", "Idlib"),
+        ];
+        assert_eq!(dominant_place(&scattered), None);
+    }
+
+    #[test]
+    fn same_anchor_lifts_the_score_only_when_leads_are_close() {
+        let model = SimilarityModel::default();
+        let mut e1 = vec![0.0f32; 8];
+        e1[0] = 1.0;
+        let mut e2 = vec![0.0f32; 8];
+        e2[0] = 0.6;
+        e2[1] = 0.8;
+        let mut far = vec![0.0f32; 8];
+        far[2] = 1.0;
+        let doc = |emb: Vec<f32>, anchor: Option<&str>| StoryFeatures {
+            sim: DocFeatures {
+                embedding: emb,
+                lang: "en".into(),
+                ..DocFeatures::default()
+            },
+            anchor: anchor.map(String::from),
+        };
+        let a = doc(e1.clone(), Some("k:baghuz"));
+        assert!(story_score(&model, &a, &doc(e2.clone(), Some("k:baghuz"))) >= ANCHOR_SCORE);
+        assert!(story_score(&model, &a, &doc(far, Some("k:baghuz"))) < ANCHOR_SCORE);
+        assert!(story_score(&model, &a, &doc(e2, Some("k:idlib"))) < ANCHOR_SCORE);
     }
 }

@@ -47,7 +47,7 @@ fn ranked_places(events: &[&Event], mentions: &[&Mention], limit: usize) -> Vec<
 }
 
 /// Builds every story from the clusterer and the store's articles, mentions and events.
-pub fn build_stories(store: &SqliteStore, clusterer: &Clusterer) -> Result<Vec<Story>, PipelineError> {
+pub(crate) fn build_stories(store: &SqliteStore, clusterer: &Clusterer) -> Result<Vec<Story>, PipelineError> {
     let articles = store.articles()?;
     let mentions = store.mentions()?;
     let events = store.events()?;
