@@ -67,3 +67,26 @@ fn one_megabyte_single_line_finishes_quickly() {
     assert!(n > 10_000, "found {n}");
     assert!(t.elapsed() < Duration::from_secs(60), "took {:?}", t.elapsed());
 }
+
+#[test]
+fn random_mixed_script_soup_never_breaks_spans() {
+    // With the gazetteer when it has been built (the curated table otherwise).
+    let kb = KnowledgeBase::load(&khabar_entities::default_data_dir()).unwrap();
+    let linker = EntityLinker::new(Arc::new(kb));
+    let alphabet: Vec<char> = "aAqQsSdDkKlL قسدالباغوزوبللـً\u{200D}\u{200C}\u{202E}\u{2066}\u{FEFB}\u{0301}«»\"'-.,;:!?\n\t0123٤٥ SDF"
+        .chars()
+        .collect();
+    // A small linear congruential generator keeps the test deterministic without extra dependencies.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..2000 {
+        let len = (state >> 33) as usize % 60;
+        let mut s = String::new();
+        for _ in 0..len {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+        }
+        check_spans(&article(s), &linker);
+    }
+}
