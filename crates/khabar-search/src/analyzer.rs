@@ -1,0 +1,198 @@
+//! The two text analyzers registered in every khabar index.
+//!
+//! Both split on Unicode word boundaries (UAX #29, so Arabic combining marks stay inside their word) and run each
+//! word through [`Normalizer::for_matching`] (diacritics, tatweel, alef/yeh/teh marbuta forms, digits, case).
+//! [`ARABIC`] then light-stems Arabic words ("والباغوز" → "باغوز"); [`ENGLISH`] applies tantivy's English Snowball
+//! stemmer ("strikes" → "strike"). Token offsets are byte offsets into the original text, so snippets highlight
+//! the word as written.
+
+use std::sync::Arc;
+
+use khabar_normalize::{is_arabic, light_stem, Normalizer};
+use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::Index;
+use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
+
+/// Name of the Arabic-aware analyzer (normalization + light stemming).
+pub const ARABIC: &str = "khabar_ar";
+/// Name of the English analyzer (normalization + Snowball English stemming).
+pub const ENGLISH: &str = "khabar_en";
+
+/// Words longer than this (in bytes, after normalization) are not indexed: they are junk (URLs, base64, garbage)
+/// and tantivy caps term length anyway.
+const MAX_TOKEN_BYTES: usize = 120;
+
+/// Splits text into normalized words; with `arabic_stem` set, Arabic words are light-stemmed.
+#[derive(Clone)]
+pub struct KhabarTokenizer {
+    normalizer: Arc<Normalizer>,
+    arabic_stem: bool,
+}
+
+impl KhabarTokenizer {
+    /// A tokenizer sharing `normalizer`; `arabic_stem` turns on Arabic light stemming.
+    pub fn new(normalizer: Arc<Normalizer>, arabic_stem: bool) -> KhabarTokenizer {
+        KhabarTokenizer {
+            normalizer,
+            arabic_stem,
+        }
+    }
+}
+
+/// The token stream of [`KhabarTokenizer`].
+pub struct KhabarTokenStream<'a> {
+    words: UWordBoundIndices<'a>,
+    normalizer: &'a Normalizer,
+    arabic_stem: bool,
+    token: Token,
+    next_position: usize,
+}
+
+impl Tokenizer for KhabarTokenizer {
+    type TokenStream<'a> = KhabarTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> KhabarTokenStream<'a> {
+        KhabarTokenStream {
+            words: text.split_word_bound_indices(),
+            normalizer: &self.normalizer,
+            arabic_stem: self.arabic_stem,
+            token: Token::default(),
+            next_position: 0,
+        }
+    }
+}
+
+impl TokenStream for KhabarTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        for (offset, word) in self.words.by_ref() {
+            if !word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let normalized = self.normalizer.normalize(word);
+            let text = if self.arabic_stem && normalized.chars().next().is_some_and(is_arabic) {
+                light_stem(&normalized)
+            } else {
+                normalized
+            };
+            if text.is_empty() || text.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            self.token.offset_from = offset;
+            self.token.offset_to = offset + word.len();
+            self.token.position = self.next_position;
+            self.token.position_length = 1;
+            self.token.text = text;
+            self.next_position += 1;
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+/// The Arabic-aware analyzer: normalization and Arabic light stemming (Latin words are only normalized).
+pub fn arabic_analyzer(normalizer: Arc<Normalizer>) -> TextAnalyzer {
+    TextAnalyzer::builder(KhabarTokenizer::new(normalizer, true)).build()
+}
+
+/// The English analyzer: normalization (which lowercases) and Snowball English stemming.
+pub fn english_analyzer(normalizer: Arc<Normalizer>) -> TextAnalyzer {
+    TextAnalyzer::builder(KhabarTokenizer::new(normalizer, false))
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Registers [`ARABIC`] and [`ENGLISH`] on an index (needed on every open: tantivy does not persist analyzers).
+pub fn register(index: &Index, normalizer: &Arc<Normalizer>) {
+    let tokenizers = index.tokenizers();
+    tokenizers.register(ARABIC, arabic_analyzer(Arc::clone(normalizer)));
+    tokenizers.register(ENGLISH, english_analyzer(Arc::clone(normalizer)));
+}
+
+/// Runs `analyzer` over `text` and returns the token texts, in order.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ar(text: &str) -> Vec<String> {
+        terms(&mut arabic_analyzer(Arc::new(Normalizer::for_matching())), text)
+    }
+
+    fn en(text: &str) -> Vec<String> {
+        terms(&mut english_analyzer(Arc::new(Normalizer::for_matching())), text)
+    }
+
+    #[test]
+    fn arabic_clitics_diacritics_and_tatweel_share_one_term() {
+        let forms = [
+            "الباغوز",
+            "باغوز",
+            "والباغوز",
+            "الْبَاغُوز",
+            "الباغـــوز",
+            "بالباغوز",
+        ];
+        for form in forms {
+            assert_eq!(ar(form), vec!["باغوز".to_string()], "{form}");
+        }
+        // Alef and teh marbuta forms fold, and the suffixes peel.
+        assert_eq!(ar("إدلب"), ar("ادلب"));
+        assert_eq!(ar("سورية"), ar("سوريه"));
+        assert_eq!(ar("المدنيين"), ar("مدني"));
+    }
+
+    #[test]
+    fn english_is_lowercased_and_stemmed() {
+        assert_eq!(en("Strikes"), en("strike"));
+        assert_eq!(en("fighters"), en("Fighter"));
+        assert_eq!(en("evacuated"), en("evacuate"));
+        assert_ne!(en("strike"), en("street"));
+    }
+
+    #[test]
+    fn offsets_cover_the_word_as_written() {
+        let text = "قالت «قسد» إن والباغوز سقطت، Al-Bagouz fell.";
+        let mut analyzer = arabic_analyzer(Arc::new(Normalizer::for_matching()));
+        let mut stream = analyzer.token_stream(text);
+        let mut seen = Vec::new();
+        while let Some(t) = stream.next() {
+            seen.push((
+                text.get(t.offset_from..t.offset_to).map(str::to_string),
+                t.text.clone(),
+                t.position,
+            ));
+        }
+        let written: Vec<_> = seen.iter().filter_map(|(w, _, _)| w.clone()).collect();
+        assert_eq!(
+            written,
+            vec!["قالت", "قسد", "إن", "والباغوز", "سقطت", "Al", "Bagouz", "fell"]
+        );
+        let positions: Vec<usize> = seen.iter().map(|(_, _, p)| *p).collect();
+        assert_eq!(positions, (0..8).collect::<Vec<_>>());
+        assert_eq!(seen[3].1, "باغوز");
+        assert_eq!(seen[6].1, "bagouz");
+    }
+
+    #[test]
+    fn punctuation_garbage_and_huge_words_yield_no_tokens() {
+        assert!(ar("\"(( *** ... «» —").is_empty());
+        assert!(ar(&"x".repeat(5000)).is_empty());
+        assert!(en("").is_empty());
+    }
+}
