@@ -2,13 +2,14 @@
 //!
 //! Both split on Unicode word boundaries (UAX #29, so Arabic combining marks stay inside their word) and run each
 //! word through [`Normalizer::for_matching`] (diacritics, tatweel, alef/yeh/teh marbuta forms, digits, case).
-//! [`ARABIC`] then light-stems Arabic words ("والباغوز" → "باغوز"); [`ENGLISH`] applies tantivy's English Snowball
-//! stemmer ("strikes" → "strike"). Token offsets are byte offsets into the original text, so snippets highlight
+//! [`ARABIC`] then light-stems Arabic words ("والباغوز" → "باغوز") and, when a word starts with a one-letter clitic
+//! (و ف ب ل ك), also emits the clitic-free stem at the same position ("لقسد" → "لقسد" + "قسد", "بإدلب" → "بادلب" +
+//! "ادلب"); [`ENGLISH`] applies tantivy's English Snowball stemmer ("strikes" → "strike"). Token offsets are byte offsets into the original text, so snippets highlight
 //! the word as written.
 
 use std::sync::Arc;
 
-use khabar_normalize::{is_arabic, light_stem, Normalizer};
+use khabar_normalize::{is_arabic, light_stem, prefix_variants, Normalizer};
 use tantivy::tokenizer::{Language, Stemmer, TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::Index;
 use unicode_segmentation::{UWordBoundIndices, UnicodeSegmentation};
@@ -46,6 +47,8 @@ pub struct KhabarTokenStream<'a> {
     arabic_stem: bool,
     token: Token,
     next_position: usize,
+    /// Clitic-free stems still to emit at the current token's position.
+    variants: Vec<String>,
 }
 
 impl Tokenizer for KhabarTokenizer {
@@ -58,23 +61,37 @@ impl Tokenizer for KhabarTokenizer {
             arabic_stem: self.arabic_stem,
             token: Token::default(),
             next_position: 0,
+            variants: Vec::new(),
         }
     }
 }
 
 impl TokenStream for KhabarTokenStream<'_> {
     fn advance(&mut self) -> bool {
+        if let Some(variant) = self.variants.pop() {
+            // Same offsets and position as the token just emitted.
+            self.token.text = variant;
+            return true;
+        }
         for (offset, word) in self.words.by_ref() {
             if !word.chars().any(char::is_alphanumeric) {
                 continue;
             }
             let normalized = self.normalizer.normalize(word);
             let text = if self.arabic_stem && normalized.chars().next().is_some_and(is_arabic) {
-                light_stem(&normalized)
+                let stem = light_stem(&normalized);
+                for variant in prefix_variants(&normalized).into_iter().skip(1) {
+                    let variant = light_stem(variant);
+                    if variant != stem && !self.variants.contains(&variant) {
+                        self.variants.push(variant);
+                    }
+                }
+                stem
             } else {
                 normalized
             };
             if text.is_empty() || text.len() > MAX_TOKEN_BYTES {
+                self.variants.clear();
                 continue;
             }
             self.token.offset_from = offset;
@@ -116,12 +133,20 @@ pub fn register(index: &Index, normalizer: &Arc<Normalizer>) {
     tokenizers.register(ENGLISH, english_analyzer(Arc::clone(normalizer)));
 }
 
-/// Runs `analyzer` over `text` and returns the token texts, in order.
-pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// Runs `analyzer` over `text` and returns, per position, the token texts there: the main stem first, then any
+/// clitic-free variants.
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut last_position = None;
     let mut stream = analyzer.token_stream(text);
     while let Some(token) = stream.next() {
-        out.push(token.text.clone());
+        match out.last_mut() {
+            Some(alternatives) if last_position == Some(token.position) => {
+                alternatives.push(token.text.clone())
+            }
+            _ => out.push(vec![token.text.clone()]),
+        }
+        last_position = Some(token.position);
     }
     out
 }
@@ -130,12 +155,21 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// The main stem at each position.
     fn ar(text: &str) -> Vec<String> {
-        terms(&mut arabic_analyzer(Arc::new(Normalizer::for_matching())), text)
+        let mut analyzer = arabic_analyzer(Arc::new(Normalizer::for_matching()));
+        terms(&mut analyzer, text)
+            .into_iter()
+            .map(|mut at| at.swap_remove(0))
+            .collect()
     }
 
     fn en(text: &str) -> Vec<String> {
-        terms(&mut english_analyzer(Arc::new(Normalizer::for_matching())), text)
+        let mut analyzer = english_analyzer(Arc::new(Normalizer::for_matching()));
+        terms(&mut analyzer, text)
+            .into_iter()
+            .map(|mut at| at.swap_remove(0))
+            .collect()
     }
 
     #[test]
@@ -155,6 +189,21 @@ mod tests {
         assert_eq!(ar("إدلب"), ar("ادلب"));
         assert_eq!(ar("سورية"), ar("سوريه"));
         assert_eq!(ar("المدنيين"), ar("مدني"));
+    }
+
+    #[test]
+    fn one_letter_clitics_add_a_variant_at_the_same_position() {
+        let mut analyzer = arabic_analyzer(Arc::new(Normalizer::for_matching()));
+        let at = terms(&mut analyzer, "لقسد بإدلب باغوز");
+        assert_eq!(at.len(), 3);
+        assert_eq!(at[0], vec!["لقسد".to_string(), "قسد".to_string()]);
+        assert_eq!(at[1], vec!["بادلب".to_string(), "ادلب".to_string()]);
+        // "والباغوز" strips to the same stem: no duplicate variant.
+        assert_eq!(terms(&mut analyzer, "والباغوز"), vec![vec!["باغوز".to_string()]]);
+        // Too short once stripped: no variant.
+        assert_eq!(terms(&mut analyzer, "ولد"), vec![vec!["ولد".to_string()]]);
+        // English is untouched.
+        assert_eq!(terms(&mut analyzer, "Baghuz"), vec![vec!["baghuz".to_string()]]);
     }
 
     #[test]

@@ -136,7 +136,7 @@ impl QueryBuilder<'_> {
     /// Any spelling of one name or word, in any text field, or one of its kb ids.
     fn group(&mut self, name: &str, aliases: &[String], kb_ids: &[String]) -> Option<Box<dyn Query>> {
         let f = *self.fields;
-        let mut seen: BTreeSet<(Field, Vec<String>)> = BTreeSet::new();
+        let mut seen: BTreeSet<(Field, Vec<Vec<String>>)> = BTreeSet::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let spellings = std::iter::once(name).chain(aliases.iter().take(MAX_ALIASES).map(String::as_str));
         for spelling in spellings {
@@ -221,17 +221,29 @@ impl QueryBuilder<'_> {
     }
 }
 
-/// A term query for one term, a phrase query for several.
-fn text_query(field: Field, field_terms: &[String]) -> Box<dyn Query> {
-    let mut terms: Vec<Term> = field_terms
+/// For one word, any of its stems (main stem or clitic-free variant); for several, the phrase of main stems.
+fn text_query(field: Field, field_terms: &[Vec<String>]) -> Box<dyn Query> {
+    if let [alternatives] = field_terms {
+        let mut queries: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for t in alternatives {
+            let term = Term::from_field_text(field, t);
+            queries.push((
+                Occur::Should,
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+            ));
+        }
+        if queries.len() == 1 {
+            if let Some((_, query)) = queries.pop() {
+                return query;
+            }
+        }
+        return Box::new(BooleanQuery::new(queries));
+    }
+    let terms: Vec<Term> = field_terms
         .iter()
+        .filter_map(|alternatives| alternatives.first())
         .map(|t| Term::from_field_text(field, t))
         .collect();
-    if terms.len() == 1 {
-        if let Some(term) = terms.pop() {
-            return Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-        }
-    }
     Box::new(PhraseQuery::new(terms))
 }
 

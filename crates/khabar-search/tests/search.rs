@@ -295,6 +295,28 @@ fn arabic_forms_of_one_name_find_the_same_articles() {
 }
 
 #[test]
+fn one_letter_clitics_do_not_hide_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = build(dir.path());
+    let text = "وقال ناشطون إن طائرات حربية شنت غارات على مواقع بإدلب وريفها، فيما أعلنت وزارة الدفاع \
+أن وحداتها تصدت لهجوم شنه مسلحون لقسد قرب منبج.";
+    index
+        .index_article(&article("ar_idlib", "ar", None, text, None), &[], &[])
+        .unwrap();
+    index.commit().unwrap();
+    for query in ["إدلب", "ادلب", "قسد", "منبج"] {
+        let hits = search(&index, query);
+        assert!(ids(&hits).contains("ar_idlib"), "{query}: {:?}", ids(&hits));
+    }
+    let hits = search(&index, "إدلب");
+    let h = hits.iter().find(|h| h.article_id == "ar_idlib").unwrap();
+    assert!(h.snippet.contains("<b>بإدلب</b>"), "{}", h.snippet);
+    // Without the variant the clitic form would be the only match of itself: "بإدلب" finds the bare form too.
+    let clitic_query = ids(&search(&index, "بإدلب"));
+    assert!(clitic_query.contains("ar_idlib") && clitic_query.contains("004_ea737063e230775b.txt"));
+}
+
+#[test]
 fn english_queries_stem() {
     let dir = tempfile::tempdir().unwrap();
     let index = build(dir.path());
