@@ -11,11 +11,13 @@ use tantivy::directory::error::LockError;
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Value;
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, TantivyError, Term,
+};
 
 use crate::analyzer;
 use crate::query::{day_number, from_day_number, place_keys, QueryBuilder};
-use crate::schema::{self, Fields, MARKER_FILE, SCHEMA_VERSION};
+use crate::schema::{self, Fields, MARKER_FILE, PUBLISHED_FIELD, SCHEMA_VERSION};
 use crate::{AliasExpander, SearchError, SearchHit, SearchQuery, SearchResult};
 
 /// Hits returned when [`SearchQuery::limit`] is 0.
@@ -217,7 +219,8 @@ impl SearchIndex {
     }
 
     /// Runs a query, best hits first. Any text is accepted (syntax characters are plain text); a query with no
-    /// searchable word and no filter returns no hits. With filters only, every matching article is a hit.
+    /// searchable word and no filter returns no hits. With filters only, every matching article is a hit,
+    /// newest first, with score 0.
     pub fn search(
         &self,
         request: &SearchQuery,
@@ -229,7 +232,7 @@ impl SearchIndex {
             english: analyzer::english_analyzer(Arc::clone(&self.normalizer)),
             normalizer: &self.normalizer,
         };
-        let Some(query) = builder.build(request, expander) else {
+        let Some((query, has_text)) = builder.build(request, expander) else {
             return Ok(Vec::new());
         };
         let limit = match request.limit {
@@ -237,7 +240,14 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let searcher = self.reader.searcher();
-        let top = searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?;
+        let top: Vec<(f32, DocAddress)> = if has_text {
+            searcher.search(&*query, &TopDocs::with_limit(limit).order_by_score())?
+        } else {
+            // Filters only: newest first, undated last; no relevance to report.
+            let by_date = TopDocs::with_limit(limit).order_by_fast_field::<i64>(PUBLISHED_FIELD, Order::Desc);
+            let newest = searcher.search(&*query, &by_date)?;
+            newest.into_iter().map(|(_, address)| (0.0, address)).collect()
+        };
         if top.is_empty() {
             return Ok(Vec::new());
         }

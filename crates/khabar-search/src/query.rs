@@ -68,13 +68,19 @@ pub(crate) struct QueryBuilder<'a> {
 }
 
 impl QueryBuilder<'_> {
-    /// The query for `request`, or `None` when it asks for nothing (no searchable word, no filter).
-    pub fn build(&mut self, request: &SearchQuery, expander: &dyn AliasExpander) -> Option<Box<dyn Query>> {
+    /// The query for `request` and whether it has text to rank by, or `None` when it asks for nothing (no
+    /// searchable word, no filter).
+    pub fn build(
+        &mut self,
+        request: &SearchQuery,
+        expander: &dyn AliasExpander,
+    ) -> Option<(Box<dyn Query>, bool)> {
         let groups = self.text_groups(&request.text, expander);
         let filters = self.filters(request, expander);
         if groups.is_empty() && filters.is_empty() {
             return None;
         }
+        let has_text = !groups.is_empty();
         let text: Box<dyn Query> = if groups.is_empty() {
             Box::new(AllQuery)
         } else {
@@ -83,13 +89,13 @@ impl QueryBuilder<'_> {
             ))
         };
         if filters.is_empty() {
-            return Some(text);
+            return Some((text, has_text));
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
         for filter in filters {
             clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0))));
         }
-        Some(Box::new(BooleanQuery::new(clauses)))
+        Some((Box::new(BooleanQuery::new(clauses)), has_text))
     }
 
     /// One query per name or word of the text: the longest run of up to [`MAX_NAME_WORDS`] words that the

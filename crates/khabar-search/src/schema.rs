@@ -15,6 +15,9 @@ use crate::{SearchError, SearchResult};
 /// index of another version is refused at open (it must be rebuilt from the store).
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// Name of the publication day field (a fast field, for date ordering).
+pub(crate) const PUBLISHED_FIELD: &str = "published";
+
 /// Name of the version marker file kept beside tantivy's files.
 pub(crate) const MARKER_FILE: &str = "khabar-search.json";
 
@@ -67,7 +70,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         id: builder.add_text_field("id", STRING | STORED),
         lang: builder.add_text_field("lang", STRING | STORED),
         published: builder.add_i64_field(
-            "published",
+            PUBLISHED_FIELD,
             NumericOptions::default().set_indexed().set_fast().set_stored(),
         ),
         title_ar: builder.add_text_field("title_ar", text_field(ARABIC, true)),

@@ -428,11 +428,26 @@ fn filters_narrow_by_lang_date_place_and_family() {
         ..SearchQuery::default()
     });
     assert_eq!(by_arabic, raqqa);
-    let baghuz_place = run(SearchQuery {
+    let place_only = SearchQuery {
         place: Some("باغوز".into()),
         ..SearchQuery::default()
-    });
+    };
+    let baghuz_place = run(place_only.clone());
     assert_eq!(baghuz_place.len(), 5, "{baghuz_place:?}");
+    // Filter-only hits come newest first, undated last, with score 0.
+    let hits = index.search(&place_only, &NoExpansion).unwrap();
+    let dates: Vec<Option<NaiveDate>> = hits.iter().map(|h| h.published).collect();
+    assert_eq!(
+        dates,
+        vec![
+            Some(date(2019, 3, 23)),
+            Some(date(2019, 3, 12)),
+            Some(date(2019, 3, 12)),
+            Some(date(2019, 2, 6)),
+            None
+        ]
+    );
+    assert!(hits.iter().all(|h| h.score == 0.0));
 
     let airstrikes = run(SearchQuery {
         family: Some(EventFamily::Airstrike),
