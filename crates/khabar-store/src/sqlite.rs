@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 pub const DB_FILE: &str = "khabar.sqlite3";
 
 /// Migrations in order; `user_version` = number applied.
-const MIGRATIONS: [&str; 1] = [include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_filters.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -59,6 +62,12 @@ fn now() -> String {
 impl SqliteStore {
     /// Opens (creating if needed) the store in directory `dir` and migrates it to [`SCHEMA_VERSION`].
     pub fn open(dir: &Path) -> StoreResult<SqliteStore> {
+        SqliteStore::open_at_version(dir, SCHEMA_VERSION)
+    }
+
+    /// Opens the store migrated only up to `version` (tests of migrations use this to make an older database).
+    #[doc(hidden)]
+    pub fn open_at_version(dir: &Path, version: i64) -> StoreResult<SqliteStore> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
             path: dir.display().to_string(),
             message: e.to_string(),
@@ -73,7 +82,7 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let mut store = SqliteStore { conn, path };
-        store.migrate()?;
+        store.migrate(version)?;
         Ok(store)
     }
 
@@ -87,7 +96,7 @@ impl SqliteStore {
         Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
     }
 
-    fn migrate(&mut self) -> StoreResult<()> {
+    fn migrate(&mut self, target: i64) -> StoreResult<()> {
         let found = self.schema_version()?;
         if found > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
@@ -95,7 +104,12 @@ impl SqliteStore {
                 supported: SCHEMA_VERSION,
             });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .take(target.max(0) as usize)
+            .skip(found as usize)
+        {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -660,6 +674,44 @@ mod tests {
             store.article("a2").unwrap().unwrap().story_id.as_deref(),
             Some("s1")
         );
+    }
+
+    #[test]
+    fn an_older_database_migrates_without_losing_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let item = StoredArticle {
+            article: article("a1", "الباغوز"),
+            raw_hash: "r1".into(),
+            mentions: vec![mention("a1")],
+            events: vec![event(EventFamily::Airstrike, 50)],
+            embedding: Some(vec![0.25]),
+        };
+        {
+            let mut v1 = SqliteStore::open_at_version(dir.path(), 1).unwrap();
+            assert_eq!(v1.schema_version().unwrap(), 1);
+            v1.write_article(&item, &[("cluster", b"state")]).unwrap();
+            v1.record_rejected("x.jsonl:3", "not JSON").unwrap();
+        }
+        let store = SqliteStore::open(dir.path()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        assert_eq!(store.articles().unwrap(), vec![item.article.clone()]);
+        assert_eq!(store.mentions().unwrap(), item.mentions);
+        assert_eq!(store.events().unwrap().len(), 1);
+        assert_eq!(
+            store.get_state("cluster").unwrap().as_deref(),
+            Some(&b"state"[..])
+        );
+        assert_eq!(store.rejected().unwrap().len(), 1);
+        let indexes: i64 = store
+            .conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('articles_published', 'articles_lang', 'events_family')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 3);
+        assert!(store.check_consistency().unwrap().is_empty());
     }
 
     #[test]
