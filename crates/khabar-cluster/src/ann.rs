@@ -369,6 +369,9 @@ pub(crate) struct Hit {
     pub cosine: f32,
 }
 
+/// Shard key and day of undated vectors: one shard that every query also searches, never evicted.
+pub(crate) const UNDATED: i64 = i64::MIN;
+
 /// Time-sharded HNSW index carrying a payload per vector.
 #[derive(Serialize, Deserialize)]
 #[serde(bound(serialize = "P: Serialize", deserialize = "P: Deserialize<'de>"))]
@@ -391,9 +394,12 @@ impl<P> ShardedIndex<P> {
         day.div_euclid(self.shard_days)
     }
 
-    /// Adds a unit vector dated `day`.
-    pub(crate) fn insert(&mut self, day: i64, vector: &[f32], payload: P) {
-        let key = self.key(day);
+    /// Adds a unit vector dated `day` (`None`: undated, a candidate for every query).
+    pub(crate) fn insert(&mut self, day: Option<i64>, vector: &[f32], payload: P) {
+        let (key, day) = match day {
+            Some(d) => (self.key(d), d),
+            None => (UNDATED, UNDATED),
+        };
         let ef_construction = self.ef_construction;
         let shard = self.shards.entry(key).or_insert_with(|| Shard {
             graph: Graph::new(12, ef_construction, 0x5eed ^ key as u64),
@@ -406,22 +412,40 @@ impl<P> ShardedIndex<P> {
         }
     }
 
-    /// Up to `k` nearest vectors dated within `window` days of `day`, most similar first.
-    pub(crate) fn query(&mut self, vector: &[f32], day: i64, window: i64, k: usize, ef: usize) -> Vec<Hit> {
+    /// Up to `k` nearest vectors dated within `window` days of `day`, plus undated ones, most similar first. An
+    /// undated query (`day` = `None`) searches every shard.
+    pub(crate) fn query(
+        &mut self,
+        vector: &[f32],
+        day: Option<i64>,
+        window: i64,
+        k: usize,
+        ef: usize,
+    ) -> Vec<Hit> {
         let mut hits = Vec::new();
         if k == 0 {
             return hits;
         }
-        let first = self.key(day.saturating_sub(window));
-        let last = self.key(day.saturating_add(window));
+        let (first, last) = match day {
+            Some(d) => (
+                self.key(d.saturating_sub(window)),
+                self.key(d.saturating_add(window)),
+            ),
+            None => (i64::MIN, i64::MAX),
+        };
         let ef = ef.max(k);
-        for (&key, shard) in self.shards.range_mut(first..=last) {
+        for (&key, shard) in self.shards.iter_mut() {
+            if key != UNDATED && (key < first || key > last) {
+                continue;
+            }
             for (item, cosine) in shard.graph.nearest(vector, ef) {
                 let Some(&item_day) = shard.days.get(item) else {
                     continue;
                 };
-                if (item_day - day).abs() > window {
-                    continue;
+                if let Some(d) = day {
+                    if item_day != UNDATED && (item_day - d).abs() > window {
+                        continue;
+                    }
                 }
                 hits.push(Hit {
                     shard: key,
@@ -450,7 +474,10 @@ impl<P> ShardedIndex<P> {
     /// Drops the shards whose every day is before `day`. Returns how many vectors went.
     pub(crate) fn evict_before(&mut self, day: i64) -> usize {
         let keep_from = self.key(day);
-        let kept = self.shards.split_off(&keep_from);
+        let mut kept = self.shards.split_off(&keep_from);
+        if let Some(undated) = self.shards.remove(&UNDATED) {
+            kept.insert(UNDATED, undated);
+        }
         let dropped: usize = self.shards.values().map(|s| s.payloads.len()).sum();
         self.shards = kept;
         dropped
@@ -534,12 +561,12 @@ mod tests {
     #[test]
     fn query_respects_the_time_window() {
         let mut index: ShardedIndex<&str> = ShardedIndex::new(7, 64);
-        index.insert(100, &unit(&[1.0, 0.0, 0.0]), "same-day");
-        index.insert(103, &unit(&[1.0, 0.05, 0.0]), "three-days-later");
-        index.insert(130, &unit(&[1.0, 0.0, 0.0]), "a-month-later");
-        index.insert(101, &unit(&[0.0, 1.0, 0.0]), "other-topic");
-        index.insert(101, &[1.0, 0.0], "wrong-length");
-        let hits = index.query(&unit(&[1.0, 0.0, 0.0]), 101, 7, 10, 32);
+        index.insert(Some(100), &unit(&[1.0, 0.0, 0.0]), "same-day");
+        index.insert(Some(103), &unit(&[1.0, 0.05, 0.0]), "three-days-later");
+        index.insert(Some(130), &unit(&[1.0, 0.0, 0.0]), "a-month-later");
+        index.insert(Some(101), &unit(&[0.0, 1.0, 0.0]), "other-topic");
+        index.insert(Some(101), &[1.0, 0.0], "wrong-length");
+        let hits = index.query(&unit(&[1.0, 0.0, 0.0]), Some(101), 7, 10, 32);
         let names: Vec<&str> = hits
             .iter()
             .map(|h| *index.get(h.shard, h.item).unwrap().0)
@@ -548,6 +575,24 @@ mod tests {
         assert!(!names.contains(&"a-month-later"));
         assert_eq!(index.len(), 4);
         assert_eq!(index.evict_before(120), 3);
+        assert_eq!(index.len(), 1);
+    }
+
+    #[test]
+    fn undated_vectors_answer_every_query_and_survive_eviction() {
+        let mut index: ShardedIndex<&str> = ShardedIndex::new(7, 32);
+        index.insert(Some(100), &unit(&[1.0, 0.0]), "dated");
+        index.insert(None, &unit(&[1.0, 0.1]), "undated");
+        // A dated query far from day 100 still sees the undated vector, not the dated one.
+        let far = index.query(&unit(&[1.0, 0.0]), Some(900), 7, 10, 32);
+        assert_eq!(far.len(), 1);
+        assert_eq!(
+            index.get(far[0].shard, far[0].item).map(|(p, _)| *p),
+            Some("undated")
+        );
+        // An undated query sees everything.
+        assert_eq!(index.query(&unit(&[1.0, 0.0]), None, 7, 10, 32).len(), 2);
+        assert_eq!(index.evict_before(800), 1);
         assert_eq!(index.len(), 1);
     }
 }

@@ -167,7 +167,7 @@ pub struct ClusterDoc<F = ()> {
     pub article_id: String,
     /// Headline.
     pub title: Option<String>,
-    /// Publication date; undated articles are placed at the newest date seen so far.
+    /// Publication date; undated articles are candidates for (and look at) articles of any date.
     pub published: Option<NaiveDate>,
     /// ISO 639-1 language.
     pub lang: String,
@@ -366,11 +366,9 @@ impl<F> StoryClusterer<F> {
             return existing;
         }
         self.stats.articles += 1;
-        let day = match (doc.published.map(day_of), self.clock) {
-            (Some(d), _) => Some(d),
-            (None, clock) => clock,
-        };
-        if let Some(d) = doc.published.map(day_of) {
+        // Undated articles are candidates for every article, and look at every article, whatever its date.
+        let day = doc.published.map(day_of);
+        if let Some(d) = day {
             self.clock = Some(self.clock.map_or(d, |c| c.max(d)));
         }
         let vector = unit_vector(&doc.embedding).filter(|v| self.dimension.is_none_or(|d| d == v.len()));
@@ -378,18 +376,17 @@ impl<F> StoryClusterer<F> {
             self.stats.bad_embeddings += 1;
         }
 
-        let anchor = day.unwrap_or(0);
         let window = i64::from(self.config.window_days);
         let mut links = match &vector {
-            Some(v) => self.score_candidates(&doc, v, anchor, window, score),
+            Some(v) => self.score_candidates(&doc, v, day, window, score),
             None => Vec::new(),
         };
         let resume_window = i64::from(self.config.resume_window_days);
         let joined = links
             .first()
             .is_some_and(|l| l.best_score >= self.config.threshold);
-        if let (false, Some(v), true) = (joined, &vector, resume_window > window) {
-            let mut wider = self.score_candidates(&doc, v, anchor, resume_window, score);
+        if let (false, Some(v), true) = (joined, &vector, resume_window > window && day.is_some()) {
+            let mut wider = self.score_candidates(&doc, v, day, resume_window, score);
             if wider
                 .first()
                 .is_some_and(|l| l.best_score >= self.config.merge_threshold)
@@ -437,8 +434,7 @@ impl<F> StoryClusterer<F> {
         });
         if let Some(v) = vector {
             self.dimension.get_or_insert(v.len());
-            let d = day.unwrap_or(0);
-            self.index.insert(d, &v, Indexed { doc, member });
+            self.index.insert(day, &v, Indexed { doc, member });
         }
         self.evict();
         story_id(self.find(story))
@@ -448,7 +444,7 @@ impl<F> StoryClusterer<F> {
         &mut self,
         doc: &ClusterDoc<F>,
         vector: &[f32],
-        day: i64,
+        day: Option<i64>,
         window: i64,
         score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
     ) -> Vec<StoryLink> {
@@ -756,7 +752,7 @@ mod tests {
     }
 
     #[test]
-    fn undated_articles_use_the_newest_date_seen() {
+    fn undated_articles_join_stories_of_any_date_both_ways() {
         let mut c = StoryClusterer::new(ClusterConfig::default());
         c.add(doc("a", 20, vec![1.0, 0.0]), &cosine);
         let mut undated = doc("b", 1, vec![1.0, 0.05]);
@@ -765,5 +761,15 @@ mod tests {
         let s = c.stories();
         assert_eq!(s[0].first_published, date(20));
         assert_eq!(s[0].title.as_deref(), Some("title of a"));
+
+        // Undated first, then a dated article months later: still found, since the undated one has no date to
+        // be out of the window of.
+        let mut c = StoryClusterer::new(ClusterConfig::default());
+        let mut first = doc("u", 1, vec![0.0, 1.0]);
+        first.published = None;
+        c.add(first, &cosine);
+        assert_eq!(c.add(doc("late", 200, vec![0.05, 1.0]), &cosine), "s1");
+        // An unrelated dated article does not join it.
+        assert_eq!(c.add(doc("other", 200, vec![1.0, 0.0]), &cosine), "s2");
     }
 }
