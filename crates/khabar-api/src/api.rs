@@ -611,7 +611,11 @@ pub(crate) async fn post_articles(
         let errors: Vec<Value> = report
             .rejected
             .iter()
-            .map(|(loc, reason)| json!({"line": line_of(loc), "reason": reason}))
+            .map(|(loc, reason)| {
+                // Reasons repeat the location (the temp file); the line number says it.
+                let reason = reason.strip_prefix(&format!("{loc}: ")).unwrap_or(reason);
+                json!({"line": line_of(loc), "reason": reason})
+            })
             .collect();
         let rejected_lines: BTreeSet<usize> =
             report.rejected.iter().filter_map(|(l, _)| line_of(l)).collect();

@@ -13,7 +13,7 @@ pub const MAP_FILES: [(&str, &str); 2] = [("countries-110m.json", "countries"), 
 struct Topology {
     #[serde(default)]
     transform: Option<Transform>,
-    objects: HashMap<String, Geometry>,
+    objects: HashMap<String, TopoObject>,
     arcs: Vec<Vec<Vec<f64>>>,
 }
 
@@ -25,9 +25,9 @@ struct Transform {
 
 #[derive(Deserialize)]
 #[serde(tag = "type")]
-enum Geometry {
+enum TopoObject {
     GeometryCollection {
-        geometries: Vec<Geometry>,
+        geometries: Vec<TopoObject>,
     },
     Polygon {
         arcs: Vec<Vec<i64>>,
@@ -168,14 +168,14 @@ fn decode_arcs(topo: &Topology) -> Vec<Vec<(f64, f64)>> {
         .collect()
 }
 
-fn collect(g: &Geometry, arcs: &[Vec<(f64, f64)>], out: &mut Vec<Shape>) {
+fn collect(g: &TopoObject, arcs: &[Vec<(f64, f64)>], out: &mut Vec<Shape>) {
     match g {
-        Geometry::GeometryCollection { geometries } => {
+        TopoObject::GeometryCollection { geometries } => {
             for g in geometries {
                 collect(g, arcs, out);
             }
         }
-        Geometry::Polygon {
+        TopoObject::Polygon {
             arcs: rings,
             properties,
         } => {
@@ -183,7 +183,7 @@ fn collect(g: &Geometry, arcs: &[Vec<(f64, f64)>], out: &mut Vec<Shape>) {
             polygon_path(rings, arcs, &mut path);
             push(out, properties, path);
         }
-        Geometry::MultiPolygon {
+        TopoObject::MultiPolygon {
             arcs: polys,
             properties,
         } => {
@@ -193,7 +193,7 @@ fn collect(g: &Geometry, arcs: &[Vec<(f64, f64)>], out: &mut Vec<Shape>) {
             }
             push(out, properties, path);
         }
-        Geometry::Other => {}
+        TopoObject::Other => {}
     }
 }
 

@@ -51,6 +51,14 @@ fn page(title: &str, active: &str, body: Markup) -> Html<String> {
     Html(layout(title, active, body).into_string())
 }
 
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn lang_badges(langs: &[String]) -> Markup {
     html! { @for l in langs { span.badge.lang title="language" { (l) } " " } }
 }
@@ -130,8 +138,8 @@ fn story_card(s: &Story) -> Markup {
             div.meta {
                 span.dates { (dates) } " · "
                 (lang_badges(&s.langs))
-                span { (s.article_ids.len()) " articles" } " · "
-                span.events { (s.event_ids.len()) " events" }
+                span { (plural(s.article_ids.len(), "article")) } " · "
+                span.events { (plural(s.event_ids.len(), "event")) }
                 @if !s.places.is_empty() { " · " span.places dir="auto" { (s.places.join(", ")) } }
             }
         }
@@ -160,7 +168,7 @@ pub(crate) async fn story_page(
         h1 dir="auto" { (story.title.as_deref().unwrap_or("(untitled story)")) }
         p.meta {
             (lang_badges(&story.langs))
-            (articles.len()) " articles · " (events.len()) " events"
+            (plural(articles.len(), "article")) " · " (plural(events.len(), "event"))
             @if !story.places.is_empty() { " · " span dir="auto" { (story.places.join(", ")) } }
         }
         (claims_table(story, events, &by_id))

@@ -222,7 +222,7 @@ async fn story_list_story_page_and_map_in_headless_chromium() {
         .unwrap();
     let dirs = script(
         &client,
-        "return Array.from(document.querySelectorAll('article p')).map(p => [p.lang, getComputedStyle(p).direction])",
+        "return Array.from(document.querySelectorAll('article p[lang]')).map(p => [p.lang, getComputedStyle(p).direction])",
     )
     .await;
     let dirs = dirs.as_array().unwrap();
@@ -253,6 +253,12 @@ async fn story_list_story_page_and_map_in_headless_chromium() {
         .unwrap();
     assert_eq!(heading.trim(), story.title.clone().unwrap_or_default().trim());
     screenshot(&client, "story.png").await;
+    script(
+        &client,
+        "document.querySelector('div.columns').scrollIntoView(); return 0",
+    )
+    .await;
+    screenshot(&client, "story-articles.png").await;
 
     // The map: one point per placed event, world outline when the shapes are installed.
     client.goto(&format!("{base}/map")).await.unwrap();
