@@ -50,6 +50,17 @@ impl AliasExpander for Expander {
     }
 }
 
+/// CPU time of the whole process (all threads) in seconds, from /proc (Linux); `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::var("KHABAR_BENCH_N")
         .ok()
@@ -140,11 +151,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let mut index = SearchIndex::open(dir.path())?;
     let start = Instant::now();
+    let cpu_start = cpu_seconds();
     for (a, e, m) in &docs {
         index.index_article(a, e, m)?;
     }
     index.commit()?;
     let took = start.elapsed();
+    if let (Some(a), Some(b)) = (cpu_start, cpu_seconds()) {
+        println!(
+            "indexing CPU time {:.2} s: {:.0} docs per CPU-second",
+            b - a,
+            n as f64 / (b - a).max(0.01)
+        );
+    }
     println!(
         "indexed {n} articles ({:.1} MB) in {:.2} s: {:.0} docs/s, {:.2} MB/s; {} docs searchable",
         bytes as f64 / 1e6,

@@ -77,7 +77,7 @@ impl TokenStream for KhabarTokenStream<'_> {
             if !word.chars().any(char::is_alphanumeric) {
                 continue;
             }
-            let normalized = self.normalizer.normalize(word);
+            let normalized = normalize_word(self.normalizer, word);
             let text = if self.arabic_stem && normalized.chars().next().is_some_and(is_arabic) {
                 let stem = light_stem(&normalized);
                 for variant in prefix_variants(&normalized).into_iter().skip(1) {
@@ -111,6 +111,25 @@ impl TokenStream for KhabarTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+/// True for chars the matching chain leaves as they are: printable ASCII but upper case, '`' and NUL, and the
+/// basic Arabic letters (not the alef / yeh / teh marbuta / hamza-carrier forms it folds, nor tatweel).
+fn is_stable(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_uppercase() && c != '`' && c != '\0';
+    }
+    matches!(c, '\u{0621}' | '\u{0627}' | '\u{0628}' | '\u{062A}'..='\u{063A}' | '\u{0641}'..='\u{0648}' | '\u{064A}')
+}
+
+/// [`Normalizer::normalize`] with a fast path for words the chain would only lowercase (plain ASCII, basic Arabic
+/// letters): most words of real text. The chain works char by char, so checking each char is enough.
+fn normalize_word(normalizer: &Normalizer, word: &str) -> String {
+    if word.chars().all(|c| is_stable(c) || c.is_ascii_uppercase()) {
+        word.to_ascii_lowercase()
+    } else {
+        normalizer.normalize(word)
     }
 }
 
@@ -189,6 +208,45 @@ mod tests {
         assert_eq!(ar("إدلب"), ar("ادلب"));
         assert_eq!(ar("سورية"), ar("سوريه"));
         assert_eq!(ar("المدنيين"), ar("مدني"));
+    }
+
+    #[test]
+    fn stable_chars_are_left_alone_by_the_matching_chain() {
+        let n = Normalizer::for_matching();
+        for c in (0u32..0x0700)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_stable(c))
+        {
+            assert_eq!(
+                n.normalize(&c.to_string()),
+                c.to_string(),
+                "{c:?} U+{:04X}",
+                c as u32
+            );
+        }
+        for c in 'A'..='Z' {
+            assert_eq!(n.normalize(&c.to_string()), c.to_ascii_lowercase().to_string());
+        }
+    }
+
+    #[test]
+    fn fast_path_equals_the_matching_chain() {
+        let n = Normalizer::for_matching();
+        for sample in
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/samples")).unwrap()
+        {
+            let text = std::fs::read_to_string(sample.unwrap().path()).unwrap();
+            for word in text.split_word_bounds() {
+                assert_eq!(normalize_word(&n, word), n.normalize(word), "{word:?}");
+            }
+        }
+        let text = "Qusad's «SDF» U.S. 3.5 km; Deir ez-Zor 400 fighters `quoted` tab\there \0nul ABC-xyz_12";
+        for word in text
+            .split_word_bounds()
+            .chain(["`", "a`b", "\0", "MIXED", "مخيم"])
+        {
+            assert_eq!(normalize_word(&n, word), n.normalize(word), "{word:?}");
+        }
     }
 
     #[test]

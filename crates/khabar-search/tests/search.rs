@@ -515,8 +515,10 @@ fn hits_carry_metadata_and_escaped_snippets() {
 
 #[test]
 fn reindexing_replaces_and_survives_reopen() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut index = build(dir.path());
+    let tmp = tempfile::tempdir().unwrap();
+    // A missing `<db>/search/` is created.
+    let dir = tmp.path().join("db/search");
+    let mut index = build(&dir);
     let mut a = corpus().into_iter().find(|a| a.id == "en_baghuz").unwrap();
     assert!(ids(&search(&index, "river")).contains("en_baghuz"));
     index.index_article(&a, &[], &[]).unwrap();
@@ -532,7 +534,7 @@ fn reindexing_replaces_and_survives_reopen() {
     assert!(ids(&search(&index, "hajin")).contains("en_baghuz"));
     drop(index);
 
-    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let mut index = SearchIndex::open(&dir).unwrap();
     assert_eq!(index.doc_count(), 8);
     index.delete_article("en_baghuz").unwrap();
     index.delete_article("no-such-article").unwrap();
