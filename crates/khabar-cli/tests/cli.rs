@@ -136,6 +136,13 @@ fn samples_run_meets_the_contract_and_cleans_boilerplate() {
     assert_eq!(kb_of("Bagouz"), baghuz);
     assert_ne!(kb_of("Baguoz camp"), baghuz);
 
+    // The five reports (two English, three Arabic, one machine-translated) are one story.
+    let stories = jsonl(&out.path().join("stories.jsonl"));
+    assert_eq!(stories.len(), 1, "{stories:?}");
+    assert_eq!(stories[0]["article_ids"].as_array().unwrap().len(), 5);
+    assert_eq!(stories[0]["langs"], serde_json::json!(["ar", "en"]));
+    assert_eq!(stories[0]["places"][0], "Baghuz");
+
     // The SANA claim of 50 civilians killed is one hedged, attributed airstrike with its evidence span.
     let events = jsonl(&out.path().join("events.jsonl"));
     let sana = events
@@ -149,6 +156,89 @@ fn samples_run_meets_the_contract_and_cleans_boilerplate() {
         .iter()
         .any(|s| s == "SANA"));
     assert!(sana["sentence"].as_str().unwrap().contains("50 مدنياً"));
+    // "مساء أمس الأحد" resolves against the page date, 3/12/2019, read as 12 March by the body's "آذار الجاري".
+    assert_eq!(sana["date"], "2019-03-10");
+    let article_004 = articles
+        .iter()
+        .find(|a| a["id"].as_str().unwrap().starts_with("004"))
+        .unwrap();
+    assert_eq!(article_004["published"], "2019-03-12");
+}
+
+/// Real-shaped wire copy: two sources disagree about one strike (in two languages), two others agree.
+const DISPUTED: &str = r#"{"id":"sana-1","source":"SANA","published":"2019-03-11","lang":"ar","title":"مجزرة جديدة لطيران التحالف في مخيم الباغوز","text":"ارتكب طيران التحالف الدولي بقيادة الولايات المتحدة مساء أمس الأحد مجزرة جديدة في مخيم الباغوز بريف دير الزور الشرقي راح ضحيتها 50 مدنياً معظمهم من النساء والأطفال، وفق ما أفادت مصادر محلية لوكالة سانا.\nوأشارت المصادر إلى أن الطائرات استهدفت تجمعات للمدنيين المحاصرين في الجيب الأخير لتنظيم داعش في الباغوز.\nويواصل التحالف غاراته على محيط الباغوز منذ أيام وسط نزوح آلاف المدنيين من المنطقة."}
+{"id":"sohr-1","source":"Syrian Observatory for Human Rights","published":"2019-03-11","lang":"en","title":"Coalition strike on Baghuz camp kills civilians","text":"Coalition warplanes struck the Baghuz camp in the eastern Deir ez-Zor countryside on Sunday evening, killing 20 civilians, the Syrian Observatory for Human Rights said.\nThe monitor said women and children were among the dead in the last pocket held by the Islamic State group in Baghuz.\nThe Syrian Democratic Forces, backed by the coalition, have been pressing their assault on Baghuz for days as thousands of civilians fled the area."}
+"#;
+
+#[test]
+fn disagreeing_sources_become_a_conflict_in_their_story() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("disputed.jsonl");
+    std::fs::write(&input, DISPUTED).unwrap();
+    let out = dir.path().join("out");
+    let o = khabar(
+        &data,
+        &["run", input.to_str().unwrap(), "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let events = jsonl(&out.join("events.jsonl"));
+    let killed: Vec<u64> = events
+        .iter()
+        .filter_map(|e| e["counts"]["killed"]["min"].as_u64())
+        .collect();
+    assert!(killed.contains(&50) && killed.contains(&20), "{events:?}");
+    let stories = jsonl(&out.join("stories.jsonl"));
+    assert_eq!(stories.len(), 1, "one incident, one story: {stories:?}");
+    let conflicts = stories[0]["conflicts"].as_array().unwrap();
+    let killed_conflict = conflicts
+        .iter()
+        .find(|c| c["what"] == "killed")
+        .unwrap_or_else(|| panic!("no killed conflict in {conflicts:?}"));
+    assert_eq!(killed_conflict["date"], "2019-03-10");
+    let mut claimed: Vec<u64> = killed_conflict["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["min"].as_u64().unwrap())
+        .collect();
+    claimed.sort();
+    assert_eq!(claimed, vec![20, 50]);
+    let mut sources: Vec<&str> = killed_conflict["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    sources.sort();
+    assert_eq!(sources, vec!["SANA", "Syrian Observatory for Human Rights"]);
+}
+
+#[test]
+fn agreeing_sources_in_two_languages_are_no_conflict() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("agree.jsonl");
+    let agreeing = DISPUTED.replace("killing 20 civilians", "killing 50 civilians");
+    std::fs::write(&input, agreeing).unwrap();
+    let out = dir.path().join("out");
+    let o = khabar(
+        &data,
+        &["run", input.to_str().unwrap(), "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stories = jsonl(&out.join("stories.jsonl"));
+    assert_eq!(stories.len(), 1);
+    assert_eq!(stories[0]["conflicts"], serde_json::json!([]));
+    let events = jsonl(&out.join("events.jsonl"));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e["counts"]["killed"]["min"] == 50)
+            .count(),
+        2,
+        "{events:?}"
+    );
 }
 
 #[test]

@@ -79,17 +79,42 @@ struct Source {
     key: String,
 }
 
+/// Unnamed sources ("local sources", "مصادر محلية"): a named agency or monitor in the same attribution speaks for
+/// the claim before them.
+fn is_unnamed_source(source: &str) -> bool {
+    let lower = source.to_lowercase();
+    [
+        "source",
+        "sources",
+        "مصادر",
+        "مصدر",
+        "ناشطون",
+        "activists",
+        "residents",
+        "سكان",
+        "witnesses",
+        "شهود",
+    ]
+    .iter()
+    .any(|generic| lower.split_whitespace().any(|w| w == *generic))
+}
+
 fn claim_source(
     event: &Event,
     canonical: &str,
     sources: &HashMap<String, String>,
     norm: &Normalizer,
 ) -> Source {
-    let named = event
-        .attributed_to
-        .iter()
-        .map(|s| s.trim())
-        .find(|s| !s.is_empty())
+    let attributed = || {
+        event
+            .attributed_to
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    };
+    let named = attributed()
+        .find(|s| !is_unnamed_source(s))
+        .or_else(|| attributed().next())
         .map(str::to_string)
         .or_else(|| {
             sources
@@ -287,6 +312,20 @@ fn incident_conflicts(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod unnamed_source_tests {
+    use super::is_unnamed_source;
+
+    #[test]
+    fn generic_sources_are_recognised_in_both_languages() {
+        assert!(is_unnamed_source("local sources"));
+        assert!(is_unnamed_source("مصادر محلية"));
+        assert!(!is_unnamed_source("SANA"));
+        assert!(!is_unnamed_source("Syrian Observatory for Human Rights"));
+        assert!(!is_unnamed_source("Resources Ministry"));
+    }
 }
 
 #[cfg(test)]
