@@ -27,6 +27,8 @@ const MAX_NAME_WORDS: usize = 3;
 const MAX_ALIASES: usize = 48;
 /// Phrases longer than this many terms are not built (an alias that long is noise).
 const MAX_PHRASE_TERMS: usize = 8;
+/// Weight of a query word's clitic-free variant relative to the word's own stem.
+const VARIANT_BOOST: f32 = 0.5;
 /// Weight of a title match relative to a body match.
 const TITLE_BOOST: f32 = 2.0;
 
@@ -231,12 +233,16 @@ impl QueryBuilder<'_> {
 fn text_query(field: Field, field_terms: &[Vec<String>]) -> Box<dyn Query> {
     if let [alternatives] = field_terms {
         let mut queries: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for t in alternatives {
+        for (i, t) in alternatives.iter().enumerate() {
             let term = Term::from_field_text(field, t);
-            queries.push((
-                Occur::Should,
-                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-            ));
+            let query: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+            // A clitic-free variant may be a misreading ("وزارة" is not و + "زارة"): it counts for less.
+            let query: Box<dyn Query> = if i == 0 {
+                query
+            } else {
+                Box::new(BoostQuery::new(query, VARIANT_BOOST))
+            };
+            queries.push((Occur::Should, query));
         }
         if queries.len() == 1 {
             if let Some((_, query)) = queries.pop() {
