@@ -627,3 +627,62 @@ fn a_second_writer_is_told_the_index_is_locked() {
     drop(second);
     assert_eq!(SearchIndex::open(dir.path()).unwrap().doc_count(), 9);
 }
+
+#[test]
+fn odd_articles_index_and_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut index = SearchIndex::open(dir.path()).unwrap();
+    let odd = [
+        article("empty", "und", Some("   "), "", None),
+        article("controls", "", None, "\u{0000}\u{202E}\u{FEFF}ـــ ًٌٍ «»", None),
+        article(
+            "huge-token",
+            "en",
+            None,
+            &format!("{} Hajin", "z".repeat(70_000)),
+            None,
+        ),
+        article("", "ar", None, "نص بلا معرف", None),
+        article(
+            "markup",
+            "en",
+            Some("<script>alert(1)</script>"),
+            "<script>alert('Hajin')</script>",
+            None,
+        ),
+    ];
+    for a in &odd {
+        index.index_article(a, &[], &[]).unwrap();
+    }
+    index.commit().unwrap();
+    assert_eq!(index.doc_count(), 5);
+    assert_eq!(ids(&search(&index, "hajin")), set(&["huge-token", "markup"]));
+    let hits = search(&index, "alert");
+    let h = hits.iter().find(|h| h.article_id == "markup").unwrap();
+    assert!(!h.snippet.contains("<script"), "{}", h.snippet);
+    assert!(h.snippet.contains("&lt;script&gt;<b>alert</b>"), "{}", h.snippet);
+    // A filter-only hit without a body match gets the escaped lead.
+    let hits = index
+        .search(
+            &SearchQuery {
+                lang: Some("und".into()),
+                ..SearchQuery::default()
+            },
+            &NoExpansion,
+        )
+        .unwrap();
+    assert_eq!(ids(&hits), set(&["empty"]));
+    assert_eq!(hits[0].snippet, "");
+    assert_eq!(hits[0].title.as_deref(), None);
+    let hits = index
+        .search(
+            &SearchQuery {
+                lang: Some("en".into()),
+                ..SearchQuery::default()
+            },
+            &NoExpansion,
+        )
+        .unwrap();
+    let h = hits.iter().find(|h| h.article_id == "markup").unwrap();
+    assert_eq!(h.snippet, "&lt;script&gt;alert(&#x27;Hajin&#x27;)&lt;/script&gt;");
+}
