@@ -81,6 +81,97 @@ async fn script(client: &Client, js: &str) -> Value {
     client.execute(js, vec![]).await.unwrap()
 }
 
+/// Adds a story whose sources disagree (SANA: 50 killed, SOHR: 20) to a store the pipeline filled, so the page's
+/// disagreement display is seen in the browser too (the five samples hold no such pair). Returns its id.
+fn add_disputed_story(store: &mut SqliteStore) -> String {
+    use khabar_model::{
+        Article, Claim, Conflict, CountRange, CountRole, DatePrecision, Event, EventFamily, Story,
+    };
+    let texts = [
+        ("x-ar", "ar", "سانا", "غارات للتحالف على الباغوز",
+         "قالت وكالة سانا إن غارات التحالف قتلت 50 مدنياً في الباغوز يوم الأحد.\nوأضافت أن بين القتلى أطفالاً.", 50, "SANA"),
+        ("x-en", "en", "Reuters", "Coalition strikes on Baghuz kill 20, monitor says",
+         "The Syrian Observatory for Human Rights said coalition strikes killed 20 civilians in Baghuz on Sunday.\nThe SDF said it was advancing.", 20, "SOHR"),
+    ];
+    let mut event_ids = Vec::new();
+    let mut claims = Vec::new();
+    for (id, lang, source, title, text, n, credited) in texts {
+        let first = text.split('\n').next().unwrap_or(text);
+        let mut counts = std::collections::BTreeMap::new();
+        counts.insert(CountRole::Killed, CountRange::exact(n));
+        let event = Event {
+            id: String::new(),
+            article_id: String::new(),
+            family: EventFamily::Airstrike,
+            date: chrono::NaiveDate::from_ymd_opt(2019, 3, 10),
+            date_precision: DatePrecision::Day,
+            place: Some("Baghuz".into()),
+            place_kb_id: None,
+            lat: Some(34.46),
+            lon: Some(40.94),
+            actors: vec!["International Coalition".into()],
+            targets: vec!["civilians".into()],
+            counts,
+            hedged: false,
+            attributed_to: vec![credited.into()],
+            sentence: first.into(),
+            span: [0, first.chars().count()],
+            story_id: None,
+        };
+        let article = Article {
+            id: id.into(),
+            source_path: id.into(),
+            url: None,
+            source: Some(source.into()),
+            title: Some(title.into()),
+            published: chrono::NaiveDate::from_ymd_opt(2019, 3, 11),
+            author: None,
+            lang: lang.into(),
+            text: text.into(),
+            removed: vec![],
+            duplicate_of: None,
+            story_id: None,
+            content_hash: id.into(),
+        };
+        let item = khabar_store::StoredArticle {
+            article,
+            raw_hash: id.into(),
+            mentions: vec![],
+            events: vec![event],
+            embedding: None,
+        };
+        let ids = store.write_article(&item, &[]).unwrap();
+        claims.push(Claim {
+            event_id: ids[0].clone(),
+            min: Some(n),
+            max: Some(n),
+            source: credited.into(),
+            article_id: id.into(),
+        });
+        event_ids.extend(ids);
+    }
+    let mut stories = store.stories().unwrap();
+    let id = format!("s{}", stories.len() + 100);
+    stories.push(Story {
+        id: id.clone(),
+        title: Some("Coalition strikes on Baghuz: tolls disputed".into()),
+        article_ids: vec!["x-ar".into(), "x-en".into()],
+        langs: vec!["ar".into(), "en".into()],
+        first_published: chrono::NaiveDate::from_ymd_opt(2019, 3, 11),
+        last_published: chrono::NaiveDate::from_ymd_opt(2019, 3, 11),
+        places: vec!["Baghuz".into()],
+        event_ids,
+        conflicts: vec![Conflict {
+            what: CountRole::Killed,
+            place: Some("Baghuz".into()),
+            date: chrono::NaiveDate::from_ymd_opt(2019, 3, 10),
+            claims,
+        }],
+    });
+    store.replace_stories(&stories).unwrap();
+    id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn story_list_story_page_and_map_in_headless_chromium() {
     let data_dir = khabar_pipeline::resolve_data_dir(None);
@@ -125,19 +216,33 @@ async fn story_list_story_page_and_map_in_headless_chromium() {
         batch.push('\n');
     }
     batch.push_str("{\"id\": \"broken\"}\n");
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/articles")
-        .header(header::CONTENT_TYPE, "application/x-ndjson")
-        .body(Body::from(batch))
-        .unwrap();
-    let res = router(state.clone()).oneshot(req).await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let report: Value = serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let post = |batch: String| {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/articles")
+            .header(header::CONTENT_TYPE, "application/x-ndjson")
+            .body(Body::from(batch))
+            .unwrap();
+        let app = router(state.clone());
+        async move {
+            let res = app.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK);
+            serde_json::from_slice::<Value>(&res.into_body().collect().await.unwrap().to_bytes()).unwrap()
+        }
+    };
+    let report = post(batch.clone()).await;
     eprintln!("ingest report: {report}");
     assert_eq!(report["stored"], files.len());
     assert_eq!(report["ids"].as_array().unwrap().len(), files.len());
     assert_eq!(report["errors"][0]["line"], files.len() + 1, "{report}");
+    assert_eq!(
+        report["errors"][0]["reason"],
+        "no non-empty `text` or `html` field"
+    );
+    // Posting the same batch again stores nothing new.
+    let again = post(batch).await;
+    assert_eq!(again["stored"], 0, "{again}");
+    assert_eq!(again["unchanged"], files.len(), "{again}");
 
     let store = SqliteStore::open(db.path()).unwrap();
     let stories = store.stories().unwrap();
@@ -149,10 +254,15 @@ async fn story_list_story_page_and_map_in_headless_chromium() {
         .max_by_key(|s| (s.langs.len(), s.article_ids.len()))
         .unwrap()
         .clone();
-    let placed = events
+    let mut store = store;
+    let disputed = add_disputed_story(&mut store);
+    let placed = store
+        .events()
+        .unwrap()
         .iter()
         .filter(|e| e.lat.is_some() && e.lon.is_some())
         .count();
+    let n_stories = store.stories().unwrap().len();
     drop(store);
 
     // Serve on a loopback port.
@@ -191,7 +301,12 @@ async fn story_list_story_page_and_map_in_headless_chromium() {
     // Story list.
     client.goto(&format!("{base}/")).await.unwrap();
     let cards = client.find_all(Locator::Css("li.story")).await.unwrap();
-    assert_eq!(cards.len(), stories.len());
+    assert_eq!(cards.len(), n_stories);
+    let badges = client
+        .find_all(Locator::Css("li.story .badge.conflict"))
+        .await
+        .unwrap();
+    assert_eq!(badges.len(), 1);
     let list_text = client
         .find(Locator::Css("main"))
         .await
@@ -259,6 +374,29 @@ async fn story_list_story_page_and_map_in_headless_chromium() {
     )
     .await;
     screenshot(&client, "story-articles.png").await;
+
+    // The story whose sources disagree: the disagreement is spelled out above the claims table.
+    client.goto(&format!("{base}/stories/{disputed}")).await.unwrap();
+    let line = client
+        .find(Locator::Css("p.conflict-line"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        line.contains("50 per SANA") && line.contains("20 per SOHR"),
+        "{line}"
+    );
+    let disputed_rows = client.find_all(Locator::Css("tr.disputed")).await.unwrap();
+    assert_eq!(disputed_rows.len(), 2);
+    let ar_dir = script(
+        &client,
+        "return getComputedStyle(document.querySelector('p[lang=ar]')).direction",
+    )
+    .await;
+    assert_eq!(ar_dir, json!("rtl"));
+    screenshot(&client, "story-disputed.png").await;
 
     // The map: one point per placed event, world outline when the shapes are installed.
     client.goto(&format!("{base}/map")).await.unwrap();
