@@ -236,7 +236,8 @@ const ETAG_MAX_BYTES: usize = 256 * 1024 * 1024;
 
 /// ETag (a hash of the body) on successful GET responses, and 304 when `If-None-Match` names it.
 async fn etag(req: Request, next: Next) -> Response {
-    let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
+    // HEAD bodies are stripped before this layer sees them, so only GET is tagged.
+    let is_get = req.method() == Method::GET;
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let res = next.run(req).await;
     if !is_get || res.status() != StatusCode::OK {

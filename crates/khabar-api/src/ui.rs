@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 const APP_JS: &str = include_str!("../static/app.js");
 const STYLE_CSS: &str = include_str!("../static/style.css");
+/// Rows of the map page's event table.
+const MAP_TABLE_ROWS: usize = 500;
 /// Stories per page of the list.
 const STORIES_PER_PAGE: usize = 50;
 
@@ -386,6 +388,7 @@ fn map_svg(world: Result<&crate::map::WorldMap, &String>, events: &[Event]) -> M
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
         (x0, x1, y0, y1) = (cx - w / 2.0, cx + w / 2.0, cy - h / 2.0, cy + h / 2.0);
     }
+    let groups = point_groups(&points);
     let vb = format!("{:.2} {:.2} {:.2} {:.2}", x0, y0, x1 - x0, y1 - y0);
     let r = ((x1 - x0) / 90.0).max(0.15);
     let missing = events.len() - points.len();
@@ -406,25 +409,106 @@ fn map_svg(world: Result<&crate::map::WorldMap, &String>, events: &[Event]) -> M
                     }
                 }
                 g.points {
-                    @for (e, x, y) in &points {
-                        @let tip = format!("{} · {} · {}{}", date_label(e), e.family.as_str(), e.place.as_deref().unwrap_or("?"),
-                            { let c = counts_label(e); if c.is_empty() { String::new() } else { format!(" · {c}") } });
-                        a href={ "/stories/" (e.story_id.as_deref().unwrap_or("")) "#ev-" (e.id) } {
-                            circle.point cx=(format!("{x:.3}")) cy=(format!("{y:.3}")) r=(format!("{r:.3}")) data-tip=(tip) data-event=(e.id) {
-                                title { (tip) }
+                    @for g in &groups {
+                        a href=(g.href) {
+                            circle.point cx=(format!("{:.3}", g.x)) cy=(format!("{:.3}", g.y))
+                                r=(format!("{:.3}", r * (g.events.len() as f64).sqrt().min(4.0)))
+                                data-tip=(g.tip) data-events=(g.events.len()) {
+                                title { (g.tip) }
                             }
                         }
                     }
                 }
             }
             figcaption.muted {
-                (points.len()) " events with coordinates"
+                (plural(points.len(), "event")) " with coordinates at " (plural(groups.len(), "place"))
                 @if missing > 0 { ", " (missing) " without" }
                 "."
                 @if let Err(msg) = world { " " span.warn { "World outline unavailable: " (msg) } }
             }
         }
     }
+}
+
+/// Events at one map position (rounded to 0.01°), drawn as one point.
+struct PointGroup<'a> {
+    x: f64,
+    y: f64,
+    events: Vec<&'a Event>,
+    tip: String,
+    href: String,
+}
+
+fn event_tip(e: &Event) -> String {
+    let c = counts_label(e);
+    format!(
+        "{} · {} · {}{}",
+        date_label(e),
+        e.family.as_str(),
+        e.place.as_deref().unwrap_or("?"),
+        if c.is_empty() {
+            String::new()
+        } else {
+            format!(" · {c}")
+        }
+    )
+}
+
+/// Groups events by position; a group links to its story when it has one, else to the map filtered by place.
+fn point_groups<'a>(points: &[(&'a Event, f64, f64)]) -> Vec<PointGroup<'a>> {
+    let mut index: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut groups: Vec<PointGroup<'a>> = Vec::new();
+    for (e, x, y) in points {
+        let key = ((x * 100.0).round() as i64, (y * 100.0).round() as i64);
+        match index.get(&key) {
+            Some(&i) => {
+                if let Some(g) = groups.get_mut(i) {
+                    g.events.push(e);
+                }
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push(PointGroup {
+                    x: *x,
+                    y: *y,
+                    events: vec![e],
+                    tip: String::new(),
+                    href: String::new(),
+                });
+            }
+        }
+    }
+    for g in &mut groups {
+        let Some(first) = g.events.first() else { continue };
+        let stories: HashSet<&str> = g.events.iter().filter_map(|e| e.story_id.as_deref()).collect();
+        g.href = match (stories.len(), first.story_id.as_deref(), g.events.len()) {
+            (1, Some(s), 1) => format!("/stories/{s}#ev-{}", first.id),
+            (1, Some(s), _) => format!("/stories/{s}"),
+            _ => format!(
+                "/map?{}",
+                serde_urlencoded::to_string([("place", first.place.clone().unwrap_or_default())])
+                    .unwrap_or_default()
+            ),
+        };
+        g.tip = if g.events.len() == 1 {
+            event_tip(first)
+        } else {
+            let shown: Vec<String> = g.events.iter().take(5).map(|e| event_tip(e)).collect();
+            let more = g.events.len().saturating_sub(5);
+            format!(
+                "{}: {} events — {}{}",
+                first.place.as_deref().unwrap_or("?"),
+                g.events.len(),
+                shown.join("; "),
+                if more > 0 {
+                    format!("; and {more} more")
+                } else {
+                    String::new()
+                }
+            )
+        };
+    }
+    groups
 }
 
 pub(crate) async fn map_page(
@@ -436,7 +520,12 @@ pub(crate) async fn map_page(
     let (events, articles) = state
         .read(move |store| {
             let events = filter.apply(store)?;
-            let ids: HashSet<String> = events.iter().map(|e| e.article_id.clone()).collect();
+            // Publisher names only for the rows shown.
+            let ids: HashSet<String> = events
+                .iter()
+                .take(MAP_TABLE_ROWS)
+                .map(|e| e.article_id.clone())
+                .collect();
             let mut articles = Vec::new();
             for id in ids {
                 if let Some(a) = store.article(&id)? {
@@ -466,7 +555,11 @@ pub(crate) async fn map_page(
         }
         (map_svg(world, &events))
         h2 { "Timeline by event date" }
-        (timeline_linked(&events, &by_id))
+        @if events.len() > MAP_TABLE_ROWS {
+            p.muted { "The first " (MAP_TABLE_ROWS) " of " (events.len()) " events; narrow the filters or use "
+                a href="/api/events" { "/api/events" } " for all." }
+        }
+        (timeline_linked(events.get(..MAP_TABLE_ROWS.min(events.len())).unwrap_or(&[]), &by_id))
     };
     Ok(page("Map", "map", body))
 }

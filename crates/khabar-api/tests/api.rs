@@ -732,8 +732,10 @@ async fn story_page_marks_evidence_in_rtl_arabic_and_ltr_english_with_claims() {
     // Timeline by event date and map points with tooltips over the world shapes.
     assert!(page.contains("<time>2019-03-10</time>"));
     assert!(page.contains("<title>Squaria</title>"));
-    assert_eq!(page.matches("<circle class=\"point\"").count(), 2);
-    assert!(page.contains("2019-03-10 · airstrike · Baghuz · 50 killed"));
+    // SANA's and SOHR's events share Baghuz: one point, both in its tooltip, linking to the story.
+    assert_eq!(page.matches("<circle class=\"point\"").count(), 1);
+    assert!(page.contains("Baghuz: 2 events — 2019-03-10 · airstrike · Baghuz · 20 killed; 2019-03-10 · airstrike · Baghuz · 50 killed"), "{page}");
+    assert!(page.contains(r#"<a href="/stories/s1"><circle"#));
     let (status, v) = get_json(&f.app, "/stories/s404").await;
     assert_error(status, &v, StatusCode::NOT_FOUND, "not_found");
 }
@@ -742,15 +744,20 @@ async fn story_page_marks_evidence_in_rtl_arabic_and_ltr_english_with_claims() {
 async fn map_page_plots_points_and_degrades_without_shapes() {
     let f = fixture(false, true);
     let page = get_html(&f.app, "/map").await;
-    assert_eq!(page.matches("<circle class=\"point\"").count(), 3);
-    assert!(page.contains("1 without"));
+    assert_eq!(page.matches("<circle class=\"point\"").count(), 2);
+    assert!(
+        page.contains("3 events with coordinates at 2 places, 1 without"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="/stories/s3#ev-e4"><circle"#));
     assert!(page.contains("<title>Squaria</title>"));
     let page = get_html(&f.app, "/map?family=airstrike").await;
-    assert_eq!(page.matches("<circle class=\"point\"").count(), 2);
+    assert_eq!(page.matches("<circle class=\"point\"").count(), 1);
+    assert!(page.contains(r#"data-events="2""#));
     let f = fixture(false, false);
     let page = get_html(&f.app, "/map").await;
     assert!(page.contains("World outline unavailable"), "{page}");
-    assert_eq!(page.matches("<circle class=\"point\"").count(), 3);
+    assert_eq!(page.matches("<circle class=\"point\"").count(), 2);
     let (status, v) = get_json(&f.app, "/map?family=riot").await;
     assert_error(status, &v, StatusCode::BAD_REQUEST, "bad_parameter");
 }
