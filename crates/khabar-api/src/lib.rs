@@ -192,6 +192,14 @@ async fn fallback() -> ApiError {
 /// Security headers on every response, and a JSON body for errors that axum or tower produced without one
 /// (405, 408, 413, ...).
 async fn finish(req: Request, next: Next) -> Response {
+    // A browser opening a page (not the API) gets its errors as a page.
+    let wants_page = !req.uri().path().starts_with("/api/")
+        && req.uri().path() != "/openapi.json"
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
     let mut res = next.run(req).await;
     let status = res.status();
     let typed = res.headers().contains_key(header::CONTENT_TYPE);
@@ -219,6 +227,9 @@ async fn finish(req: Request, next: Next) -> Response {
         if let Some(allow) = allow {
             res.headers_mut().insert(header::ALLOW, allow);
         }
+    }
+    if wants_page && (status.is_client_error() || status.is_server_error()) {
+        res = ui::error_page(res).await;
     }
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));

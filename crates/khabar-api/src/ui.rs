@@ -671,3 +671,30 @@ pub(crate) async fn static_file(Path(name): Path<String>) -> Result<Response, Ap
     )
         .into_response())
 }
+
+// ---------------------------------------------------------------------------------------------- errors
+
+/// Turns a JSON error response into an HTML page with the same status and message.
+pub(crate) async fn error_page(res: Response) -> Response {
+    let (parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let message = v["error"]["message"].as_str().unwrap_or("error").to_string();
+    let status = parts.status;
+    let title = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("error")
+    );
+    let body = html! {
+        h1 { (title) }
+        p.warn { (message) }
+        p { a href="/" { "← all stories" } }
+    };
+    let mut out = page(&title, "", body).into_response();
+    *out.status_mut() = status;
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}

@@ -738,6 +738,29 @@ async fn story_page_marks_evidence_in_rtl_arabic_and_ltr_english_with_claims() {
     assert!(page.contains(r#"<a href="/stories/s1"><circle"#));
     let (status, v) = get_json(&f.app, "/stories/s404").await;
     assert_error(status, &v, StatusCode::NOT_FOUND, "not_found");
+    // A browser gets the error as a page; the API stays JSON whatever it accepts.
+    let html = |uri: &str| {
+        Request::builder()
+            .uri(uri)
+            .header(header::ACCEPT, "text/html,*/*")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let (status, headers, body) = send(&f.app, html("/stories/s404")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(String::from_utf8(body)
+        .unwrap()
+        .contains("story `s404` not found"));
+    let (status, headers, _) = send(&f.app, html("/api/stories/s404")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
 }
 
 #[tokio::test]
