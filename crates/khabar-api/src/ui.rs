@@ -478,6 +478,8 @@ fn point_groups<'a>(points: &[(&'a Event, f64, f64)]) -> Vec<PointGroup<'a>> {
             }
         }
     }
+    // Big groups first, so smaller ones nearby are drawn on top and stay clickable.
+    groups.sort_by_key(|g| std::cmp::Reverse(g.events.len()));
     for g in &mut groups {
         let Some(first) = g.events.first() else { continue };
         let stories: HashSet<&str> = g.events.iter().filter_map(|e| e.story_id.as_deref()).collect();
