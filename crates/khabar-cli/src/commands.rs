@@ -434,3 +434,126 @@ pub fn kb_build(data: &Path) -> Result<()> {
     println!("{report}");
     Ok(())
 }
+
+/// Filters of `khabar search`.
+pub struct SearchFilters {
+    pub lang: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub place: Option<String>,
+    pub family: Option<String>,
+}
+
+/// The API's search: the store's full-text index, reopened per request so it sees what ingest committed since.
+struct IndexSearcher {
+    dir: PathBuf,
+    expander: khabar_pipeline::KbExpander,
+}
+
+impl khabar_api::Searcher for IndexSearcher {
+    fn search(&self, q: &str, limit: usize) -> Result<Vec<serde_json::Value>, String> {
+        if !self.dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let index = khabar_search::SearchIndex::open(&self.dir).map_err(|e| e.to_string())?;
+        let hits = index
+            .search(
+                &khabar_search::SearchQuery {
+                    text: q.to_string(),
+                    limit,
+                    ..Default::default()
+                },
+                &self.expander,
+            )
+            .map_err(|e| e.to_string())?;
+        hits.iter()
+            .map(|h| serde_json::to_value(h).map_err(|e| e.to_string()))
+            .collect()
+    }
+}
+
+/// `khabar serve`.
+pub fn serve(data: &Path, db: &Path, addr: &str) -> Result<()> {
+    let addr: std::net::SocketAddr = addr
+        .parse()
+        .with_context(|| format!("bad --addr {addr:?} (want IP:PORT)"))?;
+    let engines = match Engines::load(data) {
+        Ok(e) => Some(std::sync::Arc::new(e)),
+        Err(e) => {
+            eprintln!("khabar: POST /api/articles is disabled: {e}");
+            None
+        }
+    };
+    let kb = match &engines {
+        Some(e) => e.kb.clone(),
+        None => std::sync::Arc::new(khabar_entities::KnowledgeBase::load(data)?),
+    };
+    let searcher = IndexSearcher {
+        dir: db.join(khabar_pipeline::SEARCH_DIR),
+        expander: khabar_pipeline::KbExpander::new(kb),
+    };
+    let state = khabar_api::AppState::new(db.to_path_buf(), engines, Some(std::sync::Arc::new(searcher)));
+    eprintln!(
+        "khabar: serving {} on http://{addr}/ (API docs at /api/docs)",
+        db.display()
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(khabar_api::serve(addr, state))?;
+    Ok(())
+}
+
+/// `khabar search`.
+pub fn search(data: &Path, db: &Path, query: &str, json: bool, limit: usize, f: SearchFilters) -> Result<()> {
+    let dir = db.join(khabar_pipeline::SEARCH_DIR);
+    if !dir.is_dir() {
+        bail!(
+            "no search index at {} (run `khabar ingest` first, or pass --db)",
+            dir.display()
+        );
+    }
+    let index =
+        khabar_search::SearchIndex::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
+    let family =
+        match f.family.as_deref() {
+            Some(name) => Some(khabar_model::EventFamily::parse(name).with_context(|| {
+                format!("unknown event family {name:?} (airstrike, shelling, battle, ...)")
+            })?),
+            None => None,
+        };
+    let kb = khabar_entities::KnowledgeBase::load(data)
+        .context("loading the knowledge base for name expansion")?;
+    let expander = khabar_pipeline::KbExpander::new(std::sync::Arc::new(kb));
+    let request = khabar_search::SearchQuery {
+        text: query.to_string(),
+        lang: f.lang,
+        from: f.from,
+        to: f.to,
+        place: f.place,
+        family,
+        limit,
+    };
+    let hits = index.search(&request, &expander)?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for hit in &hits {
+        if json {
+            writeln!(out, "{}", serde_json::to_string(hit)?)?;
+        } else {
+            writeln!(
+                out,
+                "{:.2}  {}  [{}{}] {}\n      {}",
+                hit.score,
+                hit.article_id,
+                hit.lang,
+                hit.published.map(|d| format!(" {d}")).unwrap_or_default(),
+                hit.title.as_deref().unwrap_or(""),
+                hit.snippet.replace("<b>", "\x1b[1m").replace("</b>", "\x1b[0m")
+            )?;
+        }
+    }
+    out.flush()?;
+    if !json && hits.is_empty() {
+        eprintln!("no hits");
+    }
+    Ok(())
+}

@@ -124,17 +124,33 @@ enum Command {
         #[arg(long, conflicts_with_all = ["a", "b"])]
         pairs: Option<PathBuf>,
     },
-    /// Full-text search (not yet available in this build: see issue 7).
+    /// Full-text search in any language, with spellings of names expanded across scripts.
     Search {
         query: String,
         #[arg(long, env = "KHABAR_DB", default_value = "khabar-data")]
         db: PathBuf,
+        /// One line of JSON per hit: {"article_id", "score", "snippet", ...}.
         #[arg(long)]
         json: bool,
         #[arg(long, default_value_t = 10)]
         limit: usize,
+        /// Only articles in this language (ISO 639-1).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Only articles published on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Only articles published on or before this day (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// Only articles mentioning this place (name in any script, or kb id).
+        #[arg(long)]
+        place: Option<String>,
+        /// Only articles with an event of this family (airstrike, shelling, ...).
+        #[arg(long)]
+        family: Option<String>,
     },
-    /// HTTP API and web UI (not yet available in this build: see issue 8).
+    /// HTTP API (OpenAPI at /openapi.json) and web UI, on 127.0.0.1 by default.
     Serve {
         #[arg(long, env = "KHABAR_DB", default_value = "khabar-data")]
         db: PathBuf,
@@ -197,12 +213,27 @@ fn dispatch(cli: Cli) -> Result<()> {
             bom,
         } => commands::export(table.into(), &db, format.into(), output.as_deref(), bom),
         Command::Similarity { a, b, pairs } => commands::similarity(&data, a, b, pairs),
-        Command::Search { .. } => {
-            anyhow::bail!("search is not available in this build yet (tracked in issue 7)")
+        Command::Search {
+            query,
+            db,
+            json,
+            limit,
+            lang,
+            from,
+            to,
+            place,
+            family,
+        } => {
+            let filters = commands::SearchFilters {
+                lang,
+                from,
+                to,
+                place,
+                family,
+            };
+            commands::search(&data, &db, &query, json, limit, filters)
         }
-        Command::Serve { .. } => {
-            anyhow::bail!("serve is not available in this build yet (tracked in issue 8)")
-        }
+        Command::Serve { db, addr } => commands::serve(&data, &db, &addr),
         Command::Bench {
             paths,
             copies,

@@ -156,6 +156,47 @@ fn samples_run_meets_the_contract_and_cleans_boilerplate() {
         .iter()
         .any(|s| s == "SANA"));
     assert!(sana["sentence"].as_str().unwrap().contains("50 مدنياً"));
+    // Search across scripts: an English spelling finds the Arabic reports, a cliticised Arabic form finds them too.
+    let db = out.path().join("db");
+    let search = |q: &str| -> Vec<String> {
+        let o = khabar(
+            &data,
+            &[
+                "search",
+                q,
+                "--db",
+                db.to_str().unwrap(),
+                "--json",
+                "--limit",
+                "10",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["article_id"]
+                    .as_str()
+                    .unwrap()[..3]
+                    .to_string()
+            })
+            .collect()
+    };
+    let baghouz = search("Baghouz");
+    for arabic in ["001", "003", "004"] {
+        assert!(
+            baghouz.contains(&arabic.to_string()),
+            "Baghouz did not find {arabic}: {baghouz:?}"
+        );
+    }
+    let clitic = search("والباغوز");
+    assert!(
+        clitic.contains(&"004".to_string()) && clitic.contains(&"001".to_string()),
+        "{clitic:?}"
+    );
+    assert!(search("Mustafa Bali").contains(&"004".to_string()));
+
     // "مساء أمس الأحد" resolves against the page date, 3/12/2019, read as 12 March by the body's "آذار الجاري".
     assert_eq!(sana["date"], "2019-03-10");
     let article_004 = articles

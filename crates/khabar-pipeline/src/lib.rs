@@ -12,15 +12,18 @@
 //!
 //! Stateful parts (the dedup index, the story clusterer) are snapshotted into the store with the sequence number
 //! of the last article they include; on start they are restored and any later stored article is replayed into them,
-//! so a run killed at any point leaves a store the next run completes.
+//! so a run killed at any point leaves a store the next run completes. The full-text index (`<db>/search`) is kept
+//! the same way: committed with a checkpoint, replayed from the store after a crash.
 
 #![deny(missing_docs)]
 
 mod engines;
 mod error;
+mod expand;
 mod run;
 mod stories;
 
 pub use engines::{resolve_data_dir, Engines};
 pub use error::PipelineError;
+pub use expand::{open_search, KbExpander, SEARCH_DIR};
 pub use run::{ingest, IngestReport, PipelineOptions, StageReport};

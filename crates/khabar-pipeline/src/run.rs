@@ -1,5 +1,6 @@
 //! One ingest run: threads, bounded channels, counters, reorder buffers, snapshots.
 
+use crate::expand::open_search;
 use crate::stories::build_stories;
 use crate::{Engines, PipelineError};
 use crossbeam_channel::{bounded, Receiver, Sender};
@@ -8,11 +9,13 @@ use khabar_dedup::{DedupConfig, DedupIndex};
 use khabar_extract::Extractor;
 use khabar_ingest::{read_inputs, InputFormat, InputSource};
 use khabar_model::{Article, CounterSnapshot, Event, Mention, RawDoc, Stage, StageCounters, StageError};
+use khabar_search::SearchIndex;
 use khabar_similarity::{cosine, DocFeatures, SimilarityModel};
 use khabar_store::{SqliteStore, StoredArticle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// Knobs of a run.
@@ -148,6 +151,7 @@ struct Checkpoint {
 }
 
 const DEDUP_STATE: &str = "dedup";
+const SEARCH_STATE: &str = "search";
 const CLUSTER_STATE: &str = "cluster";
 
 /// The clusterer as the pipeline uses it.
@@ -380,6 +384,48 @@ fn save_state(
     Ok(())
 }
 
+/// Opens the store's search index and re-indexes the stored articles its last commit does not include.
+fn restore_search(store: &SqliteStore) -> Result<SearchIndex, PipelineError> {
+    let db_dir = store.path().parent().unwrap_or(Path::new("."));
+    let (mut index, rebuilt) = open_search(db_dir)?;
+    let through = if rebuilt {
+        None
+    } else {
+        load_checkpoint(store, SEARCH_STATE)?
+    };
+    let from = through.map_or(0, |c| c.through_seq);
+    let stale = store.articles_after(from)?;
+    for (_, article) in &stale {
+        let events = store.events_of(&article.id)?;
+        let mentions = store.mentions_of(&article.id)?;
+        index
+            .index_article(article, &events, &mentions)
+            .map_err(|e| PipelineError::State {
+                stage: SEARCH_STATE,
+                message: e.to_string(),
+            })?;
+    }
+    Ok(index)
+}
+
+/// Commits the search index, then records how far it goes.
+fn commit_search(store: &mut SqliteStore, index: &mut SearchIndex) -> Result<(), PipelineError> {
+    index.commit().map_err(|e| PipelineError::State {
+        stage: SEARCH_STATE,
+        message: e.to_string(),
+    })?;
+    let json = serde_json::to_vec(&Checkpoint {
+        through_seq: store.max_article_seq()?,
+        bytes: Vec::new(),
+    })
+    .map_err(|e| PipelineError::State {
+        stage: SEARCH_STATE,
+        message: e.to_string(),
+    })?;
+    store.put_state(SEARCH_STATE, &json)?;
+    Ok(())
+}
+
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
     if !enabled {
         return indicatif::ProgressBar::hidden();
@@ -405,6 +451,7 @@ pub fn ingest(
     let counters = Counters::default();
     let known = store.raw_hashes()?;
     let (mut dedup, mut clusterer) = restore_state(store, engines)?;
+    let mut search = restore_search(store)?;
     let workers = options.workers.max(1);
     let queue = options.queue.max(1);
     let bar = progress_bar(options.progress);
@@ -570,7 +617,7 @@ pub fn ingest(
                         report.rejected.push((location, reason));
                     }
                     Payload::Work(a) => {
-                        match write(store, engines, &mut clusterer, c, a) {
+                        match write(store, engines, &mut clusterer, &mut search, c, a) {
                             Ok((events, duplicate)) => {
                                 report.stored += 1;
                                 report.events += events as u64;
@@ -583,7 +630,9 @@ pub fn ingest(
                         since_snapshot += 1;
                         if since_snapshot >= options.snapshot_every && failure.is_none() {
                             since_snapshot = 0;
-                            if let Err(e) = save_state(store, None, &clusterer) {
+                            if let Err(e) = save_state(store, None, &clusterer)
+                                .and_then(|_| commit_search(store, &mut search))
+                            {
                                 failure = Some(e);
                             }
                         }
@@ -604,6 +653,7 @@ pub fn ingest(
     bar.finish_and_clear();
 
     save_state(store, Some(&dedup), &clusterer)?;
+    commit_search(store, &mut search)?;
     let stories = build_stories(store, &clusterer)?;
     store.replace_stories(&stories)?;
     report.stories = stories.len() as u64;
@@ -676,6 +726,7 @@ fn write(
     store: &mut SqliteStore,
     engines: &Engines,
     clusterer: &mut Clusterer,
+    search: &mut SearchIndex,
     c: &Counters,
     analyzed: Analyzed,
 ) -> Result<(usize, bool), PipelineError> {
@@ -702,7 +753,7 @@ fn write(
     }
     c.store.received();
     let n_events = events.len();
-    let item = StoredArticle {
+    let mut item = StoredArticle {
         article,
         raw_hash,
         mentions,
@@ -710,8 +761,17 @@ fn write(
         embedding,
     };
     match store.write_article(&item, &[]) {
-        Ok(_) => {
+        Ok(ids) => {
             c.store.processed();
+            for (e, id) in item.events.iter_mut().zip(ids) {
+                e.id = id;
+            }
+            search
+                .index_article(&item.article, &item.events, &item.mentions)
+                .map_err(|e| PipelineError::State {
+                    stage: SEARCH_STATE,
+                    message: e.to_string(),
+                })?;
             Ok((n_events, duplicate))
         }
         Err(e) => {
