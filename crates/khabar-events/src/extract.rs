@@ -172,7 +172,7 @@ impl EventExtractor {
                     start: m.start,
                     end: m.end,
                 };
-                if !blocked(rules, &modality, hit) && !masked[m.start] {
+                if !blocked(rules, &toks, &modality, hit) && !masked[m.start] {
                     triggers.push((f, hit));
                 }
             }
@@ -192,7 +192,7 @@ impl EventExtractor {
                     },
                 )
             })
-            .filter(|(_, h)| !blocked(rules, &modality, *h))
+            .filter(|(_, h)| !blocked(rules, &toks, &modality, *h))
             .collect();
         let bindings = bind_counts(rules, &toks, &quantities, &roles, lang);
 
@@ -211,16 +211,48 @@ impl EventExtractor {
                 .find(|(tf, _)| tf == f)
                 .map(|(tf, h)| (*tf, h.start))
         });
+        // Clause of each token: a count belongs to the incident named in its own clause when the primary incident
+        // sits in another one ("two soldiers were killed in an attack ..., adding that 12 militants were killed in
+        // air strikes" is an attack and an air strike).
+        let clause_of: Vec<usize> = toks
+            .iter()
+            .scan(0usize, |c, t| {
+                let here = *c;
+                if is_clause_punct(t) {
+                    *c += 1;
+                }
+                Some(here)
+            })
+            .collect();
+        // Only when the primary incident's clause holds a count of its own: otherwise the clauses are one report
+        // split by a comma ("طائرات التحالف ...، ارتكبت مجزرة راح ضحيتها 50").
+        let primary_clause = primary.and_then(|(_, a)| clause_of.get(a));
+        let primary_has_count = bindings
+            .iter()
+            .any(|b| b.family.is_none() && clause_of.get(b.anchor) == primary_clause);
+        let incident_in_clause = |pos: usize| -> Option<(EventFamily, usize)> {
+            let c = clause_of.get(pos)?;
+            if !primary_has_count || primary_clause == Some(c) {
+                return None;
+            }
+            INCIDENT_PRIORITY.iter().find_map(|f| {
+                triggers
+                    .iter()
+                    .find(|(tf, h)| tf == f && clause_of.get(h.start) == Some(c))
+                    .map(|(tf, h)| (*tf, h.start))
+            })
+        };
         let mut drafts: BTreeMap<EventFamily, Draft> = BTreeMap::new();
         for b in &bindings {
+            let local = incident_in_clause(b.anchor).or(primary);
             // Bodies found after an air strike belong to the air strike.
-            let role_family = match (b.family, primary) {
+            let role_family = match (b.family, local) {
                 (Some(EventFamily::Discovery), Some((p, _))) => Some(p),
                 (f, _) => f,
             };
-            let family = role_family.or(primary.map(|p| p.0)).unwrap_or(EventFamily::Other);
-            let anchor = if Some(family) == primary.map(|p| p.0) {
-                primary.map_or(b.anchor, |p| p.1)
+            let family = role_family.or(local.map(|p| p.0)).unwrap_or(EventFamily::Other);
+            let anchor = if Some(family) == local.map(|p| p.0) {
+                local.map_or(b.anchor, |p| p.1)
             } else {
                 b.anchor
             };
@@ -384,7 +416,7 @@ fn modality_cues(rules: &LangRules, toks: &[Token]) -> Vec<(Match, ModalityKind)
 }
 
 /// True when a negation, irrealis or cause cue governs the words `[hit.start, hit.end)`.
-fn blocked(rules: &LangRules, cues: &[(Match, ModalityKind)], hit: Hit) -> bool {
+fn blocked(rules: &LangRules, toks: &[Token], cues: &[(Match, ModalityKind)], hit: Hit) -> bool {
     cues.iter().any(|(m, kind)| {
         if !matches!(
             kind,
@@ -405,6 +437,12 @@ fn blocked(rules: &LangRules, cues: &[(Match, ModalityKind)], hit: Hit) -> bool 
             Scope::Before(n) => before && gap < n,
             Scope::After(n) => !before && gap < n,
             Scope::Around(n) => gap < n,
+            Scope::Clause => {
+                before
+                    && !toks
+                        .get(m.end..hit.start)
+                        .is_some_and(|ts| ts.iter().any(is_clause_punct))
+            }
             Scope::Sentence => true,
         }
     })
@@ -455,6 +493,16 @@ fn bind_counts(
         .filter(|&i| !qs[i].subset)
         .chain((0..qs.len()).filter(|&i| qs[i].subset))
         .collect();
+    let subset_spans: Vec<(usize, usize)> = qs
+        .iter()
+        .filter(|q| q.subset && q.tok_start < toks.len())
+        .map(|q| {
+            (
+                q.cue_start,
+                q.noun_tok.map_or(q.tok_end, |n| n + 1).min(toks.len()),
+            )
+        })
+        .collect();
     for qi in order {
         let q = &qs[qi];
         // "dozens of air strikes", "3 قذائف": the thing counted is not people.
@@ -482,7 +530,16 @@ fn bind_counts(
             } else {
                 continue;
             };
-            let gap = hi - lo;
+            // A subset phrase between them ("Fourteen members of a family, including eight children, were
+            // killed") is an aside: its words and the commas around it do not count.
+            let aside: Vec<bool> = (lo..hi)
+                .map(|t| {
+                    subset_spans.iter().any(|&(a, b)| {
+                        in_span(t, a, b) || (is_clause_punct(&toks[t]) && (t + 1 == a || t == b))
+                    })
+                })
+                .collect();
+            let gap = aside.iter().filter(|a| !**a).count();
             if (before && gap > ROLE_WINDOW_BEFORE) || (!before && gap > ROLE_WINDOW_AFTER) {
                 continue;
             }
@@ -493,7 +550,11 @@ fn bind_counts(
             if crosses {
                 continue;
             }
-            let punct = toks[lo..hi].iter().filter(|t| is_clause_punct(t)).count();
+            let punct = toks[lo..hi]
+                .iter()
+                .zip(&aside)
+                .filter(|(t, a)| !**a && is_clause_punct(t))
+                .count();
             let score = gap + 2 * punct;
             // Ties: a role word standing as the number's noun ("عشرات الجرحى") first, then the language's usual side
             // (Arabic verb-first: before; English: after).
@@ -537,6 +598,11 @@ fn bind_counts(
         }
     }
     out
+}
+
+/// True when token `t` lies in `[a, b)`.
+fn in_span(t: usize, a: usize, b: usize) -> bool {
+    a <= t && t < b
 }
 
 fn nearest_date(ds: &[DateMatch], anchor: usize) -> Option<&DateMatch> {

@@ -34,6 +34,8 @@ pub struct Quantity {
     pub(crate) noun_tok: Option<usize>,
     /// Preceded by a subset cue ("including", "بينهم").
     pub(crate) subset: bool,
+    /// Token where the quantity's phrase starts, its subset cue included ("including").
+    pub(crate) cue_start: usize,
 }
 
 /// Finds the counts in `sentence` with the shipped rules of `lang` (`ar` or anything else for English).
@@ -339,6 +341,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         let mut start = r.start;
         let mut end = r.end;
         let mut subset = false;
+        let mut cue_start = r.start;
         if let Some(m) = rules
             .modifiers
             .ending_at(toks, r.start)
@@ -348,6 +351,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             let kind = rules.modifiers.value(&m).0;
             if kind == ModKind::Subset {
                 subset = true;
+                cue_start = m.start;
             } else {
                 apply_modifier(kind, &mut min, &mut max);
                 start = m.start;
@@ -412,6 +416,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             tok_end: end,
             noun_tok,
             subset,
+            cue_start: cue_start.min(start),
         });
     }
     out

@@ -320,6 +320,9 @@ pub(crate) enum Scope {
     Before(usize),
     After(usize),
     Around(usize),
+    /// The rest of the cue's clause: every word after it up to the next clause punctuation ("denied on Wednesday
+    /// that it had carried out an air strike on the school, ...").
+    Clause,
     Sentence,
 }
 
@@ -404,6 +407,9 @@ fn hedging(s: &str) -> Result<bool, String> {
 fn scope(s: &str) -> Result<Scope, String> {
     if s == "sentence" || s == "-" {
         return Ok(Scope::Sentence);
+    }
+    if s == "clause" {
+        return Ok(Scope::Clause);
     }
     let (kind, n) = s.split_once(':').ok_or_else(|| format!("bad scope `{s}`"))?;
     let n = n.parse::<usize>().map_err(|_| format!("bad scope `{s}`"))?;
