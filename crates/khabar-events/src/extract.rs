@@ -194,7 +194,12 @@ impl EventExtractor {
             })
             .filter(|(_, h)| !blocked(rules, &toks, &modality, *h))
             .collect();
-        let bindings = bind_counts(rules, &toks, &quantities, &roles, lang);
+        let bridges: Vec<(usize, usize)> = modality
+            .iter()
+            .filter(|(_, k)| *k == ModalityKind::Bridge)
+            .map(|(m, _)| (m.start, m.end))
+            .collect();
+        let bindings = bind_counts(rules, &toks, &quantities, &roles, &bridges, lang);
 
         // A trigger that is also the role word of a count owned by another family names that family's event
         // ("captured 30 fighters" is an arrest, not territory).
@@ -486,8 +491,18 @@ fn bind_counts(
     toks: &[Token],
     qs: &[Quantity],
     roles: &[(Match, Hit)],
+    bridges: &[(usize, usize)],
     lang: &str,
 ) -> Vec<Binding> {
+    // Counted things that are not people ("twin suicide bombings", "3 villages").
+    let not_people = |q: &Quantity| {
+        q.noun_tok.is_some_and(|n| {
+            rules
+                .targets
+                .longest_at(toks, n)
+                .is_some_and(|m| rules.targets.value(&m) == "-")
+        })
+    };
     let mut out: Vec<Binding> = Vec::new();
     let order: Vec<usize> = (0..qs.len())
         .filter(|&i| !qs[i].subset)
@@ -506,14 +521,11 @@ fn bind_counts(
     for qi in order {
         let q = &qs[qi];
         // "dozens of air strikes", "3 قذائف": the thing counted is not people.
-        if q.noun_tok.is_some_and(|n| {
-            rules
-                .targets
-                .longest_at(toks, n)
-                .is_some_and(|m| rules.targets.value(&m) == "-")
-        }) {
+        if not_people(q) {
             continue;
         }
+        // "... rose to 32": the role word may stand anywhere earlier in the clause.
+        let bridge_start = bridges.iter().find(|&&(_, e)| e == q.tok_start).map(|&(b, _)| b);
         let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
         let mut best: Option<(usize, u8, usize)> = None; // (score, rank, role index): lower is better
         for (ri, (_, h)) in roles.iter().enumerate() {
@@ -539,14 +551,20 @@ fn bind_counts(
                     })
                 })
                 .collect();
-            let gap = aside.iter().filter(|a| !**a).count();
+            let bridged = before
+                && bridge_start.is_some_and(|b| h.end <= b)
+                && !toks[lo..hi].iter().any(is_clause_punct);
+            let gap = if bridged {
+                1
+            } else {
+                aside.iter().filter(|a| !**a).count()
+            };
             if (before && gap > ROLE_WINDOW_BEFORE) || (!before && gap > ROLE_WINDOW_AFTER) {
                 continue;
             }
-            let crosses = qs
-                .iter()
-                .enumerate()
-                .any(|(oj, o)| oj != qi && !o.subset && o.tok_start >= lo && o.tok_end <= hi);
+            let crosses = qs.iter().enumerate().any(|(oj, o)| {
+                oj != qi && !o.subset && !(bridged && not_people(o)) && o.tok_start >= lo && o.tok_end <= hi
+            });
             if crosses {
                 continue;
             }

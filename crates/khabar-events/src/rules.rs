@@ -312,6 +312,9 @@ pub(crate) enum ModalityKind {
     Background,
     Skip,
     Except,
+    /// "rose to", "climbed to": a number right after it takes a role word from anywhere earlier in its clause
+    /// ("the death toll from Monday's bombing at a market in Baghdad rose to 32").
+    Bridge,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -494,6 +497,7 @@ impl LangRules {
                     "background" => ModalityKind::Background,
                     "skip" => ModalityKind::Skip,
                     "except" => ModalityKind::Except,
+                    "bridge" => ModalityKind::Bridge,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
