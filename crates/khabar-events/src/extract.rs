@@ -210,6 +210,18 @@ impl EventExtractor {
             })
         });
 
+        // "نزح 3 آلاف شخص ... جراء القصف": the shelling is why they fled, not a separate report.
+        if bindings
+            .iter()
+            .any(|b| b.family == Some(EventFamily::Displacement))
+        {
+            let reasons: Vec<(Match, ModalityKind)> = modality
+                .iter()
+                .filter(|(_, k)| *k == ModalityKind::Reason)
+                .map(|(m, _)| (*m, ModalityKind::Cause))
+                .collect();
+            triggers.retain(|(f, h)| !INCIDENT_PRIORITY.contains(f) || !blocked(rules, &toks, &reasons, *h));
+        }
         let primary = INCIDENT_PRIORITY.iter().find_map(|f| {
             triggers
                 .iter()
@@ -219,11 +231,10 @@ impl EventExtractor {
         // Clause of each token: a count belongs to the incident named in its own clause when the primary incident
         // sits in another one ("two soldiers were killed in an attack ..., adding that 12 militants were killed in
         // air strikes" is an attack and an air strike).
-        let clause_of: Vec<usize> = toks
-            .iter()
-            .scan(0usize, |c, t| {
+        let clause_of: Vec<usize> = (0..toks.len())
+            .scan(0usize, |c, i| {
                 let here = *c;
-                if is_clause_punct(t) {
+                if is_clause_break(&toks, i) {
                     *c += 1;
                 }
                 Some(here)
@@ -442,12 +453,7 @@ fn blocked(rules: &LangRules, toks: &[Token], cues: &[(Match, ModalityKind)], hi
             Scope::Before(n) => before && gap < n,
             Scope::After(n) => !before && gap < n,
             Scope::Around(n) => gap < n,
-            Scope::Clause => {
-                before
-                    && !toks
-                        .get(m.end..hit.start)
-                        .is_some_and(|ts| ts.iter().any(is_clause_punct))
-            }
+            Scope::Clause => before && !(m.end..hit.start).any(|i| is_clause_break(toks, i)),
             Scope::Sentence => true,
         }
     })
@@ -482,6 +488,21 @@ fn is_clause_punct(t: &Token) -> bool {
             t.norm.as_str(),
             "," | "،" | ";" | "؛" | ":" | "(" | ")" | "-" | "–"
         )
+}
+
+/// True when token `i` ends a clause: clause punctuation, except a hyphen inside a word ("counter-offensive").
+fn is_clause_break(toks: &[Token], i: usize) -> bool {
+    let Some(t) = toks.get(i) else {
+        return false;
+    };
+    if !is_clause_punct(t) {
+        return false;
+    }
+    let joined = |a: Option<&Token>, b: Option<&Token>| a.zip(b).is_some_and(|(a, b)| a.end == b.start);
+    let inside_word = matches!(t.norm.as_str(), "-" | "–")
+        && joined(i.checked_sub(1).and_then(|p| toks.get(p)), Some(t))
+        && joined(Some(t), toks.get(i + 1));
+    !inside_word
 }
 
 /// Binds each quantity to the nearest role word (before it, or after its counted noun), never across another

@@ -315,6 +315,9 @@ pub(crate) enum ModalityKind {
     /// "rose to", "climbed to": a number right after it takes a role word from anywhere earlier in its clause
     /// ("the death toll from Monday's bombing at a market in Baghdad rose to 32").
     Bridge,
+    /// "جراء", "due to": in a sentence that counts displaced people, the incident it introduces is the reason they
+    /// left, not a separate report.
+    Reason,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -498,6 +501,7 @@ impl LangRules {
                     "skip" => ModalityKind::Skip,
                     "except" => ModalityKind::Except,
                     "bridge" => ModalityKind::Bridge,
+                    "reason" => ModalityKind::Reason,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
