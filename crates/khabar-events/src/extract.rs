@@ -166,8 +166,12 @@ impl EventExtractor {
 
         // Triggers, minus masks and modality-blocked ones.
         let mut triggers: Vec<(EventFamily, Hit)> = Vec::new();
+        let mut weak_triggers: Vec<usize> = Vec::new();
         for m in rules.triggers.find_longest(&toks) {
-            if let Some(f) = *rules.triggers.value(&m) {
+            if let (Some(f), weak) = *rules.triggers.value(&m) {
+                if weak {
+                    weak_triggers.push(m.start);
+                }
                 let hit = Hit {
                     start: m.start,
                     end: m.end,
@@ -359,7 +363,7 @@ impl EventExtractor {
             // A bare count with no incident word ("other") needs some anchor in the world too.
             let other_anchor =
                 family != EventFamily::Other || has_day || place_near || !near_actors.is_empty();
-            let gate = if !other_anchor {
+            let gate = if !other_anchor || (d.counts.is_empty() && weak_triggers.contains(&d.anchor)) {
                 false
             } else if d.counts.is_empty() && count_family {
                 // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor.
@@ -981,5 +985,94 @@ mod tests {
         assert_eq!(ev[0].lat, Some(35.86));
         assert_eq!(ev[0].actors, vec!["Syrian government forces".to_string()]);
         assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2020, 2, 26));
+    }
+
+    fn families(evs: &[Event]) -> Vec<EventFamily> {
+        evs.iter().map(|e| e.family).collect()
+    }
+
+    #[test]
+    fn a_denial_governs_its_clause_only() {
+        let denied = "The army denied on Tuesday that its jets had carried out air strikes on the village of Kafr Nabl.";
+        assert!(one(denied, "en", "2019-05-14").is_empty());
+        let after = "The army denied the claim, but residents said air strikes on Kafr Nabl on Tuesday killed four people.";
+        let ev = one(after, "en", "2019-05-14");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(4)));
+    }
+
+    #[test]
+    fn toll_update_binds_across_a_long_subject() {
+        let s = "The death toll from last week's car bombing at a checkpoint in the town of Azaz has risen to 48, \
+                 the Syrian Observatory said.";
+        let ev = one(s, "en", "2017-01-12");
+        assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(48)));
+    }
+
+    #[test]
+    fn a_subset_aside_does_not_cut_the_count_from_its_verb() {
+        let s =
+            "Nine members of one family, including five children, were killed in an air strike on Maarat \
+                 al-Numan, rescuers said.";
+        let ev = one(s, "en", "2019-08-20");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(9)));
+    }
+
+    #[test]
+    fn each_clause_keeps_its_own_incident_and_count() {
+        let s =
+            "Three policemen were killed in a bombing in Arish on Monday, the ministry said, adding that \
+                 security forces killed 11 militants in clashes that followed.";
+        let ev = one(s, "en", "2018-02-13");
+        let attack = ev
+            .iter()
+            .find(|e| e.family == EventFamily::Attack)
+            .expect("attack");
+        let battle = ev
+            .iter()
+            .find(|e| e.family == EventFamily::Battle)
+            .expect("battle");
+        assert_eq!(attack.counts.get(&CountRole::Killed), Some(&CountRange::exact(3)));
+        assert_eq!(
+            battle.counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(11))
+        );
+    }
+
+    #[test]
+    fn shelling_named_as_the_reason_people_fled_is_not_a_second_event() {
+        let s = "نزح أكثر من ألفي شخص من قرى ريف إدلب الجنوبي خلال يومين جراء القصف الجوي المكثف على المنطقة.";
+        let ev = one(s, "ar", "2019-05-10");
+        assert_eq!(families(&ev), vec![EventFamily::Displacement], "{ev:#?}");
+    }
+
+    #[test]
+    fn tear_gas_alone_is_no_attack_but_with_casualties_it_is() {
+        let calm = one(
+            "Police fired tear gas to disperse protesters in Khartoum on Thursday.",
+            "en",
+            "2022-06-30",
+        );
+        assert!(!families(&calm).contains(&EventFamily::Attack), "{calm:#?}");
+        let hurt = one(
+            "Police fired tear gas at protesters in Khartoum on Thursday, wounding dozens.",
+            "en",
+            "2022-06-30",
+        );
+        assert!(families(&hurt).contains(&EventFamily::Attack), "{hurt:#?}");
+    }
+
+    #[test]
+    fn anniversaries_and_natural_disasters_give_nothing() {
+        for s in [
+            "Friday marks the fifth anniversary of the Khan Sheikhoun sarin attack, which killed more than 80 people.",
+            "Floods killed at least 20 people and displaced 3,000 in eastern Sudan on Sunday, officials said.",
+            "أودى الزلزال بحياة 50 شخصاً على الأقل في ريف حلب الشمالي يوم الاثنين.",
+        ] {
+            let ev = one(s, "en", "2022-04-04");
+            assert!(ev.is_empty(), "{s}: {ev:#?}");
+        }
     }
 }

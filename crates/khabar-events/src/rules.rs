@@ -349,7 +349,9 @@ pub(crate) enum AttrCue {
 /// All rules of one language.
 #[derive(Debug, Clone)]
 pub(crate) struct LangRules {
-    pub triggers: Lexicon<Option<EventFamily>>,
+    /// Family named by a trigger (None: a mask), and whether the trigger is weak (family written `attack?`): a weak
+    /// trigger makes an event only when a count is bound to it ("fired tear gas ..., wounding dozens").
+    pub triggers: Lexicon<(Option<EventFamily>, bool)>,
     pub roles: Lexicon<(Option<CountRole>, Option<EventFamily>)>,
     pub targets: Lexicon<String>,
     pub numbers: Lexicon<NumWord>,
@@ -436,7 +438,10 @@ impl LangRules {
             text: texts[i],
         };
         Ok(LangRules {
-            triggers: parse_lexicon(&n, &src(0), 2, |c| family(c[0]))?,
+            triggers: parse_lexicon(&n, &src(0), 2, |c| match c[0].strip_suffix('?') {
+                Some(f) => family(f).map(|f| (f, true)),
+                None => family(c[0]).map(|f| (f, false)),
+            })?,
             roles: parse_lexicon(&n, &src(1), 3, |c| {
                 let role = if c[0] == "none" {
                     None
