@@ -484,6 +484,7 @@ struct Binding {
     role_idx: usize,
     anchor: usize,
     target: Option<String>,
+    q_idx: usize,
 }
 
 fn is_clause_punct(t: &Token) -> bool {
@@ -637,10 +638,64 @@ fn bind_counts(
                 role_idx: ri,
                 anchor: h.start,
                 target,
+                q_idx: qi,
             });
         }
     }
+    add_conjoined(toks, qs, roles, &mut out, &not_people);
     out
+}
+
+/// "wounding three coalition service members and two Iraqi soldiers": a count joined by "and"/"و" to a bound count,
+/// with no role word of its own, adds to it (5 wounded).
+fn add_conjoined(
+    toks: &[Token],
+    qs: &[Quantity],
+    roles: &[(Match, Hit)],
+    out: &mut [Binding],
+    not_people: &dyn Fn(&Quantity) -> bool,
+) {
+    let bound: Vec<usize> = out.iter().map(|b| b.q_idx).collect();
+    let is_and = |t: &Token| t.norm == "and" || t.norm == "و";
+    for b in out.iter_mut() {
+        let Some(q) = qs.get(b.q_idx) else {
+            continue;
+        };
+        if q.subset {
+            continue;
+        }
+        let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
+        let role_before = roles.get(b.role_idx).is_some_and(|(_, h)| h.end <= q.tok_start);
+        let partner = qs.iter().enumerate().find(|&(j, o)| {
+            if j == b.q_idx || o.subset || bound.contains(&j) || not_people(o) {
+                return false;
+            }
+            let o_end = o.noun_tok.map_or(o.tok_end, |n| n + 1);
+            let (lo, hi) = if role_before && o.tok_start >= q_end {
+                (q_end, o.tok_start)
+            } else if !role_before && o_end <= q.tok_start {
+                (o_end, q.tok_start)
+            } else {
+                return false;
+            };
+            let Some(between) = toks.get(lo..hi) else {
+                return false;
+            };
+            let arabic_and = toks
+                .get(if role_before { o.tok_start } else { q.tok_start })
+                .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1);
+            between.len() <= 4
+                && (between.iter().any(is_and) || arabic_and)
+                && !between.iter().any(is_clause_punct)
+                && !roles.iter().any(|(_, h)| h.start >= lo && h.start < hi)
+        });
+        if let Some((_, o)) = partner {
+            b.range = CountRange {
+                min: b.range.min.zip(o.min).map(|(a, c)| a + c),
+                max: b.range.max.zip(o.max).map(|(a, c)| a + c),
+            };
+        }
+    }
 }
 
 /// True when token `t` lies in `[a, b)`.
@@ -1074,5 +1129,33 @@ mod tests {
             let ev = one(s, "en", "2022-04-04");
             assert!(ev.is_empty(), "{s}: {ev:#?}");
         }
+    }
+
+    #[test]
+    fn counts_joined_by_and_add_up() {
+        let s = "A rocket struck the base on Saturday, wounding four contractors and two Iraqi soldiers, officials said.";
+        let ev = one(s, "en", "2020-03-15");
+        let e = ev.iter().find(|e| !e.counts.is_empty()).expect("counted event");
+        assert_eq!(
+            e.counts.get(&CountRole::Wounded),
+            Some(&CountRange::exact(6)),
+            "{ev:#?}"
+        );
+        let apart = "Two soldiers were killed and three were wounded when a roadside bomb hit their patrol near Kirkuk.";
+        let ev = one(apart, "en", "2020-03-15");
+        let e = ev
+            .iter()
+            .find(|e| e.family == EventFamily::Attack)
+            .expect("attack");
+        assert_eq!(
+            e.counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(2)),
+            "{ev:#?}"
+        );
+        assert_eq!(
+            e.counts.get(&CountRole::Wounded),
+            Some(&CountRange::exact(3)),
+            "{ev:#?}"
+        );
     }
 }
