@@ -334,6 +334,9 @@ impl EventExtractor {
         place_cues.extend(capitalized_places(text, &toks, lang));
         let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, &toks, text, mentions);
         let actor_hits = actors(rules, &toks, mentions, &attribution_toks, &attributed_to);
+        // An armed actor that is also the sentence's source ("Haftar's forces announced their full control of
+        // Gharyan") is still evidence of who acted, for the gate only.
+        let source_actor_hits = actors(rules, &toks, mentions, &[], &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
         let has_day = date_matches
             .iter()
@@ -363,13 +366,16 @@ impl EventExtractor {
             // A bare count with no incident word ("other") needs some anchor in the world too.
             let other_anchor =
                 family != EventFamily::Other || has_day || place_near || !near_actors.is_empty();
+            let source_actor_near = source_actor_hits
+                .iter()
+                .any(|(_, t)| t.abs_diff(d.anchor) <= ACTOR_WINDOW);
             let gate = if !other_anchor || (d.counts.is_empty() && weak_triggers.contains(&d.anchor)) {
                 false
             } else if d.counts.is_empty() && count_family {
                 // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor.
                 has_day && !near_actors.is_empty()
             } else if d.counts.is_empty() {
-                has_day || (place_near && !near_actors.is_empty())
+                has_day || (place_near && (!near_actors.is_empty() || source_actor_near))
             } else {
                 true
             };
