@@ -49,6 +49,8 @@ const INCIDENT_PRIORITY: [EventFamily; 5] = [
 const ROLE_WINDOW_BEFORE: usize = 7;
 /// Most words between a number's noun and a role word after it.
 const ROLE_WINDOW_AFTER: usize = 6;
+/// Most words between an incident and the displacing verb it is the subject of ("fighting near Tripoli has displaced").
+const SUBJECT_WINDOW: usize = 8;
 /// Words around a trigger where actors (and, for undated events without counts, places) are looked for.
 pub const ACTOR_WINDOW: usize = 6;
 
@@ -214,17 +216,31 @@ impl EventExtractor {
             })
         });
 
-        // "نزح 3 آلاف شخص ... جراء القصف": the shelling is why they fled, not a separate report.
-        if bindings
+        // "نزح 3 آلاف شخص ... جراء القصف", "fighting has displaced 3,400": in a sentence that counts only displaced
+        // people, the incident named as the reason (after a `reason` cue) or as the subject of the displacing verb is
+        // why they left, not a separate report.
+        let displacement_roles: Vec<Hit> = bindings
             .iter()
-            .any(|b| b.family == Some(EventFamily::Displacement))
-        {
+            .filter(|b| b.family == Some(EventFamily::Displacement))
+            .filter_map(|b| roles.get(b.role_idx).map(|r| r.1))
+            .collect();
+        if !displacement_roles.is_empty() && bindings.iter().all(|b| b.family.is_some()) {
             let reasons: Vec<(Match, ModalityKind)> = modality
                 .iter()
                 .filter(|(_, k)| *k == ModalityKind::Reason)
                 .map(|(m, _)| (*m, ModalityKind::Cause))
                 .collect();
-            triggers.retain(|(f, h)| !INCIDENT_PRIORITY.contains(f) || !blocked(rules, &toks, &reasons, *h));
+            let subject_of_displacing = |h: &Hit| {
+                displacement_roles.iter().any(|r| {
+                    r.start >= h.end
+                        && r.start - h.end <= SUBJECT_WINDOW
+                        && !(h.end..r.start).any(|i| is_clause_break(&toks, i))
+                })
+            };
+            triggers.retain(|(f, h)| {
+                !INCIDENT_PRIORITY.contains(f)
+                    || !(blocked(rules, &toks, &reasons, *h) || subject_of_displacing(h))
+            });
         }
         let primary = INCIDENT_PRIORITY.iter().find_map(|f| {
             triggers
@@ -1163,5 +1179,16 @@ mod tests {
             Some(&CountRange::exact(3)),
             "{ev:#?}"
         );
+    }
+
+    #[test]
+    fn fighting_that_displaced_people_is_the_cause_not_a_second_event() {
+        let s = "Clashes around the town of Kafr Nabuda have displaced more than 6,000 people, the UN said on Friday.";
+        let ev = one(s, "en", "2019-05-24");
+        assert_eq!(families(&ev), vec![EventFamily::Displacement], "{ev:#?}");
+        let both =
+            "Clashes near Kafr Nabuda on Friday killed 12 fighters and displaced more than 6,000 people.";
+        let ev = one(both, "en", "2019-05-24");
+        assert!(families(&ev).contains(&EventFamily::Battle), "{ev:#?}");
     }
 }
