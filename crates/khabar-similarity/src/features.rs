@@ -18,6 +18,9 @@ pub const FULL_TOKENS: usize = 512;
 const LEAD_CHUNKS: usize = 4;
 /// Chunks shorter than this many chars are merged with the next sentence.
 const MIN_CHUNK_CHARS: usize = 40;
+/// A document with fewer content words than this (but some) counts as low-content: a failed crawl, a site
+/// template, a stub. Chosen by grouped cross-validation on SemEval-2022 Task 8 (30..100 tried).
+pub const LOW_CONTENT_WORDS: usize = 60;
 
 /// What the similarity model knows about one document. Filled by [`features_from_text`] from raw text, or by the
 /// pipeline from earlier stages (entities, events); any field may be empty.
@@ -57,6 +60,12 @@ pub struct DocFeatures {
     /// Normalized, stemmed content words (same-language lexical overlap).
     #[serde(default)]
     pub word_keys: BTreeSet<String>,
+    /// Normalized, stemmed content words of the headline alone (title-vs-text coverage).
+    #[serde(default)]
+    pub title_keys: BTreeSet<String>,
+    /// Content words (3+ letters, not numbers) counted with repeats; 0 when not computed.
+    #[serde(default)]
+    pub content_words: usize,
 }
 
 impl DocFeatures {
@@ -64,6 +73,21 @@ impl DocFeatures {
     /// fast path.
     pub fn is_lead_only(&self) -> bool {
         self.chunk_embeddings.is_empty() && self.full_embedding.is_empty() && self.head_embedding.is_empty()
+    }
+
+    /// Fills the text-only key sets ([`Self::name_keys`], [`Self::word_keys`], [`Self::title_keys`],
+    /// [`Self::content_words`]) from a document's headline and body: no embeddings, cheap enough for the
+    /// pipeline's fast path.
+    pub fn add_text_keys(&mut self, title: Option<&str>, text: &str) {
+        let full = match title {
+            Some(t) => format!("{t}\n{text}"),
+            None => text.to_string(),
+        };
+        let (names, words, count) = text_keys_counted(&full);
+        self.name_keys = names;
+        self.word_keys = words;
+        self.content_words = count;
+        self.title_keys = title.map(|t| text_keys(t).1).unwrap_or_default();
     }
 
     /// A copy without title, full-text and chunk embeddings: what the fast path knows.
@@ -79,7 +103,7 @@ impl DocFeatures {
 }
 
 /// Names of the features in [`pair_features`], in order.
-pub const FEATURE_NAMES: [&str; 17] = [
+pub const FEATURE_NAMES: [&str; 19] = [
     "cos_lead",
     "cos_head",
     "cos_full",
@@ -97,6 +121,8 @@ pub const FEATURE_NAMES: [&str; 17] = [
     "kb_jaccard",
     "families_jaccard",
     "same_lang",
+    "title_coverage",
+    "low_content",
 ];
 
 /// Number of pairwise features.
@@ -131,6 +157,29 @@ fn jaccard<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> f32 {
 
 fn shared_log<T: Ord>(a: &BTreeSet<T>, b: &BTreeSet<T>) -> f32 {
     (1.0 + a.intersection(b).count() as f32).ln()
+}
+
+/// Share of the headline words of `a` found anywhere in `b`, averaged both ways (a missing headline counts 0).
+fn title_coverage(a: &DocFeatures, b: &DocFeatures) -> f32 {
+    let cover = |t: &BTreeSet<String>, w: &BTreeSet<String>| {
+        if t.is_empty() {
+            0.0
+        } else {
+            t.intersection(w).count() as f32 / t.len() as f32
+        }
+    };
+    0.5 * (cover(&a.title_keys, &b.word_keys) + cover(&b.title_keys, &a.word_keys))
+}
+
+/// 1 when either document has some but fewer than [`LOW_CONTENT_WORDS`] content words (unknown counts are 0
+/// and never fire).
+fn low_content(a: &DocFeatures, b: &DocFeatures) -> f32 {
+    let low = |n: usize| n > 0 && n < LOW_CONTENT_WORDS;
+    if low(a.content_words) || low(b.content_words) {
+        1.0
+    } else {
+        0.0
+    }
 }
 
 /// Mean over chunks of `a` of their best cosine in `b`, averaged both ways; and the best chunk pair overall.
@@ -236,6 +285,8 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
         jaccard(&kb_a, &kb_b),
         jaccard(&a.families, &b.families),
         if same_lang { 1.0 } else { 0.0 },
+        title_coverage(a, b),
+        low_content(a, b),
     ]
 }
 
@@ -402,15 +453,23 @@ pub fn name_key(word: &str) -> String {
 /// Name keys and content-word keys of a text: (capitalised Latin words and Arabic words as [`name_key`]s,
 /// normalized words of 3+ letters with Arabic light stemming).
 pub fn text_keys(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let (names, content, _) = text_keys_counted(text);
+    (names, content)
+}
+
+/// [`text_keys`] plus the number of content words counted with repeats.
+fn text_keys_counted(text: &str) -> (BTreeSet<String>, BTreeSet<String>, usize) {
     let normalizer = Normalizer::for_matching();
     let mut names = BTreeSet::new();
     let mut content = BTreeSet::new();
+    let mut count = 0usize;
     for word in words(text) {
         let first = word.text.chars().next().unwrap_or(' ');
         let norm = normalizer.normalize(word.text);
         if norm.chars().count() < 3 || norm.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
+        count += 1;
         let arabic = is_arabic(first);
         if arabic {
             content.insert(khabar_normalize::light_stem(&norm));
@@ -424,7 +483,7 @@ pub fn text_keys(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
             }
         }
     }
-    (names, content)
+    (names, content, count)
 }
 
 /// Text-only features, for when no earlier stage ran: embeddings (lead, title, chunks), numbers, name keys.
@@ -467,8 +526,7 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
             Some(t) => format!("{t}\n{text}"),
             None => text.to_string(),
         };
-        let (name_keys, word_keys) = text_keys(&full);
-        out.push(DocFeatures {
+        let mut doc = DocFeatures {
             embedding: lead_embs.get(k).cloned().unwrap_or_default(),
             full_embedding: full_embs.get(k).cloned().unwrap_or_default(),
             head_embedding: head_embs.get(k).cloned().unwrap_or_default(),
@@ -483,10 +541,10 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
                 .get(chunk_start..chunk_end)
                 .map(<[Vec<f32>]>::to_vec)
                 .unwrap_or_default(),
-            name_keys,
-            word_keys,
             ..DocFeatures::default()
-        });
+        };
+        doc.add_text_keys(*title, text);
+        out.push(doc);
     }
     out
 }
@@ -563,7 +621,63 @@ mod tests {
         assert_eq!(ab, pair_features(&b, &a));
         assert!((ab[0] - 0.6).abs() < 1e-6);
         assert!((ab[9] - 0.5).abs() < 1e-6);
-        assert_eq!(ab[N_FEATURES - 1], 1.0);
+        let same_lang = FEATURE_NAMES.iter().position(|n| *n == "same_lang").unwrap();
+        assert_eq!(ab[same_lang], 1.0);
+    }
+
+    fn keyed(title: &str, body: &str) -> DocFeatures {
+        let mut d = DocFeatures {
+            lang: "ar".into(),
+            ..Default::default()
+        };
+        d.add_text_keys(Some(title), body);
+        d
+    }
+
+    fn feature(x: &[f32; N_FEATURES], name: &str) -> f32 {
+        FEATURE_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|i| x.get(i).copied())
+            .unwrap_or(f32::NAN)
+    }
+
+    #[test]
+    fn title_coverage_finds_headline_words_in_the_other_text() {
+        let a = keyed(
+            "قوات سوريا الديمقراطية تسيطر على الباغوز",
+            "أعلنت قوات سوريا الديمقراطية السيطرة الكاملة على بلدة الباغوز شرق دير الزور بعد معارك مع تنظيم الدولة.",
+        );
+        let b = keyed(
+            "سقوط آخر جيب لتنظيم الدولة في الباغوز",
+            "قالت قوات سوريا الديمقراطية إنها سيطرت على الباغوز آخر جيب لتنظيم الدولة في شرق سوريا.",
+        );
+        let c = keyed(
+            "ارتفاع أسعار الذهب في الأسواق المصرية",
+            "شهدت أسعار الذهب ارتفاعا جديدا اليوم في محلات الصاغة بالقاهرة والجيزة وسط إقبال ضعيف.",
+        );
+        let same = feature(&pair_features(&a, &b), "title_coverage");
+        let other = feature(&pair_features(&a, &c), "title_coverage");
+        assert!(same > 0.4, "{same}");
+        assert!(other < 0.1, "{other}");
+        assert!(same <= 1.0);
+    }
+
+    #[test]
+    fn low_content_fires_on_stubs_only() {
+        let stub = keyed(
+            "الحوار المتمدن",
+            "التبرع للموقع - ادعمونا\nالموقع الرئيسي لمؤسسة الحوار المتمدن",
+        );
+        let long_body = "أعلنت وزارة الصحة تسجيل إصابات جديدة بفيروس كورونا في عدة محافظات ".repeat(10);
+        let article = keyed("وزارة الصحة تعلن إصابات جديدة", &long_body);
+        assert!(stub.content_words > 0 && stub.content_words < LOW_CONTENT_WORDS);
+        assert!(article.content_words >= LOW_CONTENT_WORDS);
+        assert_eq!(feature(&pair_features(&stub, &article), "low_content"), 1.0);
+        assert_eq!(feature(&pair_features(&article, &article), "low_content"), 0.0);
+        // unknown counts (pipeline documents without text keys) never fire
+        let bare = DocFeatures::default();
+        assert_eq!(feature(&pair_features(&bare, &bare), "low_content"), 0.0);
     }
 
     proptest::proptest! {
