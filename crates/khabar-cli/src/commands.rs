@@ -352,7 +352,6 @@ pub fn bench(data: &Path, paths: &[String], copies: usize, workers: Option<usize
             }
         }
     }
-    let total = docs.len() * copies.max(1);
     let max_workers =
         workers.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
     println!("| workers | articles | seconds | articles/s |");
@@ -361,6 +360,7 @@ pub fn bench(data: &Path, paths: &[String], copies: usize, workers: Option<usize
     if max_workers > 1 {
         worker_counts.push(max_workers);
     }
+    let mut stage_reports = Vec::new();
     for w in worker_counts {
         let db = tmp.join(format!("db-{w}"));
         let _ = std::fs::remove_dir_all(&db);
@@ -376,7 +376,24 @@ pub fn bench(data: &Path, paths: &[String], copies: usize, workers: Option<usize
             report.stored,
             report.stored as f64 / secs
         );
-        let _ = total;
+        stage_reports.push((w, report));
+    }
+    // Where the time goes: busy time per article inside each stage (summed over that stage's threads).
+    if let Some((w, report)) = stage_reports.first() {
+        println!();
+        println!("Stage cost with {w} worker(s), CPU-busy ms per article:");
+        println!();
+        println!("| stage | articles | ms/article |");
+        println!("|---|---:|---:|");
+        for s in &report.stages {
+            let n = s.counts.processed.max(1);
+            println!(
+                "| {} | {} | {:.2} |",
+                s.stage,
+                s.counts.processed,
+                s.counts.busy_ms as f64 / n as f64
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(())

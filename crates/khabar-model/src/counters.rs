@@ -10,6 +10,7 @@ pub struct StageCounters {
     processed: AtomicU64,
     skipped: AtomicU64,
     rejected: AtomicU64,
+    busy_nanos: AtomicU64,
 }
 
 /// A point-in-time copy of [`StageCounters`].
@@ -23,6 +24,8 @@ pub struct CounterSnapshot {
     pub skipped: u64,
     /// Items refused as bad input.
     pub rejected: u64,
+    /// Time spent inside the stage, summed over its worker threads, in milliseconds.
+    pub busy_ms: u64,
 }
 
 impl StageCounters {
@@ -42,6 +45,20 @@ impl StageCounters {
     pub fn rejected(&self) {
         self.rejected.fetch_add(1, Ordering::Relaxed);
     }
+    /// Adds time spent processing (summed over threads).
+    pub fn add_busy(&self, elapsed: std::time::Duration) {
+        self.busy_nanos.fetch_add(
+            elapsed.as_nanos().min(u128::from(u64::MAX)) as u64,
+            Ordering::Relaxed,
+        );
+    }
+    /// Runs `f`, adding its duration to the stage's busy time.
+    pub fn timed<T>(&self, f: impl FnOnce() -> T) -> T {
+        let start = std::time::Instant::now();
+        let out = f();
+        self.add_busy(start.elapsed());
+        out
+    }
     /// Records the outcome of [`crate::Stage::process`]-like results.
     pub fn record<T>(&self, result: &Result<T, crate::StageError>) {
         match result {
@@ -57,6 +74,7 @@ impl StageCounters {
             processed: self.processed.load(Ordering::Relaxed),
             skipped: self.skipped.load(Ordering::Relaxed),
             rejected: self.rejected.load(Ordering::Relaxed),
+            busy_ms: self.busy_nanos.load(Ordering::Relaxed) / 1_000_000,
         }
     }
 }

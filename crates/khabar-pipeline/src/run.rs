@@ -543,7 +543,8 @@ pub fn ingest(
                         Payload::Work(mut cleaned) => {
                             c.dedup.received();
                             let found = if options.dedup {
-                                dedup_ref.insert(&cleaned.article.id, &cleaned.article.text)
+                                c.dedup
+                                    .timed(|| dedup_ref.insert(&cleaned.article.id, &cleaned.article.text))
                             } else {
                                 None
                             };
@@ -672,7 +673,7 @@ fn clean(
 ) -> Payload<Cleaned> {
     let location = raw.source_path.clone();
     c.extract.received();
-    let result = extractor.process(raw);
+    let result = c.extract.timed(|| extractor.process(raw));
     c.extract.record(&result);
     let article = match result {
         Ok(a) => a,
@@ -680,7 +681,7 @@ fn clean(
         Err(e) => return Payload::Rejected(location, e.to_string()),
     };
     c.langid.received();
-    let result = engines.langid.process(article);
+    let result = c.langid.timed(|| engines.langid.process(article));
     c.langid.record(&result);
     match result {
         Ok(article) => Payload::Work(Cleaned { article, raw_hash }),
@@ -693,7 +694,7 @@ fn clean(
 fn analyze(engines: &Engines, c: &Counters, cleaned: Cleaned) -> Analyzed {
     let Cleaned { article, raw_hash } = cleaned;
     c.entities.received();
-    let mentions = engines.linker.link(&article);
+    let mentions = c.entities.timed(|| engines.linker.link(&article));
     c.entities.processed();
     let duplicate = article.duplicate_of.is_some();
     c.events.received();
@@ -702,7 +703,7 @@ fn analyze(engines: &Engines, c: &Counters, cleaned: Cleaned) -> Analyzed {
         Vec::new()
     } else {
         c.events.processed();
-        engines.events.extract(&article, &mentions)
+        c.events.timed(|| engines.events.extract(&article, &mentions))
     };
     c.embed.received();
     let features = if duplicate {
@@ -710,7 +711,10 @@ fn analyze(engines: &Engines, c: &Counters, cleaned: Cleaned) -> Analyzed {
         None
     } else {
         c.embed.processed();
-        Some(doc_features(engines, &article, &mentions, &events))
+        Some(
+            c.embed
+                .timed(|| doc_features(engines, &article, &mentions, &events)),
+        )
     };
     Analyzed {
         article,
@@ -743,8 +747,10 @@ fn write(
     match features {
         Some(features) => {
             let model = &engines.similarity;
-            let story = clusterer.add(cluster_doc(&article, features), &|a, b| {
-                story_score(model, &a.features, &b.features)
+            let story = c.cluster.timed(|| {
+                clusterer.add(cluster_doc(&article, features), &|a, b| {
+                    story_score(model, &a.features, &b.features)
+                })
             });
             article.story_id = Some(story);
             c.cluster.processed();
@@ -760,7 +766,8 @@ fn write(
         events,
         embedding,
     };
-    match store.write_article(&item, &[]) {
+    let written = c.store.timed(|| store.write_article(&item, &[]));
+    match written {
         Ok(ids) => {
             c.store.processed();
             for (e, id) in item.events.iter_mut().zip(ids) {
