@@ -1,19 +1,24 @@
 //! SemEval-2022 Task 8 evaluation: features for every pair, grouped K-fold cross-validation of the model, Pearson
 //! correlation with `-Overall` overall and per language pair.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
 use khabar_encoder::Encoder;
 use serde::Serialize;
 
-use crate::features::{features_from_texts, pair_features, split_title, FEATURE_NAMES, N_FEATURES};
+use crate::features::{
+    features_from_texts, pair_features, split_title, BOILERPLATE_UNKNOWN, FEATURE_NAMES, N_FEATURES,
+};
 use crate::model::SimilarityModel;
 use crate::SimilarityError;
 
 /// L2 penalty used when fitting.
 pub const L2: f32 = 1e-3;
+/// A word 4-gram is boilerplate when it occurs in documents of at least this many other pair groups of the
+/// fitting data.
+pub const BOILERPLATE_MIN_GROUPS: usize = 3;
 
 /// One scored SemEval pair.
 #[derive(Debug, Clone)]
@@ -28,6 +33,8 @@ pub struct PairRow {
     pub features_lead: [f32; N_FEATURES],
     /// Target in 0..1: `(4 - Overall) / 3` (1 = same story).
     pub target: f32,
+    /// Shingle hashes of both documents ([`crate::shingles`]), for the fold's boilerplate lexicon.
+    pub shingles: [Vec<u64>; 2],
 }
 
 /// Cross-validated figures.
@@ -186,9 +193,55 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
             features: pair_features(a, b),
             features_lead: pair_features(&a.lead_only(), &b.lead_only()),
             target: ((4.0 - r.overall) / 3.0).clamp(0.0, 1.0),
+            shingles: [a.shingles.clone(), b.shingles.clone()],
         });
     }
     Ok(rows)
+}
+
+/// The `boilerplate` feature of every row from the rows `fit_rows` marks, and the lexicon those rows give: a shingle
+/// counts for a row when documents of at least [`BOILERPLATE_MIN_GROUPS`] pair groups other than the row's own
+/// hold it (so a fitting row never counts itself, and a new document sees the whole lexicon).
+pub fn boilerplate_column(rows: &[PairRow], fit_rows: &[bool]) -> (Vec<f32>, Vec<u64>) {
+    let group_of: Vec<String> = rows.iter().map(|r| base_pair_id(&r.pair_id)).collect();
+    let mut groups: HashMap<u64, Vec<&str>> = HashMap::new();
+    for (k, r) in rows.iter().enumerate() {
+        if !fit_rows.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        for h in r.shingles.iter().flatten() {
+            let g = groups.entry(*h).or_default();
+            if !g.contains(&group_of[k].as_str()) {
+                g.push(group_of[k].as_str());
+            }
+        }
+    }
+    let share = |doc: &[u64], own: &str| {
+        if doc.is_empty() {
+            return 0.0;
+        }
+        let hits = doc
+            .iter()
+            .filter(|h| {
+                groups
+                    .get(h)
+                    .is_some_and(|g| g.iter().filter(|x| **x != own).count() >= BOILERPLATE_MIN_GROUPS)
+            })
+            .count();
+        hits as f32 / doc.len() as f32
+    };
+    let column = rows
+        .iter()
+        .zip(&group_of)
+        .map(|(r, own)| share(&r.shingles[0], own).max(share(&r.shingles[1], own)))
+        .collect();
+    let mut lexicon: Vec<u64> = groups
+        .iter()
+        .filter(|(_, g)| g.len() >= BOILERPLATE_MIN_GROUPS)
+        .map(|(h, _)| *h)
+        .collect();
+    lexicon.sort_unstable();
+    (column, lexicon)
 }
 
 struct CvResult {
@@ -208,6 +261,8 @@ fn cv_core(
     let mut oof = vec![0.0f64; rows.len()];
     let mut per_fold = Vec::with_capacity(folds);
     for fold in 0..folds {
+        let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
+        let (boiler, _) = boilerplate_column(rows, &fit_rows);
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         for (r, &f) in rows.iter().zip(row_fold) {
             if f != fold {
@@ -219,7 +274,11 @@ fn cv_core(
         let (mut pred, mut gold) = (Vec::new(), Vec::new());
         for (k, (r, &f)) in rows.iter().zip(row_fold).enumerate() {
             if f == fold {
-                let p = f64::from(model.score_features(&select(r), None, None));
+                let p = if boiler.get(k).is_some_and(|b| *b >= BOILERPLATE_UNKNOWN) {
+                    f64::from(model.score_prior(None, None))
+                } else {
+                    f64::from(model.score_features(&select(r), None, None))
+                };
                 oof[k] = p;
                 pred.push(p);
                 gold.push(f64::from(r.target));
@@ -271,6 +330,7 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
 
     let full = cv_core(rows, &row_fold, folds, |r| r.features);
     let lead = cv_core(rows, &row_fold, folds, |r| r.features_lead);
+    let (_, lexicon) = boilerplate_column(rows, &vec![true; rows.len()]);
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
     let mut single_feature = BTreeMap::new();
     for (i, name) in FEATURE_NAMES.iter().enumerate() {
@@ -286,6 +346,8 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
         "lead-only features, same data; {folds}-fold grouped CV Pearson: pooled {:.4}, fold mean {:.4}",
         lead.pooled, lead.fold_mean
     );
+    lead_model.boilerplate_shingles = lexicon.clone();
+    model.boilerplate_shingles = lexicon;
     model.lead_only = Some(Box::new(lead_model));
     let (pearson_oof, pearson_cv_mean) = (full.pooled, full.fold_mean);
     model.provenance = format!(
@@ -338,6 +400,34 @@ mod tests {
     }
 
     #[test]
+    fn boilerplate_needs_other_groups() {
+        let row = |id: &str, a: Vec<u64>| PairRow {
+            pair_id: id.into(),
+            lang_pair: "ar-ar".into(),
+            features: [0.0; N_FEATURES],
+            features_lead: [0.0; N_FEATURES],
+            target: 0.5,
+            shingles: [a, Vec::new()],
+        };
+        // shingles 1 and 2 recur in four groups; 9 only in two rows of one group (a translated copy)
+        let rows = vec![
+            row("1_1", vec![1, 2, 7]),
+            row("2_2", vec![1, 2, 8]),
+            row("3_3", vec![1, 2, 9]),
+            row("3it_3it", vec![1, 2, 9]),
+            row("4_4", vec![1, 2, 10]),
+            row("5_5", vec![11, 12, 13]),
+        ];
+        let (column, lexicon) = boilerplate_column(&rows, &[true; 6]);
+        assert_eq!(lexicon, vec![1, 2]);
+        assert!((column[0] - 2.0 / 3.0).abs() < 1e-6);
+        assert_eq!(column[5], 0.0);
+        // rows left out of the fit do not build the lexicon
+        let (_, lexicon) = boilerplate_column(&rows, &[true, true, false, false, false, true]);
+        assert!(lexicon.is_empty());
+    }
+
+    #[test]
     fn cross_validation_keeps_groups_together_and_finds_signal() {
         let mut rows = Vec::new();
         for k in 0..120 {
@@ -350,6 +440,7 @@ mod tests {
                 features,
                 features_lead: features,
                 target: t,
+                shingles: [Vec::new(), Vec::new()],
             });
         }
         let report = cross_validate(&rows, 5);

@@ -66,6 +66,10 @@ pub struct DocFeatures {
     /// Content words (3+ letters, not numbers) counted with repeats; 0 when not computed.
     #[serde(default)]
     pub content_words: usize,
+    /// Sorted hashes of the text's normalized word 4-grams ([`shingles`]), matched against a model's boilerplate
+    /// lexicon; empty when not computed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shingles: Vec<u64>,
 }
 
 impl DocFeatures {
@@ -88,6 +92,7 @@ impl DocFeatures {
         self.word_keys = words;
         self.content_words = count;
         self.title_keys = title.map(|t| text_keys(t).1).unwrap_or_default();
+        self.shingles = shingles(&full);
     }
 
     /// A copy without title, full-text and chunk embeddings: what the fast path knows.
@@ -124,6 +129,57 @@ pub const FEATURE_NAMES: [&str; 19] = [
     "title_coverage",
     "low_content",
 ];
+
+/// A document whose share of boilerplate shingles ([`boilerplate_share`]) reaches this is mostly site template:
+/// its text says nothing about its story, so a pair with it gets the model's base rate
+/// ([`crate::SimilarityModel::prior`]).
+pub const BOILERPLATE_UNKNOWN: f32 = 0.5;
+/// Words per shingle.
+const SHINGLE_WORDS: usize = 4;
+
+/// FNV-1a, 64 bit: a hash that is stable across builds and platforms (the lexicon ships as numbers).
+fn fnv1a(parts: &[String]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (k, part) in parts.iter().enumerate() {
+        if k > 0 {
+            h ^= u64::from(b' ');
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for b in part.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// Sorted, deduplicated hashes of the word 4-grams of `text` (words normalized for matching).
+pub fn shingles(text: &str) -> Vec<u64> {
+    let normalizer = Normalizer::for_matching();
+    let ws: Vec<String> = words(text)
+        .into_iter()
+        .map(|w| normalizer.normalize(w.text))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out: Vec<u64> = ws.windows(SHINGLE_WORDS).map(fnv1a).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Share of a document's shingles found in `lexicon` (sorted hashes of word 4-grams that recur across many
+/// unrelated documents: site templates, subscription and cookie notices). 0 when the document has no shingles.
+pub fn boilerplate_share(doc: &DocFeatures, lexicon: &[u64]) -> f32 {
+    if doc.shingles.is_empty() || lexicon.is_empty() {
+        return 0.0;
+    }
+    let hits = doc
+        .shingles
+        .iter()
+        .filter(|h| lexicon.binary_search(h).is_ok())
+        .count();
+    hits as f32 / doc.shingles.len() as f32
+}
 
 /// Number of pairwise features.
 pub const N_FEATURES: usize = FEATURE_NAMES.len();
@@ -678,6 +734,29 @@ mod tests {
         // unknown counts (pipeline documents without text keys) never fire
         let bare = DocFeatures::default();
         assert_eq!(feature(&pair_features(&bare, &bare), "low_content"), 0.0);
+    }
+
+    #[test]
+    fn boilerplate_share_counts_lexicon_shingles() {
+        let template = "الحوار المتمدن التبرع للموقع ادعمونا الموقع الرئيسي لمؤسسة الحوار المتمدن";
+        let mut stub = keyed("الحوار المتمدن", template);
+        let article = keyed(
+            "إيطاليا: ارتفاع وفيات كورونا",
+            "أعلنت السلطات في إيطاليا ارتفاع عدد الوفيات بفيروس كورونا إلى 107 أشخاص في آخر حصيلة رسمية.",
+        );
+        // the same words in another spelling (hamza, teh marbuta) hash alike after normalization
+        assert_eq!(
+            shingles("الموقع الرئيسي لمؤسسة الحوار"),
+            shingles("الموقع الرئيسى لمؤسسه الحوار")
+        );
+        let lexicon = shingles(template);
+        // 7 of the 9 shingles of headline + body lie in the body alone
+        let share = boilerplate_share(&stub, &lexicon);
+        assert!((share - 7.0 / 9.0).abs() < 1e-6, "{share}");
+        assert_eq!(boilerplate_share(&article, &lexicon), 0.0);
+        assert_eq!(boilerplate_share(&article, &[]), 0.0);
+        stub.shingles.clear();
+        assert_eq!(boilerplate_share(&stub, &lexicon), 0.0);
     }
 
     proptest::proptest! {

@@ -2,10 +2,12 @@
 //!
 //! Two articles (any languages USE-m covers) are compared through a small set of features: USE-m cosines of
 //! their leads, titles and sentence chunks (best-match alignment), shared numbers, shared name keys (a consonant
-//! skeleton that matches "Baghouz", "Bagouz" and "الباغوز"), shared content words, shared knowledge-base ids and
-//! event families when earlier stages supply them, and a same-language flag. A logistic model fitted on the
-//! SemEval-2022 Task 8 training pairs ([`eval::eval_semeval`], grouped 5-fold cross-validation) combines them into
-//! a score in 0..1. Publication dates, when both are known, lower the score past a week apart (hand-set, since
+//! skeleton that matches "Baghouz", "Bagouz" and "الباغوز"), shared content words, how much of each headline the
+//! other text contains, a low-content flag (stubs, failed crawls), shared knowledge-base ids and event families
+//! when earlier stages supply them, and a same-language flag. A logistic model fitted on the SemEval-2022 Task 8
+//! training pairs ([`eval::eval_semeval`], grouped 5-fold cross-validation) combines them into a score in 0..1.
+//! A pair where either text is mostly site boilerplate (word 4-grams that recur across unrelated documents of the
+//! fitting data) gets the base rate instead: such text is no evidence either way. Publication dates, when both are known, lower the score past a week apart (hand-set, since
 //! the training pairs carry no dates).
 //!
 //! Entry points: [`SimilarityModel::score`] on [`DocFeatures`] (pipeline), [`features_from_text`] (text only),
@@ -26,8 +28,9 @@ use serde::{Deserialize, Serialize};
 
 pub use eval::{eval_semeval, SemevalReport};
 pub use features::{
-    chunks, cosine, features_from_text, features_from_texts, name_key, numbers, pair_features, split_title,
-    text_keys, DocFeatures, FEATURE_NAMES, FULL_TOKENS, HEAD_TOKENS, MAX_CHUNKS, N_FEATURES,
+    boilerplate_share, chunks, cosine, features_from_text, features_from_texts, name_key, numbers,
+    pair_features, shingles, split_title, text_keys, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES,
+    FULL_TOKENS, HEAD_TOKENS, MAX_CHUNKS, N_FEATURES,
 };
 pub use model::{expand, input_names, SimilarityModel, N_INPUTS};
 

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{pair_features, DocFeatures, FEATURE_NAMES, N_FEATURES};
+use crate::features::{
+    boilerplate_share, pair_features, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES, N_FEATURES,
+};
 
 /// Width of the model input: every pair feature and its square (the squares let a linear logit bend).
 pub const N_INPUTS: usize = 2 * N_FEATURES;
@@ -52,6 +54,18 @@ pub struct SimilarityModel {
     /// embeddings (the pipeline's fast path), so that fallback feature values are scored as they were fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_only: Option<Box<SimilarityModel>>,
+    /// Sorted hashes of word 4-grams that recur across unrelated documents of the fitting data (site templates,
+    /// notices); a pair where either document is mostly made of them ([`BOILERPLATE_UNKNOWN`]) scores
+    /// [`Self::prior`].
+    #[serde(default)]
+    pub boilerplate_shingles: Vec<u64>,
+    /// Mean target of the fitting data: the score when the text carries no evidence (a template-only document).
+    #[serde(default = "default_prior")]
+    pub prior: f32,
+}
+
+fn default_prior() -> f32 {
+    0.5
 }
 
 fn default_date_penalty() -> f32 {
@@ -84,6 +98,8 @@ impl SimilarityModel {
             date_penalty_per_week: default_date_penalty(),
             provenance: "cosine only".to_string(),
             lead_only: None,
+            boilerplate_shingles: Vec::new(),
+            prior: default_prior(),
         }
     }
 
@@ -120,8 +136,28 @@ impl SimilarityModel {
         z
     }
 
-    /// Same-story score in 0..1 (1 = same story).
+    /// Whether either document is mostly boilerplate by this model's lexicon (its text is no evidence).
+    pub fn is_boilerplate_pair(&self, a: &DocFeatures, b: &DocFeatures) -> bool {
+        boilerplate_share(a, &self.boilerplate_shingles).max(boilerplate_share(b, &self.boilerplate_shingles))
+            >= BOILERPLATE_UNKNOWN
+    }
+
+    /// The base rate [`Self::prior`], with the date term when both publication dates are known.
+    pub fn score_prior(
+        &self,
+        published_a: Option<chrono::NaiveDate>,
+        published_b: Option<chrono::NaiveDate>,
+    ) -> f32 {
+        let p = self.prior.clamp(0.01, 0.99);
+        self.score_logit((p / (1.0 - p)).ln(), published_a, published_b)
+    }
+
+    /// Same-story score in 0..1 (1 = same story). A pair where either document is mostly site boilerplate
+    /// ([`Self::is_boilerplate_pair`]) gets the base rate: its text says nothing about the story.
     pub fn score(&self, a: &DocFeatures, b: &DocFeatures) -> f32 {
+        if self.is_boilerplate_pair(a, b) {
+            return self.score_prior(a.published, b.published);
+        }
         if let Some(lead) = &self.lead_only {
             if a.is_lead_only() || b.is_lead_only() {
                 return lead.score_features(
@@ -141,7 +177,16 @@ impl SimilarityModel {
         published_a: Option<chrono::NaiveDate>,
         published_b: Option<chrono::NaiveDate>,
     ) -> f32 {
-        let mut z = self.logit(features);
+        self.score_logit(self.logit(features), published_a, published_b)
+    }
+
+    /// Sigmoid of logit `z` after the date term.
+    fn score_logit(
+        &self,
+        mut z: f32,
+        published_a: Option<chrono::NaiveDate>,
+        published_b: Option<chrono::NaiveDate>,
+    ) -> f32 {
         if let (Some(da), Some(db)) = (published_a, published_b) {
             let weeks = (da - db).num_days().abs() as f32 / 7.0;
             z -= self.date_penalty_per_week * (weeks - 1.0).max(0.0);
@@ -216,6 +261,8 @@ impl SimilarityModel {
             date_penalty_per_week: default_date_penalty(),
             provenance: String::new(),
             lead_only: None,
+            boilerplate_shingles: Vec::new(),
+            prior: mean_y,
         }
     }
 }

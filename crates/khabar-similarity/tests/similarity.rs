@@ -112,3 +112,41 @@ fn pairs_jsonl_scores_in_order_and_counts_bad_lines() {
     );
     assert!(s0 > s1, "{s0} vs {s1}");
 }
+
+#[test]
+fn template_only_pages_get_the_base_rate_and_real_articles_do_not() {
+    // text-only features, no encoder needed: the boilerplate rule reads shingles
+    use khabar_similarity::DocFeatures;
+    let model = SimilarityModel::default();
+    assert!(!model.boilerplate_shingles.is_empty());
+    let doc = |title: &str, body: &str| {
+        let mut d = DocFeatures {
+            lang: "ar".into(),
+            ..Default::default()
+        };
+        d.add_text_keys(Some(title), body);
+        d
+    };
+    // a failed crawl of a site that returned its template instead of the article (the shape seen in SemEval)
+    let template = doc(
+        "الحوار المتمدن",
+        "التبرع للموقع - ادعمونا\n\nالموقع الرئيسي لمؤسسة الحوار المتمدن\n\nيسارية , علمانية , ديمقراطية\n\n\
+         \"من أجل مجتمع مدني علماني ديمقراطي حديث يضمن الحرية والعدالة الاجتماعية للجميع\"\n\n\
+         حاز الحوار المتمدن على جائزة ابن رشد للفكر الحر والتى نالها أعلام في الفكر والثقافة",
+    );
+    let articles: Vec<DocFeatures> = ["002_afe46e73b73918ef.txt", "003_8f6554c1735d4e29.txt"]
+        .iter()
+        .map(|name| {
+            let text = sample(name);
+            let (title, body) = khabar_similarity::split_title(&text);
+            doc(title.unwrap_or_default(), body)
+        })
+        .collect();
+    let (a, b) = (&articles[0], &articles[1]);
+    assert!(!model.is_boilerplate_pair(a, b));
+    assert!(model.is_boilerplate_pair(&template, a));
+    let prior = model.score_prior(None, None);
+    assert!((model.score(&template, a) - prior).abs() < 1e-6);
+    assert!((model.score(a, &template) - prior).abs() < 1e-6);
+    assert!((0.2..0.8).contains(&prior), "{prior}");
+}
