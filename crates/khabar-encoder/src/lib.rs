@@ -67,10 +67,7 @@ impl std::fmt::Debug for Encoder {
 
 /// The model directory to use: `$KHABAR_DATA/usem3` when `KHABAR_DATA` is set, else `~/.local/share/khabar/usem3`.
 pub fn default_model_dir() -> Option<PathBuf> {
-    if let Some(data) = std::env::var_os("KHABAR_DATA").filter(|v| !v.is_empty()) {
-        return Some(PathBuf::from(data).join("usem3"));
-    }
-    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local/share/khabar/usem3"))
+    Some(khabar_model::default_data_dir().join("usem3"))
 }
 
 impl Encoder {

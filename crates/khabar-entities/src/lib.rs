@@ -61,11 +61,5 @@ pub enum EntityError {
 
 /// The data dir: `$KHABAR_DATA`, else `~/.local/share/khabar`.
 pub fn default_data_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("KHABAR_DATA") {
-        return PathBuf::from(d);
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".local").join("share").join("khabar")
+    khabar_model::default_data_dir()
 }

@@ -102,8 +102,15 @@ mod tests {
                 received: 4,
                 processed: 2,
                 skipped: 1,
-                rejected: 1
+                rejected: 1,
+                busy_ms: 0
             }
         );
+        let v = c.timed(|| {
+            std::thread::sleep(std::time::Duration::from_millis(3));
+            7
+        });
+        assert_eq!(v, 7);
+        assert!(c.snapshot().busy_ms >= 3);
     }
 }

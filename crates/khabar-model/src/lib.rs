@@ -20,6 +20,18 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The data directory (gazetteer, name table, encoder weights, knowledge base) when no flag names one:
+/// `$KHABAR_DATA` when set and non-empty, else `~/.local/share/khabar`.
+pub fn default_data_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("KHABAR_DATA").filter(|d| !d.is_empty()) {
+        return std::path::PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| ".".into());
+    home.join(".local").join("share").join("khabar")
+}
+
 /// How an input's body is encoded before extraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -14,13 +14,7 @@ pub fn resolve_data_dir(flag: Option<&Path>) -> PathBuf {
     if let Some(p) = flag {
         return p.to_path_buf();
     }
-    if let Some(p) = std::env::var_os("KHABAR_DATA").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".local/share/khabar")
+    khabar_model::default_data_dir()
 }
 
 /// Loaded engines, shared read-only by all worker threads.

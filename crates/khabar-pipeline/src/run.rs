@@ -165,6 +165,43 @@ fn raw_hash(raw: &RawDoc) -> String {
     hex::encode(h.finalize())
 }
 
+/// Starts `workers` threads that apply `work` to every item's payload, keeping its sequence number; unchanged and
+/// rejected items pass through. The threads end when the input closes or the next stage has gone.
+fn spawn_pool<'scope, I, O, F>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    workers: usize,
+    rx: Receiver<Item<I>>,
+    tx: Sender<Item<O>>,
+    work: F,
+) where
+    I: Send + 'scope,
+    O: Send + 'scope,
+    F: Fn(I) -> Payload<O> + Send + Copy + 'scope,
+{
+    for _ in 0..workers {
+        let rx = rx.clone();
+        let tx = tx.clone();
+        scope.spawn(move || {
+            for item in rx {
+                let payload = match item.payload {
+                    Payload::Work(input) => work(input),
+                    Payload::Unchanged => Payload::Unchanged,
+                    Payload::Rejected(location, reason) => Payload::Rejected(location, reason),
+                };
+                if tx
+                    .send(Item {
+                        seq: item.seq,
+                        payload,
+                    })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+    }
+}
+
 /// Takes items in any order and releases them in `seq` order.
 struct Reorder<T> {
     next: u64,
@@ -506,31 +543,8 @@ pub fn ingest(
         });
 
         // Extract + langid workers.
-        for _ in 0..workers {
-            let rx: Receiver<Item<(RawDoc, String)>> = raw_rx.clone();
-            let tx: Sender<Item<Cleaned>> = clean_tx.clone();
-            scope.spawn(move || {
-                let extractor = Extractor;
-                for item in rx {
-                    let payload = match item.payload {
-                        Payload::Work((raw, raw_hash)) => clean(&extractor, engines, c, raw, raw_hash),
-                        Payload::Unchanged => Payload::Unchanged,
-                        Payload::Rejected(l, r) => Payload::Rejected(l, r),
-                    };
-                    if tx
-                        .send(Item {
-                            seq: item.seq,
-                            payload,
-                        })
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(raw_rx);
-        drop(clean_tx);
+        let clean_work = |(raw, raw_hash): (RawDoc, String)| clean(&Extractor, engines, c, raw, raw_hash);
+        spawn_pool(scope, workers, raw_rx, clean_tx, clean_work);
 
         // Dedup: stateful, in input order.
         let dedup_ref = &mut dedup;
@@ -571,30 +585,8 @@ pub fn ingest(
         });
 
         // Entities + events + embedding workers.
-        for _ in 0..workers {
-            let rx = dedup_rx.clone();
-            let tx = analyzed_tx.clone();
-            scope.spawn(move || {
-                for item in rx {
-                    let payload = match item.payload {
-                        Payload::Work(cleaned) => Payload::Work(analyze(engines, c, cleaned)),
-                        Payload::Unchanged => Payload::Unchanged,
-                        Payload::Rejected(l, r) => Payload::Rejected(l, r),
-                    };
-                    if tx
-                        .send(Item {
-                            seq: item.seq,
-                            payload,
-                        })
-                        .is_err()
-                    {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(dedup_rx);
-        drop(analyzed_tx);
+        let analyze_work = |cleaned: Cleaned| Payload::Work(analyze(engines, c, cleaned));
+        spawn_pool(scope, workers, dedup_rx, analyzed_tx, analyze_work);
 
         // Cluster + store: stateful, in input order, on this thread.
         let mut order = Reorder::new();
