@@ -217,10 +217,7 @@ fn export_table(
             if format == ExportFormat::Jsonl {
                 write_jsonl(&rows, out)?
             } else {
-                if bom {
-                    out.write_all("\u{feff}".as_bytes())?;
-                }
-                let mut w = csv_writer(out);
+                let mut w = khabar_export::csv_writer(out, bom)?;
                 for r in &rows {
                     w.serialize(r)?;
                 }
@@ -234,10 +231,6 @@ fn export_table(
         (t, ExportFormat::Geojson) => bail!("GeoJSON export is only available for events, not {t:?}"),
     };
     Ok(summary)
-}
-
-fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
-    csv::Writer::from_writer(out)
 }
 
 /// `khabar export`.

@@ -66,6 +66,14 @@ pub struct ExportSummary {
     pub left_out: usize,
 }
 
+/// A CSV writer over `out`, after a UTF-8 byte-order mark when `bom` (Excel needs it to read Arabic as UTF-8).
+pub fn csv_writer(out: &mut dyn Write, bom: bool) -> ExportResult<csv::Writer<&mut dyn Write>> {
+    if bom {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
+    Ok(csv::Writer::from_writer(out))
+}
+
 /// Writes any serialisable rows as JSONL.
 pub fn write_jsonl<T: Serialize>(rows: &[T], out: &mut dyn Write) -> ExportResult<ExportSummary> {
     for row in rows {
@@ -151,10 +159,7 @@ pub fn write_events_csv(
     bom: bool,
     out: &mut dyn Write,
 ) -> ExportResult<ExportSummary> {
-    if bom {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv_writer(out, bom)?;
     let mut header: Vec<&str> = EVENT_CSV_HEADER.to_vec();
     header.extend([
         "attributed_to",
@@ -266,10 +271,7 @@ pub fn write_mentions_csv(
     bom: bool,
     out: &mut dyn Write,
 ) -> ExportResult<ExportSummary> {
-    if bom {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv_writer(out, bom)?;
     w.write_record([
         "article_id",
         "mention",
@@ -309,10 +311,7 @@ pub fn write_mentions_csv(
 
 /// Writes stories as CSV (one row per story; lists joined with "; ").
 pub fn write_stories_csv(stories: &[Story], bom: bool, out: &mut dyn Write) -> ExportResult<ExportSummary> {
-    if bom {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv_writer(out, bom)?;
     w.write_record([
         "story_id",
         "title",
@@ -350,10 +349,7 @@ pub fn write_articles_csv(
     bom: bool,
     out: &mut dyn Write,
 ) -> ExportResult<ExportSummary> {
-    if bom {
-        out.write_all("\u{feff}".as_bytes())?;
-    }
-    let mut w = csv::Writer::from_writer(out);
+    let mut w = csv_writer(out, bom)?;
     w.write_record([
         "id",
         "title",
