@@ -354,23 +354,44 @@ fn cluster_doc(article: &Article, features: StoryFeatures) -> ClusterDoc<StoryFe
 /// Restores the stateful stages and replays stored articles newer than their snapshots.
 fn restore_state(store: &SqliteStore, engines: &Engines) -> Result<(DedupIndex, Clusterer), PipelineError> {
     let state_err = |stage: &'static str| move |e: String| PipelineError::State { stage, message: e };
-    let dedup_cp = load_checkpoint(store, DEDUP_STATE)?;
-    let cluster_cp = load_checkpoint(store, CLUSTER_STATE)?;
-    let mut dedup = match &dedup_cp {
-        Some(cp) => {
-            DedupIndex::restore(cp.bytes.as_slice()).map_err(|e| state_err(DEDUP_STATE)(e.to_string()))?
+    // A snapshot this build cannot read (written by another version, or damaged) is not fatal: the store holds
+    // every article, so the stage is rebuilt by replaying them all.
+    let readable = |key: &'static str| match load_checkpoint(store, key) {
+        Ok(cp) => cp,
+        Err(e) => {
+            tracing::warn!(stage = key, error = %e, "unreadable snapshot; rebuilding from the store");
+            None
         }
-        None => DedupIndex::new(DedupConfig::default()).map_err(|e| state_err(DEDUP_STATE)(e.to_string()))?,
     };
-    let mut clusterer = match &cluster_cp {
-        Some(cp) => {
-            Clusterer::restore(cp.bytes.as_slice()).map_err(|e| state_err(CLUSTER_STATE)(e.to_string()))?
+    let dedup_restored = readable(DEDUP_STATE).and_then(|cp| match DedupIndex::restore(cp.bytes.as_slice()) {
+        Ok(index) => Some((index, cp.through_seq)),
+        Err(e) => {
+            tracing::warn!(stage = DEDUP_STATE, error = %e, "unreadable snapshot; rebuilding from the store");
+            None
         }
-        None => Clusterer::try_new(ClusterConfig::default())
-            .map_err(|e| state_err(CLUSTER_STATE)(e.to_string()))?,
+    });
+    let cluster_restored = readable(CLUSTER_STATE).and_then(|cp| match Clusterer::restore(cp.bytes.as_slice()) {
+        Ok(clusterer) => Some((clusterer, cp.through_seq)),
+        Err(e) => {
+            tracing::warn!(stage = CLUSTER_STATE, error = %e, "unreadable snapshot; rebuilding from the store");
+            None
+        }
+    });
+    let (mut dedup, dedup_seq) = match dedup_restored {
+        Some(restored) => restored,
+        None => (
+            DedupIndex::new(DedupConfig::default()).map_err(|e| state_err(DEDUP_STATE)(e.to_string()))?,
+            0,
+        ),
     };
-    let dedup_seq = dedup_cp.map_or(0, |c| c.through_seq);
-    let cluster_seq = cluster_cp.map_or(0, |c| c.through_seq);
+    let (mut clusterer, cluster_seq) = match cluster_restored {
+        Some(restored) => restored,
+        None => (
+            Clusterer::try_new(ClusterConfig::default())
+                .map_err(|e| state_err(CLUSTER_STATE)(e.to_string()))?,
+            0,
+        ),
+    };
     let from = dedup_seq.min(cluster_seq);
     for (seq, article) in store.articles_after(from)? {
         if seq > dedup_seq {
@@ -799,6 +820,23 @@ mod tests {
             country: None,
             confidence: 1.0,
         }
+    }
+
+    #[test]
+    fn an_unreadable_snapshot_is_rebuilt_from_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        store
+            .put_state(CLUSTER_STATE, b"{\"through_seq\": 7, \"bytes\": [1, 2, 3]}")
+            .unwrap();
+        store.put_state(DEDUP_STATE, b"not json").unwrap();
+        let Ok(engines) = Engines::load(&crate::resolve_data_dir(None)) else {
+            eprintln!("skipping: no data directory (run scripts/setup-data.sh)");
+            return;
+        };
+        let (dedup, clusterer) = restore_state(&store, &engines).unwrap();
+        assert!(dedup.is_empty());
+        assert!(clusterer.is_empty());
     }
 
     #[test]
