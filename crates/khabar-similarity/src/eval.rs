@@ -16,9 +16,8 @@ use crate::SimilarityError;
 
 /// L2 penalty used when fitting.
 pub const L2: f32 = 1e-3;
-/// A word 4-gram is boilerplate when it occurs in documents of at least this many other pair groups of the
-/// fitting data.
-pub const BOILERPLATE_MIN_GROUPS: usize = 3;
+/// A word 4-gram is boilerplate when at least this many other documents of the fitting data hold it.
+pub const BOILERPLATE_MIN_DOCS: usize = 2;
 
 /// One scored SemEval pair.
 #[derive(Debug, Clone)]
@@ -199,45 +198,57 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
     Ok(rows)
 }
 
-/// The `boilerplate` feature of every row from the rows `fit_rows` marks, and the lexicon those rows give: a shingle
-/// counts for a row when documents of at least [`BOILERPLATE_MIN_GROUPS`] pair groups other than the row's own
-/// hold it (so a fitting row never counts itself, and a new document sees the whole lexicon).
+/// The two document ids of a pair id (digits of each side, so translated copies keep their source's id).
+fn doc_ids(pair_id: &str) -> [String; 2] {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    match pair_id.split_once('_') {
+        Some((a, b)) => [digits(a), digits(b)],
+        None => [digits(pair_id), String::new()],
+    }
+}
+
+/// Each row's boilerplate share (the larger of its two documents'), from the rows `fit_rows` marks, and the
+/// lexicon those rows give. A shingle counts for a document when at least [`BOILERPLATE_MIN_DOCS`] other
+/// documents (by id, the row's own two excluded) of the fitting rows hold it, so a fitting row never counts
+/// itself, an article repeated across pairs is not its own template, and a new document sees the whole lexicon.
 pub fn boilerplate_column(rows: &[PairRow], fit_rows: &[bool]) -> (Vec<f32>, Vec<u64>) {
-    let group_of: Vec<String> = rows.iter().map(|r| base_pair_id(&r.pair_id)).collect();
-    let mut groups: HashMap<u64, Vec<&str>> = HashMap::new();
+    let ids: Vec<[String; 2]> = rows.iter().map(|r| doc_ids(&r.pair_id)).collect();
+    let mut docs: HashMap<u64, Vec<&str>> = HashMap::new();
     for (k, r) in rows.iter().enumerate() {
         if !fit_rows.get(k).copied().unwrap_or(false) {
             continue;
         }
-        for h in r.shingles.iter().flatten() {
-            let g = groups.entry(*h).or_default();
-            if !g.contains(&group_of[k].as_str()) {
-                g.push(group_of[k].as_str());
+        for (side, id) in r.shingles.iter().zip(&ids[k]) {
+            for h in side {
+                let d = docs.entry(*h).or_default();
+                if !d.contains(&id.as_str()) {
+                    d.push(id.as_str());
+                }
             }
         }
     }
-    let share = |doc: &[u64], own: &str| {
+    let share = |doc: &[u64], own: &[String; 2]| {
         if doc.is_empty() {
             return 0.0;
         }
         let hits = doc
             .iter()
             .filter(|h| {
-                groups
-                    .get(h)
-                    .is_some_and(|g| g.iter().filter(|x| **x != own).count() >= BOILERPLATE_MIN_GROUPS)
+                docs.get(h).is_some_and(|d| {
+                    d.iter().filter(|x| !own.iter().any(|o| o == *x)).count() >= BOILERPLATE_MIN_DOCS
+                })
             })
             .count();
         hits as f32 / doc.len() as f32
     };
     let column = rows
         .iter()
-        .zip(&group_of)
+        .zip(&ids)
         .map(|(r, own)| share(&r.shingles[0], own).max(share(&r.shingles[1], own)))
         .collect();
-    let mut lexicon: Vec<u64> = groups
+    let mut lexicon: Vec<u64> = docs
         .iter()
-        .filter(|(_, g)| g.len() >= BOILERPLATE_MIN_GROUPS)
+        .filter(|(_, d)| d.len() >= BOILERPLATE_MIN_DOCS)
         .map(|(h, _)| *h)
         .collect();
     lexicon.sort_unstable();
@@ -400,31 +411,38 @@ mod tests {
     }
 
     #[test]
-    fn boilerplate_needs_other_groups() {
-        let row = |id: &str, a: Vec<u64>| PairRow {
+    fn boilerplate_needs_other_documents() {
+        let row = |id: &str, a: Vec<u64>, b: Vec<u64>| PairRow {
             pair_id: id.into(),
             lang_pair: "ar-ar".into(),
             features: [0.0; N_FEATURES],
             features_lead: [0.0; N_FEATURES],
             target: 0.5,
-            shingles: [a, Vec::new()],
+            shingles: [a, b],
         };
-        // shingles 1 and 2 recur in four groups; 9 only in two rows of one group (a translated copy)
+        // shingles 1 and 2 recur in three documents; 9 belongs to one document (30) that two pairs share
         let rows = vec![
-            row("1_1", vec![1, 2, 7]),
-            row("2_2", vec![1, 2, 8]),
-            row("3_3", vec![1, 2, 9]),
-            row("3it_3it", vec![1, 2, 9]),
-            row("4_4", vec![1, 2, 10]),
-            row("5_5", vec![11, 12, 13]),
+            row("10_11", vec![1, 2, 7], vec![20]),
+            row("12_13", vec![1, 2, 8], vec![21]),
+            row("14_30", vec![1, 2, 3], vec![9, 5]),
+            row("15_30", vec![22], vec![9, 5]),
+            row("16_17", vec![23], vec![24]),
         ];
-        let (column, lexicon) = boilerplate_column(&rows, &[true; 6]);
+        let (column, lexicon) = boilerplate_column(&rows, &[true; 5]);
         assert_eq!(lexicon, vec![1, 2]);
+        // row 0: shingles 1, 2 are held by documents 12 and 14 besides its own
         assert!((column[0] - 2.0 / 3.0).abs() < 1e-6);
-        assert_eq!(column[5], 0.0);
+        // the shared document 30 counts once: 9 and 5 are not boilerplate
+        assert_eq!(column[3], 0.0);
+        assert_eq!(column[4], 0.0);
         // rows left out of the fit do not build the lexicon
-        let (_, lexicon) = boilerplate_column(&rows, &[true, true, false, false, false, true]);
+        let (column, lexicon) = boilerplate_column(&rows, &[true, false, false, true, true]);
         assert!(lexicon.is_empty());
+        assert_eq!(column[0], 0.0);
+        assert_eq!(
+            doc_ids("1484039360it_1484180228"),
+            ["1484039360".to_string(), "1484180228".to_string()]
+        );
     }
 
     #[test]
