@@ -308,6 +308,8 @@ fn doc_features(
         numbers: khabar_similarity::numbers(&normalized),
         ..DocFeatures::default()
     };
+    // Word, name and headline sets and shingles: cheap (no embeddings) and part of the fitted lead-only model.
+    f.add_text_keys(article.title.as_deref(), &article.text);
     for m in mentions {
         if let Some(kb) = &m.kb_id {
             f.kb_ids.insert(kb.clone());

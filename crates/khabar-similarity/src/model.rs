@@ -160,11 +160,22 @@ impl SimilarityModel {
         }
         if let Some(lead) = &self.lead_only {
             if a.is_lead_only() || b.is_lead_only() {
-                return lead.score_features(
-                    &pair_features(&a.lead_only(), &b.lead_only()),
-                    a.published,
-                    b.published,
-                );
+                // Strip the richer embeddings only from a document that has them (the pipeline's never do), so
+                // the common case scores without copying word sets and shingles.
+                let (stripped_a, stripped_b);
+                let a_lead = if a.is_lead_only() {
+                    a
+                } else {
+                    stripped_a = a.lead_only();
+                    &stripped_a
+                };
+                let b_lead = if b.is_lead_only() {
+                    b
+                } else {
+                    stripped_b = b.lead_only();
+                    &stripped_b
+                };
+                return lead.score_features(&pair_features(a_lead, b_lead), a.published, b.published);
             }
         }
         self.score_features(&pair_features(a, b), a.published, b.published)
