@@ -53,28 +53,30 @@ memory() {
     local n=${MEM_N:-4000} work
     work=$(mktemp -d)
     python3 - "$SHARED/samples" "$work" "$n" <<'PY'
-import json, sys
+import json, random, sys
 from pathlib import Path
 samples, work, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 paras = [p.strip() for f in sorted(samples.glob("*.txt")) for p in f.read_text().split("\n") if len(p.strip()) > 120]
 for size in (n // 4, n):
+    rng = random.Random(size)
     with open(work / f"corpus-{size}.jsonl", "w") as out:
         for i in range(size):
-            text = "\n\n".join(paras[(i + k) % len(paras)] for k in range(3)) + f"\n\nDispatch number {i}."
+            # Random paragraph triples: overlapping text, as in a real feed, but mostly not near-duplicates.
+            text = "\n\n".join(rng.sample(paras, 3)) + f"\n\nDispatch number {i}."
             out.write(json.dumps({"id": f"m{i}", "text": text, "published": "2019-03-12"}) + "\n")
 PY
-    echo "| articles | peak RSS MiB | seconds | store MiB |"
-    echo "|---:|---:|---:|---:|"
+    echo "| articles | peak RSS MiB | seconds | store MiB | near-duplicates |"
+    echo "|---:|---:|---:|---:|---:|"
     local rss=() size
     for size in $((n / 4)) "$n"; do
         /usr/bin/time -v -o "$work/time-$size" "$KHABAR" ingest "$work/corpus-$size.jsonl" --db "$work/db-$size" \
-            >/dev/null 2>&1 || echo "| $size | ingest failed | | |"
+            >/dev/null 2>"$work/err-$size" || echo "| $size | ingest failed | | | |"
         local kib secs mib
         kib=$(awk -F': ' '/Maximum resident/ {print $2}' "$work/time-$size")
         secs=$(awk -F': ' '/Elapsed/ {print $2}' "$work/time-$size")
         mib=$(du -sm "$work/db-$size" | cut -f1)
         rss+=("$kib")
-        echo "| $size | $((kib / 1024)) | $secs | $mib |"
+        echo "| $size | $((kib / 1024)) | $secs | $mib | $(grep -oE '\(([0-9]+) near-duplicates' "$work/err-$size" | grep -oE '[0-9]+') |"
     done
     local dkib=$((rss[1] - rss[0])) dn=$((n - n / 4))
     echo
