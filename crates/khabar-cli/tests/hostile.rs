@@ -403,3 +403,32 @@ fn hostile_inputs_never_panic_and_keep_every_valid_article() {
         assert!(accounted, "{name}: neither stored nor rejected");
     }
 }
+
+/// A second ingest into the same store must read back the snapshots the first one wrote; an unreadable one makes
+/// every run replay (and re-embed) the whole store, so time and memory grow with the store, not the batch.
+#[test]
+fn second_ingest_reads_the_snapshots_the_first_wrote() {
+    let Some(data) = data_dir() else { return };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(samples())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    for batch in [&files[..2], &files[2..3]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .arg("ingest")
+            .args(batch)
+            .arg("--db")
+            .arg(&db)
+            .env("KHABAR_DATA", &data)
+            .env("KHABAR_LOG", "warn")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(!stderr.contains("unreadable snapshot"), "{stderr}");
+    }
+}
