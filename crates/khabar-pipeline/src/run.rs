@@ -825,6 +825,36 @@ mod tests {
     }
 
     #[test]
+    fn clusterer_snapshots_round_trip_with_empty_feature_sets() {
+        // Regression: a `skip_serializing_if` on a feature field made postcard snapshots unreadable.
+        let mut clusterer = Clusterer::try_new(ClusterConfig::default()).unwrap();
+        let model = SimilarityModel::default();
+        for (id, x) in [("a", 1.0f32), ("b", 0.0)] {
+            let features = StoryFeatures {
+                sim: DocFeatures {
+                    embedding: vec![x, 1.0 - x, 0.5],
+                    lang: "ar".into(),
+                    ..DocFeatures::default()
+                },
+                anchor: None,
+            };
+            let doc = ClusterDoc {
+                article_id: id.into(),
+                title: None,
+                published: None,
+                lang: "ar".into(),
+                embedding: features.sim.embedding.clone(),
+                features,
+            };
+            clusterer.add(doc, &|a, b| story_score(&model, &a.features, &b.features));
+        }
+        let mut bytes = Vec::new();
+        clusterer.snapshot(&mut bytes).unwrap();
+        let restored = Clusterer::restore(bytes.as_slice()).unwrap();
+        assert_eq!(restored.stories(), clusterer.stories());
+    }
+
+    #[test]
     fn an_unreadable_snapshot_is_rebuilt_from_the_store() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = SqliteStore::open(dir.path()).unwrap();

@@ -68,7 +68,9 @@ pub struct DocFeatures {
     pub content_words: usize,
     /// Sorted hashes of the text's normalized word 4-grams ([`shingles`]), matched against a model's boilerplate
     /// lexicon; empty when not computed.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    // No `skip_serializing_if` in this struct: clusterer snapshots use postcard, which is not self-describing and
+    // cannot read a record whose fields were skipped.
+    #[serde(default)]
     pub shingles: Vec<u64>,
 }
 
