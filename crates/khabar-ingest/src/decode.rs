@@ -91,6 +91,16 @@ pub fn decode_bytes(bytes: &[u8], markup: bool) -> Decoded {
             had_errors: false,
         };
     }
+    if mostly_utf8(bytes) {
+        // A few damaged bytes in otherwise valid UTF-8 (a truncated download, a stray byte): keep it UTF-8 and
+        // replace the damage, rather than misread the whole text as a legacy code page.
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        return Decoded {
+            text: clean(text),
+            encoding: UTF_8.name(),
+            had_errors: true,
+        };
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let enc = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -100,6 +110,19 @@ pub fn decode_bytes(bytes: &[u8], markup: bool) -> Decoded {
         encoding: enc.name(),
         had_errors,
     }
+}
+
+/// True when `bytes` hold many valid multi-byte UTF-8 sequences and few invalid ones (at most one per 20 valid).
+fn mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    for chunk in bytes.utf8_chunks() {
+        valid_multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    valid_multibyte >= 8 && invalid * 20 <= valid_multibyte
 }
 
 /// Drops NUL characters, which no downstream consumer wants.
@@ -152,6 +175,20 @@ mod tests {
         let broken = [b'a', 0xC3, b'b', 0xFF, 0xFE, b'c'];
         let d = decode_bytes(&broken, false);
         assert!(d.text.starts_with('a'));
+    }
+
+    #[test]
+    fn utf8_with_a_few_damaged_bytes_stays_utf8() {
+        let mut bytes = ARABIC.as_bytes().to_vec();
+        bytes.insert(40, 0xFF);
+        bytes.push(0xC3);
+        let d = decode_bytes(&bytes, false);
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(d.had_errors);
+        assert!(d.text.contains("مخيم الباغوز"));
+        // Real windows-1256 bytes are still recognised as such (they are not mostly valid UTF-8).
+        let (legacy, _, _) = WINDOWS_1256.encode(ARABIC);
+        assert_eq!(decode_bytes(&legacy, false).encoding, "windows-1256");
     }
 
     #[test]

@@ -151,6 +151,8 @@ struct Checkpoint {
 }
 
 const DEDUP_STATE: &str = "dedup";
+/// Items allowed between reader and writer, per slot of channel capacity.
+const IN_FLIGHT_PER_QUEUE_SLOT: usize = 4;
 const SEARCH_STATE: &str = "search";
 const CLUSTER_STATE: &str = "cluster";
 
@@ -535,6 +537,10 @@ pub fn ingest(
         elapsed_secs: 0.0,
     };
 
+    // Permits bound the items between the reader and the writer. The channels alone do not: the reorder buffers
+    // keep draining them while one slow item (a 50 MB page) holds back the release of everything after it.
+    let (permit_tx, permit_rx) = bounded::<()>(queue * IN_FLIGHT_PER_QUEUE_SLOT);
+
     let writer_result: Result<(), PipelineError> = std::thread::scope(|scope| {
         // Reader: inputs → raw docs, numbered in input order.
         let c = &counters;
@@ -560,7 +566,9 @@ pub fn ingest(
                     }
                 };
                 // A closed channel means the writer failed; stop reading quietly.
-                let _ = raw_tx.send(Item { seq, payload });
+                if permit_tx.send(()).is_ok() {
+                    let _ = raw_tx.send(Item { seq, payload });
+                }
                 seq += 1;
             });
         });
@@ -617,6 +625,8 @@ pub fn ingest(
         let mut since_snapshot = 0usize;
         for item in analyzed_rx.iter() {
             order.push(item, &mut |_, payload| {
+                // This item is done: let the reader take one more.
+                let _ = permit_rx.try_recv();
                 if failure.is_some() {
                     return;
                 }
@@ -660,6 +670,8 @@ pub fn ingest(
             }
         }
         drop(analyzed_rx);
+        // Unblocks a reader waiting for a permit after a failure.
+        drop(permit_rx);
         match failure {
             Some(e) => Err(e),
             None => Ok(()),
