@@ -9,21 +9,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 fn article(id: usize, text: String) -> Article {
-    Article {
-        id: format!("a{id}"),
-        source_path: String::new(),
-        url: None,
-        source: None,
-        title: None,
-        published: None,
-        author: None,
-        lang: "und".into(),
-        text,
-        removed: vec![],
-        duplicate_of: None,
-        story_id: None,
-        content_hash: String::new(),
-    }
+    Article::from_text(format!("a{id}"), text)
 }
 
 /// Cuts or repeats a text to about `words` words.

@@ -26,21 +26,7 @@ fn main() {
             eprintln!("{path}: unreadable");
             continue;
         };
-        let article = Article {
-            id: path.clone(),
-            source_path: path.clone(),
-            url: None,
-            source: None,
-            title: None,
-            published: None,
-            author: None,
-            lang: "und".into(),
-            text,
-            removed: vec![],
-            duplicate_of: None,
-            story_id: None,
-            content_hash: String::new(),
-        };
+        let article = Article::from_text(path.clone(), text);
         for m in linker.link(&article) {
             println!(
                 "{:>5}-{:<5} {:<7} {:<30} -> {:<28} {:<26} {:?} {:.2} {:?},{:?}",

@@ -1180,21 +1180,7 @@ mod tests {
     }
 
     fn article(text: &str) -> Article {
-        Article {
-            id: "t".into(),
-            source_path: "t".into(),
-            url: None,
-            source: None,
-            title: None,
-            published: None,
-            author: None,
-            lang: "und".into(),
-            text: text.into(),
-            removed: vec![],
-            duplicate_of: None,
-            story_id: None,
-            content_hash: String::new(),
-        }
+        Article::from_text("t", text)
     }
 
     fn found(text: &str) -> Vec<(String, Option<String>, EntityKind)> {

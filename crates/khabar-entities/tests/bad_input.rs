@@ -6,21 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn article(text: String) -> Article {
-    Article {
-        id: "bad".into(),
-        source_path: "bad".into(),
-        url: None,
-        source: None,
-        title: None,
-        published: None,
-        author: None,
-        lang: "und".into(),
-        text,
-        removed: vec![],
-        duplicate_of: None,
-        story_id: None,
-        content_hash: String::new(),
-    }
+    Article::from_text("bad", text)
 }
 
 fn check_spans(a: &Article, linker: &EntityLinker) -> usize {

@@ -16,21 +16,7 @@ fn kb() -> Option<KnowledgeBase> {
 }
 
 fn article(text: &str) -> Article {
-    Article {
-        id: "t".into(),
-        source_path: "t".into(),
-        url: None,
-        source: None,
-        title: None,
-        published: None,
-        author: None,
-        lang: "und".into(),
-        text: text.into(),
-        removed: vec![],
-        duplicate_of: None,
-        story_id: None,
-        content_hash: String::new(),
-    }
+    Article::from_text("t", text)
 }
 
 #[test]

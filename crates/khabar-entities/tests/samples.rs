@@ -17,21 +17,7 @@ fn samples_dir() -> Option<PathBuf> {
 }
 
 fn article(id: &str, text: String) -> Article {
-    Article {
-        id: id.to_string(),
-        source_path: id.to_string(),
-        url: None,
-        source: None,
-        title: None,
-        published: None,
-        author: None,
-        lang: "und".into(),
-        text,
-        removed: vec![],
-        duplicate_of: None,
-        story_id: None,
-        content_hash: String::new(),
-    }
+    Article::from_text(id.to_string(), text)
 }
 
 fn linked(kb: Arc<KnowledgeBase>) -> Option<Vec<(String, Vec<Mention>)>> {

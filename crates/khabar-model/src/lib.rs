@@ -109,6 +109,29 @@ pub struct Article {
     pub content_hash: String,
 }
 
+impl Article {
+    /// An article with only an id and a body (language `und`, no metadata): the shape tests, examples and
+    /// benchmarks need. The source path is the id.
+    pub fn from_text(id: impl Into<String>, text: impl Into<String>) -> Article {
+        let id = id.into();
+        Article {
+            source_path: id.clone(),
+            id,
+            url: None,
+            source: None,
+            title: None,
+            published: None,
+            author: None,
+            lang: "und".into(),
+            text: text.into(),
+            removed: Vec::new(),
+            duplicate_of: None,
+            story_id: None,
+            content_hash: String::new(),
+        }
+    }
+}
+
 /// What kind of thing an entity mention names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
