@@ -365,31 +365,17 @@ impl DedupIndex {
             stats: self.stats,
         };
         let bytes = postcard::to_stdvec(&snapshot).map_err(|e| DedupError::CorruptSnapshot(e.to_string()))?;
-        w.write_all(SNAPSHOT_MAGIC)?;
-        w.write_all(&SNAPSHOT_VERSION.to_le_bytes())?;
-        w.write_all(&bytes)?;
-        w.flush()?;
+        khabar_model::snapshot::write_framed(&mut w, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, &bytes)?;
         Ok(())
     }
 
     /// Reads an index written by [`DedupIndex::snapshot`].
     pub fn restore(mut r: impl Read) -> DedupResult<DedupIndex> {
-        let mut header = [0u8; 12];
-        r.read_exact(&mut header)
-            .map_err(|e| DedupError::UnsupportedSnapshot(format!("no header: {e}")))?;
-        if &header[..8] != SNAPSHOT_MAGIC {
-            return Err(DedupError::UnsupportedSnapshot(
-                "not a khabar dedup snapshot".into(),
-            ));
-        }
-        let version = u32::from_le_bytes([header[8], header[9], header[10], header[11]]);
-        if version != SNAPSHOT_VERSION {
-            return Err(DedupError::UnsupportedSnapshot(format!(
-                "version {version}, this build reads {SNAPSHOT_VERSION}"
-            )));
-        }
-        let mut bytes = Vec::new();
-        r.read_to_end(&mut bytes)?;
+        let bytes = khabar_model::snapshot::read_framed(&mut r, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, "dedup")
+            .map_err(|e| match e {
+                khabar_model::snapshot::FrameError::Unsupported(why) => DedupError::UnsupportedSnapshot(why),
+                khabar_model::snapshot::FrameError::Io(e) => DedupError::Io(e),
+            })?;
         let snapshot: SnapshotV1 =
             postcard::from_bytes(&bytes).map_err(|e| DedupError::CorruptSnapshot(e.to_string()))?;
         let mut index = DedupIndex::new(snapshot.config)?;

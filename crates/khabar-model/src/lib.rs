@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod counters;
+pub mod snapshot;
 mod span;
 mod stage;
 
