@@ -184,18 +184,24 @@ const DISPUTED: &str = r#"{"id":"sana-1","source":"SANA","published":"2019-03-11
 {"id":"sohr-1","source":"Syrian Observatory for Human Rights","published":"2019-03-11","lang":"en","title":"Coalition strike on Baghuz camp kills civilians","text":"Coalition warplanes struck the Baghuz camp in the eastern Deir ez-Zor countryside on Sunday evening, killing 20 civilians, the Syrian Observatory for Human Rights said.\nThe monitor said women and children were among the dead in the last pocket held by the Islamic State group in Baghuz.\nThe Syrian Democratic Forces, backed by the coalition, have been pressing their assault on Baghuz for days as thousands of civilians fled the area."}
 "#;
 
+/// `khabar run` over `jsonl` written into `dir`; returns the output directory.
+fn run_jsonl(data: &Path, dir: &Path, jsonl: &str) -> std::path::PathBuf {
+    let input = dir.join("input.jsonl");
+    std::fs::write(&input, jsonl).unwrap();
+    let out = dir.join("out");
+    let o = khabar(
+        data,
+        &["run", input.to_str().unwrap(), "--out", out.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
 #[test]
 fn disagreeing_sources_become_a_conflict_in_their_story() {
     let Some(data) = data_dir() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("disputed.jsonl");
-    std::fs::write(&input, DISPUTED).unwrap();
-    let out = dir.path().join("out");
-    let o = khabar(
-        &data,
-        &["run", input.to_str().unwrap(), "--out", out.to_str().unwrap()],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = run_jsonl(&data, dir.path(), DISPUTED);
     let events = jsonl(&out.join("events.jsonl"));
     let killed: Vec<u64> = events
         .iter()
@@ -232,15 +238,8 @@ fn disagreeing_sources_become_a_conflict_in_their_story() {
 fn agreeing_sources_in_two_languages_are_no_conflict() {
     let Some(data) = data_dir() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("agree.jsonl");
     let agreeing = DISPUTED.replace("killing 20 civilians", "killing 50 civilians");
-    std::fs::write(&input, agreeing).unwrap();
-    let out = dir.path().join("out");
-    let o = khabar(
-        &data,
-        &["run", input.to_str().unwrap(), "--out", out.to_str().unwrap()],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = run_jsonl(&data, dir.path(), &agreeing);
     let stories = jsonl(&out.join("stories.jsonl"));
     assert_eq!(stories.len(), 1);
     assert_eq!(stories[0]["conflicts"], serde_json::json!([]));
