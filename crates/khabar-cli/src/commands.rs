@@ -207,12 +207,11 @@ fn export_table(
         (Table::Claims, ExportFormat::Jsonl | ExportFormat::Csv) => {
             let events = store.events()?;
             let articles = store.articles()?;
-            let publisher = |id: &str| {
-                articles
-                    .iter()
-                    .find(|a| a.id == id)
-                    .and_then(|a| a.source.clone())
-            };
+            let publishers: std::collections::HashMap<&str, &str> = articles
+                .iter()
+                .filter_map(|a| a.source.as_deref().map(|s| (a.id.as_str(), s)))
+                .collect();
+            let publisher = |id: &str| publishers.get(id).map(|s| s.to_string());
             let rows = claim_rows(&events, &publisher);
             if format == ExportFormat::Jsonl {
                 write_jsonl(&rows, out)?
