@@ -27,6 +27,22 @@ pub enum StoreError {
         /// Newest version this build knows.
         supported: i64,
     },
+    /// A store server (PostgreSQL) could not be reached or refused the connection; `url` has no password.
+    #[error("cannot reach store {url}: {message}")]
+    Unreachable {
+        /// The store URL, password removed.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Another store backend failed (PostgreSQL errors, a corrupt vector, …).
+    #[error("{backend} error: {message}")]
+    Backend {
+        /// Which backend (e.g. "postgres").
+        backend: &'static str,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Result alias for store operations.

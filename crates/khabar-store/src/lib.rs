@@ -1,4 +1,5 @@
-//! khabar's embedded store: one SQLite database (WAL mode) under `--db`.
+//! khabar's storage traits ([`StoreRead`], [`Store`], [`StoreOpener`]) and its embedded store: one SQLite
+//! database (WAL mode) under `--db`. The PostgreSQL scale-out store implements the same traits.
 //!
 //! Each analysed article is written in one transaction with its mentions, events and embedding, so a crash never
 //! leaves half an article. Stateful stages (dedup index, story clusters) keep their snapshots in the `state` table,
@@ -8,6 +9,8 @@
 
 mod error;
 mod sqlite;
+mod traits;
 
 pub use error::{StoreError, StoreResult};
-pub use sqlite::{Presence, SqliteStore, StoredArticle, DB_FILE, SCHEMA_VERSION};
+pub use sqlite::{Presence, SqliteOpener, SqliteStore, StoredArticle, DB_FILE, SCHEMA_VERSION};
+pub use traits::{Store, StoreOpener, StoreRead};

@@ -410,6 +410,67 @@ impl SqliteStore {
     }
 }
 
+impl crate::StoreRead for SqliteStore {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+    fn article_count(&self) -> StoreResult<u64> {
+        SqliteStore::article_count(self)
+    }
+    fn articles(&self) -> StoreResult<Vec<Article>> {
+        SqliteStore::articles(self)
+    }
+    fn article(&self, id: &str) -> StoreResult<Option<Article>> {
+        SqliteStore::article(self, id)
+    }
+    fn mentions(&self) -> StoreResult<Vec<Mention>> {
+        SqliteStore::mentions(self)
+    }
+    fn mentions_of(&self, article_id: &str) -> StoreResult<Vec<Mention>> {
+        SqliteStore::mentions_of(self, article_id)
+    }
+    fn events(&self) -> StoreResult<Vec<Event>> {
+        SqliteStore::events(self)
+    }
+    fn events_of(&self, article_id: &str) -> StoreResult<Vec<Event>> {
+        SqliteStore::events_of(self, article_id)
+    }
+    fn stories(&self) -> StoreResult<Vec<Story>> {
+        SqliteStore::stories(self)
+    }
+    fn rejected(&self) -> StoreResult<Vec<(String, String)>> {
+        SqliteStore::rejected(self)
+    }
+    fn check_consistency(&self) -> StoreResult<Vec<String>> {
+        SqliteStore::check_consistency(self)
+    }
+}
+
+impl crate::Store for SqliteStore {
+    fn presence(&self, id: &str, raw_hash: &str) -> StoreResult<Presence> {
+        SqliteStore::presence(self, id, raw_hash)
+    }
+    fn record_rejected(&mut self, location: &str, reason: &str) -> StoreResult<()> {
+        SqliteStore::record_rejected(self, location, reason)
+    }
+}
+
+/// Opens the SQLite store in a directory.
+#[derive(Debug, Clone)]
+pub struct SqliteOpener {
+    /// The `--db` directory.
+    pub dir: PathBuf,
+}
+
+impl crate::StoreOpener for SqliteOpener {
+    fn describe(&self) -> String {
+        self.dir.display().to_string()
+    }
+    fn open(&self) -> StoreResult<Box<dyn crate::Store>> {
+        Ok(Box::new(SqliteStore::open(&self.dir)?))
+    }
+}
+
 fn vec_to_bytes(v: &[f32]) -> Vec<u8> {
     v.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
