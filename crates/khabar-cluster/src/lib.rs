@@ -44,8 +44,10 @@
 
 mod ann;
 mod conflicts;
+pub mod decision;
 
 pub use conflicts::{conflicts_by_story, find_conflicts, find_conflicts_with, ConflictConfig};
+pub use decision::{collect_links, decide, Decision, StoryLink};
 
 use ann::ShardedIndex;
 use chrono::{Datelike, NaiveDate};
@@ -263,14 +265,6 @@ struct SnapshotV1<F> {
     stats: ClusterStats,
 }
 
-/// Per-story evidence gathered from the scored candidates of one article.
-struct StoryLink {
-    story: u32,
-    best_score: f32,
-    /// Embedding of the best-scoring candidate of that story.
-    best_vector: Vec<f32>,
-}
-
 fn story_id(index: u32) -> String {
     format!("s{}", u64::from(index) + 1)
 }
@@ -377,45 +371,35 @@ impl<F> StoryClusterer<F> {
         }
 
         let window = i64::from(self.config.window_days);
-        let mut links = match &vector {
+        let links = match &vector {
             Some(v) => self.score_candidates(&doc, v, day, window, score),
             None => Vec::new(),
         };
         let resume_window = i64::from(self.config.resume_window_days);
-        let joined = links
-            .first()
-            .is_some_and(|l| l.best_score >= self.config.threshold);
-        if let (false, Some(v), true) = (joined, &vector, resume_window > window && day.is_some()) {
-            let mut wider = self.score_candidates(&doc, v, day, resume_window, score);
-            if wider
-                .first()
-                .is_some_and(|l| l.best_score >= self.config.merge_threshold)
-            {
-                // Rejoin the one best older story; no merges on this weaker evidence.
-                wider.truncate(1);
-                links = wider;
-                self.stats.resumed += 1;
+        let wider = match (&vector, decision::joins(&self.config, &links)) {
+            (Some(v), false) if resume_window > window && day.is_some() => {
+                Some(self.score_candidates(&doc, v, day, resume_window, score))
             }
-        }
+            _ => None,
+        };
 
-        let story = match links.first() {
-            Some(best) if best.best_score >= self.config.threshold => {
-                let mut target = self.find(best.story);
-                for other in links.iter().skip(1) {
-                    if other.best_score < self.config.merge_threshold {
-                        continue;
-                    }
-                    let cosine = ann::dot(&best.best_vector, &other.best_vector);
-                    if cosine >= self.config.merge_min_cosine {
-                        target = self.union(target, other.story);
-                        self.stats.merges += 1;
-                    } else {
-                        self.stats.merges_refused += 1;
-                    }
+        let story = match decision::decide(&self.config, &links, wider.as_deref()) {
+            Decision::Join {
+                story,
+                merge,
+                refused,
+                resumed,
+            } => {
+                let mut target = self.find(story);
+                for other in merge {
+                    target = self.union(target, other);
+                    self.stats.merges += 1;
                 }
+                self.stats.merges_refused += refused as u64;
+                self.stats.resumed += u64::from(resumed);
                 target
             }
-            _ => {
+            Decision::New => {
                 let new_story = u32::try_from(self.parent.len()).unwrap_or(u32::MAX);
                 self.parent.push(new_story);
                 self.stats.stories_opened += 1;
@@ -447,11 +431,11 @@ impl<F> StoryClusterer<F> {
         day: Option<i64>,
         window: i64,
         score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
-    ) -> Vec<StoryLink> {
+    ) -> Vec<StoryLink<u32>> {
         let hits = self
             .index
             .query(vector, day, window, self.config.k, self.config.ef_search);
-        let mut links: Vec<StoryLink> = Vec::new();
+        let mut scored: Vec<(u32, f32, &[f32])> = Vec::new();
         for hit in hits {
             if hit.cosine < self.config.min_cosine {
                 continue;
@@ -463,25 +447,13 @@ impl<F> StoryClusterer<F> {
                 continue;
             };
             self.stats.scored_pairs += 1;
-            let s = score(doc, &indexed.doc);
-            let s = if s.is_finite() { s } else { 0.0 };
-            let story = self.find(record.story);
-            match links.iter_mut().find(|l| l.story == story) {
-                Some(link) if s > link.best_score => {
-                    link.best_score = s;
-                    link.best_vector = candidate_vector.to_vec();
-                }
-                Some(_) => {}
-                None => links.push(StoryLink {
-                    story,
-                    best_score: s,
-                    best_vector: candidate_vector.to_vec(),
-                }),
-            }
+            scored.push((
+                self.find(record.story),
+                score(doc, &indexed.doc),
+                candidate_vector,
+            ));
         }
-        // Best story first; ties go to the older story.
-        links.sort_by(|a, b| b.best_score.total_cmp(&a.best_score).then(a.story.cmp(&b.story)));
-        links
+        decision::collect_links(scored)
     }
 
     fn evict(&mut self) {
