@@ -22,7 +22,7 @@
 use crate::dates::{self, DateMatch, NumericOrder};
 use crate::error::EventResult;
 use crate::numbers::{self, Quantity};
-use crate::rules::{AttrCue, LangRules, Match, ModalityKind, RuleSet, Scope};
+use crate::rules::{AttrCue, DateWord, LangRules, Match, ModalityKind, RuleSet, Scope};
 use crate::text::{surface, tokenize, TokKind, Token};
 use chrono::{Datelike, Duration, NaiveDate};
 use khabar_model::{Article, CountRange, CountRole, DatePrecision, EntityKind, Event, EventFamily, Mention};
@@ -151,7 +151,9 @@ impl EventExtractor {
             .numeric_order
             .unwrap_or_else(|| NumericOrder::default_for(lang));
         let date_matches = dates::scan_tokens(text, &toks, rules, published, order);
-        if date_matches.iter().any(|d| is_background_date(d, published)) {
+        if date_matches.iter().any(|d| is_background_date(d, published))
+            || names_past_year(rules, &toks, &date_matches, published)
+        {
             return Vec::new();
         }
         let mut masked = vec![false; toks.len()];
@@ -398,7 +400,7 @@ impl EventExtractor {
             if !gate {
                 continue;
             }
-            let (date, precision) = match nearest_date(&date_matches, d.anchor) {
+            let (date, precision) = match nearest_date(&date_matches, d.anchor, &clause_of) {
                 Some(m) => (m.resolved.date, m.resolved.precision),
                 None => (None, DatePrecision::Unknown),
             };
@@ -725,17 +727,58 @@ fn in_span(t: usize, a: usize, b: usize) -> bool {
     a <= t && t < b
 }
 
-fn nearest_date(ds: &[DateMatch], anchor: usize) -> Option<&DateMatch> {
+/// The date expression nearest to the event's anchor word, preferring one in the anchor's own clause ("an air
+/// strike killed 4 in Idlib on Monday, while a car bomb in Afrin wounded 9 on Tuesday": the car bomb is Tuesday's).
+fn nearest_date<'a>(ds: &'a [DateMatch], anchor: usize, clause_of: &[usize]) -> Option<&'a DateMatch> {
+    let clause = clause_of.get(anchor);
     ds.iter()
         .filter(|d| !(d.resolved.since && d.resolved.precision == DatePrecision::Year))
         .filter(|d| d.resolved.date.is_some() || d.resolved.precision == DatePrecision::Unknown)
         .min_by_key(|d| {
-            if anchor < d.tok_start {
+            let other_clause = clause.is_some() && clause_of.get(d.tok_start) != clause;
+            let distance = if anchor < d.tok_start {
                 d.tok_start - anchor
             } else {
                 anchor.saturating_sub(d.tok_end)
-            }
+            };
+            (other_clause, distance)
         })
+}
+
+/// True when the sentence names a bare year before the publication year outside any date expression and not as a
+/// count of people ("The 1988 Halabja chemical attack killed ...", "the 2014 fall of Mosul"): background, like
+/// "in 2014".
+fn names_past_year(
+    rules: &LangRules,
+    toks: &[Token],
+    dates: &[DateMatch],
+    published: Option<NaiveDate>,
+) -> bool {
+    let Some(p) = published else {
+        return false;
+    };
+    toks.iter().enumerate().any(|(i, t)| {
+        let year = (t.kind == TokKind::Number && t.norm.len() == 4)
+            .then(|| t.norm.parse::<i32>().ok())
+            .flatten()
+            .filter(|y| (1900..p.year()).contains(y));
+        let counts_people = rules
+            .targets
+            .longest_at(toks, i + 1)
+            .is_some_and(|m| rules.targets.value(&m) != "-");
+        // "the deadliest day since the 2006 war" compares with the past; it does not report it.
+        let after_since = (i.saturating_sub(3)..i).any(|j| {
+            rules
+                .dates
+                .find_at(toks, j)
+                .iter()
+                .any(|m| *rules.dates.value(m) == DateWord::Since)
+        });
+        year.is_some()
+            && !counts_people
+            && !after_since
+            && !dates.iter().any(|d| d.tok_start <= i && i < d.tok_end)
+    })
 }
 
 /// The token index holding char offset `c` (sentence-relative).

@@ -7,7 +7,7 @@
 //! times, ages, distances, areas and percentages are not counts; a sentence with more than
 //! [`MAX_NUMBERS_PER_SENTENCE`] numbers is treated as a table and yields none.
 
-use crate::rules::{default_rules, LangRules, ModKind, NumWord, Position};
+use crate::rules::{default_rules, LangRules, ModKind, NumWord, Position, Single};
 use crate::text::{tokenize, TokKind, Token};
 use khabar_normalize::Normalizer;
 
@@ -81,6 +81,8 @@ struct Raw {
     min: u64,
     max: u64,
     plain_year_shape: bool,
+    /// The counted noun when the quantity is a singular or dual noun itself ("a civilian", "شخصين").
+    noun_at: Option<usize>,
 }
 
 fn num_word_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<(NumWord, usize)> {
@@ -159,6 +161,7 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
                         min: a as u64,
                         max: b as u64,
                         plain_year_shape: false,
+            noun_at: None,
                     }));
                 }
             }
@@ -190,6 +193,7 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
             min: n,
             max: n,
             plain_year_shape: digits_only && s.len() == 4 && end == i + 1,
+            noun_at: None,
         }));
     }
     if t.kind != TokKind::Word {
@@ -211,6 +215,7 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
             min: lo,
             max: hi,
             plain_year_shape: false,
+            noun_at: None,
         }));
     }
     let (n, end) = number_words(rules, toks, i)?;
@@ -220,7 +225,98 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
         min: n,
         max: n,
         plain_year_shape: false,
+            noun_at: None,
     }))
+}
+
+/// Most words between an indefinite article and its singular noun ("a 12-year-old Palestinian boy").
+const SINGLE_MODIFIERS: usize = 3;
+
+fn single_noun_at(rules: &LangRules, toks: &[Token], i: usize, after_role: bool) -> Option<(u64, usize)> {
+    rules
+        .singulars
+        .find_at(toks, i)
+        .into_iter()
+        .filter_map(|m| match (rules.singulars.value(&m), after_role) {
+            (Single::Noun(v), false) | (Single::AfterRole(v), true) => Some((*v, m.end)),
+            _ => None,
+        })
+        .max_by_key(|x| x.1)
+}
+
+/// A singular or dual person noun that is a count by itself: after an indefinite article and up to
+/// [`SINGLE_MODIFIERS`] words, the noun phrase ending there ("a civilian was killed", "killing a police officer and
+/// wounding two"), or right after a role word in a head-first language ("استشهد شاب", "مقتل شخصين"). The quantity
+/// spans the whole phrase and its noun is the person noun.
+fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
+    let is_article = rules
+        .singulars
+        .find_at(toks, i)
+        .iter()
+        .any(|m| *rules.singulars.value(m) == Single::Article);
+    let free = |j: usize| !masked.get(j).copied().unwrap_or(false);
+    if is_article {
+        let mut words = 0usize;
+        let mut j = i + 1;
+        while words <= SINGLE_MODIFIERS {
+            let t = toks.get(j)?;
+            if t.norm == "-" && j > i + 1 {
+                // "12-year-old": a hyphen inside the phrase.
+                j += 1;
+                continue;
+            }
+            if !free(j) || !matches!(t.kind, TokKind::Word | TokKind::Number) {
+                // Punctuation or a date word ends the noun phrase.
+                return None;
+            }
+            if let Some((v, end)) = single_noun_at(rules, toks, j, false) {
+                let ended = match toks.get(end) {
+                    None => true,
+                    Some(n) if n.kind == TokKind::Punct => n.norm != "-",
+                    Some(_) => rules
+                        .singulars
+                        .find_at(toks, end)
+                        .iter()
+                        .any(|m| *rules.singulars.value(m) == Single::Follow),
+                };
+                if ended {
+                    return Some(Raw {
+                        start: i,
+                        end,
+                        min: v,
+                        max: v,
+                        plain_year_shape: false,
+                        noun_at: Some(j),
+                    });
+                }
+                // "a Palestinian journalist": the noun was a modifier; read on.
+            } else if rules.roles.longest_at(toks, j).is_some() {
+                // A role word inside the phrase means the article introduced something else.
+                return None;
+            }
+            words += 1;
+            j += 1;
+        }
+        return None;
+    }
+    // Head-first: the noun right after a role word.
+    let after_role = rules
+        .roles
+        .ending_at(toks, i)
+        .iter()
+        .any(|m| rules.roles.value(m).0.is_some());
+    if !after_role || !free(i) {
+        return None;
+    }
+    let (v, end) = single_noun_at(rules, toks, i, true)?;
+    Some(Raw {
+        start: i,
+        end,
+        min: v,
+        max: v,
+        plain_year_shape: false,
+        noun_at: Some(i),
+    })
 }
 
 fn is_of(t: Option<&Token>) -> bool {
@@ -259,6 +355,11 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
     while i < toks.len() {
         if masked.get(i).copied().unwrap_or(false) || phone[i] {
             i += 1;
+            continue;
+        }
+        if let Some(r) = single_at(rules, toks, i, masked) {
+            i = r.end.max(i + 1);
+            raws.push(r);
             continue;
         }
         match raw_at(rules, toks, i) {
@@ -308,6 +409,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                     min: a.min,
                     max: b.max,
                     plain_year_shape: false,
+            noun_at: None,
                 });
                 k += 2;
                 continue;
@@ -366,7 +468,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         {
             continue;
         }
-        let noun_tok = noun_after(rules, toks, r.end);
+        let noun_tok = r.noun_at.or_else(|| noun_after(rules, toks, r.end));
         let people_noun = noun_tok.is_some_and(|n| {
             rules
                 .targets
@@ -376,6 +478,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         // "one of the causes", "أحد أسباب": a lone "one" counts only people.
         if r.min == 1
             && r.max == 1
+            && r.noun_at.is_none()
             && toks.get(r.start).is_some_and(|t| t.kind == TokKind::Word)
             && !people_noun
         {
@@ -527,7 +630,8 @@ mod tests {
         assert!(q("call +44 20 7946 0958 now", "en").is_empty());
         assert!(q("Page 1 of 5", "en").is_empty());
         assert!(q("at 00:00 on 3/12/2019", "en").is_empty());
-        assert!(q("a 12-year-old boy", "en").is_empty());
+        // The age is not a count; the boy himself is one.
+        assert_eq!(q("a 12-year-old boy", "en"), vec![(Some(1), Some(1))]);
         assert!(q("70 km west of the city", "en").is_empty());
         assert!(q("turnout was 44 percent", "en").is_empty());
         assert!(q("the 1,000-strong US force", "en").is_empty());
@@ -538,6 +642,26 @@ mod tests {
         assert!(q("بنسبة 44 في المئة", "ar").is_empty());
         let table = "2012 49,294; 2013 73,447; 2014 76,021; 2015 55,219; 2016 49,742; 2017 33,425 killed";
         assert!(q(table, "en").is_empty());
+    }
+
+    #[test]
+    fn singular_and_dual_nouns_count_themselves() {
+        assert_eq!(
+            q("Gunmen killed a police officer and wounded two others", "en"),
+            vec![(Some(1), Some(1)), (Some(2), Some(2))]
+        );
+        assert_eq!(
+            q("arrested a Palestinian journalist at her home", "en"),
+            vec![(Some(1), Some(1))]
+        );
+        // Not a person noun phrase: the noun goes on ("a civilian plane"), or no person noun at all.
+        assert!(q("set a civilian plane on fire", "en").is_empty());
+        assert!(q("a spokesman said", "en").is_empty());
+        // Arabic: right after a role word only.
+        assert_eq!(q("استشهد شاب برصاص قوات الاحتلال", "ar"), vec![(Some(1), Some(1))]);
+        assert_eq!(q("أسفرت عن مقتل شخصين", "ar"), vec![(Some(2), Some(2))]);
+        assert_eq!(q("القبض على إرهابي في الطارمية", "ar"), vec![(Some(1), Some(1))]);
+        assert!(q("التقى شاب بصديقه", "ar").is_empty());
     }
 
     #[test]

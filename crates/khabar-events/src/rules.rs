@@ -303,6 +303,20 @@ pub(crate) enum DateWord {
     YearCue,
 }
 
+/// Single-victim words (`singulars.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Single {
+    /// A singular (value 1) or dual (value 2) person noun that counts itself after an indefinite article
+    /// ("a civilian").
+    Noun(u64),
+    /// A singular or dual person noun that counts itself right after a role word ("استشهد شاب", "مقتل شخصين").
+    AfterRole(u64),
+    /// An indefinite article that introduces a singular noun ("a", "an").
+    Article,
+    /// A word that may follow a singular noun and shows the noun phrase ended ("was", "and", "in").
+    Follow,
+}
+
 /// Modality cue kinds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ModalityKind {
@@ -364,10 +378,12 @@ pub(crate) struct LangRules {
     pub sources: Lexicon<String>,
     pub actors: Lexicon<String>,
     pub places: Lexicon<()>,
+    /// Singular and dual person nouns that are counts of one or two, with their articles and followers.
+    pub singulars: Lexicon<Single>,
 }
 
 /// The file names a language folder holds.
-pub(crate) const FILES: [&str; 13] = [
+pub(crate) const FILES: [&str; 14] = [
     "triggers.tsv",
     "roles.tsv",
     "targets.tsv",
@@ -381,6 +397,7 @@ pub(crate) const FILES: [&str; 13] = [
     "sources.tsv",
     "actors.tsv",
     "places.tsv",
+    "singulars.tsv",
 ];
 
 fn family(name: &str) -> Result<Option<EventFamily>, String> {
@@ -431,7 +448,7 @@ fn scope(s: &str) -> Result<Scope, String> {
 
 impl LangRules {
     /// Parses a language folder given as `(file name, text)` pairs in [`FILES`] order.
-    fn parse(lang: &str, texts: &[&str; 13]) -> EventResult<LangRules> {
+    fn parse(lang: &str, texts: &[&str; 14]) -> EventResult<LangRules> {
         let n = Normalizer::for_matching();
         let src = |i: usize| Source {
             name: format!("{lang}/{}", FILES[i]),
@@ -530,6 +547,13 @@ impl LangRules {
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
             actors: parse_lexicon(&n, &src(11), 2, |c| Ok(c[0].to_string()))?,
             places: parse_lexicon(&n, &src(12), 1, |_| Ok(()))?,
+            singulars: parse_lexicon(&n, &src(13), 3, |c| match c[0] {
+                "single" => Ok(Single::Noun(number(c[1])?)),
+                "after_role" => Ok(Single::AfterRole(number(c[1])?)),
+                "article" => Ok(Single::Article),
+                "follow" => Ok(Single::Follow),
+                other => Err(format!("unknown singulars kind `{other}`")),
+            })?,
         })
     }
 }
@@ -557,6 +581,7 @@ macro_rules! embedded_lang {
             include_str!(concat!("../rules/", $lang, "/sources.tsv")),
             include_str!(concat!("../rules/", $lang, "/actors.tsv")),
             include_str!(concat!("../rules/", $lang, "/places.tsv")),
+            include_str!(concat!("../rules/", $lang, "/singulars.tsv")),
         ]
     };
 }
@@ -580,7 +605,7 @@ impl RuleSet {
                     std::fs::read_to_string(&path).map_err(|source| EventError::Io { path, source })?;
                 owned.push(text);
             }
-            let refs: [&str; 13] = std::array::from_fn(|i| owned[i].as_str());
+            let refs: [&str; 14] = std::array::from_fn(|i| owned[i].as_str());
             LangRules::parse(lang, &refs)
         };
         Ok(RuleSet {
