@@ -1234,4 +1234,84 @@ mod tests {
         let ev = one(both, "en", "2019-05-24");
         assert!(families(&ev).contains(&EventFamily::Battle), "{ev:#?}");
     }
+
+    #[test]
+    fn a_single_victim_is_a_count_of_one() {
+        let ev = one(
+            "A civilian was killed by Russian shelling of Kherson on Thursday morning, the regional governor said.",
+            "en",
+            "2023-09-08",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].family, EventFamily::Shelling);
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(1)));
+        let ev = one(
+            "قتل عنصر من الشرطة وأصيب اثنان آخران بهجوم مسلح على نقطة تفتيش في ديالى مساء الجمعة.",
+            "ar",
+            "2022-03-05",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(1)));
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(2)));
+        let ev = one(
+            "اندلعت اشتباكات في مدينة الزاوية مساء أمس، أسفرت عن مقتل شخصين وإصابة 5 آخرين.",
+            "ar",
+            "2023-04-10",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
+    }
+
+    #[test]
+    fn a_bare_past_year_makes_the_sentence_background() {
+        assert!(one(
+            "The 1988 Halabja chemical attack killed an estimated 5,000 people, most of them women and children.",
+            "en",
+            "2023-03-16",
+        )
+        .is_empty());
+        // A comparison with the past still reports today's strike.
+        let ev = one(
+            "Israeli strikes on Monday killed 492 people, the deadliest day since the 2006 war.",
+            "en",
+            "2024-09-24",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+    }
+
+    #[test]
+    fn each_incident_takes_the_date_of_its_own_clause() {
+        let ev = one(
+            "An air strike killed 4 fighters in Idlib on Monday, while a car bomb in Afrin wounded 9 people on Tuesday.",
+            "en",
+            "2021-03-10",
+        );
+        let date_of = |f: EventFamily| ev.iter().find(|e| e.family == f).and_then(|e| e.date);
+        assert_eq!(
+            date_of(EventFamily::Airstrike),
+            NaiveDate::from_ymd_opt(2021, 3, 8),
+            "{ev:?}"
+        );
+        assert_eq!(
+            date_of(EventFamily::Attack),
+            NaiveDate::from_ymd_opt(2021, 3, 9),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn announced_future_operations_and_anniversaries_are_not_events() {
+        assert!(one(
+            "أعلن الجيش أنه سيشن عملية عسكرية واسعة لتطهير المنطقة من المسلحين خلال الأيام المقبلة.",
+            "ar",
+            "2022-03-05",
+        )
+        .is_empty());
+        assert!(one(
+            "يصادف اليوم مرور 10 سنوات على سقوط مدينة الموصل بيد تنظيم داعش.",
+            "ar",
+            "2024-06-10",
+        )
+        .is_empty());
+    }
 }

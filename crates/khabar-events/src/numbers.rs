@@ -161,7 +161,7 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
                         min: a as u64,
                         max: b as u64,
                         plain_year_shape: false,
-            noun_at: None,
+                        noun_at: None,
                     }));
                 }
             }
@@ -225,7 +225,7 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
         min: n,
         max: n,
         plain_year_shape: false,
-            noun_at: None,
+        noun_at: None,
     }))
 }
 
@@ -409,7 +409,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                     min: a.min,
                     max: b.max,
                     plain_year_shape: false,
-            noun_at: None,
+                    noun_at: None,
                 });
                 k += 2;
                 continue;
@@ -476,11 +476,21 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                 .is_some_and(|m| rules.targets.value(&m) != "-")
         });
         // "one of the causes", "أحد أسباب": a lone "one" counts only people.
+        // ... unless a person noun stands just before it ("ومدني واحد": and one civilian), not as "of one family"
+        // ("من عائلة واحدة").
+        let people_before = r.start > 0
+            && !(r.start >= 2 && is_of(toks.get(r.start - 2)))
+            && rules
+                .targets
+                .ending_at(toks, r.start)
+                .iter()
+                .any(|m| rules.targets.value(m) != "-");
         if r.min == 1
             && r.max == 1
             && r.noun_at.is_none()
             && toks.get(r.start).is_some_and(|t| t.kind == TokKind::Word)
             && !people_noun
+            && !people_before
         {
             continue;
         }
@@ -662,6 +672,12 @@ mod tests {
         assert_eq!(q("أسفرت عن مقتل شخصين", "ar"), vec![(Some(2), Some(2))]);
         assert_eq!(q("القبض على إرهابي في الطارمية", "ar"), vec![(Some(1), Some(1))]);
         assert!(q("التقى شاب بصديقه", "ar").is_empty());
+        assert_eq!(q("ومدني واحد", "ar"), vec![(Some(1), Some(1))]);
+        assert!(q("أحد أسباب التصعيد", "ar").is_empty());
+        assert_eq!(
+            q("مقتل خمسة أشخاص من عائلة واحدة", "ar"),
+            vec![(Some(5), Some(5))]
+        );
     }
 
     #[test]

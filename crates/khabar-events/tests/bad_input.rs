@@ -118,3 +118,82 @@ fn garbage_never_panics() {
         let _ = x.extract(&a, &[]);
     }
 }
+
+/// Each non-count stands right next to a role word, so only the refusal keeps it from binding.
+#[test]
+fn non_counts_next_to_role_words_bind_nothing() {
+    for (text, lang, bad) in [
+        (
+            "Photo 1 of 5: the wounded are treated at a hospital in Gaza on Sunday.",
+            "en",
+            &[1u64, 5][..],
+        ),
+        (
+            "Two people were killed at 00:00 on Monday in the raid on Jenin, medics said.",
+            "en",
+            &[0][..],
+        ),
+        (
+            "Families of the missing can call the hotline on +964 770 123 4567 in Mosul.",
+            "en",
+            &[964, 770, 123, 4567][..],
+        ),
+        (
+            "The 2019 killings in Baghdad on Monday shocked the country.",
+            "en",
+            &[2019][..],
+        ),
+        ("Page 3 of 12 | Killed in Syria on Monday", "en", &[3, 12][..]),
+        (
+            "الصورة 1 من 5: جرحى في مستشفى الشفاء بغزة يوم الأحد.",
+            "ar",
+            &[1, 5][..],
+        ),
+        (
+            "للإبلاغ عن المفقودين في الموصل اتصلوا على الرقم 0911234567 يوم الاثنين.",
+            "ar",
+            &[911234567][..],
+        ),
+        (
+            "قتل مدنيان عند الساعة 03:30 فجر الأحد في قصف على حلب.",
+            "ar",
+            &[3, 30][..],
+        ),
+    ] {
+        for e in run(text, lang) {
+            for c in e.counts.values() {
+                assert!(!c.min.is_some_and(|v| bad.contains(&v)), "{text}: {e:?}");
+                assert!(!c.max.is_some_and(|v| bad.contains(&v)), "{text}: {e:?}");
+            }
+        }
+    }
+}
+
+/// Scores, seat tallies and budgets are numbers with no incident.
+#[test]
+fn scores_tallies_and_budgets_are_not_events() {
+    for (text, lang) in [
+        (
+            "Al-Zawraa beat Al-Shorta 3-1 in Baghdad on Friday, with 40,000 fans in the stadium.",
+            "en",
+        ),
+        (
+            "The Sadrist bloc won 73 of the 329 seats in parliament, according to final results.",
+            "en",
+        ),
+        (
+            "The government approved a defence budget of 12 billion dollars for 2024, up 8 percent.",
+            "en",
+        ),
+        (
+            "فاز المنتخب العراقي على نظيره الإندونيسي بنتيجة 3-1 في المباراة التي أقيمت في البصرة.",
+            "ar",
+        ),
+        (
+            "حصل التحالف على 52 مقعدا من أصل 329 في الانتخابات البرلمانية.",
+            "ar",
+        ),
+    ] {
+        assert!(run(text, lang).is_empty(), "{text}: {:?}", run(text, lang));
+    }
+}
