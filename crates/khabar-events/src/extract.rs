@@ -73,7 +73,13 @@ struct Draft {
     anchor: usize,
     counts: BTreeMap<CountRole, (CountRange, usize)>,
     targets: Vec<String>,
+    /// A count of households ("3,000 families", "عشرات العائلات") was bound: evidence of the event, but not a count
+    /// of people, so it is not recorded.
+    households: bool,
 }
+
+/// The target label of counted nouns that are households, not people (`targets.tsv`).
+const HOUSEHOLDS: &str = "households";
 
 impl EventExtractor {
     /// An extractor with the rules compiled into the crate.
@@ -298,6 +304,10 @@ impl EventExtractor {
                 anchor,
                 ..Draft::default()
             });
+            if b.target.as_deref() == Some(HOUSEHOLDS) {
+                d.households = true;
+                continue;
+            }
             let better = d.counts.get(&b.role).is_none_or(|(_, score)| b.score < *score);
             if better {
                 d.counts.insert(b.role, (b.range, b.score));
@@ -389,6 +399,8 @@ impl EventExtractor {
                 .any(|(_, t)| t.abs_diff(d.anchor) <= ACTOR_WINDOW);
             let gate = if !other_anchor || (d.counts.is_empty() && weak_triggers.contains(&d.anchor)) {
                 false
+            } else if d.counts.is_empty() && d.households {
+                true
             } else if d.counts.is_empty() && count_family {
                 // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor.
                 has_day && !near_actors.is_empty()
@@ -708,8 +720,13 @@ fn add_conjoined(
             let arabic_and = toks
                 .get(if role_before { o.tok_start } else { q.tok_start })
                 .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1);
+            // The "and" joins the two counts directly ("... service members and two Iraqi soldiers", "ومدني واحد"),
+            // not two clauses ("killed 25 bandits and rescued 14 villagers").
+            let last_joins = between
+                .last()
+                .is_some_and(|t| is_and(t) || (t.norm.starts_with('و') && t.variants.len() > 1));
             between.len() <= 4
-                && (between.iter().any(is_and) || arabic_and)
+                && (last_joins || arabic_and)
                 && !between.iter().any(is_clause_punct)
                 && !roles.iter().any(|(_, h)| h.start >= lo && h.start < hi)
         });
@@ -1260,6 +1277,33 @@ mod tests {
         );
         assert_eq!(ev.len(), 1, "{ev:?}");
         assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
+    }
+
+    #[test]
+    fn families_make_the_event_but_not_a_count_of_people() {
+        for (text, lang) in [
+            ("Around 3,000 families were displaced from Rafah on Monday, the UN agency said.", "en"),
+            ("نزحت عشرات العائلات من قرى ريف حلب الشرقي يوم الاثنين هربا من القصف.", "ar"),
+        ] {
+            let ev = one(text, lang, "2024-05-08");
+            assert_eq!(ev.len(), 1, "{text}: {ev:?}");
+            assert_eq!(ev[0].family, EventFamily::Displacement);
+            assert!(ev[0].counts.is_empty(), "{text}: {ev:?}");
+        }
+    }
+
+    #[test]
+    fn counts_of_two_clauses_are_not_added_up() {
+        let ev = one(
+            "Nigerian troops killed 25 bandits and rescued 14 villagers in Zamfara state on Thursday.",
+            "en",
+            "2022-06-10",
+        );
+        assert!(
+            ev.iter()
+                .all(|e| e.counts.get(&CountRole::Killed) == Some(&CountRange::exact(25))),
+            "{ev:?}"
+        );
     }
 
     #[test]
