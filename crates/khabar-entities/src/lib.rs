@@ -25,7 +25,10 @@ mod translit;
 
 pub use kb::{BuildReport, KbEntry, KnowledgeBase, CURATED_TSV};
 pub use link::{EntityLinker, EntityStage};
-pub use translit::{eval_translit, read_pairs, TranslitParams, TranslitReport, Transliterator};
+pub use translit::{
+    eval_translit, read_pairs, LatinPrior, NameSource, RerankParams, TranslitParams, TranslitReport,
+    Transliterator,
+};
 
 use std::path::PathBuf;
 

@@ -1,0 +1,65 @@
+//! Dumps re-ranking features of the transliterator's n-best lists on a held-out tenth of the TRAINING file (the
+//! eval file is never read here), one candidate a line, for fitting [`khabar_entities::RerankParams`].
+//!
+//! `cargo run --release -p khabar-entities --example rerank_dump -- OUT.tsv [NBEST]`
+
+use khabar_entities::{default_data_dir, read_pairs, LatinPrior, Transliterator};
+use std::io::Write;
+use std::path::Path;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let out = args.get(1).cloned().unwrap_or_else(|| "/tmp/rerank.tsv".into());
+    let nbest: usize = args.get(2).and_then(|x| x.parse().ok()).unwrap_or(32);
+    let Ok(pairs) = read_pairs(Path::new("/work/shared/eval/translit/ar2en-train.txt")) else {
+        eprintln!("train file not found");
+        return;
+    };
+    let (fit, held): (Vec<_>, Vec<_>) = pairs.iter().cloned().enumerate().partition(|(i, _)| i % 10 != 7);
+    let fit: Vec<(String, String)> = fit.into_iter().map(|x| x.1).collect();
+    let held: Vec<(String, String)> = held.into_iter().map(|x| x.1).collect();
+    let t = std::time::Instant::now();
+    let mut prior = LatinPrior::load(&default_data_dir()).unwrap_or_default();
+    prior.add_training_pairs(&fit);
+    let order: usize = std::env::var("LM_ORDER")
+        .ok()
+        .and_then(|x| x.parse().ok())
+        .unwrap_or(6);
+    prior.train_lm(order);
+    eprintln!(
+        "prior: {} words in {:.2}s",
+        prior.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let m = Transliterator::train(&fit);
+    let Ok(mut f) = std::fs::File::create(&out) else {
+        eprintln!("cannot write {out}");
+        return;
+    };
+    for (i, (ar, lat)) in held.iter().enumerate() {
+        let truth = lat.to_lowercase();
+        let tc = prior.counts(&truth);
+        let _ = writeln!(
+            f,
+            "#{i}\t{truth}\t{}\t{}\t{}\t{}\t{}",
+            tc[0],
+            tc[1],
+            tc[2],
+            tc[3],
+            m.pair_score_trigram(ar, &truth)
+        );
+        for (cand, s) in m.generate(ar, nbest) {
+            let c = prior.counts(&cand);
+            let _ = writeln!(
+                f,
+                "{i}\t{}\t{s}\t{}\t{}\t{}\t{}\t{}\t{cand}",
+                u8::from(cand == truth),
+                prior.lm_logp(&cand),
+                c[0],
+                c[1],
+                c[2],
+                c[3]
+            );
+        }
+    }
+}
