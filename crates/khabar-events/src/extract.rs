@@ -847,6 +847,20 @@ fn is_stop(rules: &LangRules, toks: &[Token], i: usize) -> bool {
     if rules.numbers.longest_at(toks, i).is_some() {
         return true;
     }
+    // So does an incident or count word: «أعلنت الشرطة القبض على ...» credits the police, not "الشرطة القبض".
+    if rules
+        .triggers
+        .find_at(toks, i)
+        .iter()
+        .any(|m| rules.triggers.value(m).0.is_some())
+        || rules
+            .roles
+            .find_at(toks, i)
+            .iter()
+            .any(|m| rules.roles.value(m).0.is_some())
+    {
+        return true;
+    }
     rules.attribution.find_at(toks, i).iter().any(|m| {
         matches!(
             *rules.attribution.value(m),
@@ -1282,8 +1296,14 @@ mod tests {
     #[test]
     fn families_make_the_event_but_not_a_count_of_people() {
         for (text, lang) in [
-            ("Around 3,000 families were displaced from Rafah on Monday, the UN agency said.", "en"),
-            ("نزحت عشرات العائلات من قرى ريف حلب الشرقي يوم الاثنين هربا من القصف.", "ar"),
+            (
+                "Around 3,000 families were displaced from Rafah on Monday, the UN agency said.",
+                "en",
+            ),
+            (
+                "نزحت عشرات العائلات من قرى ريف حلب الشرقي يوم الاثنين هربا من القصف.",
+                "ar",
+            ),
         ] {
             let ev = one(text, lang, "2024-05-08");
             assert_eq!(ev.len(), 1, "{text}: {ev:?}");

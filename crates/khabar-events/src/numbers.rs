@@ -229,6 +229,9 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
     }))
 }
 
+/// Most words (the verb's subject) between a role verb and an accusative singular object ("اغتال مسلحون مجهولون صحفيا").
+const ACCUSATIVE_WINDOW: usize = 3;
+
 /// Most words between an indefinite article and its singular noun ("a 12-year-old Palestinian boy").
 const SINGLE_MODIFIERS: usize = 3;
 
@@ -299,16 +302,29 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         }
         return None;
     }
-    // Head-first: the noun right after a role word.
-    let after_role = rules
-        .roles
-        .ending_at(toks, i)
-        .iter()
-        .any(|m| rules.roles.value(m).0.is_some());
-    if !after_role || !free(i) {
+    // Head-first: the noun right after a role word, or inside a role phrase («لقي شخصان مصرعهما»), or, in the
+    // accusative (tanween alef: «اغتال مسلحون مجهولون صحفيا»), the object of a role verb a few words back.
+    if !free(i) {
         return None;
     }
     let (v, end) = single_noun_at(rules, toks, i, true)?;
+    let is_role = |m: &crate::rules::Match| rules.roles.value(m).0.is_some();
+    let right_after = rules.roles.ending_at(toks, i).iter().any(is_role);
+    let inside = i > 0
+        && rules
+            .roles
+            .find_at(toks, i - 1)
+            .iter()
+            .any(|m| is_role(m) && m.end > i + 1);
+    let accusative = toks.get(i).is_some_and(|t| t.norm.ends_with('ا'))
+        && (1..=ACCUSATIVE_WINDOW).any(|back| {
+            i > back
+                && rules.roles.ending_at(toks, i - back).iter().any(is_role)
+                && toks[i - back..i].iter().all(|t| t.kind == TokKind::Word)
+        });
+    if !(right_after || inside || accusative) {
+        return None;
+    }
     Some(Raw {
         start: i,
         end,
@@ -673,6 +689,11 @@ mod tests {
         assert_eq!(q("القبض على إرهابي في الطارمية", "ar"), vec![(Some(1), Some(1))]);
         assert!(q("التقى شاب بصديقه", "ar").is_empty());
         assert_eq!(q("ومدني واحد", "ar"), vec![(Some(1), Some(1))]);
+        assert_eq!(q("لقي شخصان مصرعهما", "ar"), vec![(Some(2), Some(2))]);
+        assert_eq!(
+            q("اغتال مسلحون مجهولون صحفيا أمام منزله", "ar"),
+            vec![(Some(1), Some(1))]
+        );
         assert!(q("أحد أسباب التصعيد", "ar").is_empty());
         assert_eq!(
             q("مقتل خمسة أشخاص من عائلة واحدة", "ar"),
