@@ -269,6 +269,7 @@ fn interpret(
     let is_conn = |i: usize| matches!(run.get(i), Some((_, _, Item::Word(DateWord::Connector))));
     let num_at = |i: usize| match run.get(i) {
         Some((_, _, Item::Num { value, digits })) => Some((*value, *digits)),
+        Some((_, _, Item::Word(DateWord::Ordinal(v)))) => Some((*v, 2)),
         _ => None,
     };
     let mut used: Vec<usize> = Vec::new();

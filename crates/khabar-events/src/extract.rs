@@ -1313,6 +1313,34 @@ mod tests {
     }
 
     #[test]
+    fn arabic_ordinal_days_date_the_event() {
+        let ev = one(
+            "قتل 5 أشخاص في قصف على خان يونس يوم الثامن عشر من تشرين الأول.",
+            "ar",
+            "2023-10-20",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2023, 10, 18));
+        // Months-old anniversaries of the same shape are background.
+        assert!(one(
+            "وتقول إسرائيل إن حماس قتلت نحو 1200 شخص في هجوم السابع من أكتوبر.",
+            "ar",
+            "2024-03-02",
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn strikes_and_attacks_that_are_not_violence() {
+        for text in [
+            "Workers at the port went on strike on Monday, demanding higher wages.",
+            "The opposition launched a fierce attack on the government's economic record in parliament on Monday.",
+        ] {
+            assert!(one(text, "en", "2024-03-02").is_empty(), "{text}");
+        }
+    }
+
+    #[test]
     fn counts_of_two_clauses_are_not_added_up() {
         let ev = one(
             "Nigerian troops killed 25 bandits and rescued 14 villagers in Zamfara state on Thursday.",

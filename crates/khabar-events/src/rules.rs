@@ -301,6 +301,8 @@ pub(crate) enum DateWord {
     Since,
     Connector,
     YearCue,
+    /// An ordinal day word ("السابع" in «السابع من أكتوبر»): the day of the month.
+    Ordinal(u32),
 }
 
 /// Single-victim words (`singulars.tsv`).
@@ -511,6 +513,7 @@ impl LangRules {
                     "since" => DateWord::Since,
                     "connector" => DateWord::Connector,
                     "year_cue" => DateWord::YearCue,
+                    "ordinal" => DateWord::Ordinal(number(v)? as u32),
                     other => return Err(format!("unknown date kind `{other}`")),
                 })
             })?,
