@@ -167,6 +167,31 @@ impl Fingerprint {
     pub fn jaccard(&self, other: &Fingerprint) -> f32 {
         estimate_jaccard(&self.signature, &other.signature)
     }
+
+    /// Compact bytes (shingle count, then the signature, little-endian) for a shared store.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(4 + 4 * self.signature.len());
+        out.extend_from_slice(&self.shingles.to_le_bytes());
+        for v in &self.signature {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        out
+    }
+
+    /// Reads [`Fingerprint::to_bytes`]; `None` when the bytes are not a fingerprint.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Fingerprint> {
+        if bytes.len() < 4 || bytes.len() % 4 != 0 {
+            return None;
+        }
+        let mut words = bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        let shingles = words.next()?;
+        Some(Fingerprint {
+            signature: words.collect(),
+            shingles,
+        })
+    }
 }
 
 /// Counts of what an index has seen.
@@ -286,6 +311,17 @@ impl DedupIndex {
             signature,
             shingles: u32::try_from(shingles.len()).unwrap_or(u32::MAX),
         }
+    }
+
+    /// Looks a fingerprint up without adding it: the best verified original it duplicates, if any.
+    pub fn find_fingerprint(&self, fp: &Fingerprint) -> Option<DuplicateOf> {
+        let mut verifications = 0;
+        self.best_match(fp, &mut verifications)
+    }
+
+    /// The LSH band keys of a fingerprint (a shared store indexes these to find candidates).
+    pub fn band_keys_of(&self, fp: &Fingerprint) -> Vec<u64> {
+        self.band_keys(&fp.signature)
     }
 
     /// Looks a text up without adding it: the best verified original it duplicates, if any.
@@ -676,5 +712,21 @@ mod tests {
         assert!(DedupIndex::restore(&b"KHDEDUP\0\x01\0\0\0garbage"[..]).is_err());
         assert!(DedupIndex::restore(&b"KHDEDUP\0\x09\0\0\0"[..]).is_err());
         assert!(DedupIndex::restore(&b"something else entirely"[..]).is_err());
+    }
+
+    #[test]
+    fn fingerprints_survive_bytes_and_find_the_same_original() {
+        let index = DedupIndex::new(DedupConfig::default()).unwrap();
+        let text = "Syrian Democratic Forces said on Sunday they had captured the last pocket of Islamic State fighters in the village of Baghouz after weeks of fighting, and thousands of civilians were evacuated.";
+        let fp = index.fingerprint(text);
+        let back = Fingerprint::from_bytes(&fp.to_bytes()).unwrap();
+        assert_eq!(back, fp);
+        assert!(Fingerprint::from_bytes(&[1, 2, 3]).is_none());
+        let mut shared = DedupIndex::new(DedupConfig::default()).unwrap();
+        shared.insert_fingerprint("orig", back);
+        let copy = format!("{text} (Reuters)");
+        let found = shared.find_fingerprint(&index.fingerprint(&copy)).unwrap();
+        assert_eq!(found.id, "orig");
+        assert_eq!(index.band_keys_of(&fp).len(), DedupConfig::default().bands);
     }
 }
