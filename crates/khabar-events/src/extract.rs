@@ -1341,6 +1341,51 @@ mod tests {
     }
 
     #[test]
+    fn a_news_agency_is_a_source_not_a_hedge() {
+        let ev = one(
+            "أفادت وكالة الأنباء الصومالية بأن الجيش قتل 30 من عناصر حركة الشباب في عملية عسكرية يوم الأربعاء.",
+            "ar",
+            "2023-01-20",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert!(!ev[0].hedged, "{ev:?}");
+        assert!(!ev[0].attributed_to.is_empty(), "{ev:?}");
+    }
+
+    #[test]
+    fn funerals_are_not_incidents() {
+        assert!(one(
+            "شيع آلاف الفلسطينيين جثامين الشهداء الثلاثة في مدينة جنين اليوم.",
+            "ar",
+            "2023-02-13",
+        )
+        .is_empty());
+        assert!(one(
+            "Thousands of mourners attended the funeral of the 12 victims in Jenin on Sunday.",
+            "en",
+            "2023-02-13",
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_relative_and_a_thwarted_attack() {
+        let ev = one(
+            "An Afghan girl was killed and her mother wounded when a grenade exploded in their home in Kunduz, police said.",
+            "en",
+            "2023-08-12",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(1)));
+        let ev = one(
+            "The army said it had thwarted an attack and killed 3 attackers near the border on Friday.",
+            "en",
+            "2024-03-02",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:?}");
+    }
+
+    #[test]
     fn counts_of_two_clauses_are_not_added_up() {
         let ev = one(
             "Nigerian troops killed 25 bandits and rescued 14 villagers in Zamfara state on Thursday.",

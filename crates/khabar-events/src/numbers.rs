@@ -322,7 +322,14 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
                 && rules.roles.ending_at(toks, i - back).iter().any(is_role)
                 && toks[i - back..i].iter().all(|t| t.kind == TokKind::Word)
         });
-    if !(right_after || inside || accusative) {
+    // A dual subject right before its role verb («طفلين قتلا»: two children were killed); duals only, since a single
+    // noun before a verb is as often the killer as the killed.
+    // «بينهم طفلان وأصيب آخرون»: a verb after "و" starts a new clause.
+    let conjoined = toks
+        .get(end)
+        .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1);
+    let dual_subject = v == 2 && !conjoined && rules.roles.find_at(toks, end).iter().any(is_role);
+    if !(right_after || inside || accusative || dual_subject) {
         return None;
     }
     Some(Raw {
@@ -690,6 +697,8 @@ mod tests {
         assert!(q("التقى شاب بصديقه", "ar").is_empty());
         assert_eq!(q("ومدني واحد", "ar"), vec![(Some(1), Some(1))]);
         assert_eq!(q("لقي شخصان مصرعهما", "ar"), vec![(Some(2), Some(2))]);
+        assert_eq!(q("إن طفلين قتلا بانفجار لغم", "ar"), vec![(Some(2), Some(2))]);
+        assert_eq!(q("بينهم طفلان وأصيب آخرون", "ar"), vec![]);
         assert_eq!(
             q("اغتال مسلحون مجهولون صحفيا أمام منزله", "ar"),
             vec![(Some(1), Some(1))]
