@@ -1386,6 +1386,24 @@ mod tests {
     }
 
     #[test]
+    fn feared_dead_is_a_hedged_count_not_a_forecast() {
+        let ev = one(
+            "Up to 50 people are feared dead after gunmen attacked a village in Zamfara state, residents said.",
+            "en",
+            "2024-06-06",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert!(ev[0].hedged);
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange {
+                min: None,
+                max: Some(50)
+            })
+        );
+    }
+
+    #[test]
     fn counts_of_two_clauses_are_not_added_up() {
         let ev = one(
             "Nigerian troops killed 25 bandits and rescued 14 villagers in Zamfara state on Thursday.",

@@ -307,6 +307,13 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     if !free(i) {
         return None;
     }
+    // The counted noun of a number is not a count of its own («ثلاثة عشر شخصا», «25 شخصا»).
+    let after_number = i > 0
+        && (toks.get(i - 1).is_some_and(|t| t.kind == TokKind::Number)
+            || !rules.numbers.ending_at(toks, i).is_empty());
+    if after_number {
+        return None;
+    }
     let (v, end) = single_noun_at(rules, toks, i, true)?;
     let is_role = |m: &crate::rules::Match| rules.roles.value(m).0.is_some();
     let right_after = rules.roles.ending_at(toks, i).iter().any(is_role);
@@ -699,6 +706,7 @@ mod tests {
         assert_eq!(q("لقي شخصان مصرعهما", "ar"), vec![(Some(2), Some(2))]);
         assert_eq!(q("إن طفلين قتلا بانفجار لغم", "ar"), vec![(Some(2), Some(2))]);
         assert_eq!(q("بينهم طفلان وأصيب آخرون", "ar"), vec![]);
+        assert_eq!(q("قتل ثلاثة عشر شخصا", "ar"), vec![(Some(13), Some(13))]);
         assert_eq!(
             q("اغتال مسلحون مجهولون صحفيا أمام منزله", "ar"),
             vec![(Some(1), Some(1))]
