@@ -69,7 +69,7 @@ fn held_out_check_sets_meet_targets_together() {
     let mut detail = String::new();
     for path in [
         HOLDOUT, HOLDOUT2, HOLDOUT3, HOLDOUT4, FRESH5, FRESH6, FRESH7, FRESH8, FRESH9, FRESH10, FRESH11,
-        FRESH12,
+        FRESH12, FRESH13,
     ] {
         let r = eval_devset(Path::new(path)).expect("eval");
         detail.push_str(&format!("{path}\n{r:#}"));
