@@ -1,0 +1,2 @@
+//! khabar's scale-out store on PostgreSQL + pgvector.
+#![deny(missing_docs)]
