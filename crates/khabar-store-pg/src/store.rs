@@ -1,0 +1,289 @@
+//! [`PgStore`]: the connection, the storage traits, the exclusive transaction and search.
+
+use crate::conn::{self, open_client, redact, to_store, ConnectOptions, Fail, R, SCHEMA_VERSION};
+use crate::rows;
+use crate::search::tsquery;
+use crate::tx::PgTx;
+use crate::ArticleExtras;
+use chrono::NaiveDate;
+use khabar_model::{Article, Event, Mention, Story};
+use khabar_store::{Presence, Store, StoreOpener, StoreRead, StoreResult, StoredArticle};
+use postgres::Client;
+use std::sync::{Mutex, MutexGuard};
+
+/// Advisory-lock key of the clustering critical section ("khabar" + 2), taken by [`PgStore::exclusive`].
+pub const CLUSTER_LOCK_KEY: i64 = 0x6b68_6162_6172_0002;
+
+/// khabar's store on PostgreSQL + pgvector: one connection. Reads through the [`StoreRead`] trait; the pipeline's
+/// dedup + clustering + write step runs inside [`PgStore::exclusive`].
+pub struct PgStore {
+    client: Mutex<Client>,
+    url: String,
+    redacted: String,
+    opts: ConnectOptions,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("url", &self.redacted)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PgStore {
+    /// Connects (5 attempts, backoff 0.2 s → 3 s) and migrates the schema to [`SCHEMA_VERSION`]. Fails with
+    /// [`khabar_store::StoreError::Unreachable`] naming the URL without its password.
+    pub fn connect(url: &str) -> StoreResult<PgStore> {
+        PgStore::connect_with(url, ConnectOptions::default())
+    }
+
+    /// [`PgStore::connect`] with explicit attempts and backoff.
+    pub fn connect_with(url: &str, opts: ConnectOptions) -> StoreResult<PgStore> {
+        PgStore::connect_at_version(url, opts, SCHEMA_VERSION)
+    }
+
+    /// Connects and migrates only up to `version` (tests of migrations use this).
+    #[doc(hidden)]
+    pub fn connect_at_version(url: &str, opts: ConnectOptions, version: i32) -> StoreResult<PgStore> {
+        let redacted = redact(url);
+        let mut client = open_client(url, &opts)?;
+        conn::migrate(&mut client, version).map_err(|e| to_store(&redacted, e))?;
+        Ok(PgStore {
+            client: Mutex::new(client),
+            url: url.to_string(),
+            redacted,
+            opts,
+        })
+    }
+
+    /// Replaces the connection with a fresh one (after [`crate::is_connection_error`]), with the same retries.
+    pub fn reconnect(&mut self) -> StoreResult<()> {
+        let client = open_client(&self.url, &self.opts)?;
+        *self.client.get_mut().unwrap_or_else(|p| p.into_inner()) = client;
+        Ok(())
+    }
+
+    /// The URL without its password.
+    pub fn url(&self) -> &str {
+        &self.redacted
+    }
+
+    /// The schema version stored in the database.
+    pub fn schema_version(&self) -> StoreResult<i32> {
+        self.run(|c| conn::schema_version(c))
+    }
+
+    /// Runs `f` on the connection, mapping its failure.
+    fn run<T>(&self, f: impl FnOnce(&mut Client) -> R<T>) -> StoreResult<T> {
+        let mut guard: MutexGuard<'_, Client> = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard).map_err(|e| to_store(&self.redacted, e))
+    }
+
+    /// Runs `f` in one transaction that first takes the cluster advisory lock (`pg_advisory_xact_lock`), so one
+    /// worker at a time runs the dedup + clustering + write critical section. Commits when `f` returns `Ok`, rolls
+    /// back when it fails (nothing half-written). The lock is released at commit or rollback.
+    pub fn exclusive<T>(&mut self, f: impl FnOnce(&mut PgTx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        self.transaction_inner(true, f)
+    }
+
+    /// Runs `f` in one transaction without the cluster lock (writes that need no clustering decision).
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut PgTx<'_>) -> StoreResult<T>) -> StoreResult<T> {
+        self.transaction_inner(false, f)
+    }
+
+    fn transaction_inner<T>(
+        &mut self,
+        lock: bool,
+        f: impl FnOnce(&mut PgTx<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        let redacted = self.redacted.as_str();
+        let client = self.client.get_mut().unwrap_or_else(|p| p.into_inner());
+        let map = |e: postgres::Error| to_store(redacted, Fail::Pg(e));
+        let mut tx = client.transaction().map_err(map)?;
+        if lock {
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CLUSTER_LOCK_KEY])
+                .map_err(map)?;
+        }
+        let mut ptx = PgTx::new(tx, redacted);
+        let out = f(&mut ptx)?;
+        ptx.commit()?;
+        Ok(out)
+    }
+
+    /// Writes one article in its own transaction (no cluster lock); see [`PgTx::write_article`].
+    pub fn write_article(
+        &mut self,
+        item: &StoredArticle,
+        extras: &ArticleExtras<'_>,
+    ) -> StoreResult<Vec<String>> {
+        self.transaction(|tx| tx.write_article(item, extras))
+    }
+
+    /// Reads a stage-state snapshot.
+    pub fn get_state(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
+        self.run(|c| rows::get_state(c, key))
+    }
+
+    /// Writes a stage-state snapshot.
+    pub fn put_state(&mut self, key: &str, value: &[u8]) -> StoreResult<()> {
+        self.run(|c| rows::put_state(c, key, value))
+    }
+
+    /// Full-text search over the `search_terms` written with each article.
+    ///
+    /// `groups` are AND-ed; the terms inside one group are alternatives (OR-ed: a term and its aliases, e.g.
+    /// `["baghuz", "الباغوز", "باغوز"]`). Terms must be analysed the way the written `search_terms` were; each is
+    /// quoted as a lexeme (`'…'`), never spliced into SQL. `lang` keeps one language; `from`/`to` keep articles
+    /// published in that window (undated articles are then left out). Returns `(article id, rank)` best first, at
+    /// most `limit`. With no non-empty group, returns the filtered articles newest first (undated last), rank 0.
+    pub fn search(
+        &self,
+        groups: &[Vec<String>],
+        lang: Option<&str>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, f32)>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let filters = "($2::text IS NULL OR lang = $2) AND ($3::date IS NULL OR published >= $3) \
+                       AND ($4::date IS NULL OR published <= $4)";
+        self.run(|c| {
+            let rows = match tsquery(groups) {
+                Some(q) => c.query(
+                    format!(
+                        "SELECT id, ts_rank(to_tsvector('simple', search_terms), q) \
+                         FROM articles, to_tsquery('simple', $1) q \
+                         WHERE to_tsvector('simple', search_terms) @@ q AND {filters} \
+                         ORDER BY 2 DESC, seq LIMIT $5"
+                    )
+                    .as_str(),
+                    &[&q, &lang, &from, &to, &limit],
+                )?,
+                None => c.query(
+                    format!(
+                        "SELECT id, 0::real FROM articles WHERE $1::text IS NULL AND {filters} \
+                         ORDER BY published DESC NULLS LAST, seq LIMIT $5"
+                    )
+                    .as_str(),
+                    &[&None::<String>, &lang, &from, &to, &limit],
+                )?,
+            };
+            rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+        })
+    }
+}
+
+impl StoreRead for PgStore {
+    fn describe(&self) -> String {
+        self.redacted.clone()
+    }
+    fn article_count(&self) -> StoreResult<u64> {
+        self.run(|c| {
+            let n: i64 = c.query_one("SELECT COUNT(*) FROM articles", &[])?.try_get(0)?;
+            Ok(n.max(0) as u64)
+        })
+    }
+    fn articles(&self) -> StoreResult<Vec<Article>> {
+        self.run(|c| rows::query_articles(c, "ORDER BY seq", &[]))
+    }
+    fn article(&self, id: &str) -> StoreResult<Option<Article>> {
+        self.run(|c| {
+            Ok(rows::query_articles(c, "WHERE id = $1", &[&id])?
+                .into_iter()
+                .next())
+        })
+    }
+    fn mentions(&self) -> StoreResult<Vec<Mention>> {
+        self.run(|c| {
+            rows::query_mentions(
+                c,
+                "SELECT m.json FROM mentions m JOIN articles a ON a.id = m.article_id ORDER BY a.seq, m.ord",
+                &[],
+            )
+        })
+    }
+    fn mentions_of(&self, article_id: &str) -> StoreResult<Vec<Mention>> {
+        self.run(|c| rows::mentions_of(c, article_id))
+    }
+    fn events(&self) -> StoreResult<Vec<Event>> {
+        self.run(|c| {
+            rows::query_events(
+                c,
+                "SELECT e.json, a.story_id FROM events e JOIN articles a ON a.id = e.article_id ORDER BY e.seq",
+                &[],
+            )
+        })
+    }
+    fn events_of(&self, article_id: &str) -> StoreResult<Vec<Event>> {
+        self.run(|c| rows::events_of(c, article_id))
+    }
+    fn stories(&self) -> StoreResult<Vec<Story>> {
+        self.run(|c| rows::query_stories(c, "", &[]))
+    }
+    fn rejected(&self) -> StoreResult<Vec<(String, String)>> {
+        self.run(|c| {
+            c.query("SELECT location, reason FROM rejected ORDER BY seq", &[])?
+                .iter()
+                .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+                .collect()
+        })
+    }
+    /// Orphan rows (impossible with the foreign keys, checked anyway) and articles pointing at a story that is not
+    /// stored.
+    fn check_consistency(&self) -> StoreResult<Vec<String>> {
+        self.run(|c| {
+            let mut problems = Vec::new();
+            for (what, sql) in [
+                (
+                    "orphan rows in mentions",
+                    "SELECT COUNT(*) FROM mentions WHERE article_id NOT IN (SELECT id FROM articles)",
+                ),
+                (
+                    "orphan rows in events",
+                    "SELECT COUNT(*) FROM events WHERE article_id NOT IN (SELECT id FROM articles)",
+                ),
+                (
+                    "orphan rows in dedup_bands",
+                    "SELECT COUNT(*) FROM dedup_bands WHERE article_id NOT IN (SELECT id FROM articles)",
+                ),
+                (
+                    "articles in a story that is not stored",
+                    "SELECT COUNT(*) FROM articles WHERE story_id IS NOT NULL \
+                     AND story_id NOT IN (SELECT id FROM stories)",
+                ),
+            ] {
+                let n: i64 = c.query_one(sql, &[])?.try_get(0)?;
+                if n > 0 {
+                    problems.push(format!("{n} {what}"));
+                }
+            }
+            Ok(problems)
+        })
+    }
+}
+
+impl Store for PgStore {
+    fn presence(&self, id: &str, raw_hash: &str) -> StoreResult<Presence> {
+        self.run(|c| rows::presence(c, id, raw_hash))
+    }
+    fn record_rejected(&mut self, location: &str, reason: &str) -> StoreResult<()> {
+        self.run(|c| rows::record_rejected(c, location, reason))
+    }
+}
+
+/// Opens a [`PgStore`] per call (a fresh connection; migrations are checked, a no-op once applied).
+#[derive(Debug, Clone)]
+pub struct PgOpener {
+    /// The `postgres://` URL (may hold a password; [`StoreOpener::describe`] leaves it out).
+    pub url: String,
+}
+
+impl StoreOpener for PgOpener {
+    fn describe(&self) -> String {
+        redact(&self.url)
+    }
+    fn open(&self) -> StoreResult<Box<dyn Store>> {
+        Ok(Box::new(PgStore::connect(&self.url)?))
+    }
+}
