@@ -810,6 +810,15 @@ fn capitalized_places(text: &str, toks: &[Token], lang: &str) -> Vec<usize> {
     if lang == "ar" {
         return Vec::new();
     }
+    // A title-case headline ("Ajay Devgn On CAA Protests: ...") capitalizes every word: no evidence of a place.
+    let words: Vec<&Token> = toks.iter().filter(|t| t.kind == TokKind::Word).collect();
+    let capitalized = words
+        .iter()
+        .filter(|t| text.chars().nth(t.start).is_some_and(char::is_uppercase))
+        .count();
+    if words.len() >= 4 && capitalized * 10 > words.len() * 6 {
+        return Vec::new();
+    }
     let mut out = Vec::new();
     for (i, w) in toks.windows(2).enumerate() {
         let hit = matches!(

@@ -349,6 +349,19 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     })
 }
 
+/// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word is an age.
+fn is_age_after_name(text: &str, toks: &[Token], start: usize, end: usize) -> bool {
+    if end != start + 1 || start < 2 {
+        return false;
+    }
+    let comma = |t: Option<&Token>| t.is_some_and(|t| t.norm == ",");
+    let name = toks.get(start - 2).is_some_and(|t| {
+        t.kind == TokKind::Word && text.chars().nth(t.start).is_some_and(|c| c.is_ascii_uppercase())
+    });
+    let closes = comma(toks.get(end)) || toks.get(end).is_none_or(|t| t.norm == "." || t.norm == ")");
+    toks.get(start).is_some_and(|t| t.kind == TokKind::Number) && comma(toks.get(start - 1)) && name && closes
+}
+
 fn is_of(t: Option<&Token>) -> bool {
     t.is_some_and(|t| matches!(t.norm.as_str(), "of" | "من" | "/"))
 }
@@ -458,6 +471,10 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             && is_of(toks.get(r.start - 1))
             && toks.get(r.start - 2).is_some_and(|t| t.kind == TokKind::Number)
         {
+            continue;
+        }
+        // An age set off by commas after a name ("arrested Christopher Tays, 32, of Franklin").
+        if is_age_after_name(text, toks, r.start, r.end) {
             continue;
         }
         // Units after ("70 km", "24 ساعة", "44 %") and contexts before ("aged 12", "رقم 5", "عام 2011").
@@ -675,6 +692,11 @@ mod tests {
         assert!(q("70 km west of the city", "en").is_empty());
         assert!(q("turnout was 44 percent", "en").is_empty());
         assert!(q("the 1,000-strong US force", "en").is_empty());
+        assert!(q("arrested Christopher Tays, 32, of Franklin", "en").is_empty());
+        assert_eq!(
+            q("In Gaza, 32 people were killed", "en"),
+            vec![(Some(32), Some(32))]
+        );
         assert!(q("خلال الـ24 ساعة الماضية", "ar").is_empty());
         assert!(q("مساحة لا تزيد على 700 متر مربع", "ar").is_empty());
         assert!(q("الاتصال على الرقم 0933123456", "ar").is_empty());

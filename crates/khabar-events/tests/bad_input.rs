@@ -197,3 +197,27 @@ fn scores_tallies_and_budgets_are_not_events() {
         assert!(run(text, lang).is_empty(), "{text}: {:?}", run(text, lang));
     }
 }
+
+/// Shapes met in real non-conflict news (crime blotters, markets, crashes, anniversaries, title-case headlines).
+#[test]
+fn everyday_news_shapes_are_not_conflict_events() {
+    // An age after a name is not a count of arrests.
+    for e in run(
+        "Officers arrested Christopher Tays, 32, of Franklin, after stopping his vehicle on Monday.",
+        "en",
+    ) {
+        assert!(e.counts.values().all(|c| c.min != Some(32)), "{e:?}");
+    }
+    for (text, lang) in [
+        ("Police arrested six people Monday during a narcotics investigation at a local home.", "en"),
+        ("Two United States service members have been killed in a helicopter crash in Afghanistan on Wednesday.", "en"),
+        ("A key reason for the market rally is the improved September quarter earnings.", "en"),
+        ("Roughly 13,000 US troops remain in Afghanistan, 18 years after the September 11, 2001 attacks.", "en"),
+        ("Ajay Devgn On CAA Protests: Violence Is Not The Way", "en"),
+        ("ألقت الشرطة القبض على شخصين بتهمة تجارة المخدرات في المطرية يوم الاثنين.", "ar"),
+        ("قتل 4 أشخاص في تحطم طائرة مروحية قرب المطار يوم الأحد.", "ar"),
+    ] {
+        let ev = run(text, lang);
+        assert!(ev.is_empty(), "{text}: {ev:?}");
+    }
+}
