@@ -111,7 +111,7 @@ impl EventExtractor {
     /// and no story id: the pipeline assigns them.
     pub fn extract(&self, article: &Article, mentions: &[Mention]) -> Vec<Event> {
         let mut out = Vec::new();
-        for s in sentences(&article.text) {
+        for s in sentences(&article.text).into_iter().flat_map(split_joined) {
             let lang = if arabic_ratio(&s.text) >= 0.3 { "ar" } else { "en" };
             let local: Vec<Mention> = mentions
                 .iter()
@@ -455,6 +455,43 @@ impl EventExtractor {
         }
         out
     }
+}
+
+/// Splits a sentence where scraped text lost the space after a full stop ("والإنسانية.هاجمت المفجرون",
+/// "human rights.The army said"): a terminator between two Arabic letters, or between a lowercase Latin letter and
+/// a capitalized word. Abbreviations ("U.S.Army"), decimals and domains keep their dots.
+fn split_joined(s: khabar_model::Sentence) -> Vec<khabar_model::Sentence> {
+    let chars: Vec<char> = s.text.chars().collect();
+    let arabic = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
+    let mut cuts = Vec::new();
+    for i in 1..chars.len().saturating_sub(1) {
+        if !matches!(chars[i], '.' | '!' | '?' | '؟') {
+            continue;
+        }
+        let (a, b) = (chars[i - 1], chars[i + 1]);
+        let latin = a.is_ascii_lowercase()
+            && b.is_ascii_uppercase()
+            && chars.get(i + 2).is_some_and(char::is_ascii_lowercase);
+        if (arabic(a) && arabic(b)) || latin {
+            cuts.push(i + 1);
+        }
+    }
+    if cuts.is_empty() {
+        return vec![s];
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    for cut in cuts.into_iter().chain(std::iter::once(chars.len())) {
+        if cut > from {
+            out.push(khabar_model::Sentence {
+                start: s.start + from,
+                end: s.start + cut,
+                text: chars[from..cut].iter().collect(),
+            });
+        }
+        from = cut;
+    }
+    out
 }
 
 /// Modality cues of a sentence, minus those inside an `except` phrase ("قد تم", "no longer").
@@ -1409,6 +1446,31 @@ mod tests {
                 min: None,
                 max: Some(50)
             })
+        );
+    }
+
+    #[test]
+    fn sentences_joined_by_a_lost_space_are_split() {
+        let text = "وأدانت الإمارات الهجوم بشدة.هاجم انتحاريون مجمعا دينيا في كابول يوم الأربعاء، مما أسفر عن مقتل 25 شخصا.";
+        let ev = EventExtractor::new()
+            .unwrap()
+            .extract(&article(text, "ar", Some("2020-03-26")), &[]);
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        let chars: Vec<char> = text.chars().collect();
+        let [a, b] = ev[0].span;
+        assert_eq!(chars[a..b].iter().collect::<String>(), ev[0].sentence);
+        assert!(ev[0].sentence.starts_with("هاجم"), "{}", ev[0].sentence);
+        let parts: Vec<String> = split_joined(khabar_model::Sentence {
+            start: 0,
+            end: 30,
+            text: "U.S.Army said 3.5 km. human rights.The army said".into(),
+        })
+        .into_iter()
+        .map(|s| s.text)
+        .collect();
+        assert_eq!(
+            parts,
+            vec!["U.S.Army said 3.5 km. human rights.", "The army said"]
         );
     }
 
