@@ -15,6 +15,10 @@
 //!   events dated more than [`MAX_EVENT_AGE_DAYS`] before or any day after publication ("tomorrow"), or dated by a
 //!   year alone,
 //!   are dropped;
+//! - a single victim counts one and an Arabic dual two ("a civilian was killed", «استشهد شاب», «مقتل شخصين»:
+//!   `singulars.tsv`); a count of families (`households`) makes the event but is not a count of people;
+//! - a bare year before the publication year ("the 1988 Halabja attack") makes the sentence background, unless it
+//!   follows "since" in a comparison ("the deadliest day since the 2006 war");
 //! - with no date expression in the sentence the date is null with precision `unknown`: the publication date is
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
 //!   publication date would be wrong too often.

@@ -385,6 +385,9 @@ pub(crate) struct LangRules {
 }
 
 /// The file names a language folder holds.
+/// Rule files that may be absent from a folder (read as empty).
+const OPTIONAL_FILES: [&str; 1] = ["singulars.tsv"];
+
 pub(crate) const FILES: [&str; 14] = [
     "triggers.tsv",
     "roles.tsv",
@@ -604,8 +607,13 @@ impl RuleSet {
             let mut owned: Vec<String> = Vec::with_capacity(FILES.len());
             for f in FILES {
                 let path = dir.join(lang).join(f);
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| EventError::Io { path, source })?;
+                // Files added after the first release may be missing from an expert's older copy: empty rules.
+                let text = match std::fs::read_to_string(&path) {
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && OPTIONAL_FILES.contains(&f) => {
+                        String::new()
+                    }
+                    other => other.map_err(|source| EventError::Io { path, source })?,
+                };
                 owned.push(text);
             }
             let refs: [&str; 14] = std::array::from_fn(|i| owned[i].as_str());
@@ -642,6 +650,28 @@ mod tests {
     fn shipped_rules_parse() {
         let r = RuleSet::embedded();
         assert!(r.is_ok(), "{:?}", r.err());
+    }
+
+    #[test]
+    fn a_rules_folder_without_the_newer_files_still_loads() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let dir = std::env::temp_dir().join(format!("khabar-events-rules-{}", std::process::id()));
+        for lang in ["en", "ar"] {
+            std::fs::create_dir_all(dir.join(lang)).unwrap();
+            for f in FILES.iter().filter(|f| !OPTIONAL_FILES.contains(f)) {
+                std::fs::copy(src.join(lang).join(f), dir.join(lang).join(f)).unwrap();
+            }
+        }
+        let loaded = RuleSet::from_dir(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let r = loaded.unwrap();
+        assert!(r
+            .en
+            .singulars
+            .find_all(&tokenize(&Normalizer::for_matching(), "a civilian"))
+            .is_empty());
+        // A required file missing is still an error.
+        assert!(RuleSet::from_dir(Path::new("/nonexistent-khabar-rules")).is_err());
     }
 
     #[test]
