@@ -1003,7 +1003,13 @@ fn attribution(
             } else {
                 (lo.max(hi.saturating_sub(4)), hi)
             };
-            while s < e && matches!(toks[s].norm.as_str(), "the" | "a" | "an") {
+            // Without leading articles and the preposition of a cut phrase ("[spokesman] for the government").
+            while s < e
+                && matches!(
+                    toks[s].norm.as_str(),
+                    "the" | "a" | "an" | "for" | "of" | "from" | "by"
+                )
+            {
                 s += 1;
             }
             if forward {
