@@ -2,16 +2,65 @@
 //!
 //! ```text
 //! cargo run --release -p khabar-similarity --example eval_semeval -- /work/shared/eval/semeval2022t8/train.csv \
-//!     [--folds 5] [--write-model crates/khabar-similarity/data/default_model.json] [--dump-features PATH.csv]
+//!     [--folds 5] [--write-model crates/khabar-similarity/data/default_model.json] [--dump-features PATH.csv] \
+//!     [--cache target-similarity/cache/semeval_embeddings.json] [--seeds N]
 //! ```
 //! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes
-//! the model fitted on all pairs (the one the crate embeds).
+//! the model fitted on all pairs (the one the crate embeds). `--cache PATH` keeps the documents' embeddings (the
+//! slow part) in a JSON file and reuses them when the file holds as many documents as the CSV; every text feature
+//! is recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints
+//! the mean and range of each figure.
 
 use std::path::PathBuf;
 
 use khabar_encoder::{default_model_dir, Encoder};
-use khabar_similarity::eval::{cross_validate, semeval_rows};
-use khabar_similarity::FEATURE_NAMES;
+use khabar_similarity::eval::{
+    cross_validate, cross_validate_seeded, idf_of, read_semeval, rows_from_features, SemevalPair,
+};
+use khabar_similarity::{features_from_texts, text_only_features, DocFeatures, FEATURE_NAMES};
+
+/// Documents' features, with embeddings from `cache` when it matches, else from the encoder (then cached).
+fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Result<Vec<DocFeatures>> {
+    let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
+    if let Some(path) = cache {
+        if let Ok(json) = std::fs::read_to_string(path) {
+            let cached: Vec<DocFeatures> = serde_json::from_str(&json)?;
+            if cached.len() == docs.len() {
+                eprintln!("embeddings from {}", path.display());
+                return Ok(docs
+                    .iter()
+                    .zip(cached)
+                    .map(|((title, text, lang), c)| DocFeatures {
+                        embedding: c.embedding,
+                        title_embedding: c.title_embedding,
+                        head_embedding: c.head_embedding,
+                        full_embedding: c.full_embedding,
+                        chunk_embeddings: c.chunk_embeddings,
+                        ..text_only_features(*title, text, lang)
+                    })
+                    .collect());
+            }
+        }
+    }
+    let dir = default_model_dir().ok_or_else(|| anyhow::anyhow!("no model dir (set KHABAR_DATA)"))?;
+    let encoder = Encoder::load(&dir)?;
+    let feats = features_from_texts(&encoder, &docs);
+    if let Some(path) = cache {
+        let embeddings: Vec<DocFeatures> = feats
+            .iter()
+            .map(|f| DocFeatures {
+                embedding: f.embedding.clone(),
+                title_embedding: f.title_embedding.clone(),
+                head_embedding: f.head_embedding.clone(),
+                full_embedding: f.full_embedding.clone(),
+                chunk_embeddings: f.chunk_embeddings.clone(),
+                ..DocFeatures::default()
+            })
+            .collect();
+        std::fs::write(path, serde_json::to_string(&embeddings)?)?;
+    }
+    Ok(feats)
+}
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -19,26 +68,32 @@ fn main() -> anyhow::Result<()> {
     let mut folds = 5usize;
     let mut write_model: Option<PathBuf> = None;
     let mut dump: Option<PathBuf> = None;
+    let mut cache: Option<PathBuf> = None;
+    let mut seeds = 0u64;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--folds" => folds = args.next().unwrap_or_default().parse()?,
             "--write-model" => write_model = args.next().map(PathBuf::from),
             "--dump-features" => dump = args.next().map(PathBuf::from),
+            "--cache" => cache = args.next().map(PathBuf::from),
+            "--seeds" => seeds = args.next().unwrap_or_default().parse()?,
             _ => csv = Some(PathBuf::from(arg)),
         }
     }
-    let csv =
-        csv.ok_or_else(|| anyhow::anyhow!("usage: eval_semeval TRAIN.csv [--folds K] [--write-model PATH]"))?;
-    let dir = default_model_dir().ok_or_else(|| anyhow::anyhow!("no model dir (set KHABAR_DATA)"))?;
-    let encoder = Encoder::load(&dir)?;
+    let csv = csv.ok_or_else(|| {
+        anyhow::anyhow!("usage: eval_semeval TRAIN.csv [--folds K] [--write-model PATH] [--cache PATH]")
+    })?;
     let start = std::time::Instant::now();
-    let rows = semeval_rows(&csv, &encoder)?;
+    let pairs = read_semeval(&csv)?;
+    let rows = rows_from_features(&pairs, doc_features(&pairs, cache.as_ref())?);
+    let report = cross_validate(&rows, folds);
     if let Some(path) = dump {
-        let mut out = format!("pair_id,lang_pair,target,{}\n", FEATURE_NAMES.join(","));
-        for r in &rows {
-            let values: Vec<String> = r.features.iter().map(|v| v.to_string()).collect();
+        let idf = idf_of(&rows, &vec![true; rows.len()]);
+        let mut out = format!("pair_id,lang_pair,target,oof,{}\n", FEATURE_NAMES.join(","));
+        for (r, oof) in rows.iter().zip(&report.oof) {
+            let values: Vec<String> = r.features(&idf).iter().map(|v| v.to_string()).collect();
             out += &format!(
-                "{},{},{},{}\n",
+                "{},{},{},{oof},{}\n",
                 r.pair_id,
                 r.lang_pair,
                 r.target,
@@ -47,9 +102,28 @@ fn main() -> anyhow::Result<()> {
         }
         std::fs::write(&path, out)?;
     }
-    let report = cross_validate(&rows, folds);
     println!("{report}");
     println!("(features + CV in {:.1}s)", start.elapsed().as_secs_f64());
+    if seeds > 0 {
+        let mut sums: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+        for seed in 1..=seeds {
+            let r = cross_validate_seeded(&rows, folds, seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
+            sums.entry("pooled".into()).or_default().push(r.pearson_oof);
+            sums.entry("lead-only pooled".into())
+                .or_default()
+                .push(r.lead_only_pearson_oof);
+            for (pair, (_, p)) in r.per_lang_pair {
+                sums.entry(pair).or_default().push(p);
+            }
+        }
+        println!("over {seeds} other fold shuffles: mean [min, max]");
+        for (name, v) in sums {
+            let mean = v.iter().sum::<f64>() / v.len() as f64;
+            let min = v.iter().copied().fold(f64::MAX, f64::min);
+            let max = v.iter().copied().fold(f64::MIN, f64::max);
+            println!("  {name:16} {mean:.4} [{min:.4}, {max:.4}]");
+        }
+    }
     if let Some(path) = write_model {
         std::fs::write(&path, report.model.to_json() + "\n")?;
         println!("wrote {}", path.display());

@@ -9,8 +9,10 @@ use khabar_encoder::Encoder;
 use serde::Serialize;
 
 use crate::features::{
-    features_from_texts, pair_features, split_title, BOILERPLATE_UNKNOWN, FEATURE_NAMES, N_FEATURES,
+    features_from_texts, pair_features, split_title, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES,
+    N_FEATURES,
 };
+use crate::idf::IdfTable;
 use crate::model::SimilarityModel;
 use crate::SimilarityError;
 
@@ -19,21 +21,71 @@ pub const L2: f32 = 1e-3;
 /// A word 4-gram is boilerplate when at least this many other documents of the fitting data hold it.
 pub const BOILERPLATE_MIN_DOCS: usize = 2;
 
-/// One scored SemEval pair.
+/// One SemEval pair as read from the CSV.
+#[derive(Debug, Clone)]
+pub struct SemevalPair {
+    /// `pair_id` column.
+    pub pair_id: String,
+    /// `lang1` column.
+    pub lang1: String,
+    /// `lang2` column.
+    pub lang2: String,
+    /// `text1` column (title and body).
+    pub text1: String,
+    /// `text2` column.
+    pub text2: String,
+    /// `Overall` column (1 = most similar, 4 = least).
+    pub overall: f32,
+}
+
+impl SemevalPair {
+    /// The two documents as `(title, body, lang)`, the input of [`features_from_texts`].
+    pub fn docs(&self) -> [(Option<&str>, &str, &str); 2] {
+        let (title1, body1) = split_title(&self.text1);
+        let (title2, body2) = split_title(&self.text2);
+        [
+            (title1, body1, self.lang1.as_str()),
+            (title2, body2, self.lang2.as_str()),
+        ]
+    }
+}
+
+/// One SemEval pair with its documents' features.
 #[derive(Debug, Clone)]
 pub struct PairRow {
     /// `pair_id` column.
     pub pair_id: String,
     /// `lang1-lang2`.
     pub lang_pair: String,
-    /// The pair's features from full text-only [`DocFeatures`](crate::DocFeatures).
-    pub features: [f32; N_FEATURES],
-    /// The pair's features when only the lead embedding and the key sets are known (the pipeline's fast path).
-    pub features_lead: [f32; N_FEATURES],
+    /// Full text-only [`DocFeatures`] of both documents.
+    pub docs: [DocFeatures; 2],
+    /// The same with only the lead embedding and the key sets (the pipeline's fast path).
+    pub lead: [DocFeatures; 2],
     /// Target in 0..1: `(4 - Overall) / 3` (1 = same story).
     pub target: f32,
-    /// Shingle hashes of both documents ([`crate::shingles`]), for the fold's boilerplate lexicon.
-    pub shingles: [Vec<u64>; 2],
+}
+
+impl PairRow {
+    /// The row of a pair and its two documents' features.
+    pub fn new(pair: &SemevalPair, a: DocFeatures, b: DocFeatures) -> PairRow {
+        PairRow {
+            pair_id: pair.pair_id.clone(),
+            lang_pair: format!("{}-{}", pair.lang1, pair.lang2),
+            lead: [a.lead_only(), b.lead_only()],
+            docs: [a, b],
+            target: ((4.0 - pair.overall) / 3.0).clamp(0.0, 1.0),
+        }
+    }
+
+    /// Full-text pair features under `idf`.
+    pub fn features(&self, idf: &IdfTable) -> [f32; N_FEATURES] {
+        pair_features(&self.docs[0], &self.docs[1], idf)
+    }
+
+    /// Lead-only pair features under `idf`.
+    pub fn features_lead(&self, idf: &IdfTable) -> [f32; N_FEATURES] {
+        pair_features(&self.lead[0], &self.lead[1], idf)
+    }
 }
 
 /// Cross-validated figures.
@@ -61,6 +113,8 @@ pub struct SemevalReport {
     pub lead_only_per_lang_pair: BTreeMap<String, (usize, f64)>,
     /// Model fitted on all pairs (what ships as the default), with its lead-only sub-model.
     pub model: SimilarityModel,
+    /// Out-of-fold score of each row (full features), in row order.
+    pub oof: Vec<f64>,
 }
 
 impl fmt::Display for SemevalReport {
@@ -131,8 +185,8 @@ pub fn base_pair_id(pair_id: &str) -> String {
         .collect()
 }
 
-/// Reads the SemEval CSV and computes features for every pair.
-pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, SimilarityError> {
+/// Reads the SemEval CSV (rows whose `Overall` does not parse are skipped).
+pub fn read_semeval(csv_path: &Path) -> Result<Vec<SemevalPair>, SimilarityError> {
     let mut reader = csv::Reader::from_path(csv_path)?;
     let headers = reader.headers()?.clone();
     let col = |name: &str| {
@@ -149,53 +203,63 @@ pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, 
         col("text2")?,
         col("Overall")?,
     );
-    struct Raw {
-        id: String,
-        l1: String,
-        l2: String,
-        t1: String,
-        t2: String,
-        overall: f32,
-    }
-    let mut raws = Vec::new();
+    let mut pairs = Vec::new();
     for record in reader.records() {
         let record = record?;
         let get = |i: usize| record.get(i).unwrap_or_default().to_string();
         let Ok(overall) = get(c_overall).trim().parse::<f32>() else {
             continue;
         };
-        raws.push(Raw {
-            id: get(c_id),
-            l1: get(c_l1),
-            l2: get(c_l2),
-            t1: get(c_t1),
-            t2: get(c_t2),
+        pairs.push(SemevalPair {
+            pair_id: get(c_id),
+            lang1: get(c_l1),
+            lang2: get(c_l2),
+            text1: get(c_t1),
+            text2: get(c_t2),
             overall,
         });
     }
-    let mut docs: Vec<(Option<&str>, &str, &str)> = Vec::with_capacity(raws.len() * 2);
-    for r in &raws {
-        let (title1, body1) = split_title(&r.t1);
-        let (title2, body2) = split_title(&r.t2);
-        docs.push((title1, body1, r.l1.as_str()));
-        docs.push((title2, body2, r.l2.as_str()));
-    }
-    let feats = features_from_texts(encoder, &docs);
-    let mut rows = Vec::with_capacity(raws.len());
-    for (k, r) in raws.iter().enumerate() {
-        let (Some(a), Some(b)) = (feats.get(2 * k), feats.get(2 * k + 1)) else {
-            continue;
+    Ok(pairs)
+}
+
+/// Rows from pairs and their documents' features (two per pair, in order, as [`features_from_texts`] gives them).
+pub fn rows_from_features(pairs: &[SemevalPair], feats: Vec<DocFeatures>) -> Vec<PairRow> {
+    let mut feats = feats.into_iter();
+    let mut rows = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let (Some(a), Some(b)) = (feats.next(), feats.next()) else {
+            break;
         };
-        rows.push(PairRow {
-            pair_id: r.id.clone(),
-            lang_pair: format!("{}-{}", r.l1, r.l2),
-            features: pair_features(a, b),
-            features_lead: pair_features(&a.lead_only(), &b.lead_only()),
-            target: ((4.0 - r.overall) / 3.0).clamp(0.0, 1.0),
-            shingles: [a.shingles.clone(), b.shingles.clone()],
-        });
+        rows.push(PairRow::new(pair, a, b));
     }
-    Ok(rows)
+    rows
+}
+
+/// Reads the SemEval CSV and computes features for every pair.
+pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, SimilarityError> {
+    let pairs = read_semeval(csv_path)?;
+    let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
+    let feats = features_from_texts(encoder, &docs);
+    Ok(rows_from_features(&pairs, feats))
+}
+
+/// The IDF table of the documents of the rows `fit_rows` marks, each document (by its side of the pair id,
+/// translation suffix included) counted once.
+pub fn idf_of(rows: &[PairRow], fit_rows: &[bool]) -> IdfTable {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut docs: Vec<&DocFeatures> = Vec::new();
+    for (k, r) in rows.iter().enumerate() {
+        if !fit_rows.get(k).copied().unwrap_or(false) {
+            continue;
+        }
+        let (left, right) = r.pair_id.split_once('_').unwrap_or((r.pair_id.as_str(), ""));
+        for (id, doc) in [left, right].into_iter().zip(&r.docs) {
+            if id.is_empty() || seen.insert(id) {
+                docs.push(doc);
+            }
+        }
+    }
+    IdfTable::from_docs(docs)
 }
 
 /// The two document ids of a pair id (digits of each side, so translated copies keep their source's id).
@@ -218,8 +282,8 @@ pub fn boilerplate_column(rows: &[PairRow], fit_rows: &[bool]) -> (Vec<f32>, Vec
         if !fit_rows.get(k).copied().unwrap_or(false) {
             continue;
         }
-        for (side, id) in r.shingles.iter().zip(&ids[k]) {
-            for h in side {
+        for (side, id) in r.docs.iter().zip(&ids[k]) {
+            for h in &side.shingles {
                 let d = docs.entry(*h).or_default();
                 if !d.contains(&id.as_str()) {
                     d.push(id.as_str());
@@ -244,7 +308,7 @@ pub fn boilerplate_column(rows: &[PairRow], fit_rows: &[bool]) -> (Vec<f32>, Vec
     let column = rows
         .iter()
         .zip(&ids)
-        .map(|(r, own)| share(&r.shingles[0], own).max(share(&r.shingles[1], own)))
+        .map(|(r, own)| share(&r.docs[0].shingles, own).max(share(&r.docs[1].shingles, own)))
         .collect();
     let mut lexicon: Vec<u64> = docs
         .iter()
@@ -256,6 +320,7 @@ pub fn boilerplate_column(rows: &[PairRow], fit_rows: &[bool]) -> (Vec<f32>, Vec
 }
 
 struct CvResult {
+    oof: Vec<f64>,
     pooled: f64,
     per_fold: Vec<f64>,
     fold_mean: f64,
@@ -267,28 +332,30 @@ fn cv_core(
     rows: &[PairRow],
     row_fold: &[usize],
     folds: usize,
-    select: impl Fn(&PairRow) -> [f32; N_FEATURES],
+    select: impl Fn(&PairRow, &IdfTable) -> [f32; N_FEATURES],
 ) -> CvResult {
     let mut oof = vec![0.0f64; rows.len()];
     let mut per_fold = Vec::with_capacity(folds);
     for fold in 0..folds {
         let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
         let (boiler, _) = boilerplate_column(rows, &fit_rows);
+        let idf = idf_of(rows, &fit_rows);
+        let xs_all: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| select(r, &idf)).collect();
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for (r, &f) in rows.iter().zip(row_fold) {
+        for ((r, &f), x) in rows.iter().zip(row_fold).zip(&xs_all) {
             if f != fold {
-                xs.push(select(r));
+                xs.push(*x);
                 ys.push(r.target);
             }
         }
         let model = SimilarityModel::fit(&xs, &ys, L2);
         let (mut pred, mut gold) = (Vec::new(), Vec::new());
-        for (k, (r, &f)) in rows.iter().zip(row_fold).enumerate() {
+        for (k, ((r, &f), x)) in rows.iter().zip(row_fold).zip(&xs_all).enumerate() {
             if f == fold {
                 let p = if boiler.get(k).is_some_and(|b| *b >= BOILERPLATE_UNKNOWN) {
                     f64::from(model.score_prior(None, None))
                 } else {
-                    f64::from(model.score_features(&select(r), None, None))
+                    f64::from(model.score_features(x, None, None))
                 };
                 oof[k] = p;
                 pred.push(p);
@@ -309,19 +376,29 @@ fn cv_core(
     let fold_mean = per_fold.iter().sum::<f64>() / per_fold.len().max(1) as f64;
     CvResult {
         pooled: pearson(&oof, &gold),
+        oof,
         per_fold,
         fold_mean,
         per_lang_pair,
     }
 }
 
+/// The fold shuffle seed of [`cross_validate`] (the figures in the shipped model's provenance).
+pub const FOLD_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
+
 /// Grouped K-fold cross-validation of [`SimilarityModel::fit`] over `rows`; the shipped model is fitted on all.
 pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
+    cross_validate_seeded(rows, folds, FOLD_SEED)
+}
+
+/// [`cross_validate`] with another shuffle of the pair groups into folds (to see how much the figures move with
+/// the split: small language pairs such as ar-ar move a lot).
+pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> SemevalReport {
     let folds = folds.max(2);
     // deterministic shuffle of groups, then round-robin into folds
     let groups: BTreeSet<String> = rows.iter().map(|r| base_pair_id(&r.pair_id)).collect();
     let mut groups: Vec<String> = groups.into_iter().collect();
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut state: u64 = seed;
     for i in (1..groups.len()).rev() {
         state = state
             .wrapping_mul(6_364_136_223_846_793_005)
@@ -339,17 +416,19 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
         .map(|r| fold_of.get(&base_pair_id(&r.pair_id)).copied().unwrap_or(0))
         .collect();
 
-    let full = cv_core(rows, &row_fold, folds, |r| r.features);
-    let lead = cv_core(rows, &row_fold, folds, |r| r.features_lead);
-    let (_, lexicon) = boilerplate_column(rows, &vec![true; rows.len()]);
+    let full = cv_core(rows, &row_fold, folds, PairRow::features);
+    let lead = cv_core(rows, &row_fold, folds, PairRow::features_lead);
+    let all = vec![true; rows.len()];
+    let (_, lexicon) = boilerplate_column(rows, &all);
+    let idf = idf_of(rows, &all);
+    let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features(&idf)).collect();
+    let xs_lead: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead(&idf)).collect();
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
     let mut single_feature = BTreeMap::new();
     for (i, name) in FEATURE_NAMES.iter().enumerate() {
-        let x: Vec<f64> = rows.iter().map(|r| f64::from(r.features[i])).collect();
+        let x: Vec<f64> = xs.iter().map(|f| f64::from(f[i])).collect();
         single_feature.insert(name.to_string(), pearson(&x, &gold));
     }
-    let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features).collect();
-    let xs_lead: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead).collect();
     let ys: Vec<f32> = rows.iter().map(|r| r.target).collect();
     let mut model = SimilarityModel::fit(&xs, &ys, L2);
     let mut lead_model = SimilarityModel::fit(&xs_lead, &ys, L2);
@@ -359,6 +438,7 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
     );
     lead_model.boilerplate_shingles = lexicon.clone();
     model.boilerplate_shingles = lexicon;
+    model.idf = idf;
     model.lead_only = Some(Box::new(lead_model));
     let (pearson_oof, pearson_cv_mean) = (full.pooled, full.fold_mean);
     model.provenance = format!(
@@ -378,6 +458,7 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
         lead_only_per_lang_pair: lead.per_lang_pair,
         single_feature,
         model,
+        oof: full.oof,
     }
 }
 
@@ -412,13 +493,16 @@ mod tests {
 
     #[test]
     fn boilerplate_needs_other_documents() {
+        let doc = |shingles: Vec<u64>| DocFeatures {
+            shingles,
+            ..Default::default()
+        };
         let row = |id: &str, a: Vec<u64>, b: Vec<u64>| PairRow {
             pair_id: id.into(),
             lang_pair: "ar-ar".into(),
-            features: [0.0; N_FEATURES],
-            features_lead: [0.0; N_FEATURES],
+            docs: [doc(a.clone()), doc(b.clone())],
+            lead: [doc(a), doc(b)],
             target: 0.5,
-            shingles: [a, b],
         };
         // shingles 1 and 2 recur in three documents; 9 belongs to one document (30) that two pairs share
         let rows = vec![
@@ -449,16 +533,24 @@ mod tests {
     fn cross_validation_keeps_groups_together_and_finds_signal() {
         let mut rows = Vec::new();
         for k in 0..120 {
-            let mut features = [0.0f32; N_FEATURES];
+            // the lead cosine falls as the target falls, with some noise
             let t = (k % 10) as f32 / 10.0;
-            features[0] = t + ((k * 13) % 7) as f32 / 70.0;
+            let angle = (1.0 - t) * 1.4 + ((k * 13) % 7) as f32 / 30.0;
+            let a = DocFeatures {
+                embedding: vec![1.0, 0.0],
+                lang: "en".into(),
+                ..Default::default()
+            };
+            let b = DocFeatures {
+                embedding: vec![angle.cos(), angle.sin()],
+                ..a.clone()
+            };
             rows.push(PairRow {
-                pair_id: format!("{k}_{k}"),
+                pair_id: format!("{k}_{}", k + 1000),
                 lang_pair: "en-en".into(),
-                features,
-                features_lead: features,
+                lead: [a.clone(), b.clone()],
+                docs: [a, b],
                 target: t,
-                shingles: [Vec::new(), Vec::new()],
             });
         }
         let report = cross_validate(&rows, 5);

@@ -8,6 +8,8 @@ use khabar_model::EventFamily;
 use khabar_normalize::{is_arabic, sentences, strip_prefixes, words, Normalizer};
 use serde::{Deserialize, Serialize};
 
+use crate::idf::IdfTable;
+
 /// Sentences of a body that get their own chunk embedding (the lead matters most in news).
 pub const MAX_CHUNKS: usize = 24;
 /// Pieces of title + body read for [`DocFeatures::head_embedding`].
@@ -16,6 +18,8 @@ pub const HEAD_TOKENS: usize = 64;
 pub const FULL_TOKENS: usize = 512;
 /// Chunks counted as the lead in the `lead_align` feature.
 const LEAD_CHUNKS: usize = 4;
+/// Content words (headline first) that make up [`DocFeatures::lead_keys`].
+pub const LEAD_WORDS: usize = 40;
 /// Chunks shorter than this many chars are merged with the next sentence.
 const MIN_CHUNK_CHARS: usize = 40;
 /// A document with fewer content words than this (but some) counts as low-content: a failed crawl, a site
@@ -72,6 +76,10 @@ pub struct DocFeatures {
     // cannot read a record whose fields were skipped.
     #[serde(default)]
     pub shingles: Vec<u64>,
+    /// Normalized, stemmed content words of the headline and the first [`LEAD_WORDS`] content words (lead
+    /// lexical overlap); empty when not computed.
+    #[serde(default)]
+    pub lead_keys: BTreeSet<String>,
 }
 
 impl DocFeatures {
@@ -89,10 +97,11 @@ impl DocFeatures {
             Some(t) => format!("{t}\n{text}"),
             None => text.to_string(),
         };
-        let (names, words, count) = text_keys_counted(&full);
-        self.name_keys = names;
-        self.word_keys = words;
-        self.content_words = count;
+        let keys = text_keys_counted(&full);
+        self.name_keys = keys.names;
+        self.word_keys = keys.content;
+        self.lead_keys = keys.lead;
+        self.content_words = keys.count;
         self.title_keys = title.map(|t| text_keys(t).1).unwrap_or_default();
         self.shingles = shingles(&full);
     }
@@ -110,7 +119,7 @@ impl DocFeatures {
 }
 
 /// Names of the features in [`pair_features`], in order.
-pub const FEATURE_NAMES: [&str; 19] = [
+pub const FEATURE_NAMES: [&str; 24] = [
     "cos_lead",
     "cos_head",
     "cos_full",
@@ -130,6 +139,11 @@ pub const FEATURE_NAMES: [&str; 19] = [
     "same_lang",
     "title_coverage",
     "low_content",
+    "tfidf_words",
+    "tfidf_title",
+    "tfidf_lead",
+    "tfidf_names",
+    "tfidf_grams",
 ];
 
 /// A document whose share of boilerplate shingles ([`boilerplate_share`]) reaches this is mostly site template:
@@ -281,8 +295,8 @@ fn centroid(chunks: &[Vec<f32>]) -> Option<Vec<f32>> {
 }
 
 /// The pairwise feature vector ([`FEATURE_NAMES`]); symmetric in `a` and `b`. Missing inputs fall back to the
-/// lead cosine (embeddings) or 0 (sets).
-pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
+/// lead cosine (embeddings) or 0 (sets). `idf` weighs the lexical cosines (an empty table weighs all keys alike).
+pub fn pair_features(a: &DocFeatures, b: &DocFeatures, idf: &IdfTable) -> [f32; N_FEATURES] {
     let cos_lead = cosine(&a.embedding, &b.embedding);
     let cos_title = match (&a.title_embedding, &b.title_embedding) {
         (Some(x), Some(y)) => cosine(x, y),
@@ -345,6 +359,11 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
         if same_lang { 1.0 } else { 0.0 },
         title_coverage(a, b),
         low_content(a, b),
+        idf.word_cosine(&a.word_keys, &b.word_keys),
+        idf.word_cosine(&a.title_keys, &b.title_keys),
+        idf.word_cosine(&a.lead_keys, &b.lead_keys),
+        idf.name_cosine(&a.name_keys, &b.name_keys),
+        idf.gram_cosine(&a.word_keys, &b.word_keys),
     ]
 }
 
@@ -511,15 +530,26 @@ pub fn name_key(word: &str) -> String {
 /// Name keys and content-word keys of a text: (capitalised Latin words and Arabic words as [`name_key`]s,
 /// normalized words of 3+ letters with Arabic light stemming).
 pub fn text_keys(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-    let (names, content, _) = text_keys_counted(text);
-    (names, content)
+    let keys = text_keys_counted(text);
+    (keys.names, keys.content)
 }
 
-/// [`text_keys`] plus the number of content words counted with repeats.
-fn text_keys_counted(text: &str) -> (BTreeSet<String>, BTreeSet<String>, usize) {
+/// What [`text_keys_counted`] reads from a text.
+struct TextKeys {
+    names: BTreeSet<String>,
+    content: BTreeSet<String>,
+    /// Content keys of the first [`LEAD_WORDS`] content words.
+    lead: BTreeSet<String>,
+    /// Content words counted with repeats.
+    count: usize,
+}
+
+/// [`text_keys`] plus the lead's content keys and the number of content words counted with repeats.
+fn text_keys_counted(text: &str) -> TextKeys {
     let normalizer = Normalizer::for_matching();
     let mut names = BTreeSet::new();
     let mut content = BTreeSet::new();
+    let mut lead = BTreeSet::new();
     let mut count = 0usize;
     for word in words(text) {
         let first = word.text.chars().next().unwrap_or(' ');
@@ -529,11 +559,15 @@ fn text_keys_counted(text: &str) -> (BTreeSet<String>, BTreeSet<String>, usize) 
         }
         count += 1;
         let arabic = is_arabic(first);
-        if arabic {
-            content.insert(khabar_normalize::light_stem(&norm));
+        let key = if arabic {
+            khabar_normalize::light_stem(&norm)
         } else {
-            content.insert(norm.clone());
+            norm.clone()
+        };
+        if count <= LEAD_WORDS {
+            lead.insert(key.clone());
         }
+        content.insert(key);
         if arabic || first.is_uppercase() {
             let key = name_key(&norm);
             if key.len() >= 3 {
@@ -541,7 +575,12 @@ fn text_keys_counted(text: &str) -> (BTreeSet<String>, BTreeSet<String>, usize) 
             }
         }
     }
-    (names, content, count)
+    TextKeys {
+        names,
+        content,
+        lead,
+        count,
+    }
 }
 
 /// Text-only features, for when no earlier stage ran: embeddings (lead, title, chunks), numbers, name keys.
@@ -576,35 +615,41 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
     }
     let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
     let embs = encoder.embed_batch(&refs);
-    let normalizer = Normalizer::for_matching();
     let mut out = Vec::with_capacity(docs.len());
     for (k, (title, text, lang)) in docs.iter().enumerate() {
         let (chunk_start, chunk_end, title_idx) = spans[k];
-        let full = match title {
-            Some(t) => format!("{t}\n{text}"),
-            None => text.to_string(),
-        };
-        let mut doc = DocFeatures {
-            embedding: lead_embs.get(k).cloned().unwrap_or_default(),
-            full_embedding: full_embs.get(k).cloned().unwrap_or_default(),
-            head_embedding: head_embs.get(k).cloned().unwrap_or_default(),
-            lang: if lang.is_empty() {
-                "und".to_string()
-            } else {
-                lang.to_string()
-            },
-            numbers: numbers(&normalizer.normalize(&full)),
-            title_embedding: title_idx.and_then(|i| embs.get(i).cloned()),
-            chunk_embeddings: embs
-                .get(chunk_start..chunk_end)
-                .map(<[Vec<f32>]>::to_vec)
-                .unwrap_or_default(),
-            ..DocFeatures::default()
-        };
-        doc.add_text_keys(*title, text);
+        let mut doc = text_only_features(*title, text, lang);
+        doc.embedding = lead_embs.get(k).cloned().unwrap_or_default();
+        doc.full_embedding = full_embs.get(k).cloned().unwrap_or_default();
+        doc.head_embedding = head_embs.get(k).cloned().unwrap_or_default();
+        doc.title_embedding = title_idx.and_then(|i| embs.get(i).cloned());
+        doc.chunk_embeddings = embs
+            .get(chunk_start..chunk_end)
+            .map(<[Vec<f32>]>::to_vec)
+            .unwrap_or_default();
         out.push(doc);
     }
     out
+}
+
+/// The features of [`features_from_text`] that need no encoder: language, numbers (headline and body), name,
+/// word, headline and lead keys, content-word count and shingles.
+pub fn text_only_features(title: Option<&str>, text: &str, lang: &str) -> DocFeatures {
+    let full = match title {
+        Some(t) => format!("{t}\n{text}"),
+        None => text.to_string(),
+    };
+    let mut doc = DocFeatures {
+        lang: if lang.is_empty() {
+            "und".to_string()
+        } else {
+            lang.to_string()
+        },
+        numbers: numbers(&Normalizer::for_matching().normalize(&full)),
+        ..DocFeatures::default()
+    };
+    doc.add_text_keys(title, text);
+    doc
 }
 
 #[cfg(test)]
@@ -675,8 +720,8 @@ mod tests {
             chunk_embeddings: vec![vec![0.0, 1.0]],
             ..Default::default()
         };
-        let ab = pair_features(&a, &b);
-        assert_eq!(ab, pair_features(&b, &a));
+        let ab = pair_features(&a, &b, &IdfTable::default());
+        assert_eq!(ab, pair_features(&b, &a, &IdfTable::default()));
         assert!((ab[0] - 0.6).abs() < 1e-6);
         assert!((ab[9] - 0.5).abs() < 1e-6);
         let same_lang = FEATURE_NAMES.iter().position(|n| *n == "same_lang").unwrap();
@@ -714,11 +759,51 @@ mod tests {
             "ارتفاع أسعار الذهب في الأسواق المصرية",
             "شهدت أسعار الذهب ارتفاعا جديدا اليوم في محلات الصاغة بالقاهرة والجيزة وسط إقبال ضعيف.",
         );
-        let same = feature(&pair_features(&a, &b), "title_coverage");
-        let other = feature(&pair_features(&a, &c), "title_coverage");
+        let same = feature(&pair_features(&a, &b, &IdfTable::default()), "title_coverage");
+        let other = feature(&pair_features(&a, &c, &IdfTable::default()), "title_coverage");
         assert!(same > 0.4, "{same}");
         assert!(other < 0.1, "{other}");
         assert!(same <= 1.0);
+    }
+
+    #[test]
+    fn lexical_cosines_see_inflected_arabic_and_the_lead() {
+        let idf = IdfTable::default();
+        // the same report in other words and inflections (إصابتها / إصابة, تعافيها / تعافي)
+        let a = text_only_features(
+            Some("إيمان العاصي تعلن تعافيها من فيروس كورونا"),
+            "أعلنت الفنانة إيمان العاصي تعافيها من فيروس كورونا بعد أسبوعين من اكتشاف إصابتها.",
+            "ar",
+        );
+        let b = text_only_features(
+            Some("بعد تعافيها من كورونا.. إيمان العاصي مستعدة للتبرع بالبلازما"),
+            "قالت إيمان العاصي إنها مستعدة للتبرع ببلازما الدم للمصابين بعد تعافي الفنانة من الإصابة بالفيروس.",
+            "ar",
+        );
+        let c = text_only_features(
+            Some("ارتفاع أسعار الذهب في الأسواق المصرية"),
+            "شهدت أسعار الذهب ارتفاعا جديدا اليوم في محلات الصاغة بالقاهرة والجيزة وسط إقبال ضعيف.",
+            "ar",
+        );
+        assert!(!a.lead_keys.is_empty() && a.lead_keys.is_subset(&a.word_keys));
+        let same = pair_features(&a, &b, &idf);
+        let other = pair_features(&a, &c, &idf);
+        for name in ["tfidf_words", "tfidf_lead", "tfidf_grams", "tfidf_names"] {
+            assert!(feature(&same, name) > feature(&other, name) + 0.1, "{name}");
+        }
+        // character grams reach inflected forms that whole stems miss
+        let (_, inflected) = text_keys("إصابتها");
+        let (_, plain) = text_keys("الإصابة");
+        assert_eq!(idf.word_cosine(&inflected, &plain), 0.0);
+        assert!(idf.gram_cosine(&inflected, &plain) > 0.3);
+    }
+
+    #[test]
+    fn lead_keys_stop_after_the_lead() {
+        let body = "first second third ".to_string() + &"filler ".repeat(LEAD_WORDS) + "tailword";
+        let d = text_only_features(Some("Headline words"), &body, "en");
+        assert!(d.lead_keys.contains("headline") && d.lead_keys.contains("third"));
+        assert!(d.word_keys.contains("tailword") && !d.lead_keys.contains("tailword"));
     }
 
     #[test]
@@ -731,11 +816,26 @@ mod tests {
         let article = keyed("وزارة الصحة تعلن إصابات جديدة", &long_body);
         assert!(stub.content_words > 0 && stub.content_words < LOW_CONTENT_WORDS);
         assert!(article.content_words >= LOW_CONTENT_WORDS);
-        assert_eq!(feature(&pair_features(&stub, &article), "low_content"), 1.0);
-        assert_eq!(feature(&pair_features(&article, &article), "low_content"), 0.0);
+        assert_eq!(
+            feature(
+                &pair_features(&stub, &article, &IdfTable::default()),
+                "low_content"
+            ),
+            1.0
+        );
+        assert_eq!(
+            feature(
+                &pair_features(&article, &article, &IdfTable::default()),
+                "low_content"
+            ),
+            0.0
+        );
         // unknown counts (pipeline documents without text keys) never fire
         let bare = DocFeatures::default();
-        assert_eq!(feature(&pair_features(&bare, &bare), "low_content"), 0.0);
+        assert_eq!(
+            feature(&pair_features(&bare, &bare, &IdfTable::default()), "low_content"),
+            0.0
+        );
     }
 
     #[test]

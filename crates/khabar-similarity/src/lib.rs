@@ -2,7 +2,9 @@
 //!
 //! Two articles (any languages USE-m covers) are compared through a small set of features: USE-m cosines of
 //! their leads, titles and sentence chunks (best-match alignment), shared numbers, shared name keys (a consonant
-//! skeleton that matches "Baghouz", "Bagouz" and "الباغوز"), shared content words, how much of each headline the
+//! skeleton that matches "Baghouz", "Bagouz" and "الباغوز"), shared content words, IDF-weighted cosines of word stems
+//! (whole text, headline, lead), name keys and character 4-grams of stems (Arabic inflection), with document
+//! frequencies from the fitting data ([`IdfTable`], shipped in the model), how much of each headline the
 //! other text contains, a low-content flag (stubs, failed crawls), shared knowledge-base ids and event families
 //! when earlier stages supply them, and a same-language flag. A logistic model fitted on the SemEval-2022 Task 8
 //! training pairs ([`eval::eval_semeval`], grouped 5-fold cross-validation) combines them into a score in 0..1.
@@ -17,6 +19,7 @@
 
 pub mod eval;
 mod features;
+mod idf;
 mod model;
 
 use std::collections::BTreeMap;
@@ -29,9 +32,10 @@ use serde::{Deserialize, Serialize};
 pub use eval::{eval_semeval, SemevalReport};
 pub use features::{
     boilerplate_share, chunks, cosine, features_from_text, features_from_texts, name_key, numbers,
-    pair_features, shingles, split_title, text_keys, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES,
-    FULL_TOKENS, HEAD_TOKENS, MAX_CHUNKS, N_FEATURES,
+    pair_features, shingles, split_title, text_keys, text_only_features, DocFeatures, BOILERPLATE_UNKNOWN,
+    FEATURE_NAMES, FULL_TOKENS, HEAD_TOKENS, LEAD_WORDS, MAX_CHUNKS, N_FEATURES,
 };
+pub use idf::IdfTable;
 pub use model::{expand, input_names, SimilarityModel, N_INPUTS};
 
 /// Errors of this crate.
@@ -94,7 +98,7 @@ pub fn score_texts(encoder: &Encoder, model: &SimilarityModel, a: &str, b: &str)
         (Some(x), Some(y)) => (x.clone(), y.clone()),
         _ => (DocFeatures::default(), DocFeatures::default()),
     };
-    let x = pair_features(&fa, &fb);
+    let x = model.features(&fa, &fb);
     SimilarityResult {
         score: model.score(&fa, &fb),
         cosine: x[0],

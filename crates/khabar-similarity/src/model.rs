@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::features::{
     boilerplate_share, pair_features, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES, N_FEATURES,
 };
+use crate::idf::IdfTable;
 
 /// Width of the model input: every pair feature and its square (the squares let a linear logit bend).
 pub const N_INPUTS: usize = 2 * N_FEATURES;
@@ -62,6 +63,10 @@ pub struct SimilarityModel {
     /// Mean target of the fitting data: the score when the text carries no evidence (a template-only document).
     #[serde(default = "default_prior")]
     pub prior: f32,
+    /// Document frequencies of the fitting data's word stems and name keys, weighing the lexical features (the
+    /// lead-only sub-model uses its parent's).
+    #[serde(default)]
+    pub idf: IdfTable,
 }
 
 fn default_prior() -> f32 {
@@ -100,6 +105,7 @@ impl SimilarityModel {
             lead_only: None,
             boilerplate_shingles: Vec::new(),
             prior: default_prior(),
+            idf: IdfTable::default(),
         }
     }
 
@@ -175,10 +181,15 @@ impl SimilarityModel {
                     stripped_b = b.lead_only();
                     &stripped_b
                 };
-                return lead.score_features(&pair_features(a_lead, b_lead), a.published, b.published);
+                return lead.score_features(&self.features(a_lead, b_lead), a.published, b.published);
             }
         }
-        self.score_features(&pair_features(a, b), a.published, b.published)
+        self.score_features(&self.features(a, b), a.published, b.published)
+    }
+
+    /// The pair feature vector with this model's IDF table ([`pair_features`]).
+    pub fn features(&self, a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
+        pair_features(a, b, &self.idf)
     }
 
     /// Score of a pair feature vector, with the date term when both publication dates are known.
@@ -274,6 +285,7 @@ impl SimilarityModel {
             lead_only: None,
             boilerplate_shingles: Vec::new(),
             prior: mean_y,
+            idf: IdfTable::default(),
         }
     }
 }
@@ -328,7 +340,7 @@ mod tests {
         };
         assert!(a.is_lead_only());
         let lead = m.lead_only.as_ref().unwrap();
-        let expected = lead.score_features(&pair_features(&a, &b), None, None);
+        let expected = lead.score_features(&m.features(&a, &b), None, None);
         assert!((m.score(&a, &b) - expected).abs() < 1e-6);
         // with chunk and full embeddings the full model scores
         let mut a2 = a.clone();
@@ -337,7 +349,7 @@ mod tests {
         b2.chunk_embeddings = vec![vec![0.6, 0.8]];
         a2.full_embedding = a2.embedding.clone();
         b2.full_embedding = b2.embedding.clone();
-        let full = m.score_features(&pair_features(&a2, &b2), None, None);
+        let full = m.score_features(&m.features(&a2, &b2), None, None);
         assert!((m.score(&a2, &b2) - full).abs() < 1e-6);
     }
 
