@@ -31,7 +31,17 @@ fn main() {
         prior.len(),
         t.elapsed().as_secs_f64()
     );
-    let m = Transliterator::train(&fit);
+    let mut params = khabar_entities::TranslitParams::default();
+    if let Some(w) = std::env::var("CHAR_WEIGHT").ok().and_then(|x| x.parse().ok()) {
+        params.char_weight = w;
+    }
+    if let Some(w) = std::env::var("ORDER").ok().and_then(|x| x.parse().ok()) {
+        params.order = w;
+    }
+    let mut m = Transliterator::train_with(&fit, params);
+    if std::env::var("SEARCH_PRIOR").is_ok() {
+        m.use_prior_lm(&prior);
+    }
     let Ok(mut f) = std::fs::File::create(&out) else {
         eprintln!("cannot write {out}");
         return;

@@ -1,8 +1,15 @@
 //! Tunes transliterator settings on a held-out tenth of the TRAINING file (the eval file is never read here).
 //!
-//! `cargo run --release -p khabar-entities --example tune_translit`
+//! `cargo run --release -p khabar-entities --example tune_translit -- [--prior] [--linking] ORDER,CHAR_ORDER,CHAR_WEIGHT,BEAM,LENGTH_BONUS,KN ...`
+//!
+//! `--prior` also loads the Latin-side prior from the data dir (plus the fitted part's Latin side), puts its
+//! character model in the search and reports re-ranked figures; `--linking` adds linking recall@1/MRR among the
+//! held-out Latin names.
 
-use khabar_entities::{read_pairs, TranslitParams, Transliterator};
+use khabar_entities::{
+    default_data_dir, generation_figures, linking_figures, read_pairs, LatinPrior, RerankParams,
+    TranslitParams, Transliterator, PRIOR_LM_ORDER,
+};
 use std::path::Path;
 
 fn main() {
@@ -10,32 +17,49 @@ fn main() {
         eprintln!("train file not found");
         return;
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let (fit, held): (Vec<_>, Vec<_>) = pairs.iter().cloned().enumerate().partition(|(i, _)| i % 10 != 7);
     let fit: Vec<(String, String)> = fit.into_iter().map(|x| x.1).collect();
     let held: Vec<(String, String)> = held.into_iter().map(|x| x.1).collect();
-    let grid: Vec<TranslitParams> = std::env::args()
-        .skip(1)
+    let prior = args.iter().any(|a| a == "--prior").then(|| {
+        let mut p = LatinPrior::load(&default_data_dir()).unwrap_or_default();
+        p.add_training_pairs(&fit);
+        p.train_lm(PRIOR_LM_ORDER);
+        p
+    });
+    let linking = args.iter().any(|a| a == "--linking");
+    let grid: Vec<TranslitParams> = args
+        .iter()
         .filter_map(|a| {
             let v: Vec<f32> = a.split(',').filter_map(|x| x.parse().ok()).collect();
-            (v.len() == 5).then(|| TranslitParams {
+            (v.len() == 6).then(|| TranslitParams {
                 order: v[0] as usize,
                 char_order: v[1] as usize,
                 char_weight: v[2],
                 beam: v[3] as usize,
                 length_bonus: v[4],
+                kneser_ney: v[5] > 0.0,
             })
         })
         .collect();
+    let empty = LatinPrior::new();
     for p in grid {
-        let m = Transliterator::train_with(&fit, p);
-        let hits = held
-            .iter()
-            .filter(|(a, l)| m.generate(a, 1).first().is_some_and(|g| g.0 == l.to_lowercase()))
-            .count();
-        println!(
-            "{p:?}: top-1 {:.4} on {} held-out train pairs",
-            hits as f64 / held.len() as f64,
-            held.len()
-        );
+        let mut m = Transliterator::train_with(&fit, p);
+        let (raw1, raw10) = generation_figures(&m, &empty, &RerankParams::default(), &held);
+        print!("{p:?}: plain top-1 {raw1:.4} top-10 {raw10:.4}");
+        if linking {
+            let (r1, mrr) = linking_figures(&m, &held);
+            print!("; linking recall@1 {r1:.4} MRR {mrr:.4}");
+        }
+        if let Some(prior) = &prior {
+            m.use_prior_lm(prior);
+            let (g1, g10) = generation_figures(&m, prior, &RerankParams::default(), &held);
+            print!("; prior in search + re-ranked top-1 {g1:.4} top-10 {g10:.4}");
+            if linking {
+                let (r1, mrr) = linking_figures(&m, &held);
+                print!("; linking with prior in search recall@1 {r1:.4} MRR {mrr:.4}");
+            }
+        }
+        println!(" ({} held-out train pairs)", held.len());
     }
 }

@@ -26,8 +26,8 @@ mod translit;
 pub use kb::{BuildReport, KbEntry, KnowledgeBase, CURATED_TSV};
 pub use link::{EntityLinker, EntityStage};
 pub use translit::{
-    eval_translit, read_pairs, LatinPrior, NameSource, RerankParams, TranslitParams, TranslitReport,
-    Transliterator,
+    eval_translit, generation_figures, linking_figures, read_pairs, LatinPrior, NameSource, RerankParams,
+    TranslitParams, TranslitReport, Transliterator, PRIOR_CHAR_WEIGHT, PRIOR_LM_ORDER,
 };
 
 use std::path::PathBuf;

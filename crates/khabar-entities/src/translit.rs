@@ -7,6 +7,7 @@ use khabar_normalize::{is_arabic, Normalizer};
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 use unicode_normalization::UnicodeNormalization;
 
@@ -25,6 +26,8 @@ pub struct TranslitParams {
     pub beam: usize,
     /// Bonus per Latin letter produced (counters the joint model's taste for short outputs).
     pub length_bonus: f32,
+    /// Modified Kneser–Ney smoothing of the graphone model (else one absolute discount at every order).
+    pub kneser_ney: bool,
 }
 
 impl Default for TranslitParams {
@@ -36,6 +39,7 @@ impl Default for TranslitParams {
             char_weight: 0.3,
             beam: 48,
             length_bonus: 0.0,
+            kneser_ney: true,
         }
     }
 }
@@ -72,7 +76,7 @@ pub struct Transliterator {
     by_arabic: HashMap<char, Vec<u32>>,
     unigram_logp: Vec<f32>,
     lm: Lm,
-    chars: CharLm,
+    chars: Arc<CharLm>,
     params: TranslitParams,
     /// Dense table for fast scoring: Arabic char index × Latin substring index → log p (unigram joint).
     dense_chars: HashMap<char, usize>,
@@ -80,18 +84,20 @@ pub struct Transliterator {
     dense: Vec<f32>,
 }
 
-/// Joint n-gram model over graphone ids with interpolated absolute discounting. Histories are packed into a
-/// `u64`, 16 bits per graphone, most recent lowest.
+/// Joint n-gram model over graphone ids with interpolated modified Kneser–Ney smoothing (continuation counts
+/// below the top order, three discounts per order). Histories are packed into a `u64`, 16 bits per graphone, most
+/// recent lowest.
 struct Lm {
     order: usize,
-    /// For each history length k (0..order): (packed history, graphone) → count.
+    /// For each history length k (0..order): (packed history, graphone) → count (raw at the top order,
+    /// continuation count below).
     counts: Vec<HashMap<(u64, u32), u32>>,
-    /// For each history length k: packed history → (total count, distinct followers).
-    ctx: Vec<HashMap<u64, (u32, u32)>>,
+    /// For each history length k: packed history → (total, followers seen once, twice, three times or more).
+    ctx: Vec<HashMap<u64, [u32; 4]>>,
+    /// For each history length k: discounts for counts 1, 2 and 3+.
+    discounts: Vec<[f32; 3]>,
     vocab: usize,
 }
-
-const DISCOUNT: f32 = 0.75;
 
 fn mask(k: usize) -> u64 {
     if k >= 4 {
@@ -105,50 +111,100 @@ fn push_hist(hist: u64, g: u32, order: usize) -> u64 {
     ((hist << 16) | (g as u64 & 0xFFFF)) & mask(order - 1)
 }
 
+/// Modified Kneser–Ney discounts from counts of counts (Chen & Goodman), kept inside sane bounds.
+fn kn_discounts(counts: &HashMap<(u64, u32), u32>) -> [f32; 3] {
+    let mut n = [0f32; 5];
+    for &c in counts.values() {
+        if (1..=4).contains(&c) {
+            n[c as usize] += 1.0;
+        }
+    }
+    if n[1] == 0.0 || n[2] == 0.0 || n[3] == 0.0 {
+        return [0.5, 0.75, 0.9];
+    }
+    let y = n[1] / (n[1] + 2.0 * n[2]);
+    [
+        (1.0 - 2.0 * y * n[2] / n[1]).clamp(0.05, 0.95),
+        (2.0 - 3.0 * y * n[3] / n[2]).clamp(0.05, 1.95),
+        (3.0 - 4.0 * y * n[4] / n[3]).clamp(0.05, 2.95),
+    ]
+}
+
 impl Lm {
-    fn train(seqs: &[Vec<u32>], vocab: usize, order: usize) -> Lm {
+    /// With `kneser_ney` false: raw counts at every order and one absolute discount (0.75).
+    fn train(seqs: &[Vec<u32>], vocab: usize, order: usize, kneser_ney: bool) -> Lm {
         let order = order.clamp(1, 5);
-        let mut lm = Lm {
-            order,
-            counts: vec![HashMap::default(); order],
-            ctx: vec![HashMap::default(); order],
-            vocab: vocab.max(1),
-        };
+        let top = order - 1;
+        let mut counts = vec![HashMap::default(); order];
         for s in seqs {
             let mut hist = 0u64;
             for &g in s.iter().chain(std::iter::once(&EOS)) {
-                for k in 0..order {
-                    *lm.counts[k].entry((hist & mask(k), g)).or_default() += 1;
+                for (k, c) in counts.iter_mut().enumerate() {
+                    if k == top || !kneser_ney {
+                        *c.entry((hist & mask(k), g)).or_default() += 1;
+                    }
                 }
                 hist = push_hist(hist, g, order);
             }
         }
-        for k in 0..order {
-            let mut ctx: HashMap<u64, (u32, u32)> = HashMap::default();
-            for (&(h, _), &c) in &lm.counts[k] {
-                let e = ctx.entry(h).or_default();
-                e.0 += c;
-                e.1 += 1;
+        if kneser_ney {
+            for k in (0..top).rev() {
+                let mut cont: HashMap<(u64, u32), u32> = HashMap::default();
+                for &(h, g) in counts[k + 1].keys() {
+                    *cont.entry((h & mask(k), g)).or_default() += 1;
+                }
+                counts[k] = cont;
             }
-            lm.ctx[k] = ctx;
         }
-        lm
+        let mut ctx = vec![HashMap::default(); order];
+        let mut discounts = Vec::with_capacity(order);
+        for k in 0..order {
+            let mut c: HashMap<u64, [u32; 4]> = HashMap::default();
+            for (&(h, _), &n) in &counts[k] {
+                let e = c.entry(h).or_default();
+                e[0] += n;
+                e[(n as usize).min(3)] += 1;
+            }
+            ctx[k] = c;
+            discounts.push(if kneser_ney {
+                kn_discounts(&counts[k])
+            } else {
+                [DISCOUNT; 3]
+            });
+        }
+        Lm {
+            order,
+            counts,
+            ctx,
+            discounts,
+            vocab: vocab.max(1),
+        }
     }
 
     fn prob(&self, hist: u64, g: u32) -> f32 {
         let mut p = 1.0 / self.vocab as f32;
         for k in 0..self.order {
             let h = hist & mask(k);
-            let Some(&(n, types)) = self.ctx[k].get(&h) else {
+            let Some(&[n, n1, n2, n3]) = self.ctx[k].get(&h) else {
                 break;
             };
-            let c = self.counts[k].get(&(h, g)).copied().unwrap_or(0) as f32;
-            let n = n as f32;
-            p = (c - DISCOUNT).max(0.0) / n + DISCOUNT * types as f32 / n * p;
+            let d = self.discounts[k];
+            let c = self.counts[k].get(&(h, g)).copied().unwrap_or(0);
+            let dc = match c {
+                0 => 0.0,
+                1 => d[0],
+                2 => d[1],
+                _ => d[2],
+            };
+            let n = n.max(1) as f32;
+            let gamma = (d[0] * n1 as f32 + d[1] * n2 as f32 + d[2] * n3 as f32) / n;
+            p = (c as f32 - dc).max(0.0) / n + gamma * p;
         }
         p.max(1e-12)
     }
 }
+
+const DISCOUNT: f32 = 0.75;
 
 /// Latin character n-gram with interpolated absolute discounting; histories packed 21 bits per char.
 struct CharLm {
@@ -275,8 +331,11 @@ impl Transliterator {
             }
             seqs.push(seq);
         }
-        let lm = Lm::train(&seqs, graphones.len(), params.order);
-        let chars = CharLm::train(data.iter().map(|(_, l)| l.as_slice()), params.char_order);
+        let lm = Lm::train(&seqs, graphones.len(), params.order, params.kneser_ney);
+        let chars = Arc::new(CharLm::train(
+            data.iter().map(|(_, l)| l.as_slice()),
+            params.char_order,
+        ));
         let mut by_arabic: HashMap<char, Vec<u32>> = HashMap::default();
         for (id, (c, _)) in graphones.iter().enumerate().skip(2) {
             by_arabic.entry(*c).or_default().push(id as u32);
@@ -647,7 +706,7 @@ const SOURCES: usize = 4;
 /// character n-gram model over them. Re-ranks the transliterator's n-best list so that "addison" beats "adison".
 pub struct LatinPrior {
     words: HashMap<String, [u32; SOURCES]>,
-    lm: Option<CharLm>,
+    lm: Option<Arc<CharLm>>,
 }
 
 impl fmt::Debug for LatinPrior {
@@ -675,15 +734,20 @@ pub struct RerankParams {
 
 impl Default for RerankParams {
     fn default() -> Self {
-        // Chosen on a held-out tenth of the training file (examples/tune_translit.rs --rerank).
+        // Chosen on a held-out tenth of the training file with the prior's character model in the search
+        // ([`Transliterator::train_with_prior`]); examples/rerank_dump.rs writes the features.
         RerankParams {
             nbest: 32,
-            lm_weight: 0.4,
-            known_bonus: [1.0, 2.0, 0.0, 0.0],
-            freq_weight: 0.2,
+            lm_weight: 0.0,
+            known_bonus: [1.0, 1.0, 0.0, 0.0],
+            freq_weight: 0.4,
         }
     }
 }
+
+/// Weight of the prior's character model in the beam search of [`Transliterator::train_with_prior`] (held-out
+/// tuned).
+pub const PRIOR_CHAR_WEIGHT: f32 = 0.5;
 
 /// The lowercased words of a Latin name ("Jean-Paul O'Neil" → "jean", "paul", "o'neil"); words with other than
 /// letters and apostrophes, or shorter than two letters, are dropped.
@@ -774,7 +838,7 @@ impl LatinPrior {
             .filter(|(_, c)| c[0] + c[1] + c[3] > 0)
             .map(|(w, _)| w.chars().collect())
             .collect();
-        self.lm = Some(CharLm::train(words.iter().map(|w| w.as_slice()), order));
+        self.lm = Some(Arc::new(CharLm::train(words.iter().map(|w| w.as_slice()), order)));
     }
 
     /// Number of known words.
@@ -822,6 +886,31 @@ impl LatinPrior {
 }
 
 impl Transliterator {
+    /// Trains on `(arabic, latin)` pairs with the default settings but the prior's character model in the beam
+    /// search (weight [`PRIOR_CHAR_WEIGHT`]); pair with [`Transliterator::generate_ranked`] and
+    /// [`RerankParams::default`].
+    pub fn train_with_prior(pairs: &[(String, String)], prior: &LatinPrior) -> Transliterator {
+        let params = TranslitParams {
+            char_weight: if prior.lm.is_some() {
+                PRIOR_CHAR_WEIGHT
+            } else {
+                TranslitParams::default().char_weight
+            },
+            ..TranslitParams::default()
+        };
+        let mut m = Transliterator::train_with(pairs, params);
+        m.use_prior_lm(prior);
+        m
+    }
+
+    /// Makes the beam search use the prior's character model (trained on far more names than the pairs) in place
+    /// of the one trained on the pairs' Latin side; a prior without a character model changes nothing.
+    pub fn use_prior_lm(&mut self, prior: &LatinPrior) {
+        if let Some(lm) = &prior.lm {
+            self.chars = Arc::clone(lm);
+        }
+    }
+
     /// The `k` best Latin spellings of an Arabic name after re-ranking the beam's `params.nbest` list with a
     /// Latin-side prior, best first, with their combined scores.
     pub fn generate_ranked(
@@ -867,9 +956,9 @@ pub struct TranslitReport {
     pub generation_top1: f64,
     /// Generation: true form among the top 10.
     pub generation_top10: f64,
-    /// Generation without the Latin-side re-ranking: top-1 exact match.
+    /// Generation of the plain model (no Latin prior in search or re-ranking): top-1 exact match.
     pub raw_top1: f64,
-    /// Generation without the Latin-side re-ranking: true form among the top 10.
+    /// Generation of the plain model: true form among the top 10.
     pub raw_top10: f64,
     /// Words in the Latin-side prior (0 when the data dir was not found).
     pub prior_words: usize,
@@ -895,12 +984,12 @@ impl fmt::Display for TranslitReport {
         )?;
         writeln!(
             f,
-            "generation top-1 exact = {:.4}   top-10 = {:.4}   (re-ranked with a Latin prior of {} words)",
+            "generation top-1 exact = {:.4}   top-10 = {:.4}   (Latin prior of {} words in search and re-ranking)",
             self.generation_top1, self.generation_top10, self.prior_words
         )?;
         writeln!(
             f,
-            "generation without prior: top-1 = {:.4}   top-10 = {:.4}",
+            "generation of the plain model (no prior): top-1 = {:.4}   top-10 = {:.4}",
             self.raw_top1, self.raw_top10
         )?;
         write!(
@@ -929,7 +1018,7 @@ pub fn read_pairs(path: &Path) -> Result<Vec<(String, String)>, EntityError> {
 }
 
 /// Order of the prior's Latin character model.
-const PRIOR_LM_ORDER: usize = 6;
+pub const PRIOR_LM_ORDER: usize = 6;
 
 /// How many top linking candidates the trigram model re-ranks.
 const RERANK: usize = 20;
@@ -940,9 +1029,6 @@ const RERANK: usize = 20;
 pub fn eval_translit(train: &Path, eval: &Path) -> Result<TranslitReport, EntityError> {
     let train_pairs = read_pairs(train)?;
     let eval_pairs = read_pairs(eval)?;
-    let t0 = Instant::now();
-    let model = Transliterator::train(&train_pairs);
-    let train_seconds = t0.elapsed().as_secs_f64();
     let mut prior = match LatinPrior::load(&crate::default_data_dir()) {
         Ok(p) => p,
         Err(e) => {
@@ -959,29 +1045,56 @@ pub fn eval_translit(train: &Path, eval: &Path) -> Result<TranslitReport, Entity
         .count();
     prior.add_training_pairs(&train_pairs);
     prior.train_lm(PRIOR_LM_ORDER);
+    let t0 = Instant::now();
+    let model = Transliterator::train_with_prior(&train_pairs, &prior);
+    let train_seconds = t0.elapsed().as_secs_f64();
     let rerank_params = RerankParams::default();
+    let plain = Transliterator::train(&train_pairs);
     let t1 = Instant::now();
-    let latins: Vec<Vec<char>> = eval_pairs.iter().map(|(_, l)| latin_chars(l)).collect();
+    let (recall_at_1, mrr) = linking_figures(&plain, &eval_pairs);
+    let (generation_top1, generation_top10) = generation_figures(&model, &prior, &rerank_params, &eval_pairs);
+    let (raw_top1, raw_top10) =
+        generation_figures(&plain, &LatinPrior::new(), &RerankParams::default(), &eval_pairs);
+    Ok(TranslitReport {
+        train_pairs: train_pairs.len(),
+        eval_pairs: eval_pairs.len(),
+        graphones: model.graphone_count(),
+        recall_at_1,
+        mrr,
+        generation_top1,
+        generation_top10,
+        raw_top1,
+        raw_top10,
+        prior_words: prior.len(),
+        eval_in_prior,
+        train_seconds,
+        eval_seconds: t1.elapsed().as_secs_f64(),
+    })
+}
+
+/// Linking figures `(recall@1, MRR)`: each Arabic name of `pairs` ranks all Latin names of `pairs` (unigram
+/// alignment score, head re-ranked with the trigram score and the model's own 10-best).
+pub fn linking_figures(model: &Transliterator, pairs: &[(String, String)]) -> (f64, f64) {
+    let latins: Vec<Vec<char>> = pairs.iter().map(|(_, l)| latin_chars(l)).collect();
     let tables: Vec<Vec<[usize; MAX_LATIN + 1]>> = latins.iter().map(|l| model.latin_table(l)).collect();
     let mut hits1 = 0usize;
     let mut rr = 0.0f64;
-    let mut gen1 = 0usize;
-    let mut gen10 = 0usize;
-    let mut raw1 = 0usize;
-    let mut raw10 = 0usize;
-    for (i, (ar, lat)) in eval_pairs.iter().enumerate() {
+    for (ar, lat) in pairs {
         let a = model.arabic_ids(&arabic_chars(&model.normalizer, ar));
-        let mut scored: Vec<(usize, f32)> = (0..latins.len())
-            .map(|j| (j, model.pair_score_chars(&a, &tables[j], latins[j].len())))
+        let mut scored: Vec<(usize, f32)> = latins
+            .iter()
+            .zip(&tables)
+            .enumerate()
+            .map(|(j, (l, t))| (j, model.pair_score_chars(&a, t, l.len())))
             .collect();
         scored.sort_by(|x, y| y.1.total_cmp(&x.1));
-        let nbest = model.generate(ar, rerank_params.nbest.max(10));
-        let generated: Vec<(String, f32)> = nbest.iter().take(10).cloned().collect();
-        let ranked = rerank(nbest, &prior, &rerank_params);
+        let generated = model.generate(ar, 10);
         // Re-rank the head with the trigram model and the generated list.
         let head = scored.len().min(RERANK);
         for item in scored.iter_mut().take(head) {
-            let cand = &eval_pairs[item.0].1;
+            let Some((_, cand)) = pairs.get(item.0) else {
+                continue;
+            };
             let tri = model.pair_score_trigram(ar, cand);
             let gen_bonus = if generated.iter().any(|(g, _)| g == &cand.to_lowercase()) {
                 1.0
@@ -992,46 +1105,42 @@ pub fn eval_translit(train: &Path, eval: &Path) -> Result<TranslitReport, Entity
         }
         scored[..head].sort_by(|x, y| y.1.total_cmp(&x.1));
         let truth = lat.to_lowercase();
-        // Rank of the first candidate spelled like the truth (duplicates in the eval list count once).
+        // Rank of the first candidate spelled like the truth (duplicates in the list count once).
         if let Some(rank) = scored
             .iter()
-            .position(|(j, _)| eval_pairs[*j].1.to_lowercase() == truth)
+            .position(|(j, _)| pairs.get(*j).is_some_and(|p| p.1.to_lowercase() == truth))
         {
             if rank == 0 {
                 hits1 += 1;
             }
             rr += 1.0 / (rank as f64 + 1.0);
         }
-        if generated.first().is_some_and(|(g, _)| *g == truth) {
-            raw1 += 1;
-        }
-        if generated.iter().any(|(g, _)| *g == truth) {
-            raw10 += 1;
-        }
-        if ranked.first().is_some_and(|(g, _)| *g == truth) {
-            gen1 += 1;
-        }
-        if ranked.iter().take(10).any(|(g, _)| *g == truth) {
-            gen10 += 1;
-        }
-        let _ = i;
     }
-    let n = eval_pairs.len().max(1) as f64;
-    Ok(TranslitReport {
-        train_pairs: train_pairs.len(),
-        eval_pairs: eval_pairs.len(),
-        graphones: model.graphone_count(),
-        recall_at_1: hits1 as f64 / n,
-        mrr: rr / n,
-        generation_top1: gen1 as f64 / n,
-        generation_top10: gen10 as f64 / n,
-        raw_top1: raw1 as f64 / n,
-        raw_top10: raw10 as f64 / n,
-        prior_words: prior.len(),
-        eval_in_prior,
-        train_seconds,
-        eval_seconds: t1.elapsed().as_secs_f64(),
-    })
+    let n = pairs.len().max(1) as f64;
+    (hits1 as f64 / n, rr / n)
+}
+
+/// Generation figures `(top-1, top-10)` exact matches of the lowercased Latin form, after re-ranking with `prior`
+/// (an empty prior keeps the beam's order).
+pub fn generation_figures(
+    model: &Transliterator,
+    prior: &LatinPrior,
+    params: &RerankParams,
+    pairs: &[(String, String)],
+) -> (f64, f64) {
+    let (mut top1, mut top10) = (0usize, 0usize);
+    for (ar, lat) in pairs {
+        let truth = lat.to_lowercase();
+        let ranked = model.generate_ranked(ar, 10, prior, params);
+        if ranked.first().is_some_and(|(g, _)| *g == truth) {
+            top1 += 1;
+        }
+        if ranked.iter().any(|(g, _)| *g == truth) {
+            top10 += 1;
+        }
+    }
+    let n = pairs.len().max(1) as f64;
+    (top1 as f64 / n, top10 as f64 / n)
 }
 
 #[cfg(test)]
