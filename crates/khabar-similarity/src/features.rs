@@ -119,7 +119,7 @@ impl DocFeatures {
 }
 
 /// Names of the features in [`pair_features`], in order.
-pub const FEATURE_NAMES: [&str; 24] = [
+pub const FEATURE_NAMES: [&str; 23] = [
     "cos_lead",
     "cos_head",
     "cos_full",
@@ -143,7 +143,6 @@ pub const FEATURE_NAMES: [&str; 24] = [
     "tfidf_title",
     "tfidf_lead",
     "tfidf_names",
-    "tfidf_grams",
 ];
 
 /// A document whose share of boilerplate shingles ([`boilerplate_share`]) reaches this is mostly site template:
@@ -363,7 +362,6 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures, idf: &IdfTable) -> [f32; 
         idf.word_cosine(&a.title_keys, &b.title_keys),
         idf.word_cosine(&a.lead_keys, &b.lead_keys),
         idf.name_cosine(&a.name_keys, &b.name_keys),
-        idf.gram_cosine(&a.word_keys, &b.word_keys),
     ]
 }
 
@@ -788,14 +786,9 @@ mod tests {
         assert!(!a.lead_keys.is_empty() && a.lead_keys.is_subset(&a.word_keys));
         let same = pair_features(&a, &b, &idf);
         let other = pair_features(&a, &c, &idf);
-        for name in ["tfidf_words", "tfidf_lead", "tfidf_grams", "tfidf_names"] {
+        for name in ["tfidf_words", "tfidf_lead", "tfidf_names"] {
             assert!(feature(&same, name) > feature(&other, name) + 0.1, "{name}");
         }
-        // character grams reach inflected forms that whole stems miss
-        let (_, inflected) = text_keys("إصابتها");
-        let (_, plain) = text_keys("الإصابة");
-        assert_eq!(idf.word_cosine(&inflected, &plain), 0.0);
-        assert!(idf.gram_cosine(&inflected, &plain) > 0.3);
     }
 
     #[test]

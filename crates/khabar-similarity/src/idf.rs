@@ -10,29 +10,8 @@ use crate::features::DocFeatures;
 /// Hash namespaces, so that a word stem and a name key with the same spelling count apart.
 const NS_WORD: u8 = b'w';
 const NS_NAME: u8 = b'n';
-const NS_GRAM: u8 = b'g';
 /// Keys held by fewer documents than this are left out of an [`IdfTable`].
 pub const MIN_DF: u32 = 5;
-/// Letters per character gram of [`char_grams`].
-const GRAM: usize = 4;
-
-/// Hashes of the character 4-grams of a set of word stems, each stem padded with a space on both sides (so short
-/// stems and word edges count): robust to the inflection and clitics that light stemming leaves ("مصاب",
-/// "إصابتها", "المصابين" share grams).
-pub fn char_grams(words: &BTreeSet<String>) -> BTreeSet<u64> {
-    let mut out = BTreeSet::new();
-    for w in words {
-        let chars: Vec<char> = std::iter::once(' ')
-            .chain(w.chars())
-            .chain(std::iter::once(' '))
-            .collect();
-        for g in chars.windows(GRAM) {
-            let gram: String = g.iter().collect();
-            out.insert(key_hash(NS_GRAM, &gram));
-        }
-    }
-    out
-}
 
 /// FNV-1a, 64 bit, over a namespace byte and a key: stable across builds and platforms (tables ship as numbers).
 fn key_hash(namespace: u8, key: &str) -> u64 {
@@ -69,7 +48,6 @@ impl IdfTable {
                 .iter()
                 .map(|w| key_hash(NS_WORD, w))
                 .chain(doc.name_keys.iter().map(|k| key_hash(NS_NAME, k)))
-                .chain(char_grams(&doc.word_keys))
                 .collect::<BTreeSet<u64>>();
             for h in keys {
                 *counts.entry(h).or_default() += 1;
@@ -112,22 +90,6 @@ impl IdfTable {
     /// either set is empty.
     pub fn word_cosine(&self, a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
         weighted_cosine(a, b, |w| self.word_idf(w))
-    }
-
-    /// IDF-weighted cosine of the character grams ([`char_grams`]) of two word-stem sets.
-    pub fn gram_cosine(&self, a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
-        let (ga, gb) = (char_grams(a), char_grams(b));
-        if ga.is_empty() || gb.is_empty() {
-            return 0.0;
-        }
-        let norm = |s: &BTreeSet<u64>| s.iter().map(|h| self.weight(*h).powi(2)).sum::<f32>();
-        let shared: f32 = ga.intersection(&gb).map(|h| self.weight(*h).powi(2)).sum();
-        let denom = (norm(&ga) * norm(&gb)).sqrt();
-        if denom > 0.0 {
-            (shared / denom).clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
     }
 
     /// [`Self::word_cosine`] for name-key sets.

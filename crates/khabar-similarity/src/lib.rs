@@ -3,8 +3,7 @@
 //! Two articles (any languages USE-m covers) are compared through a small set of features: USE-m cosines of
 //! their leads, titles and sentence chunks (best-match alignment), shared numbers, shared name keys (a consonant
 //! skeleton that matches "Baghouz", "Bagouz" and "الباغوز"), shared content words, IDF-weighted cosines of word stems
-//! (whole text, headline, lead), name keys and character 4-grams of stems (Arabic inflection), with document
-//! frequencies from the fitting data ([`IdfTable`], shipped in the model), how much of each headline the
+//! (whole text, headline, lead) and of name keys, with document frequencies from the fitting data ([`IdfTable`], shipped in the model), how much of each headline the
 //! other text contains, a low-content flag (stubs, failed crawls), shared knowledge-base ids and event families
 //! when earlier stages supply them, and a same-language flag. A logistic model fitted on the SemEval-2022 Task 8
 //! training pairs ([`eval::eval_semeval`], grouped 5-fold cross-validation) combines them into a score in 0..1.
