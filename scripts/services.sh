@@ -129,7 +129,7 @@ start_pg() {
   if is_root; then chown "$PG_OS_USER" "$STATE/pg.log"; fi
   as_pg "$bin/pg_ctl" -D "$STATE/pgdata" -l "$STATE/pg.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$STATE/pgdata -c max_connections=200 -c fsync=off" \
-    start >/dev/null || { cat "$STATE/pg.log" >&2; die "postgres did not start"; }
+    start >/dev/null 9>&- || { cat "$STATE/pg.log" >&2; die "postgres did not start"; }
   echo "$port" >"$STATE/pg.port"
   # Create the khabar database (idempotent).
   local exists
@@ -149,7 +149,8 @@ start_nats() {
   port=$(free_port)
   mkdir -p "$STATE/nats"
   # setsid: the server outlives this script and the shell that ran it.
-  setsid "$bin" -js -a 127.0.0.1 -p "$port" -sd "$STATE/nats" >"$STATE/nats.log" 2>&1 </dev/null &
+  # 9>&-: the server must not inherit (and so hold forever) the start lock.
+  setsid "$bin" -js -a 127.0.0.1 -p "$port" -sd "$STATE/nats" >"$STATE/nats.log" 2>&1 </dev/null 9>&- &
   echo $! >"$STATE/nats.pid"
   echo "$port" >"$STATE/nats.port"
   for _ in $(seq 1 100); do
@@ -196,7 +197,7 @@ case "${1:-}" in
     mkdir -p "$STATE"
     # One start at a time (parallel test binaries may all try to start the servers).
     exec 9>"$STATE/.lock"
-    flock -w 300 9 || die "timed out waiting for another start"
+    flock -w 120 9 || die "timed out waiting for another start (lock $STATE/.lock)"
     start_pg
     start_nats
     print_env
@@ -204,7 +205,7 @@ case "${1:-}" in
   stop)
     mkdir -p "$STATE"
     exec 9>"$STATE/.lock"
-    flock -w 300 9 || true
+    flock -w 120 9 || true
     stop_nats
     stop_pg
     ;;

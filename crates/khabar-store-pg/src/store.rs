@@ -18,6 +18,7 @@ pub const CLUSTER_LOCK_KEY: i64 = 0x6b68_6162_6172_0002;
 /// dedup + clustering + write step runs inside [`PgStore::exclusive`].
 pub struct PgStore {
     client: Mutex<Client>,
+    /// The full URL (with password) for reconnecting; never printed.
     url: String,
     redacted: String,
     opts: ConnectOptions,
@@ -65,13 +66,13 @@ impl PgStore {
     }
 
     /// The URL without its password.
-    pub fn url(&self) -> &str {
+    pub fn redacted_url(&self) -> &str {
         &self.redacted
     }
 
     /// The schema version stored in the database.
     pub fn schema_version(&self) -> StoreResult<i32> {
-        self.run(|c| conn::schema_version(c))
+        self.run(conn::schema_version)
     }
 
     /// Runs `f` on the connection, mapping its failure.

@@ -13,6 +13,29 @@ use postgres::Transaction;
 /// answered by an exact scan over the embeddings of that dimension.
 pub const INDEXED_DIMS: usize = 512;
 
+/// The SQL of [`PgTx::nearest`]: $1 query vector, $2/$3 date window, $4 limit (and $5 dimension when not indexed).
+fn nearest_sql(dims: usize, explain: bool) -> String {
+    let filter = "duplicate_of IS NULL AND (published IS NULL OR \
+                  (($2::date IS NULL OR published >= $2) AND ($3::date IS NULL OR published <= $3)))";
+    let explain = if explain { "EXPLAIN " } else { "" };
+    if dims == INDEXED_DIMS {
+        let d = INDEXED_DIMS;
+        format!(
+            "{explain}SELECT id, story_id, published, embedding, features, \
+             (embedding::vector({d}) <=> $1::vector({d}))::float8 AS distance \
+             FROM articles WHERE vector_dims(embedding) = {d} AND {filter} \
+             ORDER BY embedding::vector({d}) <=> $1::vector({d}) LIMIT $4"
+        )
+    } else {
+        format!(
+            "{explain}SELECT id, story_id, published, embedding, features, \
+             (embedding <=> $1)::float8 AS distance \
+             FROM articles WHERE vector_dims(embedding) = $5 AND {filter} \
+             ORDER BY embedding <=> $1 LIMIT $4"
+        )
+    }
+}
+
 /// One stored article near a query embedding (see [`PgTx::nearest`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Neighbor {
@@ -117,35 +140,15 @@ impl<'a> PgTx<'a> {
         let limit = k as i64;
         let query = Vector::from(embedding.to_vec());
         let dims = i32::try_from(embedding.len()).unwrap_or(i32::MAX);
-        let filter = "duplicate_of IS NULL AND (published IS NULL OR \
-                      (($2::date IS NULL OR published >= $2) AND ($3::date IS NULL OR published <= $3)))";
         self.run(|c| {
             c.batch_execute(&format!(
                 "SET LOCAL hnsw.ef_search = {ef}; SET LOCAL hnsw.iterative_scan = relaxed_order"
             ))?;
+            let sql = nearest_sql(embedding.len(), false);
             let rows = if embedding.len() == INDEXED_DIMS {
-                let d = INDEXED_DIMS;
-                c.query(
-                    format!(
-                        "SELECT id, story_id, published, embedding, features, \
-                         (embedding::vector({d}) <=> $1::vector({d}))::float8 AS distance \
-                         FROM articles WHERE vector_dims(embedding) = {d} AND {filter} \
-                         ORDER BY embedding::vector({d}) <=> $1::vector({d}) LIMIT $4"
-                    )
-                    .as_str(),
-                    &[&query, &from, &to, &limit],
-                )?
+                c.query(sql.as_str(), &[&query, &from, &to, &limit])?
             } else {
-                c.query(
-                    format!(
-                        "SELECT id, story_id, published, embedding, features, \
-                         (embedding <=> $1)::float8 AS distance \
-                         FROM articles WHERE vector_dims(embedding) = $5 AND {filter} \
-                         ORDER BY embedding <=> $1 LIMIT $4"
-                    )
-                    .as_str(),
-                    &[&query, &from, &to, &limit, &dims],
-                )?
+                c.query(sql.as_str(), &[&query, &from, &to, &limit, &dims])?
             };
             let mut out = Vec::with_capacity(rows.len());
             for r in rows {
@@ -162,6 +165,30 @@ impl<'a> PgTx<'a> {
             // relaxed_order may return rows slightly out of order.
             out.sort_by(|a, b| a.distance.total_cmp(&b.distance));
             Ok(out)
+        })
+    }
+
+    /// The query plan [`PgTx::nearest`] gets for these arguments (`EXPLAIN` output), for diagnostics: a 512-d query
+    /// should show an index scan on `articles_embedding_hnsw`.
+    pub fn explain_nearest(
+        &mut self,
+        embedding: &[f32],
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        k: usize,
+    ) -> StoreResult<String> {
+        let limit = k.clamp(1, 1000) as i64;
+        let query = Vector::from(embedding.to_vec());
+        let dims = i32::try_from(embedding.len()).unwrap_or(i32::MAX);
+        self.run(|c| {
+            let sql = nearest_sql(embedding.len(), true);
+            let rows = if embedding.len() == INDEXED_DIMS {
+                c.query(sql.as_str(), &[&query, &from, &to, &limit])?
+            } else {
+                c.query(sql.as_str(), &[&query, &from, &to, &limit, &dims])?
+            };
+            let lines: Vec<String> = rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+            Ok(lines.join("\n"))
         })
     }
 
