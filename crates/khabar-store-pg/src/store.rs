@@ -65,8 +65,9 @@ impl PgStore {
         Ok(())
     }
 
-    /// The URL without its password.
-    pub fn redacted_url(&self) -> &str {
+    /// The URL without its password (safe to print).
+    #[allow(clippy::misnamed_getters)] // deliberately not the `url` field, which holds the password
+    pub fn url(&self) -> &str {
         &self.redacted
     }
 
