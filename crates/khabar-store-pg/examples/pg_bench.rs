@@ -9,8 +9,8 @@
 
 use chrono::NaiveDate;
 use khabar_model::{Article, EntityKind, Mention};
-use khabar_store::{StoreRead, StoredArticle};
-use khabar_store_pg::{ArticleExtras, PgStore, INDEXED_DIMS};
+use khabar_store::{StoreOpener, StoreRead, StoredArticle};
+use khabar_store_pg::{ArticleExtras, PgOpener, PgStore, INDEXED_DIMS};
 use std::time::{Duration, Instant};
 
 fn unit_vector(seed: u64, dims: usize) -> Vec<f32> {
@@ -55,6 +55,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(PgStore::connect(&url)?);
     }
     let connect = started.elapsed();
+    let opener = PgOpener { url: url.clone() };
+    drop(opener.open()?);
+    let started = Instant::now();
+    for _ in 0..200 {
+        let store = opener.open()?;
+        store.article_count()?;
+    }
+    let pooled = started.elapsed();
 
     let body = "أعلنت قوات سوريا الديمقراطية السيطرة على مخيم الباغوز آخر الجيوب التي يسيطر عليها التنظيم شرقي دير الزور";
     let start = NaiveDate::from_ymd_opt(2019, 1, 1).ok_or("date")?;
@@ -157,6 +165,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         first_connect.as_secs_f64() * 1000.0
     );
     println!("connect (migrated):      {} each", per(connect, 20));
+    println!("PgOpener open (pooled) + one count: {} each", per(pooled, 200));
     println!(
         "exclusive write (bands + nearest + write): {} per article, {:.0} articles/s",
         per(writes, n),

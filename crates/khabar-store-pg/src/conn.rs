@@ -254,6 +254,23 @@ fn redact_key_value(s: &str) -> String {
     out.join(" ")
 }
 
+/// The connection settings of `url` with the defaults of `opts` (timeout, application name).
+pub(crate) fn config_for(url: &str, opts: &ConnectOptions) -> Result<postgres::Config, StoreError> {
+    let mut config: postgres::Config = url
+        .parse()
+        .map_err(|e: postgres::Error| StoreError::Unreachable {
+            url: redact(url),
+            message: format!("invalid URL: {}", describe(&e)),
+        })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(opts.connect_timeout);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("khabar");
+    }
+    Ok(config)
+}
+
 /// Opens one connection, retrying with exponential backoff; fails with [`StoreError::Unreachable`].
 pub(crate) fn open_client(url: &str, opts: &ConnectOptions) -> Result<Client, StoreError> {
     let redacted = redact(url);
@@ -261,15 +278,7 @@ pub(crate) fn open_client(url: &str, opts: &ConnectOptions) -> Result<Client, St
         url: redacted.clone(),
         message,
     };
-    let mut config: postgres::Config = url
-        .parse()
-        .map_err(|e: postgres::Error| unreachable(format!("invalid URL: {}", describe(&e))))?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(opts.connect_timeout);
-    }
-    if config.get_application_name().is_none() {
-        config.application_name("khabar");
-    }
+    let config = config_for(url, opts)?;
     let attempts = opts.attempts.max(1);
     let mut wait = opts.first_backoff;
     let mut n = 0;

@@ -7,9 +7,41 @@ use crate::tx::PgTx;
 use crate::ArticleExtras;
 use chrono::NaiveDate;
 use khabar_model::{Article, Event, Mention, Story};
-use khabar_store::{Presence, Store, StoreOpener, StoreRead, StoreResult, StoredArticle};
-use postgres::Client;
-use std::sync::{Mutex, MutexGuard};
+use khabar_store::{Presence, Store, StoreError, StoreOpener, StoreRead, StoreResult, StoredArticle};
+use postgres::{Client, NoTls};
+use r2d2_postgres::r2d2::{Pool, PooledConnection};
+use r2d2_postgres::PostgresConnectionManager;
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+type Manager = PostgresConnectionManager<NoTls>;
+
+/// A store's connection: its own, or one borrowed from a [`PgOpener`]'s pool (given back on drop).
+enum Conn {
+    Own(Client),
+    Pooled(PooledConnection<Manager>),
+}
+
+impl Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        match self {
+            Conn::Own(c) => c,
+            Conn::Pooled(c) => c,
+        }
+    }
+}
+
+impl DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        match self {
+            Conn::Own(c) => c,
+            Conn::Pooled(c) => c,
+        }
+    }
+}
 
 /// Advisory-lock key of the clustering critical section ("khabar" + 2), taken by [`PgStore::exclusive`].
 pub const CLUSTER_LOCK_KEY: i64 = 0x6b68_6162_6172_0002;
@@ -17,7 +49,7 @@ pub const CLUSTER_LOCK_KEY: i64 = 0x6b68_6162_6172_0002;
 /// khabar's store on PostgreSQL + pgvector: one connection. Reads through the [`StoreRead`] trait; the pipeline's
 /// dedup + clustering + write step runs inside [`PgStore::exclusive`].
 pub struct PgStore {
-    client: Mutex<Client>,
+    client: Mutex<Conn>,
     /// The full URL (with password) for reconnecting; never printed.
     url: String,
     redacted: String,
@@ -51,7 +83,7 @@ impl PgStore {
         let mut client = open_client(url, &opts)?;
         conn::migrate(&mut client, version).map_err(|e| to_store(&redacted, e))?;
         Ok(PgStore {
-            client: Mutex::new(client),
+            client: Mutex::new(Conn::Own(client)),
             url: url.to_string(),
             redacted,
             opts,
@@ -61,7 +93,7 @@ impl PgStore {
     /// Replaces the connection with a fresh one (after [`crate::is_connection_error`]), with the same retries.
     pub fn reconnect(&mut self) -> StoreResult<()> {
         let client = open_client(&self.url, &self.opts)?;
-        *self.client.get_mut().unwrap_or_else(|p| p.into_inner()) = client;
+        *self.client.get_mut().unwrap_or_else(|p| p.into_inner()) = Conn::Own(client);
         Ok(())
     }
 
@@ -78,7 +110,7 @@ impl PgStore {
 
     /// Runs `f` on the connection, mapping its failure.
     fn run<T>(&self, f: impl FnOnce(&mut Client) -> R<T>) -> StoreResult<T> {
-        let mut guard: MutexGuard<'_, Client> = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard: MutexGuard<'_, Conn> = self.client.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut guard).map_err(|e| to_store(&self.redacted, e))
     }
 
@@ -100,7 +132,7 @@ impl PgStore {
         f: impl FnOnce(&mut PgTx<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let redacted = self.redacted.as_str();
-        let client = self.client.get_mut().unwrap_or_else(|p| p.into_inner());
+        let client: &mut Client = self.client.get_mut().unwrap_or_else(|p| p.into_inner());
         let map = |e: postgres::Error| to_store(redacted, Fail::Pg(e));
         let mut tx = client.transaction().map_err(map)?;
         if lock {
@@ -274,11 +306,24 @@ impl Store for PgStore {
     }
 }
 
-/// Opens a [`PgStore`] per call (a fresh connection; migrations are checked, a no-op once applied).
+/// Opens a [`PgStore`] per call (the API opens one per request). The first open of a URL connects with retries and
+/// migrates; later opens borrow a connection from a pool shared by every opener of that URL in the process (at most
+/// [`PgOpener::POOL_SIZE`] connections), given back when the store is dropped. Broken connections are discarded.
 #[derive(Debug, Clone)]
 pub struct PgOpener {
     /// The `postgres://` URL (may hold a password; [`StoreOpener::describe`] leaves it out).
     pub url: String,
+}
+
+impl PgOpener {
+    /// Most pooled connections per URL.
+    pub const POOL_SIZE: u32 = 16;
+}
+
+/// The pools of [`PgOpener`], by URL.
+fn pools() -> &'static Mutex<HashMap<String, Pool<Manager>>> {
+    static POOLS: OnceLock<Mutex<HashMap<String, Pool<Manager>>>> = OnceLock::new();
+    POOLS.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
 impl StoreOpener for PgOpener {
@@ -286,6 +331,38 @@ impl StoreOpener for PgOpener {
         redact(&self.url)
     }
     fn open(&self) -> StoreResult<Box<dyn Store>> {
-        Ok(Box::new(PgStore::connect(&self.url)?))
+        let pool = pools()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&self.url)
+            .cloned();
+        let opts = ConnectOptions::default();
+        let Some(pool) = pool else {
+            // First open: connect (retries, migration), then make the pool for the next ones.
+            let store = PgStore::connect_with(&self.url, opts.clone())?;
+            let manager = PostgresConnectionManager::new(conn::config_for(&self.url, &opts)?, NoTls);
+            let pool = Pool::builder()
+                .max_size(PgOpener::POOL_SIZE)
+                .min_idle(Some(0))
+                .connection_timeout(Duration::from_secs(10))
+                .build_unchecked(manager);
+            pools()
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(self.url.clone())
+                .or_insert(pool);
+            return Ok(Box::new(store));
+        };
+        let redacted = redact(&self.url);
+        let conn = pool.get().map_err(|e| StoreError::Unreachable {
+            url: redacted.clone(),
+            message: e.to_string(),
+        })?;
+        Ok(Box::new(PgStore {
+            client: Mutex::new(Conn::Pooled(conn)),
+            url: self.url.clone(),
+            redacted,
+            opts,
+        }))
     }
 }

@@ -871,3 +871,48 @@ fn a_lost_connection_is_reported_as_such_and_reconnect_recovers() {
         .unwrap();
     assert_eq!(store.article_count().unwrap(), 2);
 }
+
+#[test]
+fn the_opener_reuses_pooled_connections_and_drops_broken_ones() {
+    let db = db_or_skip!();
+    let mut store = db.connect();
+    store
+        .write_article(&stored("a1", day(2019, 3, 23)), &ArticleExtras::default())
+        .unwrap();
+    drop(store);
+    let opener = PgOpener { url: db.url.clone() };
+    let mut raw = db.raw();
+    let khabar_backends = |raw: &mut postgres::Client| -> i64 {
+        raw.query_one(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'khabar'",
+            &[],
+        )
+        .unwrap()
+        .get(0)
+    };
+    for _ in 0..10 {
+        let store = opener.open().unwrap();
+        assert_eq!(store.article_count().unwrap(), 1);
+        assert_eq!(store.events_of("a1").unwrap().len(), 2);
+    }
+    // The first open's own connection is closed; the nine others shared one pooled connection.
+    assert!(
+        khabar_backends(&mut raw) <= 2,
+        "{} connections",
+        khabar_backends(&mut raw)
+    );
+    // Two stores open at once get two connections.
+    let (a, b) = (opener.open().unwrap(), opener.open().unwrap());
+    assert_eq!(a.article_count().unwrap() + b.article_count().unwrap(), 2);
+    drop((a, b));
+    // The server drops every idle connection; the next open notices and connects anew.
+    raw.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() \
+         AND application_name = 'khabar'",
+        &[],
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let store = opener.open().unwrap();
+    assert_eq!(store.article("a1").unwrap().map(|a| a.id), Some("a1".to_string()));
+}
