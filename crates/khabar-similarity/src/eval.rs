@@ -530,6 +530,34 @@ mod tests {
     }
 
     #[test]
+    fn fold_idf_counts_each_fitting_document_once() {
+        let doc = |words: &[&str]| DocFeatures {
+            word_keys: words.iter().map(|w| w.to_string()).collect(),
+            ..Default::default()
+        };
+        let row = |id: &str| PairRow {
+            pair_id: id.into(),
+            lang_pair: "ar-ar".into(),
+            docs: [doc(&["قوات", "الباغوز"]), doc(&["قوات"])],
+            lead: [doc(&[]), doc(&[])],
+            target: 0.5,
+        };
+        // document 11 is in three pairs, 11it is its translation (a document of its own)
+        let rows = vec![
+            row("10_11"),
+            row("12_11"),
+            row("13_11"),
+            row("14_11it"),
+            row("15_16"),
+        ];
+        let idf = idf_of(&rows, &[true, true, true, true, false]);
+        assert_eq!(idf.docs, 6); // 10, 11, 12, 13, 14, 11it; pair 15_16 is held out
+        let all = idf_of(&rows, &[true; 5]);
+        assert_eq!(all.docs, 8);
+        assert!(all.word_idf("قوات") < all.word_idf("الباغوز"));
+    }
+
+    #[test]
     fn cross_validation_keeps_groups_together_and_finds_signal() {
         let mut rows = Vec::new();
         for k in 0..120 {

@@ -305,6 +305,14 @@ mod tests {
         assert_eq!(lead.weights.len(), N_INPUTS);
         assert_ne!(lead.weights, m.weights);
         assert!(m.weights.iter().all(|w| w.is_finite()));
+        // the document frequencies of the fitting data ship with it, sorted for lookup
+        assert!(m.idf.docs > 1000 && m.idf.hashes.len() == m.idf.df.len());
+        assert!(m.idf.hashes.windows(2).all(|w| w[0] < w[1]));
+        assert!(m
+            .idf
+            .df
+            .iter()
+            .all(|&d| d >= crate::idf::MIN_DF && d <= m.idf.docs));
     }
 
     #[test]
