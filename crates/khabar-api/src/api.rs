@@ -11,10 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use khabar_model::{Article, Event, EventFamily, Story};
-use khabar_store::SqliteStore;
+use khabar_store::{SqliteStore, Store};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Default page size.
 pub const DEFAULT_LIMIT: usize = 50;
@@ -204,7 +205,7 @@ pub(crate) struct StoryView {
     pub events: Vec<Event>,
 }
 
-pub(crate) fn load_story(store: &SqliteStore, id: &str) -> Result<StoryView, ApiError> {
+pub(crate) fn load_story(store: &dyn Store, id: &str) -> Result<StoryView, ApiError> {
     let story = store
         .stories()?
         .into_iter()
@@ -325,7 +326,7 @@ impl EventFilter {
     }
 
     /// The matching events in timeline order.
-    pub(crate) fn apply(&self, store: &SqliteStore) -> Result<Vec<Event>, ApiError> {
+    pub(crate) fn apply(&self, store: &dyn Store) -> Result<Vec<Event>, ApiError> {
         let mut events = store.events()?;
         let mut langs = HashMap::new();
         if self.lang.is_some() {
@@ -547,6 +548,42 @@ fn body_to_lines(content_type: &str, body: &[u8]) -> Result<Vec<String>, ApiErro
         .collect())
 }
 
+/// The ids of the posted lines that were accepted, and `{line, reason}` for those refused.
+fn ids_and_errors(lines: &[String], rejected: &[(String, String)]) -> (Vec<Value>, Vec<Value>) {
+    let errors: Vec<Value> = rejected
+        .iter()
+        .map(|(loc, reason)| {
+            // Reasons repeat the location (the temp file); the line number says it.
+            let reason = reason.strip_prefix(&format!("{loc}: ")).unwrap_or(reason);
+            json!({"line": line_of(loc), "reason": reason})
+        })
+        .collect();
+    let rejected_lines: BTreeSet<usize> = rejected.iter().filter_map(|(l, _)| line_of(l)).collect();
+    let ids: Vec<Value> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !rejected_lines.contains(&(i + 1)))
+        .filter_map(|(_, l)| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v.get("id").cloned())
+        .collect();
+    (ids, errors)
+}
+
+/// Scale-out ingest: the lines go to the work queue; workers analyse and store them.
+async fn queue_articles(queue: Arc<dyn crate::Queue>, lines: Vec<String>) -> Result<Response, ApiError> {
+    let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let tmp = tempfile::tempdir()?;
+        let file = tmp.path().join("post.jsonl");
+        std::fs::write(&file, lines.join("\n"))?;
+        let q = queue.queue_jsonl(&file).map_err(ApiError::Unavailable)?;
+        let (ids, errors) = ids_and_errors(&lines, &q.rejected);
+        Ok(json!({"ids": ids, "errors": errors, "queued": q.queued, "unchanged": q.unchanged}))
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.to_string()))??;
+    Ok(Json(out).into_response())
+}
+
 /// The line number at the end of a `path:line` location.
 fn line_of(location: &str) -> Option<usize> {
     location.rsplit_once(':').and_then(|(_, n)| n.trim().parse().ok())
@@ -584,13 +621,20 @@ pub(crate) async fn post_articles(
         .unwrap_or("")
         .to_string();
     let lines = body_to_lines(&content_type, &body)?;
+    if let Some(queue) = state.inner.queue.clone() {
+        return queue_articles(queue, lines).await;
+    }
     let engines = state.inner.engines.clone().ok_or_else(|| {
         ApiError::Unavailable(
             "ingest is not available: the server was started without the pipeline engines (data dir)".into(),
         )
     })?;
+    let dir = state.inner.db_dir.clone().ok_or_else(|| {
+        ApiError::Unavailable(
+            "ingest is not available: this server has a store but no work queue (--bus)".into(),
+        )
+    })?;
     let _writer = state.inner.writer.lock().await;
-    let dir = state.inner.db_dir.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let tmp = tempfile::tempdir()?;
         let file = tmp.path().join("post.jsonl");
@@ -608,24 +652,7 @@ pub(crate) async fn post_articles(
             &[khabar_ingest::InputSource::Path(file)],
             &options,
         )?;
-        let errors: Vec<Value> = report
-            .rejected
-            .iter()
-            .map(|(loc, reason)| {
-                // Reasons repeat the location (the temp file); the line number says it.
-                let reason = reason.strip_prefix(&format!("{loc}: ")).unwrap_or(reason);
-                json!({"line": line_of(loc), "reason": reason})
-            })
-            .collect();
-        let rejected_lines: BTreeSet<usize> =
-            report.rejected.iter().filter_map(|(l, _)| line_of(l)).collect();
-        let ids: Vec<Value> = lines
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !rejected_lines.contains(&(i + 1)))
-            .filter_map(|(_, l)| serde_json::from_str::<Value>(l).ok())
-            .filter_map(|v| v.get("id").cloned())
-            .collect();
+        let (ids, errors) = ids_and_errors(&lines, &report.rejected);
         Ok(json!({
             "ids": ids,
             "errors": errors,

@@ -2,8 +2,10 @@
 //!
 //! [`router`] builds the whole app over an [`AppState`]: the JSON API under `/api/` (documented as OpenAPI 3 at
 //! `/openapi.json`, browsable at `/api/docs`), server-rendered HTML pages (`/`, `/stories/{id}`, `/articles/{id}`,
-//! `/map`, `/search`) and two embedded static files. Store reads open a [`SqliteStore`] per request on a blocking
-//! thread (WAL lets readers run beside the writer); `POST /api/articles` runs the pipeline under one writer lock.
+//! `/map`, `/search`) and two embedded static files. Store reads open a store per request on a blocking thread
+//! through a [`StoreOpener`] (the embedded SQLite store, where WAL lets readers run beside the writer, or the
+//! PostgreSQL scale-out store); `POST /api/articles` runs the pipeline under one writer lock, or, in scale-out mode,
+//! hands the documents to a [`Queue`] for the workers.
 //! Every response carries a strict Content-Security-Policy; GET responses carry an ETag and honour
 //! `If-None-Match`; request bodies are capped; every error is JSON `{"error": {"code", "message"}}`.
 
@@ -27,7 +29,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use khabar_pipeline::Engines;
-use khabar_store::SqliteStore;
+use khabar_store::{SqliteOpener, Store, StoreOpener};
 use map::WorldMap;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -53,8 +55,28 @@ pub trait Searcher: Send + Sync {
     fn search(&self, q: &str, limit: usize) -> Result<Vec<serde_json::Value>, String>;
 }
 
+/// What a [`Queue`] did with a posted batch.
+#[derive(Debug, Clone, Default)]
+pub struct Queued {
+    /// Documents put on the queue.
+    pub queued: u64,
+    /// Documents already stored with the same content.
+    pub unchanged: u64,
+    /// Refused lines: location (`path:line`) and reason.
+    pub rejected: Vec<(String, String)>,
+}
+
+/// Scale-out ingest: the API queues posted documents for workers instead of running the pipeline itself.
+pub trait Queue: Send + Sync {
+    /// Queues the documents of a JSONL file.
+    fn queue_jsonl(&self, path: &Path) -> Result<Queued, String>;
+}
+
 struct Inner {
-    db_dir: PathBuf,
+    /// The embedded store's directory (None in scale-out mode).
+    db_dir: Option<PathBuf>,
+    opener: Arc<dyn StoreOpener>,
+    queue: Option<Arc<dyn Queue>>,
     engines: Option<Arc<Engines>>,
     searcher: Option<Arc<dyn Searcher>>,
     world: Result<WorldMap, String>,
@@ -96,7 +118,9 @@ impl AppState {
         });
         AppState {
             inner: Arc::new(Inner {
-                db_dir,
+                opener: Arc::new(SqliteOpener { dir: db_dir.clone() }),
+                db_dir: Some(db_dir),
+                queue: None,
                 engines,
                 searcher,
                 world,
@@ -105,21 +129,46 @@ impl AppState {
         }
     }
 
-    /// The store directory.
-    pub fn db_dir(&self) -> &Path {
-        &self.inner.db_dir
+    /// A state over any store (e.g. PostgreSQL in scale-out mode). Posted documents go to `queue` when given;
+    /// without it `POST /api/articles` answers 503.
+    pub fn with_store(
+        opener: Arc<dyn StoreOpener>,
+        queue: Option<Arc<dyn Queue>>,
+        searcher: Option<Arc<dyn Searcher>>,
+        ui_dir: &Path,
+    ) -> AppState {
+        let world = WorldMap::load(ui_dir).map_err(|e| {
+            tracing::warn!(error = %e, "map shapes unavailable; the map shows events without the world outline");
+            e.to_string()
+        });
+        AppState {
+            inner: Arc::new(Inner {
+                db_dir: None,
+                opener,
+                queue,
+                engines: None,
+                searcher,
+                world,
+                writer: tokio::sync::Mutex::new(()),
+            }),
+        }
+    }
+
+    /// What the state serves: the store directory or URL (no password).
+    pub fn store_description(&self) -> String {
+        self.inner.opener.describe()
     }
 
     /// Runs `f` on a blocking thread with a freshly opened store.
     pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore) -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&dyn Store) -> Result<T, ApiError> + Send + 'static,
     {
-        let dir = self.inner.db_dir.clone();
+        let opener = self.inner.opener.clone();
         tokio::task::spawn_blocking(move || {
-            let store = SqliteStore::open(&dir)?;
-            f(&store)
+            let store = opener.open()?;
+            f(store.as_ref())
         })
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?

@@ -8,7 +8,7 @@ use khabar_export::{
 use khabar_ingest::{InputFormat, InputSource};
 use khabar_model::{CountRole, Event};
 use khabar_pipeline::{ingest as run_pipeline, Engines, IngestReport, PipelineOptions};
-use khabar_store::SqliteStore;
+use khabar_store::{SqliteStore, StoreRead};
 use serde::Serialize;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -86,6 +86,73 @@ pub fn ingest(
     let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
     let report = run_pipeline(&mut store, &engines, &inputs, &options(format, workers))?;
     print_report(&report, db);
+    Ok(())
+}
+
+/// `khabar ingest --store postgres://… --bus nats://…`: queue the inputs for `khabar worker` processes.
+pub fn ingest_queued(
+    store_url: &str,
+    bus_url: &str,
+    paths: &[String],
+    format: InputFormat,
+    wait: bool,
+) -> Result<()> {
+    let mut store = khabar_store_pg::PgStore::connect(store_url)?;
+    let bus = khabar_bus::Bus::connect(bus_url)?;
+    let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
+    let started = Instant::now();
+    let report = khabar_pipeline::scaleout::publish(&mut store, &bus, &inputs, format)?;
+    for (location, reason) in &report.rejected {
+        eprintln!(
+            "rejected: {location}: {}",
+            reason.strip_prefix(&format!("{location}: ")).unwrap_or(reason)
+        );
+    }
+    eprintln!(
+        "khabar: {} queued on {}, {} unchanged, {} rejected in {:.1}s",
+        report.published,
+        bus.url(),
+        report.unchanged,
+        report.rejected.len(),
+        started.elapsed().as_secs_f64()
+    );
+    if wait {
+        loop {
+            let pending = bus.pending()?;
+            if pending == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        eprintln!(
+            "khabar: workers finished the queue in {:.1}s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// `khabar worker`.
+pub fn worker(data: &Path, store_url: &str, bus_url: &str, threads: usize, drain: bool) -> Result<()> {
+    let engines = load_engines(data)?;
+    let options = khabar_pipeline::scaleout::WorkerOptions {
+        threads,
+        drain,
+        ..Default::default()
+    };
+    let r = khabar_pipeline::scaleout::run_worker(store_url, bus_url, &engines, &options)?;
+    eprintln!(
+        "khabar worker: {} received, {} stored ({} near-duplicates), {} unchanged, {} rejected, {} dead-lettered, {} retried; {} events in {:.1}s",
+        r.received,
+        r.stored,
+        r.duplicates,
+        r.unchanged,
+        r.rejected,
+        r.dead_lettered,
+        r.retried,
+        r.events,
+        r.elapsed_secs
+    );
     Ok(())
 }
 
@@ -179,7 +246,7 @@ fn claim_rows<'a>(events: &'a [Event], publisher: &dyn Fn(&str) -> Option<String
 }
 
 fn export_table(
-    store: &SqliteStore,
+    store: &dyn StoreRead,
     table: Table,
     format: ExportFormat,
     bom: bool,
@@ -233,27 +300,40 @@ fn export_table(
 }
 
 /// `khabar export`.
-pub fn export(table: Table, db: &Path, format: ExportFormat, output: Option<&Path>, bom: bool) -> Result<()> {
-    if !db.join(khabar_store::DB_FILE).exists() {
-        bail!(
-            "no khabar store at {} (run `khabar ingest` first, or pass --db)",
-            db.display()
-        );
-    }
-    let store = SqliteStore::open(db).with_context(|| format!("opening store {}", db.display()))?;
+pub fn export(
+    table: Table,
+    db: &Path,
+    store_url: Option<&str>,
+    format: ExportFormat,
+    output: Option<&Path>,
+    bom: bool,
+) -> Result<()> {
+    let store: Box<dyn StoreRead> = match store_url {
+        Some(url) => Box::new(khabar_store_pg::PgStore::connect(url)?),
+        None => {
+            if !db.join(khabar_store::DB_FILE).exists() {
+                bail!(
+                    "no khabar store at {} (run `khabar ingest` first, or pass --db)",
+                    db.display()
+                );
+            }
+            Box::new(SqliteStore::open(db).with_context(|| format!("opening store {}", db.display()))?)
+        }
+    };
+    let store = store.as_ref();
     let summary = match output {
         Some(path) => {
             let mut w = BufWriter::new(
                 std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
             );
-            let s = export_table(&store, table, format, bom, &mut w)?;
+            let s = export_table(store, table, format, bom, &mut w)?;
             w.flush()?;
             s
         }
         None => {
             let stdout = std::io::stdout();
             let mut w = BufWriter::new(stdout.lock());
-            let s = export_table(&store, table, format, bom, &mut w)?;
+            let s = export_table(store, table, format, bom, &mut w)?;
             w.flush()?;
             s
         }
@@ -481,11 +561,137 @@ impl khabar_api::Searcher for IndexSearcher {
     }
 }
 
+/// Scale-out search for the API: the PostgreSQL store's full-text index, the query analysed like the indexed
+/// terms, with the knowledge base's other spellings of a name as alternatives.
+struct PgSearcher {
+    url: String,
+    normalizer: std::sync::Arc<khabar_normalize::Normalizer>,
+    kb: std::sync::Arc<khabar_entities::KnowledgeBase>,
+}
+
+impl PgSearcher {
+    /// Each query word (or the whole query, when it names one known thing) with every spelling the knowledge base
+    /// knows, analysed like the indexed terms.
+    fn groups(&self, q: &str) -> Vec<Vec<String>> {
+        use khabar_search::AliasExpander;
+        let expander = khabar_pipeline::KbExpander::new(self.kb.clone());
+        let analysed = |text: &str| -> Vec<String> {
+            khabar_pipeline::scaleout::search_groups(&self.normalizer, text)
+                .into_iter()
+                .flatten()
+                .collect()
+        };
+        let whole = expander.expand(q);
+        let words: Vec<&str> = if whole.is_empty() {
+            q.split_whitespace().collect()
+        } else {
+            vec![q]
+        };
+        let mut groups = Vec::new();
+        for word in words {
+            let mut group = analysed(word);
+            for alias in expander.expand(word) {
+                // A multi-word spelling is one alternative only when it analyses to one term.
+                let terms = analysed(&alias);
+                if terms.len() == 1 {
+                    group.extend(terms);
+                }
+            }
+            group.sort();
+            group.dedup();
+            if !group.is_empty() {
+                groups.push(group);
+            }
+        }
+        groups
+    }
+}
+
+impl khabar_api::Searcher for PgSearcher {
+    fn search(&self, q: &str, limit: usize) -> Result<Vec<serde_json::Value>, String> {
+        let store = khabar_store_pg::PgStore::connect(&self.url).map_err(|e| e.to_string())?;
+        let hits = store
+            .search(&self.groups(q), None, None, None, limit)
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for (id, score) in hits {
+            let article = StoreRead::article(&store, &id).map_err(|e| e.to_string())?;
+            let (title, snippet) = article
+                .map(|a| (a.title.clone(), a.text.chars().take(240).collect::<String>()))
+                .unwrap_or_default();
+            out.push(
+                serde_json::json!({"article_id": id, "score": score, "title": title, "snippet": snippet}),
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// The API's work queue in scale-out mode.
+struct BusQueue {
+    store_url: String,
+    bus_url: String,
+}
+
+impl khabar_api::Queue for BusQueue {
+    fn queue_jsonl(&self, path: &Path) -> std::result::Result<khabar_api::Queued, String> {
+        let mut store = khabar_store_pg::PgStore::connect(&self.store_url).map_err(|e| e.to_string())?;
+        let bus = khabar_bus::Bus::connect(&self.bus_url).map_err(|e| e.to_string())?;
+        let r = khabar_pipeline::scaleout::publish(
+            &mut store,
+            &bus,
+            &[InputSource::Path(path.to_path_buf())],
+            InputFormat::Jsonl,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(khabar_api::Queued {
+            queued: r.published,
+            unchanged: r.unchanged,
+            rejected: r.rejected,
+        })
+    }
+}
+
 /// `khabar serve`.
-pub fn serve(data: &Path, db: &Path, addr: &str) -> Result<()> {
+pub fn serve(
+    data: &Path,
+    db: &Path,
+    addr: &str,
+    store_url: Option<&str>,
+    bus_url: Option<&str>,
+) -> Result<()> {
     let addr: std::net::SocketAddr = addr
         .parse()
         .with_context(|| format!("bad --addr {addr:?} (want IP:PORT)"))?;
+    if let Some(url) = store_url {
+        // Fail early, naming the URL, when the store is unreachable.
+        let store = khabar_store_pg::PgStore::connect(url)?;
+        let kb = std::sync::Arc::new(khabar_entities::KnowledgeBase::load(data)?);
+        let searcher = PgSearcher {
+            url: url.to_string(),
+            normalizer: std::sync::Arc::new(khabar_normalize::Normalizer::for_matching()),
+            kb,
+        };
+        let queue = bus_url.map(|b| {
+            std::sync::Arc::new(BusQueue {
+                store_url: url.to_string(),
+                bus_url: b.to_string(),
+            }) as std::sync::Arc<dyn khabar_api::Queue>
+        });
+        let state = khabar_api::AppState::with_store(
+            std::sync::Arc::new(khabar_store_pg::PgOpener { url: url.to_string() }),
+            queue,
+            Some(std::sync::Arc::new(searcher)),
+            &data.join("ui"),
+        );
+        eprintln!(
+            "khabar: serving {} on http://{addr}/ (API docs at /api/docs)",
+            StoreRead::describe(&store)
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+        runtime.block_on(khabar_api::serve(addr, state))?;
+        return Ok(());
+    }
     let engines = match Engines::load(data) {
         Ok(e) => Some(std::sync::Arc::new(e)),
         Err(e) => {

@@ -90,6 +90,30 @@ enum Command {
         /// Worker threads per parallel stage (default: all cores).
         #[arg(long)]
         workers: Option<usize>,
+        /// Scale-out store (postgres://…); with --bus, documents are queued for `khabar worker` processes.
+        #[arg(long, env = "KHABAR_STORE")]
+        store: Option<String>,
+        /// Scale-out work queue (nats://…, NATS JetStream).
+        #[arg(long, env = "KHABAR_BUS")]
+        bus: Option<String>,
+        /// In scale-out mode, wait until workers have processed everything queued.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Scale-out worker: takes documents from the bus, runs every stage, writes to the shared store.
+    Worker {
+        /// PostgreSQL store URL (postgres://user@127.0.0.1:PORT/khabar).
+        #[arg(long, env = "KHABAR_STORE")]
+        store: String,
+        /// NATS URL (nats://127.0.0.1:PORT).
+        #[arg(long, env = "KHABAR_BUS")]
+        bus: String,
+        /// Worker threads in this process.
+        #[arg(long, default_value_t = 1)]
+        threads: usize,
+        /// Exit when the queue is empty instead of waiting for more.
+        #[arg(long)]
+        drain: bool,
     },
     /// Ingest into a fresh DIR/db, then write DIR/{articles,entities,events,stories}.jsonl.
     Run {
@@ -116,6 +140,9 @@ enum Command {
         /// Prepend a UTF-8 byte-order mark to CSV (for Excel).
         #[arg(long)]
         bom: bool,
+        /// Read from a scale-out store (postgres://…) instead of --db.
+        #[arg(long, env = "KHABAR_STORE")]
+        store: Option<String>,
     },
     /// Same-story similarity of two article files, or of JSONL pairs with --pairs.
     Similarity {
@@ -156,6 +183,12 @@ enum Command {
         db: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// Serve a scale-out store (postgres://…) instead of --db.
+        #[arg(long, env = "KHABAR_STORE")]
+        store: Option<String>,
+        /// With --store: POST /api/articles queues documents on this bus (nats://…) for workers.
+        #[arg(long, env = "KHABAR_BUS")]
+        bus: Option<String>,
     },
     /// Throughput figures of the pipeline on a corpus.
     Bench {
@@ -198,7 +231,20 @@ fn dispatch(cli: Cli) -> Result<()> {
             db,
             format,
             workers,
-        } => commands::ingest(&data, &paths, &db, format.into(), workers),
+            store,
+            bus,
+            wait,
+        } => match (store, bus) {
+            (None, None) => commands::ingest(&data, &paths, &db, format.into(), workers),
+            (Some(store), Some(bus)) => commands::ingest_queued(&store, &bus, &paths, format.into(), wait),
+            _ => anyhow::bail!("scale-out ingest needs both --store postgres://… and --bus nats://…"),
+        },
+        Command::Worker {
+            store,
+            bus,
+            threads,
+            drain,
+        } => commands::worker(&data, &store, &bus, threads, drain),
         Command::Run {
             paths,
             out,
@@ -211,7 +257,15 @@ fn dispatch(cli: Cli) -> Result<()> {
             format,
             output,
             bom,
-        } => commands::export(table.into(), &db, format.into(), output.as_deref(), bom),
+            store,
+        } => commands::export(
+            table.into(),
+            &db,
+            store.as_deref(),
+            format.into(),
+            output.as_deref(),
+            bom,
+        ),
         Command::Similarity { a, b, pairs } => commands::similarity(&data, a, b, pairs),
         Command::Search {
             query,
@@ -233,7 +287,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             };
             commands::search(&data, &db, &query, json, limit, filters)
         }
-        Command::Serve { db, addr } => commands::serve(&data, &db, &addr),
+        Command::Serve { db, addr, store, bus } => {
+            commands::serve(&data, &db, &addr, store.as_deref(), bus.as_deref())
+        }
         Command::Bench {
             paths,
             copies,

@@ -180,7 +180,7 @@ impl Fingerprint {
 
     /// Reads [`Fingerprint::to_bytes`]; `None` when the bytes are not a fingerprint.
     pub fn from_bytes(bytes: &[u8]) -> Option<Fingerprint> {
-        if bytes.len() < 4 || bytes.len() % 4 != 0 {
+        if bytes.len() < 4 || !bytes.len().is_multiple_of(4) {
             return None;
         }
         let mut words = bytes

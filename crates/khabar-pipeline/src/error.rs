@@ -34,6 +34,9 @@ pub enum PipelineError {
         /// Why.
         message: String,
     },
+    /// The work queue (NATS JetStream) failed or could not be reached.
+    #[error("{0}")]
+    Bus(String),
     /// A worker thread panicked (a bug: please report with the input).
     #[error("pipeline worker failed: {0}")]
     Worker(String),

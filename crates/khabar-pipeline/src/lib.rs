@@ -21,6 +21,7 @@ mod engines;
 mod error;
 mod expand;
 mod run;
+pub mod scaleout;
 mod stories;
 
 pub use engines::{resolve_data_dir, Engines};

@@ -10,12 +10,13 @@ use khabar_extract::Extractor;
 use khabar_ingest::{read_inputs, InputFormat, InputSource};
 use khabar_model::{Article, CounterSnapshot, Event, Mention, RawDoc, Stage, StageCounters, StageError};
 use khabar_search::SearchIndex;
-use khabar_similarity::{cosine, DocFeatures, SimilarityModel};
+use khabar_similarity::{boilerplate_share, cosine, DocFeatures, SimilarityModel, BOILERPLATE_UNKNOWN};
 use khabar_store::{SqliteStore, StoredArticle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Knobs of a run.
@@ -82,20 +83,20 @@ pub struct IngestReport {
 
 /// Stage counters of one run, in pipeline order.
 #[derive(Default)]
-struct Counters {
-    read: StageCounters,
-    extract: StageCounters,
-    langid: StageCounters,
-    dedup: StageCounters,
-    entities: StageCounters,
-    events: StageCounters,
-    embed: StageCounters,
-    cluster: StageCounters,
-    store: StageCounters,
+pub(crate) struct Counters {
+    pub(crate) read: StageCounters,
+    pub(crate) extract: StageCounters,
+    pub(crate) langid: StageCounters,
+    pub(crate) dedup: StageCounters,
+    pub(crate) entities: StageCounters,
+    pub(crate) events: StageCounters,
+    pub(crate) embed: StageCounters,
+    pub(crate) cluster: StageCounters,
+    pub(crate) store: StageCounters,
 }
 
 impl Counters {
-    fn report(&self) -> Vec<StageReport> {
+    pub(crate) fn report(&self) -> Vec<StageReport> {
         [
             ("read", &self.read),
             ("extract", &self.extract),
@@ -122,7 +123,7 @@ struct Item<T> {
     payload: Payload<T>,
 }
 
-enum Payload<T> {
+pub(crate) enum Payload<T> {
     Work(T),
     /// Already stored with the same raw input.
     Unchanged,
@@ -130,17 +131,17 @@ enum Payload<T> {
     Rejected(String, String),
 }
 
-struct Cleaned {
-    article: Article,
-    raw_hash: String,
+pub(crate) struct Cleaned {
+    pub(crate) article: Article,
+    pub(crate) raw_hash: String,
 }
 
-struct Analyzed {
-    article: Article,
-    raw_hash: String,
-    mentions: Vec<Mention>,
-    events: Vec<Event>,
-    features: Option<StoryFeatures>,
+pub(crate) struct Analyzed {
+    pub(crate) article: Article,
+    pub(crate) raw_hash: String,
+    pub(crate) mentions: Vec<Mention>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) features: Option<StoryFeatures>,
 }
 
 /// Snapshot of a stateful stage with the sequence number of the last stored article it includes.
@@ -156,10 +157,74 @@ const IN_FLIGHT_PER_QUEUE_SLOT: usize = 4;
 const SEARCH_STATE: &str = "search";
 const CLUSTER_STATE: &str = "cluster";
 
+/// Raw input bytes allowed between reader and writer (see [`ByteBudget`]).
+const IN_FLIGHT_BYTES: usize = 16 << 20;
+
+/// A counting semaphore over raw input bytes, held per item from the reader until the writer is done with it.
+/// An item larger than the limit is charged the whole limit: it waits for the pipeline to drain and then goes
+/// through alone.
+struct ByteBudget {
+    limit: usize,
+    state: Mutex<BudgetState>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct BudgetState {
+    used: usize,
+    held: HashMap<u64, usize>,
+    closed: bool,
+}
+
+impl ByteBudget {
+    fn new(limit: usize) -> Self {
+        ByteBudget {
+            limit: limit.max(1),
+            state: Mutex::new(BudgetState::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BudgetState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Waits until item `seq` of `bytes` fits, then holds them. False when the budget was closed (the writer
+    /// stopped): the item must not be sent.
+    fn acquire(&self, seq: u64, bytes: usize) -> bool {
+        let charge = bytes.min(self.limit);
+        let mut state = self.lock();
+        while !state.closed && state.used > 0 && state.used + charge > self.limit {
+            state = self.freed.wait(state).unwrap_or_else(PoisonError::into_inner);
+        }
+        if state.closed {
+            return false;
+        }
+        state.used += charge;
+        state.held.insert(seq, charge);
+        true
+    }
+
+    /// Gives back what item `seq` held.
+    fn release(&self, seq: u64) {
+        let mut state = self.lock();
+        if let Some(charge) = state.held.remove(&seq) {
+            state.used -= charge;
+            self.freed.notify_all();
+        }
+    }
+
+    /// Wakes and refuses every waiting and later `acquire`.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.freed.notify_all();
+    }
+}
+
 /// The clusterer as the pipeline uses it.
 pub(crate) type Clusterer = StoryClusterer<StoryFeatures>;
 
-fn raw_hash(raw: &RawDoc) -> String {
+pub(crate) fn raw_hash(raw: &RawDoc) -> String {
     let mut h = Sha256::new();
     h.update(raw.id.as_bytes());
     h.update([0u8]);
@@ -226,16 +291,48 @@ impl<T> Reorder<T> {
     }
 }
 
+/// Frame of a stored [`Checkpoint`]: this magic, `through_seq` (8 bytes, little-endian), then the snapshot bytes.
+/// (Earlier builds wrote the checkpoint as JSON, its bytes as a number array: 3-4 bytes of JSON per snapshot byte,
+/// built in memory beside the snapshot; such checkpoints are still read.)
+const CHECKPOINT_MAGIC: &[u8; 8] = b"KHCKPT1\0";
+
+/// The stored form of a checkpoint whose snapshot `write` appends to the buffer it is given.
+fn encode_checkpoint<E: std::fmt::Display>(
+    key: &'static str,
+    through_seq: i64,
+    write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+) -> Result<Vec<u8>, PipelineError> {
+    let mut out = Vec::with_capacity(CHECKPOINT_MAGIC.len() + 8);
+    out.extend_from_slice(CHECKPOINT_MAGIC);
+    out.extend_from_slice(&through_seq.to_le_bytes());
+    write(&mut out).map_err(|e| PipelineError::State {
+        stage: key,
+        message: e.to_string(),
+    })?;
+    Ok(out)
+}
+
 fn load_checkpoint(store: &SqliteStore, key: &'static str) -> Result<Option<Checkpoint>, PipelineError> {
-    match store.get_state(key)? {
-        None => Ok(None),
-        Some(bytes) => serde_json::from_slice(&bytes)
+    let state_err = |message: String| PipelineError::State { stage: key, message };
+    let Some(mut bytes) = store.get_state(key)? else {
+        return Ok(None);
+    };
+    if !bytes.starts_with(CHECKPOINT_MAGIC) {
+        return serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| PipelineError::State {
-                stage: key,
-                message: e.to_string(),
-            }),
+            .map_err(|e| state_err(e.to_string()));
     }
+    let header = CHECKPOINT_MAGIC.len() + 8;
+    let seq = bytes
+        .get(CHECKPOINT_MAGIC.len()..header)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .ok_or_else(|| state_err("truncated checkpoint".into()))?;
+    // In place: the snapshot can be large, so no second copy of it.
+    bytes.drain(..header);
+    Ok(Some(Checkpoint {
+        through_seq: i64::from_le_bytes(seq),
+        bytes,
+    }))
 }
 
 /// What the clusterer keeps per article: the similarity features plus the article's dominant place.
@@ -344,6 +441,24 @@ pub(crate) fn story_score(model: &SimilarityModel, a: &StoryFeatures, b: &StoryF
     }
 }
 
+/// Drops what the clusterer would keep of an article's features but scoring never reads: of the shingles (a
+/// sorted hash per word 4-gram of the whole text, about 1.4 MB for a 1 MB article), [`SimilarityModel::score`]
+/// only asks whether at least [`BOILERPLATE_UNKNOWN`] of them are in the model's boilerplate lexicon. A document
+/// that is boilerplate keeps its lexicon shingles only (share 1), any other keeps none (share 0): the answer, and
+/// so every score, is unchanged. Apply before [`StoryClusterer::add`], which keeps features as long as the article
+/// is a candidate, and in every snapshot.
+pub(crate) fn compact_features(model: &SimilarityModel, features: &mut StoryFeatures) {
+    let lexicon = &model.boilerplate_shingles;
+    let boilerplate = boilerplate_share(&features.sim, lexicon) >= BOILERPLATE_UNKNOWN;
+    let shingles = &mut features.sim.shingles;
+    if boilerplate {
+        shingles.retain(|h| lexicon.binary_search(h).is_ok());
+    } else {
+        shingles.clear();
+    }
+    shingles.shrink_to_fit();
+}
+
 fn cluster_doc(article: &Article, features: StoryFeatures) -> ClusterDoc<StoryFeatures> {
     ClusterDoc {
         article_id: article.id.clone(),
@@ -397,14 +512,19 @@ fn restore_state(store: &SqliteStore, engines: &Engines) -> Result<(DedupIndex, 
         ),
     };
     let from = dedup_seq.min(cluster_seq);
-    for (seq, article) in store.articles_after(from)? {
+    // One article at a time: a replay after a crash (or of a whole store) must not hold every body at once.
+    for (seq, id) in store.article_ids_after(from)? {
+        let Some(article) = store.article(&id)? else {
+            continue;
+        };
         if seq > dedup_seq {
             dedup.insert(&article.id, &article.text);
         }
         if seq > cluster_seq && article.duplicate_of.is_none() {
             let mentions = store.mentions_of(&article.id)?;
             let events = store.events_of(&article.id)?;
-            let features = doc_features(engines, &article, &mentions, &events);
+            let mut features = doc_features(engines, &article, &mentions, &events);
+            compact_features(&engines.similarity, &mut features);
             let model = &engines.similarity;
             clusterer.add(cluster_doc(&article, features), &|a, b| {
                 story_score(model, &a.features, &b.features)
@@ -420,29 +540,13 @@ fn save_state(
     clusterer: &Clusterer,
 ) -> Result<(), PipelineError> {
     let through_seq = store.max_article_seq()?;
-    let mut snapshots = Vec::new();
+    // One snapshot at a time, written straight into its stored frame and dropped once stored.
     if let Some(dedup) = dedup {
-        let mut d = Vec::new();
-        dedup.snapshot(&mut d).map_err(|e| PipelineError::State {
-            stage: DEDUP_STATE,
-            message: e.to_string(),
-        })?;
-        snapshots.push((DEDUP_STATE, d));
+        let framed = encode_checkpoint(DEDUP_STATE, through_seq, |out| dedup.snapshot(out))?;
+        store.put_state(DEDUP_STATE, &framed)?;
     }
-    let mut c = Vec::new();
-    clusterer.snapshot(&mut c).map_err(|e| PipelineError::State {
-        stage: CLUSTER_STATE,
-        message: e.to_string(),
-    })?;
-    snapshots.push((CLUSTER_STATE, c));
-    for (key, bytes) in snapshots {
-        let json =
-            serde_json::to_vec(&Checkpoint { through_seq, bytes }).map_err(|e| PipelineError::State {
-                stage: key,
-                message: e.to_string(),
-            })?;
-        store.put_state(key, &json)?;
-    }
+    let framed = encode_checkpoint(CLUSTER_STATE, through_seq, |out| clusterer.snapshot(out))?;
+    store.put_state(CLUSTER_STATE, &framed)?;
     Ok(())
 }
 
@@ -456,12 +560,14 @@ fn restore_search(store: &SqliteStore) -> Result<SearchIndex, PipelineError> {
         load_checkpoint(store, SEARCH_STATE)?
     };
     let from = through.map_or(0, |c| c.through_seq);
-    let stale = store.articles_after(from)?;
-    for (_, article) in &stale {
+    for (_, id) in store.article_ids_after(from)? {
+        let Some(article) = store.article(&id)? else {
+            continue;
+        };
         let events = store.events_of(&article.id)?;
         let mentions = store.mentions_of(&article.id)?;
         index
-            .index_article(article, &events, &mentions)
+            .index_article(&article, &events, &mentions)
             .map_err(|e| PipelineError::State {
                 stage: SEARCH_STATE,
                 message: e.to_string(),
@@ -476,15 +582,10 @@ fn commit_search(store: &mut SqliteStore, index: &mut SearchIndex) -> Result<(),
         stage: SEARCH_STATE,
         message: e.to_string(),
     })?;
-    let json = serde_json::to_vec(&Checkpoint {
-        through_seq: store.max_article_seq()?,
-        bytes: Vec::new(),
-    })
-    .map_err(|e| PipelineError::State {
-        stage: SEARCH_STATE,
-        message: e.to_string(),
+    let framed = encode_checkpoint(SEARCH_STATE, store.max_article_seq()?, |_| {
+        Ok::<(), std::convert::Infallible>(())
     })?;
-    store.put_state(SEARCH_STATE, &json)?;
+    store.put_state(SEARCH_STATE, &framed)?;
     Ok(())
 }
 
@@ -540,15 +641,20 @@ pub fn ingest(
     // Permits bound the items between the reader and the writer. The channels alone do not: the reorder buffers
     // keep draining them while one slow item (a 50 MB page) holds back the release of everything after it.
     let (permit_tx, permit_rx) = bounded::<()>(queue * IN_FLIGHT_PER_QUEUE_SLOT);
+    // Items alone do not bound memory either: 256 items of 1 MB each, with their mentions and features, are
+    // gigabytes. The byte budget bounds the raw bytes in flight; an input larger than it goes through alone.
+    let budget = ByteBudget::new(IN_FLIGHT_BYTES);
 
     let writer_result: Result<(), PipelineError> = std::thread::scope(|scope| {
         // Reader: inputs → raw docs, numbered in input order.
         let c = &counters;
         let known = &known;
+        let budget = &budget;
         scope.spawn(move || {
             let mut seq = 0u64;
             read_inputs(inputs, options.format, &mut |r| {
                 c.read.received();
+                let bytes = r.as_ref().map_or(0, |raw| raw.body.len());
                 let payload = match r {
                     Ok(raw) => {
                         let h = raw_hash(&raw);
@@ -566,7 +672,7 @@ pub fn ingest(
                     }
                 };
                 // A closed channel means the writer failed; stop reading quietly.
-                if permit_tx.send(()).is_ok() {
+                if permit_tx.send(()).is_ok() && budget.acquire(seq, bytes) {
                     let _ = raw_tx.send(Item { seq, payload });
                 }
                 seq += 1;
@@ -616,7 +722,14 @@ pub fn ingest(
         });
 
         // Entities + events + embedding workers.
-        let analyze_work = |cleaned: Cleaned| Payload::Work(analyze(engines, c, cleaned));
+        let analyze_work = |cleaned: Cleaned| {
+            let mut analyzed = analyze(engines, c, cleaned);
+            // Compact now: the item may wait behind a slow one before the clusterer keeps its features.
+            if let Some(f) = analyzed.features.as_mut() {
+                compact_features(&engines.similarity, f);
+            }
+            Payload::Work(analyzed)
+        };
         spawn_pool(scope, workers, dedup_rx, analyzed_tx, analyze_work);
 
         // Cluster + store: stateful, in input order, on this thread.
@@ -624,9 +737,10 @@ pub fn ingest(
         let mut failure: Option<PipelineError> = None;
         let mut since_snapshot = 0usize;
         for item in analyzed_rx.iter() {
-            order.push(item, &mut |_, payload| {
+            order.push(item, &mut |seq, payload| {
                 // This item is done: let the reader take one more.
                 let _ = permit_rx.try_recv();
+                budget.release(seq);
                 if failure.is_some() {
                     return;
                 }
@@ -672,6 +786,7 @@ pub fn ingest(
         drop(analyzed_rx);
         // Unblocks a reader waiting for a permit after a failure.
         drop(permit_rx);
+        budget.close();
         match failure {
             Some(e) => Err(e),
             None => Ok(()),
@@ -681,7 +796,11 @@ pub fn ingest(
     bar.finish_and_clear();
 
     save_state(store, Some(&dedup), &clusterer)?;
+    drop(dedup);
     commit_search(store, &mut search)?;
+    // The index writer's arena is not needed to build stories.
+    drop(search);
+    drop(known);
     let stories = build_stories(store, &clusterer)?;
     store.replace_stories(&stories)?;
     report.stories = stories.len() as u64;
@@ -691,7 +810,7 @@ pub fn ingest(
 }
 
 /// Extract + langid for one raw document.
-fn clean(
+pub(crate) fn clean(
     extractor: &Extractor,
     engines: &Engines,
     c: &Counters,
@@ -718,7 +837,7 @@ fn clean(
 
 /// Entities, events and document features for one article. Near-duplicates get their mentions but no events
 /// (their original's events already count) and no features (they join their original's story).
-fn analyze(engines: &Engines, c: &Counters, cleaned: Cleaned) -> Analyzed {
+pub(crate) fn analyze(engines: &Engines, c: &Counters, cleaned: Cleaned) -> Analyzed {
     let Cleaned { article, raw_hash } = cleaned;
     c.entities.received();
     let mentions = c.entities.timed(|| engines.linker.link(&article));

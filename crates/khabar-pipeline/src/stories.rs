@@ -9,7 +9,7 @@ use khabar_store::SqliteStore;
 use std::collections::{BTreeSet, HashMap};
 
 /// Follows `duplicate_of` links to the original (cycle-safe).
-fn root<'a>(id: &'a str, dup_of: &'a HashMap<String, String>) -> &'a str {
+pub(crate) fn root<'a>(id: &'a str, dup_of: &'a HashMap<String, String>) -> &'a str {
     let mut cur = id;
     for _ in 0..32 {
         match dup_of.get(cur) {
@@ -20,37 +20,65 @@ fn root<'a>(id: &'a str, dup_of: &'a HashMap<String, String>) -> &'a str {
     cur
 }
 
-/// Most frequent canonical names first, ties by first appearance.
-fn ranked_places(events: &[&Event], mentions: &[&Mention], limit: usize) -> Vec<String> {
-    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut order = 0usize;
-    let mut bump = |name: &str, weight: usize| {
-        order += 1;
-        let e = counts.entry(name.to_string()).or_insert((0, order));
+/// Place names weighted by how often a story's events and mentions name them, in order of first appearance.
+#[derive(Default)]
+struct PlaceRank {
+    counts: HashMap<String, (usize, usize)>,
+    order: usize,
+}
+
+impl PlaceRank {
+    fn bump(&mut self, name: &str, weight: usize) {
+        self.order += 1;
+        let order = self.order;
+        let e = self.counts.entry(name.to_string()).or_insert((0, order));
         e.0 += weight;
-    };
-    for e in events {
+    }
+
+    /// An event's place weighs three mentions.
+    fn add_event(&mut self, e: &Event) {
         if let Some(p) = &e.place {
-            bump(p, 3);
+            self.bump(p, 3);
         }
     }
-    for m in mentions {
+
+    /// A linked place mention counts once.
+    fn add_mention(&mut self, m: &Mention) {
         if m.kind == EntityKind::Place && m.kb_id.is_some() {
             if let Some(c) = &m.canonical {
-                bump(c, 1);
+                self.bump(c, 1);
             }
         }
     }
-    let mut ranked: Vec<(String, (usize, usize))> = counts.into_iter().collect();
-    ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
-    ranked.into_iter().take(limit).map(|(n, _)| n).collect()
+
+    /// Most frequent first, ties by first appearance.
+    fn top(self, limit: usize) -> Vec<String> {
+        let mut ranked: Vec<(String, (usize, usize))> = self.counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.1 .1.cmp(&b.1 .1)));
+        ranked.into_iter().take(limit).map(|(n, _)| n).collect()
+    }
 }
 
-/// Builds every story from the clusterer and the store's articles, mentions and events.
+/// Most frequent canonical names first, ties by first appearance.
+fn ranked_places(events: &[&Event], mentions: &[&Mention], limit: usize) -> Vec<String> {
+    let mut rank = PlaceRank::default();
+    for e in events {
+        rank.add_event(e);
+    }
+    for m in mentions {
+        rank.add_mention(m);
+    }
+    rank.top(limit)
+}
+
+/// Places listed per story.
+const STORY_PLACES: usize = 8;
+
+/// Builds every story from the clusterer and the store. Memory stays bounded by one story's events: articles are
+/// read without their bodies, and each story's events and mentions are read member by member (mentions are
+/// counted, not kept), so the whole store's mentions and events are never in memory at once.
 pub(crate) fn build_stories(store: &SqliteStore, clusterer: &Clusterer) -> Result<Vec<Story>, PipelineError> {
-    let articles = store.articles()?;
-    let mentions = store.mentions()?;
-    let events = store.events()?;
+    let articles = store.article_headers()?;
     let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
     let dup_of: HashMap<String, String> = articles
         .iter()
@@ -71,14 +99,6 @@ pub(crate) fn build_stories(store: &SqliteStore, clusterer: &Clusterer) -> Resul
                 .push(a.id.as_str());
         }
     }
-    let mut mentions_of: HashMap<&str, Vec<&Mention>> = HashMap::new();
-    for m in &mentions {
-        mentions_of.entry(m.article_id.as_str()).or_default().push(m);
-    }
-    let mut events_of: HashMap<&str, Vec<&Event>> = HashMap::new();
-    for e in &events {
-        events_of.entry(e.article_id.as_str()).or_default().push(e);
-    }
 
     let mut stories = Vec::new();
     let mut placed: BTreeSet<&str> = BTreeSet::new();
@@ -98,16 +118,15 @@ pub(crate) fn build_stories(store: &SqliteStore, clusterer: &Clusterer) -> Resul
         if ids.is_empty() {
             continue;
         }
-        stories.push(story_from(
+        stories.push(story_from_store(
+            store,
             group.id.clone(),
             group.title.clone(),
             &ids,
             &by_id,
-            &events_of,
-            &mentions_of,
             &sources,
             &dup_of,
-        ));
+        )?);
     }
     // Articles the clusterer never saw (a duplicate whose original was dropped): a story of their own.
     let mut next = stories.len() + 1;
@@ -120,22 +139,63 @@ pub(crate) fn build_stories(store: &SqliteStore, clusterer: &Clusterer) -> Resul
             next += 1;
         }
         let ids = [a.id.as_str()];
-        stories.push(story_from(
+        stories.push(story_from_store(
+            store,
             format!("s{next}"),
             a.title.clone(),
             &ids,
             &by_id,
-            &events_of,
-            &mentions_of,
             &sources,
             &dup_of,
-        ));
+        )?);
     }
     Ok(stories)
 }
 
+/// [`story_from`] reading the members' events and mentions from the store one article at a time.
+fn story_from_store(
+    store: &SqliteStore,
+    id: String,
+    title: Option<String>,
+    ids: &[&str],
+    by_id: &HashMap<&str, &Article>,
+    sources: &HashMap<String, String>,
+    dup_of: &HashMap<String, String>,
+) -> Result<Story, PipelineError> {
+    let members: Vec<&Article> = ids.iter().filter_map(|i| by_id.get(i).copied()).collect();
+    let langs: BTreeSet<String> = members.iter().map(|a| a.lang.clone()).collect();
+    let dates: Vec<_> = members.iter().filter_map(|a| a.published).collect();
+    let mut events: Vec<Event> = Vec::new();
+    for i in ids {
+        events.extend(store.events_of(i)?);
+    }
+    // Events count before mentions (first appearance breaks ties), as in `ranked_places`.
+    let mut rank = PlaceRank::default();
+    for e in &events {
+        rank.add_event(e);
+    }
+    for i in ids {
+        for m in store.mentions_of(i)? {
+            rank.add_mention(&m);
+        }
+    }
+    let conflicts = find_conflicts(&events, sources, dup_of);
+    let title = title.or_else(|| members.iter().find_map(|a| a.title.clone()));
+    Ok(Story {
+        id,
+        title,
+        article_ids: ids.iter().map(|s| s.to_string()).collect(),
+        langs: langs.into_iter().collect(),
+        first_published: dates.iter().min().copied(),
+        last_published: dates.iter().max().copied(),
+        places: rank.top(STORY_PLACES),
+        event_ids: events.into_iter().map(|e| e.id).collect(),
+        conflicts,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
-fn story_from(
+pub(crate) fn story_from(
     id: String,
     title: Option<String>,
     ids: &[&str],
@@ -166,7 +226,7 @@ fn story_from(
         langs: langs.into_iter().collect(),
         first_published: dates.iter().min().copied(),
         last_published: dates.iter().max().copied(),
-        places: ranked_places(&story_events, &story_mentions, 8),
+        places: ranked_places(&story_events, &story_mentions, STORY_PLACES),
         event_ids: story_events.iter().map(|e| e.id.clone()).collect(),
         conflicts,
     }
