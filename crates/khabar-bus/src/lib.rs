@@ -4,13 +4,16 @@
 //! [`WORK_SUBJECT`], work-queue retention); `khabar worker` processes pull from one durable consumer
 //! ([`CONSUMER`]) that all workers share, so each message goes to one worker at a time. A worker acknowledges a
 //! message only after the store committed its result; a worker that dies leaves the message unacknowledged and
-//! JetStream redelivers it after `ack_wait` to another worker (the store's raw-hash check makes the replay a no-op
+//! JetStream redelivers it after `ack_wait` (30 s, or `$KHABAR_ACK_WAIT` seconds) to another worker (the store's raw-hash check makes the replay a no-op
 //! when the commit had happened). Messages that cannot be processed (malformed, or delivered `max_deliver` times
 //! without completing) go to the dead-letter stream ([`DEAD_STREAM`]) with the reason in a header, and are counted.
 //!
 //! The API is blocking: the bus owns a small tokio runtime, so the thread-based pipeline can use it directly.
 
 #![deny(missing_docs)]
+
+#[doc(hidden)]
+pub mod testing;
 
 use async_nats::jetstream::{self, consumer::pull, stream, AckKind};
 use futures_util::StreamExt;
@@ -73,9 +76,15 @@ pub struct BusConfig {
 }
 
 impl Default for BusConfig {
+    /// 30 s ack wait (`$KHABAR_ACK_WAIT` seconds when set), 5 deliveries, 5 connection attempts.
     fn default() -> Self {
+        let ack_wait = std::env::var("KHABAR_ACK_WAIT")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|s| *s > 0)
+            .unwrap_or(30);
         BusConfig {
-            ack_wait: Duration::from_secs(60),
+            ack_wait: Duration::from_secs(ack_wait),
             max_deliver: 5,
             connect_attempts: 5,
         }

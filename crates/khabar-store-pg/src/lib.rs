@@ -20,6 +20,8 @@ mod conn;
 mod rows;
 mod search;
 mod store;
+#[doc(hidden)]
+pub mod testing;
 mod tx;
 
 pub use conn::{is_connection_error, redact, ConnectOptions, SCHEMA_VERSION};

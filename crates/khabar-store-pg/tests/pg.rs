@@ -10,86 +10,17 @@ use khabar_store_pg::{
     is_connection_error, ArticleExtras, ConnectOptions, PgOpener, PgStore, SCHEMA_VERSION,
 };
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
-/// The server's URL (database `khabar`), or why there is none.
-fn server_url() -> Result<String, String> {
-    static URL: OnceLock<Result<String, String>> = OnceLock::new();
-    URL.get_or_init(|| {
-        if let Ok(url) = std::env::var("KHABAR_PG_URL") {
-            if !url.trim().is_empty() {
-                return Ok(url);
-            }
-        }
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/services.sh");
-        let out = std::process::Command::new("bash")
-            .arg(&script)
-            .arg("start")
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", script.display()))?;
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix("KHABAR_PG_URL="))
-            .map(str::to_string)
-            .ok_or_else(|| {
-                format!(
-                    "scripts/services.sh start failed ({}): {}",
-                    out.status,
-                    String::from_utf8_lossy(&out.stderr).trim()
-                )
-            })
-    })
-    .clone()
+use khabar_store_pg::testing::TestDb;
+
+/// Test-only conveniences on the shared helper.
+trait TestDbExt {
+    fn connect(&self) -> PgStore;
+    fn admin(&self) -> postgres::Client;
+    fn raw(&self) -> postgres::Client;
 }
 
-/// `url` with its database name replaced.
-fn with_db(url: &str, db: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let (server, _) = base.rsplit_once('/').unwrap_or((base, ""));
-    match query {
-        Some(q) => format!("{server}/{db}?{q}"),
-        None => format!("{server}/{db}"),
-    }
-}
-
-/// A fresh database, dropped at the end of the test.
-struct TestDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl TestDb {
-    fn new() -> Option<TestDb> {
-        let admin = match server_url() {
-            Ok(u) => u,
-            Err(why) => {
-                eprintln!("SKIPPED: no PostgreSQL server: {why}");
-                return None;
-            }
-        };
-        use std::hash::{BuildHasher, Hasher};
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        h.write_u32(std::process::id());
-        let name = format!("khabar_test_{:016x}", h.finish());
-        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("admin connection");
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("create test database");
-        let url = with_db(&admin, &name);
-        Some(TestDb { admin, name, url })
-    }
-
+impl TestDbExt for TestDb {
     fn connect(&self) -> PgStore {
         PgStore::connect(&self.url).expect("connect to test database")
     }
@@ -100,14 +31,6 @@ impl TestDb {
 
     fn raw(&self) -> postgres::Client {
         postgres::Client::connect(&self.url, postgres::NoTls).expect("raw connection")
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&self.admin, postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
-        }
     }
 }
 
