@@ -256,6 +256,22 @@ impl SqliteStore {
         self.query_articles("SELECT id, source_path, url, source, title, published, author, lang, text, removed, duplicate_of, story_id, content_hash FROM articles ORDER BY seq", [])
     }
 
+    /// Every article in ingest order with its metadata only: `text` is empty and `removed` is empty. For passes over
+    /// the whole store (story building) that must not hold every body in memory.
+    pub fn article_headers(&self) -> StoreResult<Vec<Article>> {
+        self.query_articles("SELECT id, source_path, url, source, title, published, author, lang, '', '[]', duplicate_of, story_id, content_hash FROM articles ORDER BY seq", [])
+    }
+
+    /// Ingest sequence numbers and ids of the articles above `seq`, oldest first: read the articles one at a time
+    /// with [`SqliteStore::article`] instead of all at once with [`SqliteStore::articles_after`].
+    pub fn article_ids_after(&self, seq: i64) -> StoreResult<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id FROM articles WHERE seq > ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// One article by id.
     pub fn article(&self, id: &str) -> StoreResult<Option<Article>> {
         Ok(self
@@ -673,6 +689,51 @@ mod tests {
             Some("a2")
         );
         assert!(store.check_consistency().unwrap().is_empty());
+    }
+
+    #[test]
+    fn headers_carry_the_metadata_without_bodies_and_ids_after_follow_ingest_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        for (id, text) in [("a1", "الباغوز نص"), ("a2", "نص آخر"), ("a3", "نص ثالث")] {
+            let mut a = article(id, text);
+            if id == "a3" {
+                a.duplicate_of = Some("a2".into());
+            }
+            let item = StoredArticle {
+                article: a,
+                raw_hash: format!("r-{id}"),
+                mentions: vec![],
+                events: vec![],
+                embedding: None,
+            };
+            store.write_article(&item, &[]).unwrap();
+        }
+        let full = store.articles().unwrap();
+        let headers = store.article_headers().unwrap();
+        assert_eq!(headers.len(), full.len());
+        for (h, a) in headers.iter().zip(&full) {
+            assert!(h.text.is_empty() && h.removed.is_empty());
+            let body_free = Article {
+                text: String::new(),
+                removed: Vec::new(),
+                ..a.clone()
+            };
+            assert_eq!(h, &body_free);
+        }
+        assert_eq!(headers[2].duplicate_of.as_deref(), Some("a2"));
+        let after: Vec<(i64, String)> = store.article_ids_after(1).unwrap();
+        assert_eq!(
+            after.iter().map(|(_, id)| id.as_str()).collect::<Vec<_>>(),
+            ["a2", "a3"]
+        );
+        let old: Vec<(i64, String)> = store
+            .articles_after(1)
+            .unwrap()
+            .into_iter()
+            .map(|(n, a)| (n, a.id))
+            .collect();
+        assert_eq!(after, old);
     }
 
     #[test]
