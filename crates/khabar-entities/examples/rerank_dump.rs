@@ -1,7 +1,12 @@
 //! Dumps re-ranking features of the transliterator's n-best lists on a held-out tenth of the TRAINING file (the
 //! eval file is never read here), one candidate a line, for fitting [`khabar_entities::RerankParams`].
 //!
-//! `cargo run --release -p khabar-entities --example rerank_dump -- OUT.tsv [NBEST]`
+//! `SEARCH_PRIOR=1 CHAR_WEIGHT=0.5 cargo run --release -p khabar-entities --example rerank_dump -- OUT.tsv [NBEST]`
+//!
+//! Env: `SEARCH_PRIOR` puts the prior's character model in the search, `CHAR_WEIGHT` its weight, `ORDER` the
+//! graphone order, `LM_ORDER` the prior's character order. Lines: `#i truth person place alternate training
+//! trigram-score` for each held-out name, then `i is-truth beam-score prior-lm person place alternate training
+//! candidate trigram-score` per candidate.
 
 use khabar_entities::{default_data_dir, read_pairs, LatinPrior, Transliterator};
 use std::io::Write;
@@ -59,10 +64,11 @@ fn main() {
             m.pair_score_trigram(ar, &truth)
         );
         for (cand, s) in m.generate(ar, nbest) {
+            let tri = m.pair_score_trigram(ar, &cand);
             let c = prior.counts(&cand);
             let _ = writeln!(
                 f,
-                "{i}\t{}\t{s}\t{}\t{}\t{}\t{}\t{}\t{cand}",
+                "{i}\t{}\t{s}\t{}\t{}\t{}\t{}\t{}\t{cand}\t{tri}",
                 u8::from(cand == truth),
                 prior.lm_logp(&cand),
                 c[0],

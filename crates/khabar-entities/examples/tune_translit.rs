@@ -2,7 +2,7 @@
 //!
 //! `cargo run --release -p khabar-entities --example tune_translit -- [--prior] [--linking] ORDER,CHAR_ORDER,CHAR_WEIGHT,BEAM,LENGTH_BONUS,KN ...`
 //!
-//! `--prior` also loads the Latin-side prior from the data dir (plus the fitted part's Latin side), puts its
+//! `--rerank-grid` (with `--prior`) also tries a few re-ranking weights. `--prior` also loads the Latin-side prior from the data dir (plus the fitted part's Latin side), puts its
 //! character model in the search and reports re-ranked figures; `--linking` adds linking recall@1/MRR among the
 //! held-out Latin names.
 
@@ -58,6 +58,22 @@ fn main() {
             if linking {
                 let (r1, mrr) = linking_figures(&m, &held);
                 print!("; linking with prior in search recall@1 {r1:.4} MRR {mrr:.4}");
+            }
+            if args.iter().any(|a| a == "--rerank-grid") {
+                for lm_weight in [0.0, 0.2] {
+                    for bonus in [0.5, 1.0, 2.0] {
+                        for freq_weight in [0.2, 0.4] {
+                            let r = RerankParams {
+                                lm_weight,
+                                known_bonus: [bonus, bonus, 0.0, 0.0],
+                                freq_weight,
+                                ..RerankParams::default()
+                            };
+                            let (g1, g10) = generation_figures(&m, prior, &r, &held);
+                            print!("\n  {r:?}: top-1 {g1:.4} top-10 {g10:.4}");
+                        }
+                    }
+                }
             }
         }
         println!(" ({} held-out train pairs)", held.len());
