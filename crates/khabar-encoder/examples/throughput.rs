@@ -1,0 +1,171 @@
+//! Encoder throughput on real articles: ms per article on one thread and articles/s on two, for
+//! [`Encoder::embed_document`] (the clustering input: title + body lead cut to `DOC_TOKENS` pieces).
+//!
+//! ```text
+//! CARGO_TARGET_DIR=target-encoder cargo run --release -p khabar-encoder --example throughput -- \
+//!     [/work/shared/eval/semeval2022t8/train.csv] [--articles 1200] [--rounds 3] [--vectors FILE]
+//! ```
+//! `--vectors FILE` writes the embeddings (raw little-endian f32) when FILE is absent, else compares against it and
+//! prints the lowest cosine: run it before and after a change to the forward pass.
+//! Articles: the shared samples (`/work/shared/samples`) plus, when the SemEval CSV is given, its English and
+//! Arabic documents (real news pages). Each round embeds every article once per thread count, one
+//! `embed_document` call per article as the pipeline does; CPU seconds come from /proc/self/stat, so the
+//! per-article CPU figure holds even on a loaded machine.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::time::Instant;
+
+use khabar_encoder::{default_model_dir, document_lead, Encoder, DOC_TOKENS};
+use rayon::prelude::*;
+
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn corpus(csv: Option<&PathBuf>, limit: usize) -> Vec<(Option<String>, String)> {
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(&samples) {
+        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if let Ok(text) = std::fs::read_to_string(&p) {
+                out.push(split_title(&text));
+            }
+        }
+    }
+    if let Some(csv) = csv {
+        let mut seen = BTreeSet::new();
+        if let Ok(mut reader) = csv::Reader::from_path(csv) {
+            for rec in reader.records().flatten() {
+                for (t, l) in [(4, 2), (5, 3)] {
+                    let (Some(text), Some(lang)) = (rec.get(t), rec.get(l)) else {
+                        continue;
+                    };
+                    if (lang == "en" || lang == "ar") && seen.insert(text.to_string()) {
+                        out.push(split_title(text));
+                    }
+                }
+            }
+        }
+    }
+    out.truncate(limit);
+    out
+}
+
+fn split_title(text: &str) -> (Option<String>, String) {
+    let text = text.trim();
+    match text.split_once('\n') {
+        Some((t, b)) if t.len() < 300 => (Some(t.trim().to_string()), b.to_string()),
+        _ => (None, text.to_string()),
+    }
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut csv = None;
+    let mut limit = 1200usize;
+    let mut rounds = 3usize;
+    let mut vectors: Option<PathBuf> = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--articles" => limit = args.next().and_then(|a| a.parse().ok()).unwrap_or(limit),
+            "--rounds" => rounds = args.next().and_then(|a| a.parse().ok()).unwrap_or(rounds),
+            "--vectors" => vectors = args.next().map(PathBuf::from),
+            _ => csv = Some(PathBuf::from(arg)),
+        }
+    }
+    let Some(dir) = default_model_dir() else {
+        eprintln!("SKIP: no model dir");
+        return;
+    };
+    let enc = match Encoder::load(&dir) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("SKIP: {e}");
+            return;
+        }
+    };
+    let docs = corpus(csv.as_ref(), limit);
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    let mut n_tok = 0usize;
+    for (title, body) in &docs {
+        let ids = enc.tokenize(&document_lead(title.as_deref(), body, DOC_TOKENS), DOC_TOKENS);
+        n_tok += ids.len();
+        for id in ids {
+            *counts.entry(id).or_default() += 1;
+        }
+    }
+    let mut freq: Vec<usize> = counts.values().copied().collect();
+    freq.sort_unstable_by(|a, b| b.cmp(a));
+    let cover = |k: usize| freq.iter().take(k).sum::<usize>() as f64 / n_tok.max(1) as f64;
+    println!(
+        "{} articles, {:.1} pieces/article, {} distinct pieces; top 1k/4k/8k cover {:.2}/{:.2}/{:.2}",
+        docs.len(),
+        n_tok as f64 / docs.len().max(1) as f64,
+        freq.len(),
+        cover(1000),
+        cover(4000),
+        cover(8000)
+    );
+    if let Some(path) = vectors {
+        let got: Vec<f32> = docs
+            .iter()
+            .flat_map(|(title, body)| enc.embed_document(title.as_deref(), body))
+            .collect();
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let old: Vec<f32> = bytes
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect();
+                assert_eq!(old.len(), got.len(), "different article set");
+                let min_cos = old
+                    .chunks(enc.dim())
+                    .zip(got.chunks(enc.dim()))
+                    .map(|(a, b)| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>())
+                    .fold(f32::INFINITY, f32::min);
+                println!("lowest cosine vs {}: {min_cos:.9}", path.display());
+            }
+            Err(_) => {
+                let bytes: Vec<u8> = got.iter().flat_map(|v| v.to_le_bytes()).collect();
+                if let Err(e) = std::fs::write(&path, bytes) {
+                    eprintln!("cannot write {}: {e}", path.display());
+                }
+            }
+        }
+    }
+    for round in 0..rounds {
+        for threads in [1usize, 2] {
+            let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
+                continue;
+            };
+            let (c0, t0) = (cpu_seconds(), Instant::now());
+            let out: Vec<Vec<f32>> = pool.install(|| {
+                docs.par_iter()
+                    .map(|(title, body)| enc.embed_document(title.as_deref(), body))
+                    .collect()
+            });
+            let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
+            assert_eq!(out.len(), docs.len());
+            let n = docs.len() as f64;
+            println!(
+                "round {round} threads {threads}: {:.1} articles/s wall, {:.2} ms CPU/article",
+                n / wall,
+                cpu * 1000.0 / n
+            );
+        }
+    }
+}
