@@ -5,9 +5,13 @@
 //! batch (each weight matrix streamed once per batch); n-gram windows never reach across a text boundary, which
 //! reproduces per-text zero padding exactly.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array0, Array1, Array2, ArrayView1, ArrayViewMut1, Axis, Slice, Zip};
 use ndarray_npy::NpzReader;
 
@@ -23,18 +27,53 @@ const CNN_DIM: usize = 256;
 /// (n-gram order, left context) of the three CNN branches.
 const ORDERS: [(usize, usize); 3] = [(2, 0), (3, 1), (5, 2)];
 const FEAT_DIM: usize = EMB_DIM + ORDERS.len() * CNN_DIM;
+/// Width of the three branches' projections side by side.
+const PROJ_DIM: usize = ORDERS.len() * CNN_DIM;
+/// Window slots over all branches (2 + 3 + 5).
+const TAPS: usize = ORDERS[0].0 + ORDERS[1].0 + ORDERS[2].0;
+/// Floats in a piece row: the projections, then each branch's first-convolution product for every window slot.
+const PIECE_DIM: usize = PROJ_DIM + TAPS * CNN_DIM;
+/// Most piece rows kept in the cache (13 KiB each: at most ~104 MiB). News text reuses a few thousand pieces for
+/// most of its tokens (on the SemEval en+ar articles the 8,192 most frequent pieces cover 93% of lead tokens).
+pub const PIECE_CACHE_ROWS: usize = 8192;
+/// Stand-in for a piece row that cannot be missing (every id is cached or freshly computed).
+static ZERO_PIECE: [f32; PIECE_DIM] = [0.0; PIECE_DIM];
 
 struct Branch {
     order: usize,
     left: usize,
-    w1: Array2<f32>,
+    /// Offset of this branch's first-convolution products in a piece row.
+    tap_off: usize,
+    /// `W1` with its window-slot blocks side by side (`CNN_DIM x order * CNN_DIM`): `x · taps1` gives the product
+    /// of one token with every slot's block at once.
+    taps1: Array2<f32>,
     b1: Array1<f32>,
-    w2: Array2<f32>,
+    /// `W2` laid out like `taps1`.
+    taps2: Array2<f32>,
     b2: Array1<f32>,
 }
 
+/// `w` (`order * CNN_DIM x CNN_DIM`, one block of rows per window slot) with the blocks side by side.
+fn side_by_side(w: &Array2<f32>, order: usize) -> Array2<f32> {
+    let mut out = Array2::<f32>::zeros((CNN_DIM, order * CNN_DIM));
+    for k in 0..order {
+        out.slice_axis_mut(Axis(1), Slice::from(k * CNN_DIM..(k + 1) * CNN_DIM))
+            .assign(&w.slice_axis(Axis(0), Slice::from(k * CNN_DIM..(k + 1) * CNN_DIM)));
+    }
+    out
+}
+
 /// Dequantized-on-the-fly weights of the encoder.
+///
+/// Everything up to the first convolution depends on one piece only, so it is computed once per piece and kept
+/// (up to [`PIECE_CACHE_ROWS`] pieces, filled as they are first seen): a token then costs only the second
+/// convolution's GEMM. The cached rows are the same numbers a batch would compute, so results do not depend on
+/// what was embedded before.
 pub struct Model {
+    /// Piece rows by piece id, filled on first use.
+    cache: Vec<OnceLock<Box<[f32]>>>,
+    /// Number of filled cache rows.
+    cached: AtomicUsize,
     /// `NUM_CHUNKS * VOCAB_ROWS` rows of `EMB_DIM` quantized values, indexed by piece id.
     table: Vec<u8>,
     scale: Vec<f32>,
@@ -142,18 +181,27 @@ impl Model {
         let ln_g_all = r.cat_vec(&names("ln_g"), CNN_DIM)?;
         let ln_b_all = r.cat_vec(&names("ln_b"), CNN_DIM)?;
         let mut branches = Vec::with_capacity(ORDERS.len());
+        let mut tap_off = PROJ_DIM;
         for &(order, left) in &ORDERS {
+            let w1 = r.mat(&format!("w1_{order}"), order * CNN_DIM, CNN_DIM)?;
+            let w2 = r.mat(&format!("w2_{order}"), order * CNN_DIM, CNN_DIM)?;
             branches.push(Branch {
                 order,
                 left,
-                w1: r.mat(&format!("w1_{order}"), order * CNN_DIM, CNN_DIM)?,
+                tap_off,
+                taps1: side_by_side(&w1, order),
                 b1: r.vec(&format!("b1_{order}"), CNN_DIM)?,
-                w2: r.mat(&format!("w2_{order}"), order * CNN_DIM, CNN_DIM)?,
+                taps2: side_by_side(&w2, order),
                 b2: r.vec(&format!("b2_{order}"), CNN_DIM)?,
             });
+            tap_off += order * CNN_DIM;
         }
         let eps: Array0<f64> = r.npz.by_name("eps").map_err(|e| npz_err(path, "eps", e))?;
         Ok(Model {
+            cache: std::iter::repeat_with(OnceLock::new)
+                .take(NUM_CHUNKS * VOCAB_ROWS)
+                .collect(),
+            cached: AtomicUsize::new(0),
             table,
             scale,
             lo,
@@ -183,90 +231,93 @@ impl Model {
 
     /// Embeds each token sequence (BOS .. EOS ids) independently; returns one L2-normalised row per sequence.
     pub fn forward(&self, seqs: &[&[u32]]) -> Array2<f32> {
-        let n_seqs = seqs.len();
-        let lens: Vec<usize> = seqs.iter().map(|s| s.len().max(1)).collect();
-        let n_tokens: usize = lens.iter().sum();
-        // sequence bounds of every token
-        let mut bounds: Vec<(usize, usize)> = Vec::with_capacity(n_tokens);
-        let mut start = 0;
-        for &len in &lens {
-            bounds.extend(std::iter::repeat_n((start, start + len), len));
-            start += len;
+        let unk = crate::tokenizer::UNK_ID as usize;
+        let mut ids: Vec<usize> = Vec::new();
+        let mut spans: Vec<(usize, usize)> = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            let start = ids.len();
+            if seq.is_empty() {
+                ids.push(unk);
+            } else {
+                ids.extend(seq.iter().map(|&id| {
+                    let id = id as usize;
+                    if id < self.vocab_rows() {
+                        id
+                    } else {
+                        unk
+                    }
+                }));
+            }
+            spans.push((start, ids.len()));
         }
+        let n_tokens = ids.len();
+
+        // per-piece rows: cached ones, and the batch's missing ones computed in one go
+        let (fresh_index, fresh) = self.fresh_pieces(&ids);
+        let rows: Vec<&[f32]> = ids
+            .iter()
+            .map(|&id| {
+                let cached = self.cache.get(id).and_then(OnceLock::get).map(|r| &r[..]);
+                let local = fresh_index
+                    .get(&id)
+                    .and_then(|&k| fresh.get(k * PIECE_DIM..(k + 1) * PIECE_DIM));
+                cached.or(local).unwrap_or(&ZERO_PIECE)
+            })
+            .collect();
 
         let mut feats = Array2::<f32>::zeros((n_tokens, FEAT_DIM));
-        {
-            let mut t = 0;
-            for seq in seqs {
-                let ids: &[u32] = if seq.is_empty() {
-                    &[crate::tokenizer::UNK_ID]
-                } else {
-                    seq
-                };
-                for &id in ids {
-                    let mut id = id as usize;
-                    if id >= self.vocab_rows() {
-                        id = crate::tokenizer::UNK_ID as usize;
-                    }
-                    let chunk = id % NUM_CHUNKS;
-                    let (scale, lo) = (self.scale[chunk], self.lo[chunk]);
-                    let src = &self.table[id * EMB_DIM..(id + 1) * EMB_DIM];
-                    let mut row = feats.row_mut(t);
-                    for (d, &q) in row.iter_mut().zip(src) {
-                        *d = f32::from(q) * scale + lo;
-                    }
-                    t += 1;
-                }
-            }
-        }
-
-        let mut x = feats
-            .slice_axis(Axis(1), Slice::from(..EMB_DIM))
-            .dot(&self.proj_w);
-        x += &self.proj_b;
-        for row in x.outer_iter_mut() {
-            layernorm(row, self.ln_g_all.view(), self.ln_b_all.view(), self.eps);
+        for (mut row, &id) in feats.outer_iter_mut().zip(&ids) {
+            self.dequantize(id, row.slice_axis_mut(Axis(0), Slice::from(..EMB_DIM)));
         }
 
         for (i, branch) in self.branches.iter().enumerate() {
-            let xs = x.slice_axis(Axis(1), Slice::from(i * CNN_DIM..(i + 1) * CNN_DIM));
-            let cols = gather_windows(xs, &bounds, branch.order, branch.left);
-            let mut h = cols.dot(&branch.w1);
-            Zip::from(&mut h)
-                .and_broadcast(&branch.b1)
-                .and(&xs)
-                .for_each(|h, &b, &x| *h = (*h + b).max(0.0) + x);
-            let cols = gather_windows(h.view(), &bounds, branch.order, branch.left);
-            let mut c2 = cols.dot(&branch.w2);
-            Zip::from(&mut c2)
-                .and_broadcast(&branch.b2)
-                .and(&h)
-                .for_each(|c, &b, &h| *c = (*c + b).max(0.0) + h);
+            // first convolution: sum of the cached per-tap products of the window's pieces
+            let mut h = Array2::<f32>::zeros((n_tokens, CNN_DIM));
+            for &(start, end) in &spans {
+                for t in start..end {
+                    let mut ht = h.row_mut(t);
+                    ht.assign(&branch.b1);
+                    for (k, p) in window(t, start, end, branch.order, branch.left) {
+                        let off = branch.tap_off + k * CNN_DIM;
+                        ht += &ArrayView1::from(&rows[p][off..off + CNN_DIM]);
+                    }
+                    let xt = ArrayView1::from(&rows[t][i * CNN_DIM..(i + 1) * CNN_DIM]);
+                    Zip::from(&mut ht).and(&xt).for_each(|h, &x| *h = h.max(0.0) + x);
+                }
+            }
+            // second convolution: every tap of every token in one GEMM, then shifted sums
+            let q = h.dot(&branch.taps2);
             let off = EMB_DIM + i * CNN_DIM;
-            feats
-                .slice_axis_mut(Axis(1), Slice::from(off..off + CNN_DIM))
-                .assign(&c2);
+            for &(start, end) in &spans {
+                for t in start..end {
+                    let mut frow = feats.row_mut(t);
+                    let mut ft = frow.slice_axis_mut(Axis(0), Slice::from(off..off + CNN_DIM));
+                    ft.assign(&branch.b2);
+                    for (k, p) in window(t, start, end, branch.order, branch.left) {
+                        ft += &q
+                            .row(p)
+                            .slice_axis(Axis(0), Slice::from(k * CNN_DIM..(k + 1) * CNN_DIM));
+                    }
+                    Zip::from(&mut ft)
+                        .and(h.row(t))
+                        .for_each(|c, &h| *c = c.max(0.0) + h);
+                }
+            }
         }
-        drop(x);
 
         for row in feats.outer_iter_mut() {
             layernorm(row, self.ln_g.view(), self.ln_b.view(), self.eps);
         }
         // sum-then-project: the token sum commutes with the linear output projection
-        let mut sums = Array2::<f32>::zeros((n_seqs, FEAT_DIM));
-        {
-            let mut t = 0;
-            for (k, &len) in lens.iter().enumerate() {
-                let mut acc = sums.row_mut(k);
-                for row in feats.slice_axis(Axis(0), Slice::from(t..t + len)).outer_iter() {
-                    acc += &row;
-                }
-                t += len;
+        let mut sums = Array2::<f32>::zeros((seqs.len(), FEAT_DIM));
+        for (mut acc, &(start, end)) in sums.outer_iter_mut().zip(&spans) {
+            for row in feats.slice_axis(Axis(0), Slice::from(start..end)).outer_iter() {
+                acc += &row;
             }
         }
         let mut mean = sums.dot(&self.cnn_w);
-        for (k, mut row) in mean.axis_iter_mut(Axis(0)).enumerate() {
-            let len = lens[k] as f32;
+        for (mut row, &(start, end)) in mean.outer_iter_mut().zip(&spans) {
+            let len = (end - start) as f32;
             row.scaled_add(len, &self.cnn_b);
             row *= 1.0 / len.sqrt();
         }
@@ -287,6 +338,93 @@ impl Model {
         }
         z
     }
+
+    /// Writes the dequantized embedding of piece `id` into `out`.
+    fn dequantize(&self, id: usize, mut out: ArrayViewMut1<f32>) {
+        let chunk = id % NUM_CHUNKS;
+        let (Some(&scale), Some(&lo), Some(src)) = (
+            self.scale.get(chunk),
+            self.lo.get(chunk),
+            self.table.get(id * EMB_DIM..(id + 1) * EMB_DIM),
+        ) else {
+            return;
+        };
+        for (d, &q) in out.iter_mut().zip(src) {
+            *d = f32::from(q) * scale + lo;
+        }
+    }
+
+    /// Piece rows of the distinct `ids` not yet cached: (id -> row number, rows of [`PIECE_DIM`] floats). Each
+    /// row holds the layer-normed projections of the piece (all branches), then each branch's first-convolution
+    /// products `x · W1[k]` for every window slot `k`. Rows are stored in the cache while it has room.
+    fn fresh_pieces(&self, ids: &[usize]) -> (HashMap<usize, usize>, Vec<f32>) {
+        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut missing: Vec<usize> = Vec::new();
+        for &id in ids {
+            if self.cache.get(id).is_some_and(|c| c.get().is_none()) {
+                index.entry(id).or_insert_with(|| {
+                    missing.push(id);
+                    missing.len() - 1
+                });
+            }
+        }
+        if missing.is_empty() {
+            return (index, Vec::new());
+        }
+        let mut emb = Array2::<f32>::zeros((missing.len(), EMB_DIM));
+        for (row, &id) in emb.outer_iter_mut().zip(&missing) {
+            self.dequantize(id, row);
+        }
+        let mut x = emb.dot(&self.proj_w);
+        x += &self.proj_b;
+        for row in x.outer_iter_mut() {
+            layernorm(row, self.ln_g_all.view(), self.ln_b_all.view(), self.eps);
+        }
+        let mut out = Array2::<f32>::zeros((missing.len(), PIECE_DIM));
+        out.slice_axis_mut(Axis(1), Slice::from(..PROJ_DIM)).assign(&x);
+        for (i, branch) in self.branches.iter().enumerate() {
+            let xi = x.slice_axis(Axis(1), Slice::from(i * CNN_DIM..(i + 1) * CNN_DIM));
+            let cols = branch.tap_off..branch.tap_off + branch.order * CNN_DIM;
+            general_mat_mul(
+                1.0,
+                &xi,
+                &branch.taps1,
+                0.0,
+                &mut out.slice_axis_mut(Axis(1), Slice::from(cols)),
+            );
+        }
+        let (flat, _) = out.into_raw_vec_and_offset();
+        for (k, &id) in missing.iter().enumerate() {
+            if self.cached.load(Ordering::Relaxed) >= PIECE_CACHE_ROWS {
+                break;
+            }
+            if let (Some(cell), Some(row)) =
+                (self.cache.get(id), flat.get(k * PIECE_DIM..(k + 1) * PIECE_DIM))
+            {
+                if cell.set(row.into()).is_ok() {
+                    self.cached.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+        (index, flat)
+    }
+}
+
+/// Window slots of token `t` in its sequence `start..end`: `(k, p)` for each slot `k < order` whose source token
+/// `p = t + k - left` lies inside the sequence (slots outside read zero padding and are skipped).
+fn window(
+    t: usize,
+    start: usize,
+    end: usize,
+    order: usize,
+    left: usize,
+) -> impl Iterator<Item = (usize, usize)> {
+    (0..order).filter_map(move |k| {
+        (t + k)
+            .checked_sub(left)
+            .filter(|p| (start..end).contains(p))
+            .map(|p| (k, p))
+    })
 }
 
 /// Layer norm of one row in place.
@@ -302,31 +440,6 @@ fn layernorm(mut row: ArrayViewMut1<f32>, gamma: ArrayView1<f32>, beta: ArrayVie
         .for_each(|v, &g, &b| *v = *v * inv * g + b);
 }
 
-/// Rows `t - left .. t - left + order` of `x` side by side for each token `t`; slots outside `t`'s sequence are 0.
-fn gather_windows(
-    x: ndarray::ArrayView2<f32>,
-    bounds: &[(usize, usize)],
-    order: usize,
-    left: usize,
-) -> Array2<f32> {
-    let (n_tokens, dim) = x.dim();
-    let mut cols = Array2::<f32>::zeros((n_tokens, order * dim));
-    for (t, &(start, end)) in bounds.iter().enumerate() {
-        let mut row = cols.row_mut(t);
-        for k in 0..order {
-            let Some(p) = (t + k).checked_sub(left) else {
-                continue;
-            };
-            if p < start || p >= end {
-                continue;
-            }
-            row.slice_axis_mut(Axis(0), Slice::from(k * dim..(k + 1) * dim))
-                .assign(&x.row(p));
-        }
-    }
-    cols
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,20 +447,43 @@ mod tests {
 
     #[test]
     fn windows_stop_at_sequence_bounds() {
-        let x = array![[1.0f32], [2.0], [3.0], [4.0], [5.0]];
-        // two sequences: tokens 0..3 and 3..5
-        let bounds = [(0, 3), (0, 3), (0, 3), (3, 5), (3, 5)];
-        let cols = gather_windows(x.view(), &bounds, 3, 1);
+        // order 3, one token of left context; a sequence of tokens 3..5
+        let slots = |t| window(t, 3, 5, 3, 1).collect::<Vec<_>>();
+        assert_eq!(slots(3), vec![(1, 3), (2, 4)]);
+        assert_eq!(slots(4), vec![(0, 3), (1, 4)]);
+        // order 2, no left context: the last token sees only itself
+        assert_eq!(window(0, 0, 1, 2, 0).collect::<Vec<_>>(), vec![(0, 0)]);
+        // order 5, two left: the middle of a long sequence sees all five slots
         assert_eq!(
-            cols,
-            array![
-                [0.0, 1.0, 2.0],
-                [1.0, 2.0, 3.0],
-                [2.0, 3.0, 0.0],
-                [0.0, 4.0, 5.0],
-                [4.0, 5.0, 0.0]
-            ]
+            window(10, 0, 20, 5, 2).map(|(_, p)| p).collect::<Vec<_>>(),
+            vec![8, 9, 10, 11, 12]
         );
+    }
+
+    #[test]
+    fn side_by_side_products_equal_the_stacked_product() {
+        let order = 3;
+        let w = Array2::from_shape_fn((order * CNN_DIM, CNN_DIM), |(i, j)| {
+            ((i * 7 + j * 3) % 11) as f32 - 5.0
+        });
+        let window: Vec<Array1<f32>> = (0..order)
+            .map(|k| Array1::from_shape_fn(CNN_DIM, |j| ((j + k * 5) % 7) as f32 * 0.5 - 1.0))
+            .collect();
+        let mut stacked = Array1::<f32>::zeros(order * CNN_DIM);
+        for (k, x) in window.iter().enumerate() {
+            stacked
+                .slice_axis_mut(Axis(0), Slice::from(k * CNN_DIM..(k + 1) * CNN_DIM))
+                .assign(x);
+        }
+        let want = stacked.dot(&w);
+        let taps = side_by_side(&w, order);
+        let mut got = Array1::<f32>::zeros(CNN_DIM);
+        for (k, x) in window.iter().enumerate() {
+            got += &x
+                .dot(&taps)
+                .slice_axis(Axis(0), Slice::from(k * CNN_DIM..(k + 1) * CNN_DIM));
+        }
+        assert_eq!(got, want);
     }
 
     #[test]

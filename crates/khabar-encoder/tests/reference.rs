@@ -137,3 +137,40 @@ fn tokenizer_never_panics_and_ids_stay_in_vocab() {
         })
         .unwrap();
 }
+
+/// Real articles: the shared samples when present, else the reference texts.
+fn articles() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    let mut texts: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    if texts.is_empty() {
+        texts = cases().into_iter().map(|c| c.text).collect();
+    }
+    texts
+}
+
+#[test]
+fn piece_cache_does_not_change_vectors() {
+    let (Some(cold), Some(warm)) = (encoder(), encoder()) else {
+        return;
+    };
+    let texts = articles();
+    // fill `warm`'s piece cache from other batches first (reversed order, whole texts)
+    let reversed: Vec<&str> = texts.iter().rev().map(String::as_str).collect();
+    let _ = warm.embed_batch(&reversed);
+    for text in &texts {
+        let a = cold.embed_document(None, text);
+        let b = warm.embed_document(None, text);
+        let diff = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max);
+        assert!(diff < 1e-6, "max difference {diff} between cold and warm cache");
+    }
+}
