@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use ndarray::linalg::general_mat_mul;
-use ndarray::{Array0, Array1, Array2, ArrayView1, ArrayViewMut1, Axis, Slice, Zip};
+use ndarray::{Array0, Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, Axis, Slice, Zip};
 use ndarray_npy::NpzReader;
 
 use crate::EncoderError;
@@ -47,10 +47,10 @@ struct Branch {
     /// `W1` with its window-slot blocks side by side (`CNN_DIM x order * CNN_DIM`): `x · taps1` gives the product
     /// of one token with every slot's block at once.
     taps1: Array2<f32>,
-    b1: Array1<f32>,
+    b1: Vec<f32>,
     /// `W2` laid out like `taps1`.
     taps2: Array2<f32>,
-    b2: Array1<f32>,
+    b2: Vec<f32>,
 }
 
 /// `w` (`order * CNN_DIM x CNN_DIM`, one block of rows per window slot) with the blocks side by side.
@@ -190,9 +190,9 @@ impl Model {
                 left,
                 tap_off,
                 taps1: side_by_side(&w1, order),
-                b1: r.vec(&format!("b1_{order}"), CNN_DIM)?,
+                b1: r.vec(&format!("b1_{order}"), CNN_DIM)?.to_vec(),
                 taps2: side_by_side(&w2, order),
-                b2: r.vec(&format!("b2_{order}"), CNN_DIM)?,
+                b2: r.vec(&format!("b2_{order}"), CNN_DIM)?.to_vec(),
             });
             tap_off += order * CNN_DIM;
         }
@@ -265,55 +265,60 @@ impl Model {
             })
             .collect();
 
-        let mut feats = Array2::<f32>::zeros((n_tokens, FEAT_DIM));
-        for (mut row, &id) in feats.outer_iter_mut().zip(&ids) {
-            self.dequantize(id, row.slice_axis_mut(Axis(0), Slice::from(..EMB_DIM)));
+        let mut feats = vec![0.0f32; n_tokens * FEAT_DIM];
+        for (row, &id) in feats.chunks_exact_mut(FEAT_DIM).zip(&ids) {
+            self.dequantize(id, &mut row[..EMB_DIM]);
         }
 
+        let mut h = vec![0.0f32; n_tokens * CNN_DIM];
         for (i, branch) in self.branches.iter().enumerate() {
-            // first convolution: sum of the cached per-tap products of the window's pieces
-            let mut h = Array2::<f32>::zeros((n_tokens, CNN_DIM));
+            // first convolution: sum of the cached per-slot products of the window's pieces
             for &(start, end) in &spans {
                 for t in start..end {
-                    let mut ht = h.row_mut(t);
-                    ht.assign(&branch.b1);
+                    let ht = &mut h[t * CNN_DIM..(t + 1) * CNN_DIM];
+                    ht.copy_from_slice(&branch.b1);
                     for (k, p) in window(t, start, end, branch.order, branch.left) {
                         let off = branch.tap_off + k * CNN_DIM;
-                        ht += &ArrayView1::from(&rows[p][off..off + CNN_DIM]);
+                        add_into(ht, &rows[p][off..off + CNN_DIM]);
                     }
-                    let xt = ArrayView1::from(&rows[t][i * CNN_DIM..(i + 1) * CNN_DIM]);
-                    Zip::from(&mut ht).and(&xt).for_each(|h, &x| *h = h.max(0.0) + x);
+                    relu_add(ht, &rows[t][i * CNN_DIM..(i + 1) * CNN_DIM]);
                 }
             }
-            // second convolution: every tap of every token in one GEMM, then shifted sums
-            let q = h.dot(&branch.taps2);
+            // second convolution: every slot of every token in one GEMM, then shifted sums
+            let Ok(hm) = ArrayView2::from_shape((n_tokens, CNN_DIM), &h[..]) else {
+                continue;
+            };
+            let (q, _) = hm.dot(&branch.taps2).into_raw_vec_and_offset();
+            let width = branch.order * CNN_DIM;
             let off = EMB_DIM + i * CNN_DIM;
             for &(start, end) in &spans {
                 for t in start..end {
-                    let mut frow = feats.row_mut(t);
-                    let mut ft = frow.slice_axis_mut(Axis(0), Slice::from(off..off + CNN_DIM));
-                    ft.assign(&branch.b2);
+                    let ft = &mut feats[t * FEAT_DIM + off..t * FEAT_DIM + off + CNN_DIM];
+                    ft.copy_from_slice(&branch.b2);
                     for (k, p) in window(t, start, end, branch.order, branch.left) {
-                        ft += &q
-                            .row(p)
-                            .slice_axis(Axis(0), Slice::from(k * CNN_DIM..(k + 1) * CNN_DIM));
+                        let from = p * width + k * CNN_DIM;
+                        add_into(ft, &q[from..from + CNN_DIM]);
                     }
-                    Zip::from(&mut ft)
-                        .and(h.row(t))
-                        .for_each(|c, &h| *c = c.max(0.0) + h);
+                    relu_add(ft, &h[t * CNN_DIM..(t + 1) * CNN_DIM]);
                 }
             }
         }
 
-        for row in feats.outer_iter_mut() {
-            layernorm(row, self.ln_g.view(), self.ln_b.view(), self.eps);
-        }
-        // sum-then-project: the token sum commutes with the linear output projection
+        // layer norm, then sum-then-project: the token sum commutes with the linear output projection
         let mut sums = Array2::<f32>::zeros((seqs.len(), FEAT_DIM));
-        for (mut acc, &(start, end)) in sums.outer_iter_mut().zip(&spans) {
-            for row in feats.slice_axis(Axis(0), Slice::from(start..end)).outer_iter() {
-                acc += &row;
+        let mut acc = vec![0.0f32; FEAT_DIM];
+        for (mut sum, &(start, end)) in sums.outer_iter_mut().zip(&spans) {
+            acc.fill(0.0);
+            for row in feats[start * FEAT_DIM..end * FEAT_DIM].chunks_exact_mut(FEAT_DIM) {
+                layernorm(
+                    ArrayViewMut1::from(&mut *row),
+                    self.ln_g.view(),
+                    self.ln_b.view(),
+                    self.eps,
+                );
+                add_into(&mut acc, row);
             }
+            sum.assign(&ArrayView1::from(&acc[..]));
         }
         let mut mean = sums.dot(&self.cnn_w);
         for (mut row, &(start, end)) in mean.outer_iter_mut().zip(&spans) {
@@ -340,7 +345,7 @@ impl Model {
     }
 
     /// Writes the dequantized embedding of piece `id` into `out`.
-    fn dequantize(&self, id: usize, mut out: ArrayViewMut1<f32>) {
+    fn dequantize<'a>(&self, id: usize, out: impl IntoIterator<Item = &'a mut f32>) {
         let chunk = id % NUM_CHUNKS;
         let (Some(&scale), Some(&lo), Some(src)) = (
             self.scale.get(chunk),
@@ -349,7 +354,7 @@ impl Model {
         ) else {
             return;
         };
-        for (d, &q) in out.iter_mut().zip(src) {
+        for (d, &q) in out.into_iter().zip(src) {
             *d = f32::from(q) * scale + lo;
         }
     }
@@ -372,8 +377,8 @@ impl Model {
             return (index, Vec::new());
         }
         let mut emb = Array2::<f32>::zeros((missing.len(), EMB_DIM));
-        for (row, &id) in emb.outer_iter_mut().zip(&missing) {
-            self.dequantize(id, row);
+        for (mut row, &id) in emb.outer_iter_mut().zip(&missing) {
+            self.dequantize(id, row.iter_mut());
         }
         let mut x = emb.dot(&self.proj_w);
         x += &self.proj_b;
@@ -407,6 +412,20 @@ impl Model {
             }
         }
         (index, flat)
+    }
+}
+
+/// `acc += x`, element by element.
+fn add_into(acc: &mut [f32], x: &[f32]) {
+    for (a, &v) in acc.iter_mut().zip(x) {
+        *a += v;
+    }
+}
+
+/// `acc = relu(acc) + x` (the convolutions' residual connection), element by element.
+fn relu_add(acc: &mut [f32], x: &[f32]) {
+    for (a, &v) in acc.iter_mut().zip(x) {
+        *a = a.max(0.0) + v;
     }
 }
 

@@ -199,12 +199,72 @@ impl CharsMap {
     }
 }
 
+/// Character trie of the pieces: the Viterbi walks it one char at a time from each start position.
+#[derive(Debug, Default)]
+struct Trie {
+    /// Edges out of node `n` are `edges[first[n]..first[n + 1]]`, sorted by char.
+    first: Vec<u32>,
+    /// (char, child node) of every edge.
+    edges: Vec<(char, u32)>,
+    /// Piece id + 1 of the piece ending at each node; 0 where a node is only a prefix.
+    values: Vec<u32>,
+}
+
+impl Trie {
+    const ROOT: u32 = 0;
+
+    fn build(pieces: &[String]) -> Trie {
+        let mut children: HashMap<(u32, char), u32> = HashMap::with_capacity(pieces.len() * 4);
+        let mut values = vec![0u32];
+        for (id, piece) in pieces.iter().enumerate() {
+            let mut node = Trie::ROOT;
+            for c in piece.chars() {
+                let next = values.len() as u32;
+                node = *children.entry((node, c)).or_insert(next);
+                if node == next {
+                    values.push(0);
+                }
+            }
+            if let Some(v) = values.get_mut(node as usize) {
+                *v = id as u32 + 1;
+            }
+        }
+        let mut sorted: Vec<((u32, char), u32)> = children.into_iter().collect();
+        sorted.sort_unstable();
+        let mut first = vec![0u32; values.len() + 1];
+        for ((parent, _), _) in &sorted {
+            if let Some(f) = first.get_mut(*parent as usize + 1) {
+                *f += 1;
+            }
+        }
+        for k in 1..first.len() {
+            first[k] += first[k - 1];
+        }
+        let edges = sorted.into_iter().map(|((_, c), child)| (c, child)).collect();
+        Trie { first, edges, values }
+    }
+
+    /// The node reached from `node` by `c`, if any piece continues that way.
+    fn child(&self, node: u32, c: char) -> Option<u32> {
+        let lo = *self.first.get(node as usize)? as usize;
+        let hi = *self.first.get(node as usize + 1)? as usize;
+        let edges = self.edges.get(lo..hi)?;
+        let k = edges.binary_search_by_key(&c, |&(ch, _)| ch).ok()?;
+        edges.get(k).map(|&(_, child)| child)
+    }
+
+    /// Piece id + 1 of the piece spelled by the path to `node`, 0 for a bare prefix.
+    fn value(&self, node: u32) -> u32 {
+        self.values.get(node as usize).copied().unwrap_or(0)
+    }
+}
+
 /// Unigram SentencePiece model matching the reference tokenizer id for id.
 #[derive(Debug)]
 pub struct Tokenizer {
     scores: Vec<f32>,
-    /// Every piece and every prefix of a piece: piece id + 1 for a real piece, 0 for a bare prefix.
-    prefixes: HashMap<String, u32>,
+    /// Every piece and every prefix of a piece.
+    trie: Trie,
     max_piece_chars: usize,
     unk_score: f64,
     charsmap: CharsMap,
@@ -237,18 +297,8 @@ impl Tokenizer {
             return Err(EncoderError::BadModel("sp.model holds no pieces".to_string()));
         }
         let min_score = scores.iter().copied().fold(f32::INFINITY, f32::min);
-        let mut prefixes: HashMap<String, u32> = HashMap::with_capacity(pieces.len() * 4);
-        let mut max_piece_chars = 0;
-        for (id, piece) in pieces.iter().enumerate() {
-            let n_chars = piece.chars().count();
-            max_piece_chars = max_piece_chars.max(n_chars);
-            for (k, (byte_idx, _)) in piece.char_indices().enumerate() {
-                if k > 0 {
-                    prefixes.entry(piece[..byte_idx].to_string()).or_insert(0);
-                }
-            }
-            prefixes.insert(piece.clone(), id as u32 + 1);
-        }
+        let max_piece_chars = pieces.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+        let trie = Trie::build(&pieces);
         let mut charsmap = CharsMap::default();
         if let Some(&(start, len)) = top.get(&3).and_then(|v| v.first()) {
             let trainer = parse_fields(data, start, start + len)?;
@@ -258,7 +308,7 @@ impl Tokenizer {
         }
         Ok(Tokenizer {
             scores,
-            prefixes,
+            trie,
             max_piece_chars,
             unk_score: f64::from(min_score) - 10.0,
             charsmap,
@@ -291,9 +341,8 @@ impl Tokenizer {
 
     /// Unigram Viterbi: for each end position keep the best-scoring piece, ties going to the earliest start.
     fn viterbi(&self, normalized: &str, out: &mut Vec<u32>) {
-        let mut bounds: Vec<usize> = normalized.char_indices().map(|(i, _)| i).collect();
-        bounds.push(normalized.len());
-        let len = bounds.len() - 1;
+        let chars: Vec<char> = normalized.chars().collect();
+        let len = chars.len();
         let mut best = vec![-1e38f64; len + 1];
         best[0] = 0.0;
         let mut start_of = vec![0usize; len + 1];
@@ -302,10 +351,13 @@ impl Tokenizer {
             let base = best[i];
             let stop = (i + self.max_piece_chars).min(len);
             let mut has_single = false;
-            for j in i + 1..=stop {
-                let Some(&value) = self.prefixes.get(&normalized[bounds[i]..bounds[j]]) else {
+            let mut node = Trie::ROOT;
+            for (j, &c) in (i + 1..=stop).zip(&chars[i..stop]) {
+                let Some(next) = self.trie.child(node, c) else {
                     break;
                 };
+                node = next;
+                let value = self.trie.value(node);
                 if value > 0 {
                     let id = value - 1;
                     let score = base + f64::from(self.scores[id as usize]);
