@@ -30,6 +30,9 @@ pub const MAX_TOKENS: usize = 2048;
 /// Pieces of an article (title + body lead) that [`Encoder::embed_document`] reads.
 pub const DOC_TOKENS: usize = 160;
 
+/// Chars per piece of the prefix [`Encoder::tokenize`] tries first (pieces average 3-5 chars in news text).
+const SHORT_CHARS_PER_TOKEN: usize = 6;
+
 /// Tokens per forward micro-batch: big enough to amortise streaming the weights, small enough to stay in cache.
 const TOKEN_BUDGET: usize = 512;
 
@@ -105,8 +108,21 @@ impl Encoder {
             Some((byte_end, _)) => &text[..byte_end],
             None => text,
         };
-        let mut ids = self.tokenizer.encode(text);
         let max_tokens = max_tokens.max(3);
+        // Pieces never span a space here (no piece has an inner U+2581), so the pieces of a prefix cut just before a
+        // space are exactly the first pieces of the whole text: when a short prefix already yields enough of
+        // them, the rest of the text need not be read.
+        let short = Some(text)
+            .filter(|_| self.tokenizer.splits_at_spaces())
+            .and_then(|text| {
+                text.char_indices()
+                    .nth(max_tokens.saturating_mul(SHORT_CHARS_PER_TOKEN))
+            })
+            .and_then(|(from, _)| text.get(from..)?.find(' ').and_then(|k| text.get(..from + k)));
+        let mut ids = match short.map(|prefix| self.tokenizer.encode(prefix)) {
+            Some(ids) if ids.len() > max_tokens => ids,
+            _ => self.tokenizer.encode(text),
+        };
         if ids.len() > max_tokens {
             ids.truncate(max_tokens - 1);
             ids.push(tokenizer::EOS_ID);

@@ -266,6 +266,8 @@ pub struct Tokenizer {
     /// Every piece and every prefix of a piece.
     trie: Trie,
     max_piece_chars: usize,
+    /// No piece holds U+2581 past its first char, so every escaped space starts a piece.
+    split_at_spaces: bool,
     unk_score: f64,
     charsmap: CharsMap,
 }
@@ -299,6 +301,7 @@ impl Tokenizer {
         let min_score = scores.iter().copied().fold(f32::INFINITY, f32::min);
         let max_piece_chars = pieces.iter().map(|p| p.chars().count()).max().unwrap_or(0);
         let trie = Trie::build(&pieces);
+        let split_at_spaces = pieces.iter().all(|p| !p.chars().skip(1).any(|c| c == '\u{2581}'));
         let mut charsmap = CharsMap::default();
         if let Some(&(start, len)) = top.get(&3).and_then(|v| v.first()) {
             let trainer = parse_fields(data, start, start + len)?;
@@ -310,6 +313,7 @@ impl Tokenizer {
             scores,
             trie,
             max_piece_chars,
+            split_at_spaces,
             unk_score: f64::from(min_score) - 10.0,
             charsmap,
         })
@@ -318,6 +322,12 @@ impl Tokenizer {
     /// Number of pieces in the vocabulary.
     pub fn vocab_size(&self) -> usize {
         self.scores.len()
+    }
+
+    /// Whether segmentation always breaks at spaces (no piece holds an escaped space past its first char): then
+    /// the pieces of a text cut just before a space are the first pieces of the whole text.
+    pub fn splits_at_spaces(&self) -> bool {
+        self.split_at_spaces
     }
 
     /// The normalized form sentencepiece segments (spaces as U+2581, leading dummy space).
@@ -437,6 +447,20 @@ mod tests {
             data.extend_from_slice(&msg);
         }
         Tokenizer::from_bytes(&data).unwrap()
+    }
+
+    #[test]
+    fn pieces_with_inner_spaces_are_noticed() {
+        assert!(tiny_model().splits_at_spaces());
+        let mut data = Vec::new();
+        for piece in ["<unk>", "\u{2581}a\u{2581}b"] {
+            let mut msg = vec![0x0a, piece.len() as u8];
+            msg.extend_from_slice(piece.as_bytes());
+            data.push(0x0a);
+            data.push(msg.len() as u8);
+            data.extend_from_slice(&msg);
+        }
+        assert!(!Tokenizer::from_bytes(&data).unwrap().splits_at_spaces());
     }
 
     #[test]

@@ -174,3 +174,19 @@ fn piece_cache_does_not_change_vectors() {
         assert!(diff < 1e-6, "max difference {diff} between cold and warm cache");
     }
 }
+
+#[test]
+fn lead_ids_are_the_first_ids_of_the_whole_text() {
+    let Some(enc) = encoder() else { return };
+    for text in articles() {
+        for budget in [16usize, 64, 160, 400] {
+            let cut: String = text.chars().take(budget * 12).collect();
+            let mut want = enc.tokenizer().encode(&cut);
+            if want.len() > budget {
+                want.truncate(budget - 1);
+                want.push(2);
+            }
+            assert_eq!(enc.tokenize(&text, budget), want, "budget {budget}");
+        }
+    }
+}
