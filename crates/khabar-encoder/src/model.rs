@@ -33,7 +33,7 @@ const PROJ_DIM: usize = ORDERS.len() * CNN_DIM;
 const TAPS: usize = ORDERS[0].0 + ORDERS[1].0 + ORDERS[2].0;
 /// Floats in a piece row: the projections, then each branch's first-convolution product for every window slot.
 const PIECE_DIM: usize = PROJ_DIM + TAPS * CNN_DIM;
-/// Most piece rows kept in the cache (13 KiB each: at most ~104 MiB). News text reuses a few thousand pieces for
+/// Default most piece rows kept in the cache (13 KiB each: at most ~104 MiB). News text reuses a few thousand pieces for
 /// most of its tokens (on the SemEval en+ar articles the 8,192 most frequent pieces cover 93% of lead tokens).
 pub const PIECE_CACHE_ROWS: usize = 8192;
 /// Stand-in for a piece row that cannot be missing (every id is cached or freshly computed).
@@ -74,6 +74,8 @@ pub struct Model {
     cache: Vec<OnceLock<Box<[f32]>>>,
     /// Number of filled cache rows.
     cached: AtomicUsize,
+    /// Most rows the cache may hold.
+    cache_limit: usize,
     /// `NUM_CHUNKS * VOCAB_ROWS` rows of `EMB_DIM` quantized values, indexed by piece id.
     table: Vec<u8>,
     scale: Vec<f32>,
@@ -202,6 +204,7 @@ impl Model {
                 .take(NUM_CHUNKS * VOCAB_ROWS)
                 .collect(),
             cached: AtomicUsize::new(0),
+            cache_limit: PIECE_CACHE_ROWS,
             table,
             scale,
             lo,
@@ -222,6 +225,16 @@ impl Model {
             p3: r.mat("p3", 320, EMB_DIM)?,
             eps: eps.into_scalar() as f32,
         })
+    }
+
+    /// Sets the most piece rows the cache may hold (rows already cached stay).
+    pub fn set_cache_limit(&mut self, rows: usize) {
+        self.cache_limit = rows;
+    }
+
+    /// Number of cached piece rows.
+    pub fn cached_pieces(&self) -> usize {
+        self.cached.load(Ordering::Relaxed)
     }
 
     /// Number of embedding rows (piece ids at or above it are read as UNK).
@@ -400,7 +413,7 @@ impl Model {
         }
         let (flat, _) = out.into_raw_vec_and_offset();
         for (k, &id) in missing.iter().enumerate() {
-            if self.cached.load(Ordering::Relaxed) >= PIECE_CACHE_ROWS {
+            if self.cached.load(Ordering::Relaxed) >= self.cache_limit {
                 break;
             }
             if let (Some(cell), Some(row)) =

@@ -156,23 +156,33 @@ fn articles() -> Vec<String> {
 
 #[test]
 fn piece_cache_does_not_change_vectors() {
-    let (Some(cold), Some(warm)) = (encoder(), encoder()) else {
+    let (Some(cold), Some(warm), Some(none)) = (encoder(), encoder(), encoder()) else {
         return;
     };
+    let none = none.with_piece_cache_rows(0);
     let texts = articles();
     // fill `warm`'s piece cache from other batches first (reversed order, whole texts)
     let reversed: Vec<&str> = texts.iter().rev().map(String::as_str).collect();
     let _ = warm.embed_batch(&reversed);
+    let diff = |u: &[f32], v: &[f32]| u.iter().zip(v).map(|(x, y)| (x - y).abs()).fold(0.0f32, f32::max);
     for text in &texts {
         let a = cold.embed_document(None, text);
         let b = warm.embed_document(None, text);
-        let diff = a
-            .iter()
-            .zip(&b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0f32, f32::max);
-        assert!(diff < 1e-6, "max difference {diff} between cold and warm cache");
+        let c = none.embed_document(None, text);
+        assert!(
+            diff(&a, &b) < 1e-6,
+            "max difference {} cold vs warm cache",
+            diff(&a, &b)
+        );
+        assert!(
+            diff(&a, &c) < 1e-6,
+            "max difference {} without a cache",
+            diff(&a, &c)
+        );
     }
+    assert_eq!(none.cached_pieces(), 0);
+    assert!(warm.cached_pieces() > 100);
+    assert!(warm.cached_pieces() <= khabar_encoder::PIECE_CACHE_ROWS);
 }
 
 #[test]
