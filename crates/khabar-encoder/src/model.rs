@@ -3,7 +3,9 @@
 //!
 //! A port of the reference package's `backends/numpy.py`. The tokens of several texts are processed as one flat
 //! batch (each weight matrix streamed once per batch); n-gram windows never reach across a text boundary, which
-//! reproduces per-text zero padding exactly.
+//! reproduces per-text zero padding exactly. A convolution over windows of `order` tokens is computed as one GEMM
+//! of the tokens with the window slots' weight blocks side by side, then a sum of each window's shifted slot
+//! products (no im2col copy); for the first convolution those products depend on one piece only and are cached.
 
 use std::collections::HashMap;
 use std::fs::File;
