@@ -1046,4 +1046,143 @@ mod tests {
         assert!(story_score(&model, &a, &doc(far, Some("k:baghuz"))) < ANCHOR_SCORE);
         assert!(story_score(&model, &a, &doc(e2, Some("k:idlib"))) < ANCHOR_SCORE);
     }
+
+    /// The five sample articles bundled with the repository, as (title, body).
+    fn sample_texts() -> Vec<(String, String)> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/samples");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(p).unwrap();
+                let (title, body) = text.split_once('\n').unwrap();
+                (title.trim().to_string(), body.trim().to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn compacted_features_score_every_pair_exactly_as_before() {
+        let samples = sample_texts();
+        assert_eq!(samples.len(), 5);
+        // A site template (subscription notice, footer) as the boilerplate lexicon.
+        let template = "Subscribe to our newsletter to receive the latest news and analysis from Syria and the \
+            region every morning. All rights reserved. Reproduction of this material without written permission \
+            of the editors is prohibited. Follow us on Twitter and Facebook for breaking news updates. \
+            اشترك في النشرة البريدية لتصلك آخر الأخبار والتحليلات كل صباح. جميع الحقوق محفوظة.";
+        let model = SimilarityModel {
+            boilerplate_shingles: khabar_similarity::shingles(template),
+            ..SimilarityModel::default()
+        };
+        let mut docs: Vec<(Option<String>, String)> = samples
+            .iter()
+            .map(|(t, b)| (Some(t.clone()), b.clone()))
+            .collect();
+        // Mostly template (boilerplate), and a real article with the template appended (not boilerplate).
+        docs.push((None, format!("{template}\nShelling hit Idlib on Sunday.")));
+        docs.push((
+            samples[0].0.clone().into(),
+            format!("{}\n{template}", samples[0].1),
+        ));
+        let features: Vec<StoryFeatures> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, (title, body))| {
+                let mut sim = khabar_similarity::text_only_features(title.as_deref(), body, "en");
+                // A distinct, deterministic lead embedding per document.
+                sim.embedding = (0..16).map(|d| ((i * 7 + d * 3) % 11) as f32 - 5.0).collect();
+                StoryFeatures { sim, anchor: None }
+            })
+            .collect();
+        let compacted: Vec<StoryFeatures> = features
+            .iter()
+            .cloned()
+            .map(|mut f| {
+                compact_features(&model, &mut f);
+                f
+            })
+            .collect();
+        let boilerplate: Vec<bool> = features
+            .iter()
+            .map(|f| boilerplate_share(&f.sim, &model.boilerplate_shingles) >= BOILERPLATE_UNKNOWN)
+            .collect();
+        assert_eq!(boilerplate, [false, false, false, false, false, true, false]);
+        for (i, (full, small)) in features.iter().zip(&compacted).enumerate() {
+            assert!(full.sim.shingles.len() > 10, "doc {i} has shingles to drop");
+            if boilerplate[i] {
+                assert!(!small.sim.shingles.is_empty());
+                assert!(small.sim.shingles.len() < full.sim.shingles.len());
+            } else {
+                assert!(small.sim.shingles.is_empty());
+            }
+            for (j, other) in features.iter().enumerate() {
+                let before = story_score(&model, full, other);
+                assert_eq!(before, story_score(&model, small, &compacted[j]), "pair {i} {j}");
+                assert_eq!(
+                    before,
+                    story_score(&model, small, other),
+                    "pair {i} {j} half compacted"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_byte_budget_holds_big_items_back_until_the_pipeline_drains() {
+        let budget = ByteBudget::new(100);
+        assert!(budget.acquire(0, 60));
+        assert!(budget.acquire(1, 40));
+        std::thread::scope(|s| {
+            // 2 does not fit until 0 is released; 3 is larger than the whole budget and waits for everything.
+            let waiter = s.spawn(|| budget.acquire(2, 50) && budget.acquire(3, 10_000));
+            std::thread::sleep(Duration::from_millis(50));
+            assert!(!waiter.is_finished());
+            budget.release(0);
+            std::thread::sleep(Duration::from_millis(50));
+            assert_eq!(budget.lock().held.get(&2), Some(&50));
+            assert!(!waiter.is_finished());
+            budget.release(1);
+            budget.release(2);
+            assert!(waiter.join().unwrap());
+        });
+        assert_eq!(budget.lock().used, 100);
+        // Closing refuses new items and wakes a waiting one.
+        std::thread::scope(|s| {
+            let waiter = s.spawn(|| budget.acquire(4, 1));
+            std::thread::sleep(Duration::from_millis(20));
+            budget.close();
+            assert!(!waiter.join().unwrap());
+        });
+        budget.release(3);
+        assert_eq!(budget.lock().used, 0);
+        assert!(!budget.acquire(5, 0));
+    }
+
+    #[test]
+    fn checkpoints_are_framed_binary_and_old_json_ones_still_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let body: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let framed = encode_checkpoint(CLUSTER_STATE, 42, |out| {
+            out.extend_from_slice(&body);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap();
+        assert_eq!(framed.len(), body.len() + 16);
+        store.put_state(CLUSTER_STATE, &framed).unwrap();
+        let cp = load_checkpoint(&store, CLUSTER_STATE).unwrap().unwrap();
+        assert_eq!((cp.through_seq, cp.bytes), (42, body));
+        store
+            .put_state(DEDUP_STATE, b"{\"through_seq\": 7, \"bytes\": [1, 2, 3]}")
+            .unwrap();
+        let old = load_checkpoint(&store, DEDUP_STATE).unwrap().unwrap();
+        assert_eq!((old.through_seq, old.bytes), (7, vec![1, 2, 3]));
+        store.put_state(SEARCH_STATE, b"KHCKPT1\0\x01").unwrap();
+        assert!(load_checkpoint(&store, SEARCH_STATE).is_err());
+        assert!(load_checkpoint(&store, "absent").unwrap().is_none());
+    }
 }
