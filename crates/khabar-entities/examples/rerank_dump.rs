@@ -4,7 +4,7 @@
 //! `SEARCH_PRIOR=1 CHAR_WEIGHT=0.5 cargo run --release -p khabar-entities --example rerank_dump -- OUT.tsv [NBEST]`
 //!
 //! Env: `SEARCH_PRIOR` puts the prior's character model in the search, `CHAR_WEIGHT` its weight, `ORDER` the
-//! graphone order, `LM_ORDER` the prior's character order. Lines: `#i truth person place alternate training
+//! graphone order, `BEAM` the beam width, `KN=0` absolute discounting, `LM_ORDER` the prior's character order. Lines: `#i truth person place alternate training
 //! trigram-score` for each held-out name, then `i is-truth beam-score prior-lm person place alternate training
 //! candidate trigram-score` per candidate.
 
@@ -43,6 +43,10 @@ fn main() {
     if let Some(w) = std::env::var("ORDER").ok().and_then(|x| x.parse().ok()) {
         params.order = w;
     }
+    if let Some(w) = std::env::var("BEAM").ok().and_then(|x| x.parse().ok()) {
+        params.beam = w;
+    }
+    params.kneser_ney = std::env::var("KN").map_or(true, |v| v != "0");
     let mut m = Transliterator::train_with(&fit, params);
     if std::env::var("SEARCH_PRIOR").is_ok() {
         m.use_prior_lm(&prior);

@@ -12,7 +12,9 @@
 //! Setup and measures:
 //! - build the KB once: `cargo run --release -p khabar-entities --example build_kb [-- DATA_DIR]` (or call
 //!   [`KnowledgeBase::build`]); about 15 s, then [`KnowledgeBase::load`] takes about 0.3 s;
-//! - transliteration figures: `cargo run --release -p khabar-entities --example eval_translit`;
+//! - transliteration figures: `cargo run --release -p khabar-entities --example eval_translit` (or `khabar eval
+//!   translit`): linking, and generation with a [`LatinPrior`] read from the data dir's name lists (Latin sides
+//!   only); tuning on held-out training pairs only: `--example tune_translit -- --prior --linking 3,6,0.3,48,0,0`;
 //! - throughput: `cargo bench -p khabar-entities --bench link_throughput`.
 
 #![deny(missing_docs)]
