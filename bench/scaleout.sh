@@ -51,7 +51,7 @@ PY
 now() { date +%s.%N; }
 rate() { python3 -c "import sys; n,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{t:.1f} | {n/t:.1f}')" "$1" "$2"; }
 
-echo "| mode | workers | articles | seconds | articles/s |"
+echo "| mode | workers | inputs | seconds | inputs/s |"
 echo "|---|---|---|---|---|"
 for w in $COUNTS; do
   db="$WORK/db-$w"
@@ -80,8 +80,8 @@ for w in $COUNTS; do
   done
   for p in "${pids[@]}"; do wait "$p"; done
   t1=$(now)
-  stored=$(psql -qtA "$url" -c "SELECT count(*) FROM articles")
-  echo "| PostgreSQL + NATS ($w worker processes) | $w | $stored | $(rate "$stored" "$(echo "$t1 - $t0" | bc)") |"
+  stored=$(psql -qtA "$url" -c "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejected)")
+  echo "| PostgreSQL + NATS | $w | $stored | $(rate "$stored" "$(echo "$t1 - $t0" | bc)") |"
   kill "$NATS_PID" 2>/dev/null || true
   wait "$NATS_PID" 2>/dev/null || true
   NATS_PID=

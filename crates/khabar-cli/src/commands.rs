@@ -591,10 +591,10 @@ impl PgSearcher {
         for word in words {
             let mut group = analysed(word);
             for alias in expander.expand(word) {
-                // A multi-word spelling is one alternative only when it analyses to one term.
-                let terms = analysed(&alias);
-                if terms.len() == 1 {
-                    group.extend(terms);
+                // One-word spellings become alternatives (with all their analysed forms); a multi-word spelling
+                // cannot be one alternative of an OR group, and its one-word variants are usually listed too.
+                if !alias.trim().contains(char::is_whitespace) {
+                    group.extend(analysed(&alias));
                 }
             }
             group.sort();
@@ -607,11 +607,19 @@ impl PgSearcher {
     }
 }
 
-impl khabar_api::Searcher for PgSearcher {
-    fn search(&self, q: &str, limit: usize) -> Result<Vec<serde_json::Value>, String> {
+impl PgSearcher {
+    /// Hits as JSON objects (`article_id`, `score`, `title`, `snippet`), best first.
+    fn search_filtered(
+        &self,
+        q: &str,
+        lang: Option<&str>,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+        limit: usize,
+    ) -> std::result::Result<Vec<serde_json::Value>, String> {
         let store = khabar_store_pg::PgStore::connect(&self.url).map_err(|e| e.to_string())?;
         let hits = store
-            .search(&self.groups(q), None, None, None, limit)
+            .search(&self.groups(q), lang, from, to, limit)
             .map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         for (id, score) in hits {
@@ -625,6 +633,61 @@ impl khabar_api::Searcher for PgSearcher {
         }
         Ok(out)
     }
+}
+
+impl khabar_api::Searcher for PgSearcher {
+    fn search(&self, q: &str, limit: usize) -> std::result::Result<Vec<serde_json::Value>, String> {
+        self.search_filtered(q, None, None, None, limit)
+    }
+}
+
+/// `khabar search --store postgres://…`: the scale-out store's full-text index.
+pub fn search_store(
+    data: &Path,
+    url: &str,
+    query: &str,
+    json: bool,
+    limit: usize,
+    f: SearchFilters,
+) -> Result<()> {
+    if f.place.is_some() || f.family.is_some() {
+        bail!(
+            "--place and --family need the embedded search index (--db); on PostgreSQL use --lang, --from and --to"
+        );
+    }
+    // Fail early, naming the URL, when the store is unreachable.
+    khabar_store_pg::PgStore::connect(url)?;
+    let kb = khabar_entities::KnowledgeBase::load(data)
+        .context("loading the knowledge base for name expansion")?;
+    let searcher = PgSearcher {
+        url: url.to_string(),
+        normalizer: std::sync::Arc::new(khabar_normalize::Normalizer::for_matching()),
+        kb: std::sync::Arc::new(kb),
+    };
+    let hits = searcher
+        .search_filtered(query, f.lang.as_deref(), f.from, f.to, limit)
+        .map_err(anyhow::Error::msg)?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for hit in &hits {
+        if json {
+            writeln!(out, "{hit}")?;
+        } else {
+            writeln!(
+                out,
+                "{:.2}  {}  {}\n      {}",
+                hit["score"].as_f64().unwrap_or(0.0),
+                hit["article_id"].as_str().unwrap_or(""),
+                hit["title"].as_str().unwrap_or(""),
+                hit["snippet"].as_str().unwrap_or("")
+            )?;
+        }
+    }
+    out.flush()?;
+    if !json && hits.is_empty() {
+        eprintln!("no hits");
+    }
+    Ok(())
 }
 
 /// The API's work queue in scale-out mode.

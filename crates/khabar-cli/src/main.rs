@@ -176,6 +176,9 @@ enum Command {
         /// Only articles with an event of this family (airstrike, shelling, ...).
         #[arg(long)]
         family: Option<String>,
+        /// Search a scale-out store (postgres://…) instead of --db.
+        #[arg(long, env = "KHABAR_STORE")]
+        store: Option<String>,
     },
     /// HTTP API (OpenAPI at /openapi.json) and web UI, on 127.0.0.1 by default.
     Serve {
@@ -277,6 +280,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             to,
             place,
             family,
+            store,
         } => {
             let filters = commands::SearchFilters {
                 lang,
@@ -285,7 +289,10 @@ fn dispatch(cli: Cli) -> Result<()> {
                 place,
                 family,
             };
-            commands::search(&data, &db, &query, json, limit, filters)
+            match store {
+                Some(url) => commands::search_store(&data, &url, &query, json, limit, filters),
+                None => commands::search(&data, &db, &query, json, limit, filters),
+            }
         }
         Command::Serve { db, addr, store, bus } => {
             commands::serve(&data, &db, &addr, store.as_deref(), bus.as_deref())

@@ -117,6 +117,15 @@ fn samples_through_two_workers_form_the_same_story_as_the_embedded_run() {
         .unwrap();
     assert!(!hits.is_empty());
 
+    // The CLI's search on the shared store: an English spelling finds the Arabic reports too.
+    let found = khabar(
+        &data,
+        &["search", "Baghouz", "--store", &db.url, "--lang", "ar", "--json"],
+    );
+    let found_text = String::from_utf8_lossy(&found.stdout).to_string();
+    ok(&found);
+    assert!(found_text.lines().count() >= 2, "{found_text}");
+
     // Re-ingesting the same files queues nothing.
     let again = ok(&khabar(
         &data,
@@ -188,6 +197,58 @@ fn a_worker_killed_mid_run_loses_nothing_and_leaves_nothing_half_written() {
     // Every article sits in exactly one stored story.
     let members: usize = store.stories().unwrap().iter().map(|s| s.article_ids.len()).sum();
     assert_eq!(members, 24);
+}
+
+#[test]
+fn a_worker_survives_its_database_connections_being_cut() {
+    let Some((data, db, nats)) = setup() else { return };
+    let samples = common::samples();
+    ok(&khabar(
+        &data,
+        &[
+            "ingest",
+            "--store",
+            &db.url,
+            "--bus",
+            &nats.url,
+            samples.to_str().unwrap(),
+        ],
+    ));
+    let worker = spawn_worker(&data, &db.url, &nats.url, true);
+    // Cut every connection to the test database three times, from the first stored article on.
+    let store = PgStore::connect(&db.url).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while store.article_count().unwrap() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(store);
+    let mut admin = postgres::Client::connect(&db.admin, postgres::NoTls).unwrap();
+    let mut cut = 0;
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_millis(300));
+        let rows = admin
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                &[&db.name],
+            )
+            .unwrap();
+        cut += rows.len();
+    }
+    let out = worker.wait_with_output().unwrap();
+    let report = ok(&out);
+    assert!(cut > 0, "no connection was cut");
+    let store = PgStore::connect(&db.url).unwrap();
+    assert_eq!(store.article_count().unwrap(), 5, "{report}");
+    assert!(store.check_consistency().unwrap().is_empty());
+    assert_eq!(
+        store
+            .stories()
+            .unwrap()
+            .iter()
+            .map(|s| s.article_ids.len())
+            .sum::<usize>(),
+        5
+    );
 }
 
 #[test]
