@@ -135,6 +135,56 @@ fn samples_through_two_workers_form_the_same_story_as_the_embedded_run() {
         again.contains("0 queued") && again.contains("5 unchanged"),
         "{again}"
     );
+
+    // The API and UI over the shared store; a POST goes to the queue.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .env("KHABAR_ACK_WAIT", ACK_WAIT)
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--store", &db.url, "--bus", &nats.url, "--addr", &addr])
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://{addr}");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let stories = loop {
+        match ureq::get(&format!("{base}/api/stories")).call() {
+            Ok(r) => break r.into_string().unwrap(),
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(200)),
+            Err(e) => panic!("server did not answer: {e}"),
+        }
+    };
+    let stories: serde_json::Value = serde_json::from_str(&stories).unwrap();
+    assert_eq!(stories["items"][0]["article_ids"].as_array().unwrap().len(), 5);
+    let page = ureq::get(&format!("{base}/stories/s1"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(page.contains("الباغوز"));
+    let hits = ureq::get(&format!("{base}/api/search?q=Baghouz"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(hits.contains("004_ea737063e230775b.txt"), "{hits}");
+    let posted = ureq::post(&format!("{base}/api/articles"))
+        .set("Content-Type", "application/json")
+        .send_string(r#"{"id":"post-1","text":"The Syrian Democratic Forces said on Monday that 30 Islamic State fighters surrendered in Baghuz.","published":"2019-03-12"}"#)
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let _ = server.kill();
+    let _ = server.wait();
+    let posted: serde_json::Value = serde_json::from_str(&posted).unwrap();
+    assert_eq!(posted["queued"], 1, "{posted}");
+    assert_eq!(bus.pending().unwrap(), 1);
 }
 
 #[test]
