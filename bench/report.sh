@@ -6,8 +6,8 @@
 #
 # Env: CARGO_TARGET_DIR (default target-harden), KHABAR_DATA, HOSTILE_N (default 10000), MEM_N (articles for the
 # memory estimate, default 4000), SECTION_TIMEOUT (seconds per section, default 900), ONLY (space-separated
-# section names to run: machine extraction extract_speed pipeline memory cluster semeval translit events hostile
-# load).
+# section names to run: machine extraction extract_speed pipeline memory cluster encoder scaleout semeval translit
+# events hostile load).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target-harden}
@@ -112,6 +112,10 @@ if want memory; then
     echo
 fi
 section cluster "Clustering cost growth" cargo bench -q -p khabar-cluster --bench cluster
+section encoder "Encoder + clustering throughput (1 and 2 threads, real articles)" \
+    cargo run --release -q -p khabar-similarity --example bench_throughput -- \
+    "$SHARED/eval/semeval2022t8/train.csv" --articles 1200 --threads 1,2 --samples "$SHARED/samples"
+section scaleout "Scale-out: PostgreSQL + NATS workers vs embedded" bench/scaleout.sh "${SCALEOUT_N:-600}" "1 2 4"
 section semeval "SemEval-2022 T8 cross-lingual similarity (Pearson)" "$KHABAR" eval semeval "$SHARED/eval/semeval2022t8/train.csv"
 section translit "Arabic→Latin transliteration and linking" "$KHABAR" eval translit
 section events "Event extraction (dev set)" "$KHABAR" eval events

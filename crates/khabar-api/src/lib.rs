@@ -112,21 +112,15 @@ impl AppState {
         searcher: Option<Arc<dyn Searcher>>,
         ui_dir: &Path,
     ) -> AppState {
-        let world = WorldMap::load(ui_dir).map_err(|e| {
-            tracing::warn!(error = %e, "map shapes unavailable; the map shows events without the world outline");
-            e.to_string()
-        });
-        AppState {
-            inner: Arc::new(Inner {
-                opener: Arc::new(SqliteOpener { dir: db_dir.clone() }),
-                db_dir: Some(db_dir),
-                queue: None,
-                engines,
-                searcher,
-                world,
-                writer: tokio::sync::Mutex::new(()),
-            }),
-        }
+        AppState::build(Inner {
+            opener: Arc::new(SqliteOpener { dir: db_dir.clone() }),
+            db_dir: Some(db_dir),
+            queue: None,
+            engines,
+            searcher,
+            world: load_world(ui_dir),
+            writer: tokio::sync::Mutex::new(()),
+        })
     }
 
     /// A state over any store (e.g. PostgreSQL in scale-out mode). Posted documents go to `queue` when given;
@@ -137,20 +131,20 @@ impl AppState {
         searcher: Option<Arc<dyn Searcher>>,
         ui_dir: &Path,
     ) -> AppState {
-        let world = WorldMap::load(ui_dir).map_err(|e| {
-            tracing::warn!(error = %e, "map shapes unavailable; the map shows events without the world outline");
-            e.to_string()
-        });
+        AppState::build(Inner {
+            db_dir: None,
+            opener,
+            queue,
+            engines: None,
+            searcher,
+            world: load_world(ui_dir),
+            writer: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    fn build(inner: Inner) -> AppState {
         AppState {
-            inner: Arc::new(Inner {
-                db_dir: None,
-                opener,
-                queue,
-                engines: None,
-                searcher,
-                world,
-                writer: tokio::sync::Mutex::new(()),
-            }),
+            inner: Arc::new(inner),
         }
     }
 
@@ -173,6 +167,14 @@ impl AppState {
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
     }
+}
+
+/// Map shapes from `ui_dir`; without them the map shows events without the world outline.
+fn load_world(ui_dir: &Path) -> Result<WorldMap, String> {
+    WorldMap::load(ui_dir).map_err(|e| {
+        tracing::warn!(error = %e, "map shapes unavailable; the map shows events without the world outline");
+        e.to_string()
+    })
 }
 
 /// The whole app: JSON API, OpenAPI document, HTML pages and static files.
