@@ -400,8 +400,11 @@ impl DedupIndex {
                 .collect(),
             stats: self.stats,
         };
-        let bytes = postcard::to_stdvec(&snapshot).map_err(|e| DedupError::CorruptSnapshot(e.to_string()))?;
-        khabar_model::snapshot::write_framed(&mut w, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, &bytes)?;
+        // The header, then the body serialized straight into `w`: no in-memory copy of a snapshot that grows with
+        // the corpus (same bytes as `write_framed` with the body).
+        khabar_model::snapshot::write_framed(&mut w, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, &[])?;
+        postcard::to_io(&snapshot, &mut w).map_err(|e| DedupError::CorruptSnapshot(e.to_string()))?;
+        w.flush()?;
         Ok(())
     }
 

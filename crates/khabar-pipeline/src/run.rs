@@ -296,25 +296,25 @@ impl<T> Reorder<T> {
 /// built in memory beside the snapshot; such checkpoints are still read.)
 const CHECKPOINT_MAGIC: &[u8; 8] = b"KHCKPT1\0";
 
-/// The stored form of a checkpoint whose snapshot `write` appends to the buffer it is given.
-fn encode_checkpoint<E: std::fmt::Display>(
+/// Stores a checkpoint whose snapshot `write` streams out, in chunks (see [`SqliteStore::put_state_streamed`]):
+/// the snapshot is never in memory whole.
+fn put_checkpoint<E: std::fmt::Display>(
+    store: &mut SqliteStore,
     key: &'static str,
     through_seq: i64,
-    write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
-) -> Result<Vec<u8>, PipelineError> {
-    let mut out = Vec::with_capacity(CHECKPOINT_MAGIC.len() + 8);
-    out.extend_from_slice(CHECKPOINT_MAGIC);
-    out.extend_from_slice(&through_seq.to_le_bytes());
-    write(&mut out).map_err(|e| PipelineError::State {
-        stage: key,
-        message: e.to_string(),
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), E>,
+) -> Result<(), PipelineError> {
+    store.put_state_streamed(key, |w| {
+        w.write_all(CHECKPOINT_MAGIC)?;
+        w.write_all(&through_seq.to_le_bytes())?;
+        write(w).map_err(|e| std::io::Error::other(format!("{key} snapshot: {e}")))
     })?;
-    Ok(out)
+    Ok(())
 }
 
 fn load_checkpoint(store: &SqliteStore, key: &'static str) -> Result<Option<Checkpoint>, PipelineError> {
     let state_err = |message: String| PipelineError::State { stage: key, message };
-    let Some(mut bytes) = store.get_state(key)? else {
+    let Some(mut bytes) = store.get_state_streamed(key)? else {
         return Ok(None);
     };
     if !bytes.starts_with(CHECKPOINT_MAGIC) {
@@ -542,11 +542,9 @@ fn save_state(
     let through_seq = store.max_article_seq()?;
     // One snapshot at a time, written straight into its stored frame and dropped once stored.
     if let Some(dedup) = dedup {
-        let framed = encode_checkpoint(DEDUP_STATE, through_seq, |out| dedup.snapshot(out))?;
-        store.put_state(DEDUP_STATE, &framed)?;
+        put_checkpoint(store, DEDUP_STATE, through_seq, |w| dedup.snapshot(w))?;
     }
-    let framed = encode_checkpoint(CLUSTER_STATE, through_seq, |out| clusterer.snapshot(out))?;
-    store.put_state(CLUSTER_STATE, &framed)?;
+    put_checkpoint(store, CLUSTER_STATE, through_seq, |w| clusterer.snapshot(w))?;
     Ok(())
 }
 
@@ -582,10 +580,10 @@ fn commit_search(store: &mut SqliteStore, index: &mut SearchIndex) -> Result<(),
         stage: SEARCH_STATE,
         message: e.to_string(),
     })?;
-    let framed = encode_checkpoint(SEARCH_STATE, store.max_article_seq()?, |_| {
+    let through_seq = store.max_article_seq()?;
+    put_checkpoint(store, SEARCH_STATE, through_seq, |_| {
         Ok::<(), std::convert::Infallible>(())
     })?;
-    store.put_state(SEARCH_STATE, &framed)?;
     Ok(())
 }
 
@@ -1166,14 +1164,17 @@ mod tests {
     fn checkpoints_are_framed_binary_and_old_json_ones_still_read() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = SqliteStore::open(dir.path()).unwrap();
-        let body: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
-        let framed = encode_checkpoint(CLUSTER_STATE, 42, |out| {
-            out.extend_from_slice(&body);
-            Ok::<(), std::convert::Infallible>(())
+        // Large enough to span several stored rows.
+        let body: Vec<u8> = (0..=255u8).cycle().take(9 << 20).collect();
+        put_checkpoint(&mut store, CLUSTER_STATE, 42, |w| {
+            body.chunks(64 << 10).try_for_each(|piece| w.write_all(piece))
         })
         .unwrap();
-        assert_eq!(framed.len(), body.len() + 16);
-        store.put_state(CLUSTER_STATE, &framed).unwrap();
+        assert!(store.get_state("cluster/2").unwrap().is_some());
+        assert_eq!(
+            store.get_state_streamed(CLUSTER_STATE).unwrap().unwrap().len(),
+            body.len() + 16
+        );
         let cp = load_checkpoint(&store, CLUSTER_STATE).unwrap().unwrap();
         assert_eq!((cp.through_seq, cp.bytes), (42, body));
         store

@@ -193,6 +193,54 @@ impl SqliteStore {
         Ok(())
     }
 
+    /// Writes a stage-state snapshot as `write` produces it, in rows of about 4 MiB (`key`, then
+    /// `key/1`, `key/2`, …) within one transaction, so a snapshot never has to sit in memory whole (nor be copied
+    /// whole by SQLite). Read it back with [`SqliteStore::get_state_streamed`]. An error of `write` rolls back.
+    pub fn put_state_streamed(
+        &mut self,
+        key: &str,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> StoreResult<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "DELETE FROM state WHERE key = ?1 OR (key > ?1 || '/' AND key < ?1 || '0')",
+            [key],
+        )?;
+        let mut rows = StateRows {
+            tx: &tx,
+            key,
+            next: 0,
+            buf: Vec::new(),
+            failed: None,
+        };
+        let written = write(&mut rows).and_then(|()| rows.store());
+        if let Some(e) = rows.failed.take() {
+            return Err(e.into());
+        }
+        written.map_err(|e| StoreError::Backend {
+            backend: "state snapshot",
+            message: e.to_string(),
+        })?;
+        drop(rows);
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Reads a stage-state snapshot written by [`SqliteStore::put_state_streamed`] (or by
+    /// [`SqliteStore::put_state`]): its rows concatenated.
+    pub fn get_state_streamed(&self, key: &str) -> StoreResult<Option<Vec<u8>>> {
+        let Some(mut out) = self.get_state(key)? else {
+            return Ok(None);
+        };
+        for n in 1u64.. {
+            match self.get_state(&format!("{key}/{n}"))? {
+                Some(chunk) => out.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        Ok(Some(out))
+    }
+
     /// Replaces all stories and each article's story assignment, in one transaction.
     pub fn replace_stories(&mut self, stories: &[Story]) -> StoreResult<()> {
         let tx = self.conn.transaction()?;
@@ -497,7 +545,68 @@ fn bytes_to_vec(b: &[u8]) -> Vec<f32> {
         .collect()
 }
 
+/// Rows of a streamed state snapshot hold about this many bytes.
+const STATE_CHUNK: usize = 4 << 20;
+
+/// The `io::Write` end of [`SqliteStore::put_state_streamed`]: buffers up to `STATE_CHUNK` bytes, then stores them
+/// as the next row.
+struct StateRows<'a> {
+    tx: &'a Transaction<'a>,
+    key: &'a str,
+    next: u64,
+    buf: Vec<u8>,
+    /// The SQLite error behind a failed write, returned as such.
+    failed: Option<rusqlite::Error>,
+}
+
+impl StateRows<'_> {
+    /// Stores the buffer as the next row (the first row even when empty, so the key exists).
+    fn store(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() && self.next > 0 {
+            return Ok(());
+        }
+        let key = match self.next {
+            0 => self.key.to_string(),
+            n => format!("{}/{n}", self.key),
+        };
+        match self.tx.execute(
+            "INSERT INTO state (key, value) VALUES (?1, ?2)",
+            params![key, self.buf],
+        ) {
+            Ok(_) => {
+                self.next += 1;
+                self.buf.clear();
+                Ok(())
+            }
+            Err(e) => {
+                let message = e.to_string();
+                self.failed = Some(e);
+                Err(std::io::Error::other(message))
+            }
+        }
+    }
+}
+
+impl std::io::Write for StateRows<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= STATE_CHUNK {
+            self.store()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn put_state_tx(tx: &Transaction<'_>, key: &str, value: &[u8]) -> StoreResult<()> {
+    // Rows a streamed write of this key left behind (see `put_state_streamed`).
+    tx.execute(
+        "DELETE FROM state WHERE key > ?1 || '/' AND key < ?1 || '0'",
+        [key],
+    )?;
     tx.execute(
         "INSERT INTO state (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
@@ -734,6 +843,44 @@ mod tests {
             .map(|(n, a)| (n, a.id))
             .collect();
         assert_eq!(after, old);
+    }
+
+    #[test]
+    fn streamed_state_spans_rows_replaces_older_rows_and_rolls_back_on_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = SqliteStore::open(dir.path()).unwrap();
+        let big: Vec<u8> = (0..=250u8).cycle().take(STATE_CHUNK * 2 + 123).collect();
+        store
+            .put_state_streamed("cluster", |w| {
+                for piece in big.chunks(1000) {
+                    w.write_all(piece)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.get_state("cluster/1").unwrap().is_some());
+        assert_eq!(store.get_state_streamed("cluster").unwrap().unwrap(), big);
+        // A smaller snapshot leaves no stale rows behind; so does a plain put.
+        store
+            .put_state_streamed("cluster", |w| w.write_all(b"small"))
+            .unwrap();
+        assert_eq!(store.get_state_streamed("cluster").unwrap().unwrap(), b"small");
+        assert!(store.get_state("cluster/1").unwrap().is_none());
+        store
+            .put_state_streamed("cluster", |w| w.write_all(&big))
+            .unwrap();
+        store.put_state("cluster", b"plain").unwrap();
+        assert_eq!(store.get_state_streamed("cluster").unwrap().unwrap(), b"plain");
+        // An empty snapshot still exists; a failing writer changes nothing.
+        store.put_state_streamed("dedup", |_| Ok(())).unwrap();
+        assert_eq!(store.get_state_streamed("dedup").unwrap().unwrap(), b"");
+        let failed = store.put_state_streamed("cluster", |w| {
+            w.write_all(&big)?;
+            Err(std::io::Error::other("serializer failed"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.get_state_streamed("cluster").unwrap().unwrap(), b"plain");
+        assert!(store.get_state_streamed("absent").unwrap().is_none());
     }
 
     #[test]
