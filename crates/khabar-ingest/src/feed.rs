@@ -6,12 +6,25 @@ use khabar_model::{BodyFormat, RawDoc};
 pub(crate) fn read_feed(display: &str, bytes: &[u8], sink: &mut dyn FnMut(Result<RawDoc, IngestError>)) {
     let feed = match feed_rs::parser::parse(bytes) {
         Ok(f) => f,
-        Err(e) => {
-            return sink(Err(IngestError::BadFeed {
-                path: display.into(),
-                reason: format!("not an RSS/Atom feed ({e})"),
-            }))
-        }
+        Err(e) => match salvage_truncated(bytes) {
+            // A feed cut off mid-download: keep the items that arrived whole, report the rest.
+            Some((f, kept_bytes)) => {
+                sink(Err(IngestError::BadFeed {
+                    path: display.into(),
+                    reason: format!(
+                        "feed is truncated or malformed after byte {kept_bytes} ({e}); kept the {} complete items before it",
+                        f.entries.len()
+                    ),
+                }));
+                f
+            }
+            None => {
+                return sink(Err(IngestError::BadFeed {
+                    path: display.into(),
+                    reason: format!("not an RSS/Atom feed ({e})"),
+                }))
+            }
+        },
     };
     let feed_title = feed
         .title
@@ -54,6 +67,21 @@ pub(crate) fn read_feed(display: &str, bytes: &[u8], sink: &mut dyn FnMut(Result
             format: BodyFormat::Html,
         }));
     }
+}
+
+/// A feed that does not parse as a whole but holds complete items: cut after the last `</item>` (RSS) or
+/// `</entry>` (Atom), close the document, and parse again. Returns the feed and how many bytes of the input it kept.
+fn salvage_truncated(bytes: &[u8]) -> Option<(feed_rs::model::Feed, usize)> {
+    let find_last = |needle: &[u8]| bytes.windows(needle.len()).rposition(|w| w == needle);
+    let (end, closing): (usize, &[u8]) = match (find_last(b"</item>"), find_last(b"</entry>")) {
+        (Some(i), _) => (i + b"</item>".len(), b"</channel></rss>"),
+        (None, Some(i)) => (i + b"</entry>".len(), b"</feed>"),
+        (None, None) => return None,
+    };
+    let mut fixed = bytes.get(..end)?.to_vec();
+    fixed.extend_from_slice(closing);
+    let feed = feed_rs::parser::parse(fixed.as_slice()).ok()?;
+    (!feed.entries.is_empty()).then_some((feed, end))
 }
 
 #[cfg(test)]
@@ -99,6 +127,39 @@ mod tests {
         });
         assert_eq!(errs.len(), 1);
         assert!(errs[0].starts_with("bad.xml: not an RSS/Atom feed"), "{errs:?}");
+    }
+
+    #[test]
+    fn a_feed_cut_off_mid_download_keeps_its_complete_items() {
+        let whole = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Wire</title>
+<item><title>One</title><guid>g1</guid><description>Air strikes hit Baghuz on Sunday evening.</description></item>
+<item><title>Two</title><guid>g2</guid><description>Fighters surrendered in Baghuz on Monday.</description></item>
+<item><title>Three</title><guid>g3</guid><description>The SDF said the camp was"#;
+        let mut docs = Vec::new();
+        let mut errs = Vec::new();
+        read_feed("cut.xml", whole.as_bytes(), &mut |r| match r {
+            Ok(d) => docs.push(d),
+            Err(e) => errs.push(e.to_string()),
+        });
+        assert_eq!(
+            docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            ["g1", "g2"]
+        );
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(
+            errs[0].contains("truncated") && errs[0].contains("kept the 2 complete items"),
+            "{errs:?}"
+        );
+
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>W</title><id>urn:w</id>
+<entry><title>A</title><id>urn:w:1</id><content>Shelling hit Idlib on Tuesday.</content></entry>
+<entry><title>B</title><id>urn:w:2</id><content>Shell"#;
+        let mut ids = Vec::new();
+        read_feed("cut.atom", atom.as_bytes(), &mut |r| {
+            ids.extend(r.ok().map(|d| d.id))
+        });
+        assert_eq!(ids, ["urn:w:1"]);
     }
 
     #[test]
