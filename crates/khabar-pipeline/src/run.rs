@@ -796,8 +796,12 @@ pub fn ingest(
     save_state(store, Some(&dedup), &clusterer)?;
     drop(dedup);
     commit_search(store, &mut search)?;
-    // The index writer's arena is not needed to build stories.
-    drop(search);
+    // Let the merges this run started finish (else each short run, e.g. one API POST, adds small segments that
+    // slow every later search); the index writer's arena is then freed before stories are built.
+    search.close().map_err(|e| PipelineError::State {
+        stage: SEARCH_STATE,
+        message: e.to_string(),
+    })?;
     drop(known);
     let stories = build_stories(store, &clusterer)?;
     store.replace_stories(&stories)?;

@@ -213,6 +213,21 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Commits, then waits for the segment merges that commit started, so that many short runs (one per API
+    /// POST) do not leave the index in ever more small segments, which slow every search.
+    pub fn close(mut self) -> SearchResult<()> {
+        self.commit()?;
+        if let Some(writer) = self.writer.take() {
+            writer.wait_merging_threads()?;
+        }
+        Ok(())
+    }
+
+    /// Number of searchable segments (each search visits every one).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// Number of searchable (committed, not deleted) articles.
     pub fn doc_count(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -686,3 +686,26 @@ fn odd_articles_index_and_search() {
     let h = hits.iter().find(|h| h.article_id == "markup").unwrap();
     assert_eq!(h.snippet, "&lt;script&gt;alert(&#x27;Hajin&#x27;)&lt;/script&gt;");
 }
+
+#[test]
+fn many_short_runs_do_not_pile_up_segments() {
+    // One API POST is one short run: open, index one article, commit, close.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..24 {
+        let mut index = SearchIndex::open(dir.path()).unwrap();
+        let a = article(
+            &format!("post-{i}"),
+            "en",
+            Some("Shelling in Idlib"),
+            &format!(
+                "Shelling hit Khan Sheikhoun on day {i}, killing civilians, the Syrian Observatory said."
+            ),
+            None,
+        );
+        index.index_article(&a, &[], &[]).unwrap();
+        index.close().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.doc_count(), 24);
+    assert!(index.segment_count() < 12, "{} segments", index.segment_count());
+}
