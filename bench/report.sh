@@ -2,7 +2,7 @@
 # One Markdown report of all measured figures, machine on top. Each section runs under its own time limit; a
 # section that fails or times out says so and the report goes on.
 #
-#   bench/report.sh > bench/REPORT.md        (REPORT.md is not committed)
+#   bench/report.sh > bench/REPORT.md        (the README links the committed REPORT.md: refresh both together)
 #
 # Env: CARGO_TARGET_DIR (default target-harden), KHABAR_DATA, HOSTILE_N (default 10000), MEM_N (articles for the
 # memory estimate, default 4000), SECTION_TIMEOUT (seconds per section, default 900), ONLY (space-separated
@@ -35,7 +35,7 @@ section() {
         grep -E '^\||^[A-Za-z#`].*' "$out" | grep -v -E '^(warning|   Compiling|    Finished|     Running|  Downloaded)' 
     else
         echo '```'
-        tail -n 40 "$out"
+        tail -n 90 "$out"
         echo '```'
     fi
     [[ $rc -eq 124 ]] && echo && echo "**timed out after ${T}s**"
