@@ -42,9 +42,9 @@ PY
 N=$(wc -l <"$WORK/corpus.jsonl")
 
 admin_sql() { python3 - "$KHABAR_PG_URL" "$1" <<'PY'
-import sys, subprocess
+import os, sys, subprocess
 url, sql = sys.argv[1], sys.argv[2]
-subprocess.run(["psql", "-q", url, "-c", sql], check=True, stdout=subprocess.DEVNULL)
+subprocess.run([os.environ.get("KHABAR_PSQL", "psql"), "-q", url, "-c", sql], check=True, stdout=subprocess.DEVNULL)
 PY
 }
 
@@ -80,7 +80,7 @@ for w in $COUNTS; do
   done
   for p in "${pids[@]}"; do wait "$p"; done
   t1=$(now)
-  stored=$(psql -qtA "$url" -c "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejected)")
+  stored=$("${KHABAR_PSQL:-psql}" -qtA "$url" -c "SELECT (SELECT count(*) FROM articles) + (SELECT count(*) FROM rejected)")
   echo "| PostgreSQL + NATS | $w | $stored | $(rate "$stored" "$(echo "$t1 - $t0" | bc)") |"
   kill "$NATS_PID" 2>/dev/null || true
   wait "$NATS_PID" 2>/dev/null || true

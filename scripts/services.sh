@@ -211,6 +211,8 @@ print_env() {
   echo "KHABAR_NATS_URL=nats://127.0.0.1:$(cat "$STATE/nats.port")"
   # Tests start throwaway JetStream servers of their own with this binary.
   echo "KHABAR_NATS_SERVER=$(nats_bin)"
+  # A psql that matches the server (Debian's client may be missing or older).
+  echo "KHABAR_PSQL=$STATE/pginstall/bin/psql"
 }
 
 case "${1:-}" in

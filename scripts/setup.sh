@@ -44,6 +44,21 @@ say "demo on the five sample articles"
 SAMPLES="$ROOT/../shared/samples"
 [ -d "$SAMPLES" ] || SAMPLES="$ROOT/tests/data/samples"
 "$BIN" run "$SAMPLES" --out "$ROOT/khabar-out"
+
+say "scale-out demo: PostgreSQL 18 + pgvector and NATS JetStream (PyPI), two workers"
+if services=$(scripts/services.sh start); then
+  export $services
+  db="${KHABAR_PG_URL%/*}/khabar_demo"
+  "${KHABAR_PSQL:-psql}" -q "$KHABAR_PG_URL" -c "DROP DATABASE IF EXISTS khabar_demo WITH (FORCE)" -c "CREATE DATABASE khabar_demo" >/dev/null &&
+    "$BIN" ingest "$SAMPLES" --store "$db" --bus "$KHABAR_NATS_URL" &&
+    "$BIN" worker --store "$db" --bus "$KHABAR_NATS_URL" --threads 2 --drain &&
+    echo "scale-out stories: $("$BIN" export stories --store "$db" | wc -l) (same samples, PostgreSQL store)" ||
+    echo "setup: the scale-out demo failed (see above); the embedded demo is unaffected"
+  scripts/services.sh stop >/dev/null 2>&1 || true
+else
+  echo "setup: scale-out servers did not start; embedded mode is unaffected"
+fi
+
 echo
 echo "Demo output: $ROOT/khabar-out/{articles,entities,events,stories}.jsonl (store: $ROOT/khabar-out/db)"
 echo "Try: $BIN export events --db $ROOT/khabar-out/db --format csv"
