@@ -612,14 +612,12 @@ impl PgSearcher {
     fn search_filtered(
         &self,
         q: &str,
-        lang: Option<&str>,
-        from: Option<chrono::NaiveDate>,
-        to: Option<chrono::NaiveDate>,
+        filters: &khabar_store_pg::SearchFilters<'_>,
         limit: usize,
     ) -> std::result::Result<Vec<serde_json::Value>, String> {
         let store = khabar_store_pg::PgStore::connect(&self.url).map_err(|e| e.to_string())?;
         let hits = store
-            .search(&self.groups(q), lang, from, to, limit)
+            .search_with(&self.groups(q), filters, limit)
             .map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         for (id, score) in hits {
@@ -637,7 +635,7 @@ impl PgSearcher {
 
 impl khabar_api::Searcher for PgSearcher {
     fn search(&self, q: &str, limit: usize) -> std::result::Result<Vec<serde_json::Value>, String> {
-        self.search_filtered(q, None, None, None, limit)
+        self.search_filtered(q, &khabar_store_pg::SearchFilters::default(), limit)
     }
 }
 
@@ -650,11 +648,13 @@ pub fn search_store(
     limit: usize,
     f: SearchFilters,
 ) -> Result<()> {
-    if f.place.is_some() || f.family.is_some() {
-        bail!(
-            "--place and --family need the embedded search index (--db); on PostgreSQL use --lang, --from and --to"
-        );
-    }
+    let family =
+        match f.family.as_deref() {
+            Some(name) => Some(khabar_model::EventFamily::parse(name).with_context(|| {
+                format!("unknown event family {name:?} (airstrike, shelling, battle, ...)")
+            })?),
+            None => None,
+        };
     // Fail early, naming the URL, when the store is unreachable.
     khabar_store_pg::PgStore::connect(url)?;
     let kb = khabar_entities::KnowledgeBase::load(data)
@@ -664,8 +664,22 @@ pub fn search_store(
         normalizer: std::sync::Arc::new(khabar_normalize::Normalizer::for_matching()),
         kb: std::sync::Arc::new(kb),
     };
+    // A place in any spelling or script: the knowledge-base ids it may name (or a kb id as given).
+    let places: Option<Vec<String>> = f.place.as_deref().map(|p| {
+        use khabar_search::AliasExpander;
+        let mut ids = khabar_pipeline::KbExpander::new(searcher.kb.clone()).kb_ids(p);
+        ids.push(p.to_string());
+        ids
+    });
+    let filters = khabar_store_pg::SearchFilters {
+        lang: f.lang.as_deref(),
+        from: f.from,
+        to: f.to,
+        place_kb_ids: places.as_deref(),
+        family: family.map(|x| x.as_str()),
+    };
     let hits = searcher
-        .search_filtered(query, f.lang.as_deref(), f.from, f.to, limit)
+        .search_filtered(query, &filters, limit)
         .map_err(anyhow::Error::msg)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

@@ -39,6 +39,11 @@ fn spawn_worker(data: &Path, db: &str, bus: &str, drain: bool) -> Child {
     c.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap()
 }
 
+fn ok_out(out: &Output) -> Vec<u8> {
+    ok(out);
+    out.stdout.clone()
+}
+
 fn ok(out: &Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "khabar failed: {stderr}");
@@ -125,6 +130,30 @@ fn samples_through_two_workers_form_the_same_story_as_the_embedded_run() {
     let found_text = String::from_utf8_lossy(&found.stdout).to_string();
     ok(&found);
     assert!(found_text.lines().count() >= 2, "{found_text}");
+    // Filters by place (any spelling) and event family on the shared store, as on the embedded index.
+    let by_place = khabar(
+        &data,
+        &["search", "قسد", "--store", &db.url, "--place", "Idlib", "--json"],
+    );
+    let by_place = String::from_utf8_lossy(&ok_out(&by_place)).to_string();
+    assert!(by_place.contains("004_ea737063e230775b.txt"), "{by_place}");
+    assert!(!by_place.contains("001_304fbf79cd7fc7b7.txt"), "{by_place}");
+    let strikes = khabar(
+        &data,
+        &[
+            "search",
+            "Baghouz",
+            "--store",
+            &db.url,
+            "--family",
+            "airstrike",
+            "--json",
+        ],
+    );
+    let strikes = String::from_utf8_lossy(&ok_out(&strikes)).to_string();
+    let all = khabar(&data, &["search", "Baghouz", "--store", &db.url, "--json"]);
+    let all = String::from_utf8_lossy(&ok_out(&all)).to_string();
+    assert!(strikes.lines().count() >= 1 && strikes.lines().count() <= all.lines().count());
 
     // Re-ingesting the same files queues nothing.
     let again = ok(&khabar(

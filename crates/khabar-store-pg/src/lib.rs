@@ -25,7 +25,7 @@ pub mod testing;
 mod tx;
 
 pub use conn::{is_connection_error, redact, ConnectOptions, SCHEMA_VERSION};
-pub use store::{PgOpener, PgStore, CLUSTER_LOCK_KEY};
+pub use store::{PgOpener, PgStore, SearchFilters, CLUSTER_LOCK_KEY};
 pub use tx::{Neighbor, PgTx, INDEXED_DIMS};
 
 /// What [`PgTx::write_article`] stores beside a [`khabar_store::StoredArticle`]; all optional.

@@ -179,9 +179,32 @@ impl PgStore {
         to: Option<NaiveDate>,
         limit: usize,
     ) -> StoreResult<Vec<(String, f32)>> {
+        let filters = SearchFilters {
+            lang,
+            from,
+            to,
+            ..SearchFilters::default()
+        };
+        self.search_with(groups, &filters, limit)
+    }
+
+    /// [`PgStore::search`] with every filter: also `place_kb_ids` (articles with a mention or an event at any of
+    /// these knowledge-base ids) and `family` (articles with an event of that family, e.g. `airstrike`).
+    pub fn search_with(
+        &self,
+        groups: &[Vec<String>],
+        f: &SearchFilters<'_>,
+        limit: usize,
+    ) -> StoreResult<Vec<(String, f32)>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let places: Option<Vec<String>> = f.place_kb_ids.map(|p| p.to_vec());
         let filters = "($2::text IS NULL OR lang = $2) AND ($3::date IS NULL OR published >= $3) \
-                       AND ($4::date IS NULL OR published <= $4)";
+                       AND ($4::date IS NULL OR published <= $4) \
+                       AND ($6::text[] IS NULL \
+                            OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = articles.id AND m.kb_id = ANY($6)) \
+                            OR EXISTS (SELECT 1 FROM events e WHERE e.article_id = articles.id AND e.place_kb_id = ANY($6))) \
+                       AND ($7::text IS NULL \
+                            OR EXISTS (SELECT 1 FROM events e WHERE e.article_id = articles.id AND e.family = $7))";
         self.run(|c| {
             let rows = match tsquery(groups) {
                 Some(q) => c.query(
@@ -192,7 +215,7 @@ impl PgStore {
                          ORDER BY 2 DESC, seq LIMIT $5"
                     )
                     .as_str(),
-                    &[&q, &lang, &from, &to, &limit],
+                    &[&q, &f.lang, &f.from, &f.to, &limit, &places, &f.family],
                 )?,
                 None => c.query(
                     format!(
@@ -200,12 +223,35 @@ impl PgStore {
                          ORDER BY published DESC NULLS LAST, seq LIMIT $5"
                     )
                     .as_str(),
-                    &[&None::<String>, &lang, &from, &to, &limit],
+                    &[
+                        &None::<String>,
+                        &f.lang,
+                        &f.from,
+                        &f.to,
+                        &limit,
+                        &places,
+                        &f.family,
+                    ],
                 )?,
             };
             rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
         })
     }
+}
+
+/// Filters of [`PgStore::search_with`]; `None` (the default) filters nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchFilters<'a> {
+    /// Only articles in this language.
+    pub lang: Option<&'a str>,
+    /// Only articles published on or after this day (undated ones are then left out).
+    pub from: Option<NaiveDate>,
+    /// Only articles published on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Only articles with a mention or an event at one of these knowledge-base ids.
+    pub place_kb_ids: Option<&'a [String]>,
+    /// Only articles with an event of this family (`EventFamily::as_str`).
+    pub family: Option<&'a str>,
 }
 
 impl StoreRead for PgStore {
