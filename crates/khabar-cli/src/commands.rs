@@ -42,13 +42,18 @@ fn load_engines(data: &Path) -> Result<Engines> {
     Ok(engines)
 }
 
-fn print_report(report: &IngestReport, db: &Path) {
-    for (location, reason) in &report.rejected {
+/// One stderr line per refused input: location and reason (the reason's own copy of the location dropped).
+fn print_rejected(rejected: &[(String, String)]) {
+    for (location, reason) in rejected {
         eprintln!(
             "rejected: {location}: {}",
             reason.strip_prefix(&format!("{location}: ")).unwrap_or(reason)
         );
     }
+}
+
+fn print_report(report: &IngestReport, db: &Path) {
+    print_rejected(&report.rejected);
     eprintln!(
         "khabar: {} read, {} stored ({} near-duplicates), {} unchanged, {} rejected; {} events, {} stories in {:.1}s -> {}",
         report.read,
@@ -102,12 +107,7 @@ pub fn ingest_queued(
     let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
     let started = Instant::now();
     let report = khabar_pipeline::scaleout::publish(&mut store, &bus, &inputs, format)?;
-    for (location, reason) in &report.rejected {
-        eprintln!(
-            "rejected: {location}: {}",
-            reason.strip_prefix(&format!("{location}: ")).unwrap_or(reason)
-        );
-    }
+    print_rejected(&report.rejected);
     eprintln!(
         "khabar: {} queued on {}, {} unchanged, {} rejected in {:.1}s",
         report.published,
