@@ -57,8 +57,8 @@ pub enum BusError {
 /// Result alias of this crate.
 pub type BusResult<T> = Result<T, BusError>;
 
-fn js_err(action: &'static str) -> impl Fn(&dyn std::fmt::Display) -> BusError {
-    move |e| BusError::JetStream {
+fn js_err(action: &'static str, e: impl std::fmt::Display) -> BusError {
+    BusError::JetStream {
         action,
         message: e.to_string(),
     }
@@ -181,7 +181,7 @@ impl Bus {
                     ..Default::default()
                 })
                 .await
-                .map_err(|e| js_err("creating the work stream")(&e))?;
+                .map_err(|e| js_err("creating the work stream", e))?;
             self.js
                 .get_or_create_stream(stream::Config {
                     name: DEAD_STREAM.into(),
@@ -189,7 +189,7 @@ impl Bus {
                     ..Default::default()
                 })
                 .await
-                .map_err(|e| js_err("creating the dead-letter stream")(&e))?;
+                .map_err(|e| js_err("creating the dead-letter stream", e))?;
             work.get_or_create_consumer(
                 CONSUMER,
                 pull::Config {
@@ -201,7 +201,7 @@ impl Bus {
                 },
             )
             .await
-            .map_err(|e| js_err("creating the worker consumer")(&e))?;
+            .map_err(|e| js_err("creating the worker consumer", e))?;
             Ok(())
         })
     }
@@ -236,40 +236,37 @@ impl Bus {
                 .js
                 .publish_with_headers(subject.to_string(), headers, payload.into())
                 .await
-                .map_err(|e| js_err("publishing")(&e))?;
-            ack.await.map_err(|e| js_err("waiting for the publish ack")(&e))?;
+                .map_err(|e| js_err("publishing", e))?;
+            ack.await.map_err(|e| js_err("waiting for the publish ack", e))?;
             Ok(())
         })
     }
 
     /// Messages of the work stream not yet acknowledged (waiting or in a worker's hands).
     pub fn pending(&self) -> BusResult<u64> {
-        self.rt.block_on(async {
-            let mut s = self
-                .js
-                .get_stream(WORK_STREAM)
-                .await
-                .map_err(|e| js_err("opening the work stream")(&e))?;
-            let info = s
-                .info()
-                .await
-                .map_err(|e| js_err("reading the work stream")(&e))?;
-            Ok(info.state.messages)
-        })
+        self.stored_messages(
+            WORK_STREAM,
+            ("opening the work stream", "reading the work stream"),
+        )
     }
 
     /// Dead letters stored so far.
     pub fn dead_letter_count(&self) -> BusResult<u64> {
+        self.stored_messages(
+            DEAD_STREAM,
+            ("opening the dead-letter stream", "reading the dead-letter stream"),
+        )
+    }
+
+    /// Messages stored in `stream`; `actions` name the two steps in errors.
+    fn stored_messages(&self, stream: &str, actions: (&'static str, &'static str)) -> BusResult<u64> {
         self.rt.block_on(async {
             let mut s = self
                 .js
-                .get_stream(DEAD_STREAM)
+                .get_stream(stream)
                 .await
-                .map_err(|e| js_err("opening the dead-letter stream")(&e))?;
-            let info = s
-                .info()
-                .await
-                .map_err(|e| js_err("reading the dead-letter stream")(&e))?;
+                .map_err(|e| js_err(actions.0, e))?;
+            let info = s.info().await.map_err(|e| js_err(actions.1, e))?;
             Ok(info.state.messages)
         })
     }
@@ -281,7 +278,7 @@ impl Bus {
                 .js
                 .get_stream(DEAD_STREAM)
                 .await
-                .map_err(|e| js_err("opening the dead-letter stream")(&e))?;
+                .map_err(|e| js_err("opening the dead-letter stream", e))?;
             let mut out = Vec::new();
             for seq in 1..=u64::MAX {
                 if out.len() >= max {
@@ -310,10 +307,10 @@ impl Bus {
                 .js
                 .get_stream(WORK_STREAM)
                 .await
-                .map_err(|e| js_err("opening the work stream")(&e))?;
+                .map_err(|e| js_err("opening the work stream", e))?;
             s.get_consumer::<pull::Config>(CONSUMER)
                 .await
-                .map_err(|e| js_err("opening the worker consumer")(&e))
+                .map_err(|e| js_err("opening the worker consumer", e))
         })?;
         Ok(Consumer { bus: self, inner })
     }
@@ -337,11 +334,11 @@ impl Consumer<'_> {
                 .expires(wait)
                 .messages()
                 .await
-                .map_err(|e| js_err("fetching work")(&e))?;
+                .map_err(|e| js_err("fetching work", e))?;
             match batch.next().await {
                 None => Ok(None),
                 Some(Ok(msg)) => Ok(Some(Delivery { bus: self.bus, msg })),
-                Some(Err(e)) => Err(js_err("receiving work")(&e)),
+                Some(Err(e)) => Err(js_err("receiving work", e)),
             }
         })
     }
@@ -374,7 +371,7 @@ impl Delivery<'_> {
         self.bus
             .rt
             .block_on(self.msg.double_ack())
-            .map_err(|e| js_err("acknowledging")(&e))
+            .map_err(|e| js_err("acknowledging", e))
     }
 
     /// Hands the message back for redelivery after `delay`.
@@ -382,7 +379,7 @@ impl Delivery<'_> {
         self.bus
             .rt
             .block_on(self.msg.ack_with(AckKind::Nak(Some(delay))))
-            .map_err(|e| js_err("returning work")(&e))
+            .map_err(|e| js_err("returning work", e))
     }
 
     /// Tells JetStream the worker is still busy with the message (resets its `ack_wait`).
@@ -390,7 +387,7 @@ impl Delivery<'_> {
         self.bus
             .rt
             .block_on(self.msg.ack_with(AckKind::Progress))
-            .map_err(|e| js_err("extending the ack deadline")(&e))
+            .map_err(|e| js_err("extending the ack deadline", e))
     }
 
     /// Moves the message to the dead-letter stream with `reason`, then removes it from the work stream.
@@ -405,7 +402,7 @@ impl Delivery<'_> {
         self.bus
             .rt
             .block_on(self.msg.ack_with(AckKind::Term))
-            .map_err(|e| js_err("terminating a dead letter")(&e))
+            .map_err(|e| js_err("terminating a dead letter", e))
     }
 }
 

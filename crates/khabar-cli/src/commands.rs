@@ -524,6 +524,15 @@ pub fn kb_build(data: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The event family of a `--family` filter, with a clear error for an unknown name.
+fn parse_family(name: Option<&str>) -> Result<Option<khabar_model::EventFamily>> {
+    name.map(|n| {
+        khabar_model::EventFamily::parse(n)
+            .with_context(|| format!("unknown event family {n:?} (airstrike, shelling, battle, ...)"))
+    })
+    .transpose()
+}
+
 /// Filters of `khabar search`.
 pub struct SearchFilters {
     pub lang: Option<String>,
@@ -564,12 +573,21 @@ impl khabar_api::Searcher for IndexSearcher {
 /// Scale-out search for the API: the PostgreSQL store's full-text index, the query analysed like the indexed
 /// terms, with the knowledge base's other spellings of a name as alternatives.
 struct PgSearcher {
-    url: String,
+    /// Pooled connections: a search borrows one instead of connecting anew.
+    opener: khabar_store_pg::PgOpener,
     normalizer: std::sync::Arc<khabar_normalize::Normalizer>,
     kb: std::sync::Arc<khabar_entities::KnowledgeBase>,
 }
 
 impl PgSearcher {
+    fn new(url: &str, kb: std::sync::Arc<khabar_entities::KnowledgeBase>) -> PgSearcher {
+        PgSearcher {
+            opener: khabar_store_pg::PgOpener { url: url.to_string() },
+            normalizer: std::sync::Arc::new(khabar_normalize::Normalizer::for_matching()),
+            kb,
+        }
+    }
+
     /// Each query word (or the whole query, when it names one known thing) with every spelling the knowledge base
     /// knows, analysed like the indexed terms.
     fn groups(&self, q: &str) -> Vec<Vec<String>> {
@@ -605,9 +623,7 @@ impl PgSearcher {
         }
         groups
     }
-}
 
-impl PgSearcher {
     /// Hits as JSON objects (`article_id`, `score`, `title`, `snippet`), best first.
     fn search_filtered(
         &self,
@@ -615,7 +631,7 @@ impl PgSearcher {
         filters: &khabar_store_pg::SearchFilters<'_>,
         limit: usize,
     ) -> std::result::Result<Vec<serde_json::Value>, String> {
-        let store = khabar_store_pg::PgStore::connect(&self.url).map_err(|e| e.to_string())?;
+        let store = self.opener.open_pg().map_err(|e| e.to_string())?;
         let hits = store
             .search_with(&self.groups(q), filters, limit)
             .map_err(|e| e.to_string())?;
@@ -648,22 +664,12 @@ pub fn search_store(
     limit: usize,
     f: SearchFilters,
 ) -> Result<()> {
-    let family =
-        match f.family.as_deref() {
-            Some(name) => Some(khabar_model::EventFamily::parse(name).with_context(|| {
-                format!("unknown event family {name:?} (airstrike, shelling, battle, ...)")
-            })?),
-            None => None,
-        };
-    // Fail early, naming the URL, when the store is unreachable.
-    khabar_store_pg::PgStore::connect(url)?;
+    let family = parse_family(f.family.as_deref())?;
     let kb = khabar_entities::KnowledgeBase::load(data)
         .context("loading the knowledge base for name expansion")?;
-    let searcher = PgSearcher {
-        url: url.to_string(),
-        normalizer: std::sync::Arc::new(khabar_normalize::Normalizer::for_matching()),
-        kb: std::sync::Arc::new(kb),
-    };
+    let searcher = PgSearcher::new(url, std::sync::Arc::new(kb));
+    // Fail early, naming the URL, when the store is unreachable (this first open also makes the pool).
+    searcher.opener.open_pg()?;
     // A place in any spelling or script: the knowledge-base ids it may name (or a kb id as given).
     let places: Option<Vec<String>> = f.place.as_deref().map(|p| {
         use khabar_search::AliasExpander;
@@ -741,14 +747,11 @@ pub fn serve(
         .parse()
         .with_context(|| format!("bad --addr {addr:?} (want IP:PORT)"))?;
     if let Some(url) = store_url {
-        // Fail early, naming the URL, when the store is unreachable.
-        let store = khabar_store_pg::PgStore::connect(url)?;
+        let opener = khabar_store_pg::PgOpener { url: url.to_string() };
+        // Fail early, naming the URL, when the store is unreachable (this first open also makes the pool).
+        let store = opener.open_pg()?;
         let kb = std::sync::Arc::new(khabar_entities::KnowledgeBase::load(data)?);
-        let searcher = PgSearcher {
-            url: url.to_string(),
-            normalizer: std::sync::Arc::new(khabar_normalize::Normalizer::for_matching()),
-            kb,
-        };
+        let searcher = PgSearcher::new(url, kb);
         let queue = bus_url.map(|b| {
             std::sync::Arc::new(BusQueue {
                 store_url: url.to_string(),
@@ -756,7 +759,7 @@ pub fn serve(
             }) as std::sync::Arc<dyn khabar_api::Queue>
         });
         let state = khabar_api::AppState::with_store(
-            std::sync::Arc::new(khabar_store_pg::PgOpener { url: url.to_string() }),
+            std::sync::Arc::new(opener),
             queue,
             Some(std::sync::Arc::new(searcher)),
             &data.join("ui"),
@@ -805,13 +808,7 @@ pub fn search(data: &Path, db: &Path, query: &str, json: bool, limit: usize, f: 
     }
     let index =
         khabar_search::SearchIndex::open(&dir).with_context(|| format!("opening {}", dir.display()))?;
-    let family =
-        match f.family.as_deref() {
-            Some(name) => Some(khabar_model::EventFamily::parse(name).with_context(|| {
-                format!("unknown event family {name:?} (airstrike, shelling, battle, ...)")
-            })?),
-            None => None,
-        };
+    let family = parse_family(f.family.as_deref())?;
     let kb = khabar_entities::KnowledgeBase::load(data)
         .context("loading the knowledge base for name expansion")?;
     let expander = khabar_pipeline::KbExpander::new(std::sync::Arc::new(kb));

@@ -273,8 +273,8 @@ fn day_of(date: NaiveDate) -> i64 {
     i64::from(date.num_days_from_ce())
 }
 
-/// Unit-length copy of `v`, or `None` when it cannot be normalized.
-fn unit_vector(v: &[f32]) -> Option<Vec<f32>> {
+/// Unit-length copy of `v`, or `None` when it cannot be normalized (empty, zero or non-finite).
+pub fn unit_vector(v: &[f32]) -> Option<Vec<f32>> {
     if v.is_empty() || v.iter().any(|x| !x.is_finite()) {
         return None;
     }

@@ -16,7 +16,7 @@ use crate::stories::story_from;
 use crate::{Engines, PipelineError, StageReport};
 use chrono::{Duration as Days, NaiveDate};
 use khabar_bus::{Bus, BusConfig};
-use khabar_cluster::{collect_links, decide, ClusterConfig, Decision};
+use khabar_cluster::{collect_links, decide, unit_vector, ClusterConfig, Decision};
 use khabar_dedup::{DedupConfig, DedupIndex, Fingerprint};
 use khabar_extract::Extractor;
 use khabar_ingest::{read_inputs, InputFormat, InputSource};
@@ -478,39 +478,38 @@ fn finish(
     })
 }
 
-/// The words of the title and body as both search analyzers index them (normalized, Arabic light stems, English
-/// stems), for the scale-out store's full-text index. [`search_groups`] analyses queries the same way.
+/// The terms of `text` as both search analyzers produce them (normalized forms, Arabic light stems and their
+/// clitic-free variants, English stems), one list per position, English analyzer first.
+fn analysed(normalizer: &Arc<Normalizer>, text: &str) -> Vec<Vec<String>> {
+    let mut en = english_analyzer(normalizer.clone());
+    let mut ar = arabic_analyzer(normalizer.clone());
+    let mut out = terms(&mut en, text);
+    out.extend(terms(&mut ar, text));
+    out
+}
+
+/// The words of the title and body as both search analyzers index them, each once, for the scale-out store's
+/// full-text index. [`search_groups`] analyses queries the same way.
 pub fn search_terms(normalizer: &Arc<Normalizer>, article: &Article) -> String {
     let mut text = article.title.clone().unwrap_or_default();
     text.push('\n');
     text.push_str(&article.text);
     let mut out = String::with_capacity(text.len() * 2);
     let mut seen = std::collections::HashSet::new();
-    let mut en = english_analyzer(normalizer.clone());
-    let mut ar = arabic_analyzer(normalizer.clone());
-    for position in terms(&mut en, &text).into_iter().chain(terms(&mut ar, &text)) {
-        for t in position {
-            if seen.insert(t.clone()) {
-                out.push_str(&t);
-                out.push(' ');
-            }
+    for t in analysed(normalizer, &text).into_iter().flatten() {
+        if seen.insert(t.clone()) {
+            out.push_str(&t);
+            out.push(' ');
         }
     }
     out
 }
 
-/// A query as AND-ed groups of alternatives: each query word analysed by both analyzers, with `aliases` of the
-/// whole query (other spellings and scripts of a name, from the knowledge base) as one more alternative set.
+/// A query as AND-ed groups of alternatives: each query word with every form the two analyzers give it.
 pub fn search_groups(normalizer: &Arc<Normalizer>, query: &str) -> Vec<Vec<String>> {
-    let mut en = english_analyzer(normalizer.clone());
-    let mut ar = arabic_analyzer(normalizer.clone());
     let mut groups = Vec::new();
     for word in query.split_whitespace() {
-        let mut group: Vec<String> = terms(&mut en, word)
-            .into_iter()
-            .chain(terms(&mut ar, word))
-            .flatten()
-            .collect();
+        let mut group: Vec<String> = analysed(normalizer, word).into_iter().flatten().collect();
         group.sort();
         group.dedup();
         if !group.is_empty() {
@@ -550,10 +549,13 @@ fn assign_story(
             let (Some(story), Some(bytes)) = (n.story_id.as_deref(), n.features.as_deref()) else {
                 continue;
             };
-            let Some(unit) = unit(&n.embedding) else { continue };
-            if dot(&unit, &unit_or_empty(embedding)) < config.min_cosine {
+            // pgvector's cosine distance is 1 − cosine.
+            if 1.0 - (n.distance as f32) < config.min_cosine {
                 continue;
             }
+            let Some(unit) = unit_vector(&n.embedding) else {
+                continue;
+            };
             let Ok(other) = postcard::from_bytes::<StoryFeatures>(bytes) else {
                 continue;
             };
@@ -591,19 +593,6 @@ fn assign_story(
         }
         Decision::New => Ok((tx.next_story_id()?, Vec::new())),
     }
-}
-
-fn unit(v: &[f32]) -> Option<Vec<f32>> {
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    (norm.is_finite() && norm > f32::EPSILON).then(|| v.iter().map(|x| x / norm).collect())
-}
-
-fn unit_or_empty(v: &[f32]) -> Vec<f32> {
-    unit(v).unwrap_or_default()
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// The story row from its members as stored now (near-copies included), like the embedded build.

@@ -372,11 +372,9 @@ fn pools() -> &'static Mutex<HashMap<String, Pool<Manager>>> {
     POOLS.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-impl StoreOpener for PgOpener {
-    fn describe(&self) -> String {
-        redact(&self.url)
-    }
-    fn open(&self) -> StoreResult<Box<dyn Store>> {
+impl PgOpener {
+    /// A store on a pooled connection (the first call connects, migrates and makes the pool).
+    pub fn open_pg(&self) -> StoreResult<PgStore> {
         let pool = pools()
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -397,18 +395,27 @@ impl StoreOpener for PgOpener {
                 .unwrap_or_else(|p| p.into_inner())
                 .entry(self.url.clone())
                 .or_insert(pool);
-            return Ok(Box::new(store));
+            return Ok(store);
         };
         let redacted = redact(&self.url);
         let conn = pool.get().map_err(|e| StoreError::Unreachable {
             url: redacted.clone(),
             message: e.to_string(),
         })?;
-        Ok(Box::new(PgStore {
+        Ok(PgStore {
             client: Mutex::new(Conn::Pooled(conn)),
             url: self.url.clone(),
             redacted,
             opts,
-        }))
+        })
+    }
+}
+
+impl StoreOpener for PgOpener {
+    fn describe(&self) -> String {
+        redact(&self.url)
+    }
+    fn open(&self) -> StoreResult<Box<dyn Store>> {
+        Ok(Box::new(self.open_pg()?))
     }
 }
