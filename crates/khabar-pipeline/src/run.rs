@@ -423,10 +423,13 @@ fn doc_features(
             f.event_dates.push(d);
         }
     }
-    StoryFeatures {
+    let mut features = StoryFeatures {
         sim: f,
         anchor: dominant_place(mentions),
-    }
+    };
+    // Kept for as long as the article is a candidate (and stored, in scale-out mode): only what scoring reads.
+    compact_features(&engines.similarity, &mut features);
+    features
 }
 
 /// The clusterer's score: the learned similarity, raised to [`ANCHOR_SCORE`] for articles about the same place
@@ -445,8 +448,8 @@ pub(crate) fn story_score(model: &SimilarityModel, a: &StoryFeatures, b: &StoryF
 /// sorted hash per word 4-gram of the whole text, about 1.4 MB for a 1 MB article), [`SimilarityModel::score`]
 /// only asks whether at least [`BOILERPLATE_UNKNOWN`] of them are in the model's boilerplate lexicon. A document
 /// that is boilerplate keeps its lexicon shingles only (share 1), any other keeps none (share 0): the answer, and
-/// so every score, is unchanged. Apply before [`StoryClusterer::add`], which keeps features as long as the article
-/// is a candidate, and in every snapshot.
+/// so every score, is unchanged. [`doc_features`] applies it, so every path (ingest, replay, the scale-out worker)
+/// hands [`StoryClusterer::add`] and the snapshots compacted features.
 pub(crate) fn compact_features(model: &SimilarityModel, features: &mut StoryFeatures) {
     let lexicon = &model.boilerplate_shingles;
     let boilerplate = boilerplate_share(&features.sim, lexicon) >= BOILERPLATE_UNKNOWN;
@@ -523,8 +526,7 @@ fn restore_state(store: &SqliteStore, engines: &Engines) -> Result<(DedupIndex, 
         if seq > cluster_seq && article.duplicate_of.is_none() {
             let mentions = store.mentions_of(&article.id)?;
             let events = store.events_of(&article.id)?;
-            let mut features = doc_features(engines, &article, &mentions, &events);
-            compact_features(&engines.similarity, &mut features);
+            let features = doc_features(engines, &article, &mentions, &events);
             let model = &engines.similarity;
             clusterer.add(cluster_doc(&article, features), &|a, b| {
                 story_score(model, &a.features, &b.features)
@@ -720,14 +722,9 @@ pub fn ingest(
         });
 
         // Entities + events + embedding workers.
-        let analyze_work = |cleaned: Cleaned| {
-            let mut analyzed = analyze(engines, c, cleaned);
-            // Compact now: the item may wait behind a slow one before the clusterer keeps its features.
-            if let Some(f) = analyzed.features.as_mut() {
-                compact_features(&engines.similarity, f);
-            }
-            Payload::Work(analyzed)
-        };
+        // Features come compacted from `doc_features`: an item may wait behind a slow one before the clusterer
+        // keeps them.
+        let analyze_work = |cleaned: Cleaned| Payload::Work(analyze(engines, c, cleaned));
         spawn_pool(scope, workers, dedup_rx, analyzed_tx, analyze_work);
 
         // Cluster + store: stateful, in input order, on this thread.

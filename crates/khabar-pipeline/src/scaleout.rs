@@ -9,9 +9,7 @@
 //! commit, so a killed worker loses nothing (JetStream redelivers; the raw-hash check makes a replay of a committed
 //! article a no-op) and never leaves half an article.
 
-use crate::run::{
-    analyze, clean, compact_features, raw_hash, story_score, Analyzed, Counters, Payload, StoryFeatures,
-};
+use crate::run::{analyze, clean, raw_hash, story_score, Analyzed, Counters, Payload, StoryFeatures};
 use crate::stories::story_from;
 use crate::{Engines, PipelineError, StageReport};
 use chrono::{Duration as Days, NaiveDate};
@@ -347,11 +345,8 @@ fn process(
         .collect();
     let search_terms = search_terms(normalizer, &cleaned.article);
     // Analysed as an original; the lock below may find it is a near-copy and drop its events and features.
-    let mut analyzed = analyze(engines, counters, cleaned);
-    // Stored features keep only what scoring reads (as the embedded clusterer keeps them).
-    if let Some(f) = analyzed.features.as_mut() {
-        compact_features(&engines.similarity, f);
-    }
+    // Its features come compacted: only what scoring reads is stored.
+    let analyzed = analyze(engines, counters, cleaned);
     let features = match &analyzed.features {
         Some(f) => Some(postcard::to_allocvec(f).map_err(|e| PipelineError::State {
             stage: "cluster",
