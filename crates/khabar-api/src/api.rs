@@ -569,12 +569,18 @@ fn ids_and_errors(lines: &[String], rejected: &[(String, String)]) -> (Vec<Value
     (ids, errors)
 }
 
+/// The posted lines as a JSONL file (in a temporary directory, removed when the guard drops) for the readers.
+fn lines_file(lines: &[String]) -> std::io::Result<(tempfile::TempDir, std::path::PathBuf)> {
+    let tmp = tempfile::tempdir()?;
+    let file = tmp.path().join("post.jsonl");
+    std::fs::write(&file, lines.join("\n"))?;
+    Ok((tmp, file))
+}
+
 /// Scale-out ingest: the lines go to the work queue; workers analyse and store them.
 async fn queue_articles(queue: Arc<dyn crate::Queue>, lines: Vec<String>) -> Result<Response, ApiError> {
     let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
-        let tmp = tempfile::tempdir()?;
-        let file = tmp.path().join("post.jsonl");
-        std::fs::write(&file, lines.join("\n"))?;
+        let (_tmp, file) = lines_file(&lines)?;
         let q = queue.queue_jsonl(&file).map_err(ApiError::Unavailable)?;
         let (ids, errors) = ids_and_errors(&lines, &q.rejected);
         Ok(json!({"ids": ids, "errors": errors, "queued": q.queued, "unchanged": q.unchanged}))
@@ -636,9 +642,7 @@ pub(crate) async fn post_articles(
     })?;
     let _writer = state.inner.writer.lock().await;
     let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
-        let tmp = tempfile::tempdir()?;
-        let file = tmp.path().join("post.jsonl");
-        std::fs::write(&file, lines.join("\n"))?;
+        let (_tmp, file) = lines_file(&lines)?;
         let mut store = SqliteStore::open(&dir)?;
         let options = khabar_pipeline::PipelineOptions {
             workers: 2,
