@@ -394,8 +394,9 @@ impl<P> ShardedIndex<P> {
         day.div_euclid(self.shard_days)
     }
 
-    /// Adds a unit vector dated `day` (`None`: undated, a candidate for every query).
-    pub(crate) fn insert(&mut self, day: Option<i64>, vector: &[f32], payload: P) {
+    /// Adds a unit vector dated `day` (`None`: undated, a candidate for every query). Returns where it went (shard
+    /// key, item), or `None` when the graph refused it.
+    pub(crate) fn insert(&mut self, day: Option<i64>, vector: &[f32], payload: P) -> Option<(i64, usize)> {
         let (key, day) = match day {
             Some(d) => (self.key(d), d),
             None => (UNDATED, UNDATED),
@@ -406,10 +407,17 @@ impl<P> ShardedIndex<P> {
             payloads: Vec::new(),
             days: Vec::new(),
         });
-        if shard.graph.insert(vector).is_some() {
-            shard.payloads.push(payload);
-            shard.days.push(day);
-        }
+        let item = shard.graph.insert(vector)?;
+        shard.payloads.push(payload);
+        shard.days.push(day);
+        Some((key, item))
+    }
+
+    /// Every payload held, with its shard key and item.
+    pub(crate) fn items(&self) -> impl Iterator<Item = (i64, usize, &P)> {
+        self.shards
+            .iter()
+            .flat_map(|(&key, shard)| shard.payloads.iter().enumerate().map(move |(i, p)| (key, i, p)))
     }
 
     /// Up to `k` nearest vectors dated within `window` days of `day`, plus undated ones, most similar first. An

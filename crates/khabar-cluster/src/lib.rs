@@ -14,8 +14,19 @@
 //! `merge_threshold` **and** the two stories' closest members are themselves near in embedding space
 //! (`merge_min_cosine`): a Baghuz report with one paragraph on shelling in Idlib scores high on its own story and
 //! lower on an Idlib story, and even if it scored high on both, the Baghuz and Idlib members are far apart, so the
-//! two stories stay separate. Stories never split: membership is decided once per article, so a wrong join or
-//! merge stays until the corpus is re-clustered (re-running the stream with other thresholds).
+//! two stories stay separate.
+//!
+//! Stories also split. Every article keeps its evidence: the candidates it scored at or above `threshold` (at most
+//! `k`, a few bytes each, kept in snapshots). After an article joins a story, [`split_plan`] looks at the story's
+//! evidence graph: when it hangs together through one article only (an articulation point) whose removal leaves two
+//! groups of at least `split_min_size` articles, with no evidence between them and their closest members below
+//! `merge_min_cosine` (the same notion that refuses merges), the story splits. The group holding the oldest article
+//! keeps the id, the other gets a new one, and the bridging article goes to the group it has its strongest edge to.
+//! The typical case is single-link chaining: a weekly roundup on the Baghuz battle and shelling in Idlib joins the
+//! Baghuz story, the next Idlib reports find the roundup as their best candidate and follow it in, and once two of
+//! them are there the story splits into Baghuz and Idlib, each growing on its own afterwards. Stories up to 256
+//! members are checked on every join, larger ones after merges and at every (size/256)-th member. A story split is
+//! not undone later, and a split-off story does not merge back unless the merge rule itself admits it.
 //!
 //! [`find_conflicts`] compares, within a story, the events different sources report about one incident and lists
 //! the counts they disagree on ([`conflicts_by_story`] groups them for `Story::conflicts`).
@@ -47,7 +58,7 @@ mod conflicts;
 pub mod decision;
 
 pub use conflicts::{conflicts_by_story, find_conflicts, find_conflicts_with, ConflictConfig};
-pub use decision::{collect_links, decide, Decision, StoryLink};
+pub use decision::{collect_links, decide, split_plan, Decision, Evidence, Split, StoryLink};
 
 use ann::ShardedIndex;
 use chrono::{Datelike, NaiveDate};
@@ -57,7 +68,10 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{Read, Write};
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"KHCLUST\0";
-const SNAPSHOT_VERSION: u32 = 1;
+const SNAPSHOT_VERSION: u32 = 2;
+
+/// Stories up to this many members are checked for a split on every join (see `check_splits`).
+const SPLIT_CHECK_ALWAYS: usize = 256;
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -108,6 +122,10 @@ pub struct ClusterConfig {
     pub ef_search: usize,
     /// HNSW build breadth.
     pub ef_construction: usize,
+    /// A story splits in two when its evidence hangs together through one article only and both groups hold at
+    /// least this many articles (see [`split_plan`]). 0 disables splitting; 1 is refused (a lone weakly linked
+    /// member is ordinary, not a second story).
+    pub split_min_size: usize,
 }
 
 impl Default for ClusterConfig {
@@ -124,6 +142,7 @@ impl Default for ClusterConfig {
             retention_days: 60,
             ef_search: 48,
             ef_construction: 100,
+            split_min_size: 2,
         }
     }
 }
@@ -150,6 +169,11 @@ impl ClusterConfig {
         if self.k == 0 || self.shard_days == 0 || self.ef_search == 0 {
             return Err(ClusterError::InvalidConfig(
                 "k, shard_days and ef_search must be positive".into(),
+            ));
+        }
+        if self.split_min_size == 1 {
+            return Err(ClusterError::InvalidConfig(
+                "split_min_size must be 0 (no splits) or at least 2".into(),
             ));
         }
         if self.retention_days != 0 && self.retention_days < self.window_days.max(self.resume_window_days) {
@@ -206,6 +230,8 @@ pub struct ClusterStats {
     pub stories_opened: u64,
     /// Story merges done.
     pub merges: u64,
+    /// Story splits done (see [`split_plan`]).
+    pub splits: u64,
     /// Merges refused because the two stories' members were far apart.
     pub merges_refused: u64,
     /// Articles that rejoined a story from beyond the time window (see `resume_window_days`).
@@ -239,23 +265,36 @@ struct Indexed<F> {
     member: u32,
 }
 
+/// An evidence edge as a member keeps it: the older member it was scored against, and the score.
+type Link = (u32, f32);
+
 /// Streaming story clusterer. See the crate docs.
 pub struct StoryClusterer<F = ()> {
     config: ClusterConfig,
     index: ShardedIndex<Indexed<F>>,
     members: Vec<MemberRecord>,
     by_id: HashMap<String, u32>,
-    /// Union-find parent per story index; a root is its own parent; roots are the smallest index of their set.
+    /// Union-find parent per story index; a root is its own parent; roots are the smallest index of their set. A
+    /// split moves members to a new story index directly (their records' `story`), so union-find never un-unions.
     parent: Vec<u32>,
+    /// Per member: its evidence edges to older members (scored at or above `threshold` on arrival, any story).
+    evidence: Vec<Vec<Link>>,
+    /// Members below this index came from a snapshot without evidence: their stories are never split.
+    legacy_members: u32,
+    /// Members of each root story, ascending (derived: rebuilt on restore).
+    story_members: HashMap<u32, Vec<u32>>,
+    /// Where each member's vector sits in the ANN index (derived: rebuilt on restore).
+    located: Vec<Option<(i64, usize)>>,
     /// Newest day seen (days from CE), for undated articles and retention.
     clock: Option<i64>,
     dimension: Option<usize>,
     stats: ClusterStats,
 }
 
+/// The snapshot body of format version 2.
 #[derive(Serialize, Deserialize)]
 #[serde(bound(serialize = "F: Serialize", deserialize = "F: DeserializeOwned"))]
-struct SnapshotV1<F> {
+struct SnapshotV2<F> {
     config: ClusterConfig,
     index: ShardedIndex<Indexed<F>>,
     members: Vec<MemberRecord>,
@@ -263,6 +302,106 @@ struct SnapshotV1<F> {
     clock: Option<i64>,
     dimension: Option<usize>,
     stats: ClusterStats,
+    evidence: Vec<Vec<Link>>,
+    legacy_members: u32,
+}
+
+/// Format version 1 (no evidence, no splits): still read.
+mod v1 {
+    use super::*;
+
+    #[derive(Deserialize)]
+    pub(super) struct Config {
+        threshold: f32,
+        merge_threshold: f32,
+        merge_min_cosine: f32,
+        window_days: u32,
+        resume_window_days: u32,
+        k: usize,
+        min_cosine: f32,
+        shard_days: u32,
+        retention_days: u32,
+        ef_search: usize,
+        ef_construction: usize,
+    }
+
+    impl From<Config> for ClusterConfig {
+        fn from(c: Config) -> Self {
+            ClusterConfig {
+                threshold: c.threshold,
+                merge_threshold: c.merge_threshold,
+                merge_min_cosine: c.merge_min_cosine,
+                window_days: c.window_days,
+                resume_window_days: c.resume_window_days,
+                k: c.k,
+                min_cosine: c.min_cosine,
+                shard_days: c.shard_days,
+                retention_days: c.retention_days,
+                ef_search: c.ef_search,
+                ef_construction: c.ef_construction,
+                split_min_size: ClusterConfig::default().split_min_size,
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Stats {
+        articles: u64,
+        stories_opened: u64,
+        merges: u64,
+        merges_refused: u64,
+        resumed: u64,
+        scored_pairs: u64,
+        bad_embeddings: u64,
+        repeated_ids: u64,
+        evicted: u64,
+    }
+
+    impl From<Stats> for ClusterStats {
+        fn from(s: Stats) -> Self {
+            ClusterStats {
+                articles: s.articles,
+                stories_opened: s.stories_opened,
+                merges: s.merges,
+                splits: 0,
+                merges_refused: s.merges_refused,
+                resumed: s.resumed,
+                scored_pairs: s.scored_pairs,
+                bad_embeddings: s.bad_embeddings,
+                repeated_ids: s.repeated_ids,
+                evicted: s.evicted,
+            }
+        }
+    }
+
+    #[derive(Deserialize)]
+    #[serde(bound(deserialize = "F: DeserializeOwned"))]
+    pub(super) struct Snapshot<F> {
+        pub(super) config: Config,
+        pub(super) index: ShardedIndex<Indexed<F>>,
+        pub(super) members: Vec<MemberRecord>,
+        pub(super) parent: Vec<u32>,
+        pub(super) clock: Option<i64>,
+        pub(super) dimension: Option<usize>,
+        pub(super) stats: Stats,
+    }
+
+    impl<F> From<Snapshot<F>> for SnapshotV2<F> {
+        fn from(s: Snapshot<F>) -> Self {
+            let n = s.members.len();
+            SnapshotV2 {
+                config: s.config.into(),
+                index: s.index,
+                members: s.members,
+                parent: s.parent,
+                clock: s.clock,
+                dimension: s.dimension,
+                stats: s.stats.into(),
+                evidence: vec![Vec::new(); n],
+                legacy_members: u32::try_from(n).unwrap_or(u32::MAX),
+            }
+        }
+    }
 }
 
 fn story_id(index: u32) -> String {
@@ -310,6 +449,10 @@ impl<F> StoryClusterer<F> {
             members: Vec::new(),
             by_id: HashMap::new(),
             parent: Vec::new(),
+            evidence: Vec::new(),
+            legacy_members: 0,
+            story_members: HashMap::new(),
+            located: Vec::new(),
             clock: None,
             dimension: None,
             stats: ClusterStats::default(),
@@ -371,19 +514,22 @@ impl<F> StoryClusterer<F> {
         }
 
         let window = i64::from(self.config.window_days);
+        let mut edges: Vec<Link> = Vec::new();
         let links = match &vector {
-            Some(v) => self.score_candidates(&doc, v, day, window, score),
+            Some(v) => self.score_candidates(&doc, v, day, window, score, &mut edges),
             None => Vec::new(),
         };
         let resume_window = i64::from(self.config.resume_window_days);
         let wider = match (&vector, decision::joins(&self.config, &links)) {
             (Some(v), false) if resume_window > window && day.is_some() => {
-                Some(self.score_candidates(&doc, v, day, resume_window, score))
+                Some(self.score_candidates(&doc, v, day, resume_window, score, &mut edges))
             }
             _ => None,
         };
+        edges.sort_by_key(|&(m, _)| m);
+        edges.dedup_by_key(|&mut (m, _)| m);
 
-        let story = match decision::decide(&self.config, &links, wider.as_deref()) {
+        let (story, merged) = match decision::decide(&self.config, &links, wider.as_deref()) {
             Decision::Join {
                 story,
                 merge,
@@ -391,19 +537,20 @@ impl<F> StoryClusterer<F> {
                 resumed,
             } => {
                 let mut target = self.find(story);
+                let merged = !merge.is_empty();
                 for other in merge {
                     target = self.union(target, other);
                     self.stats.merges += 1;
                 }
                 self.stats.merges_refused += refused as u64;
                 self.stats.resumed += u64::from(resumed);
-                target
+                (target, merged)
             }
             Decision::New => {
                 let new_story = u32::try_from(self.parent.len()).unwrap_or(u32::MAX);
                 self.parent.push(new_story);
                 self.stats.stories_opened += 1;
-                new_story
+                (new_story, false)
             }
         };
 
@@ -416,12 +563,94 @@ impl<F> StoryClusterer<F> {
             lang: doc.lang.clone(),
             story,
         });
-        if let Some(v) = vector {
+        self.evidence.push(edges);
+        self.story_members.entry(story).or_default().push(member);
+        let location = vector.and_then(|v| {
             self.dimension.get_or_insert(v.len());
-            self.index.insert(day, &v, Indexed { doc, member });
-        }
+            self.index.insert(day, &v, Indexed { doc, member })
+        });
+        self.located.push(location);
+        self.check_splits(story, merged);
         self.evict();
-        story_id(self.find(story))
+        self.members
+            .get(member as usize)
+            .map_or_else(|| story_id(self.find(story)), |r| story_id(self.find(r.story)))
+    }
+
+    /// Splits `story` while [`split_plan`] finds a split, then checks both halves again. Stories up to
+    /// [`SPLIT_CHECK_ALWAYS`] members are checked on every join; larger ones after a merge and otherwise at every
+    /// `size / SPLIT_CHECK_ALWAYS`-th member, so the cost per article stays bounded.
+    fn check_splits(&mut self, story: u32, merged: bool) {
+        if self.config.split_min_size == 0 {
+            return;
+        }
+        let mut pending = vec![self.find(story)];
+        let mut first = true;
+        while let Some(root) = pending.pop() {
+            let Some(list) = self.story_members.get(&root) else {
+                continue;
+            };
+            let size = list.len();
+            let due = size <= SPLIT_CHECK_ALWAYS || merged || size % (size / SPLIT_CHECK_ALWAYS).max(1) == 0;
+            if size < 2 * self.config.split_min_size + 1
+                || (first && !due)
+                || list.first().is_some_and(|&m| m < self.legacy_members)
+            {
+                first = false;
+                continue;
+            }
+            first = false;
+            let Some(split) = self.plan_split(list) else {
+                continue;
+            };
+            let Some(list) = self.story_members.remove(&root) else {
+                continue;
+            };
+            let mut moved = Vec::with_capacity(split.moved.len());
+            let mut stay = Vec::with_capacity(list.len().saturating_sub(split.moved.len()));
+            let mut next_moved = split.moved.iter().peekable();
+            for (pos, &m) in list.iter().enumerate() {
+                if next_moved.next_if_eq(&&pos).is_some() {
+                    moved.push(m);
+                } else {
+                    stay.push(m);
+                }
+            }
+            let new_story = u32::try_from(self.parent.len()).unwrap_or(u32::MAX);
+            self.parent.push(new_story);
+            for &m in &moved {
+                if let Some(record) = self.members.get_mut(m as usize) {
+                    record.story = new_story;
+                }
+            }
+            self.stats.splits += 1;
+            self.story_members.insert(root, stay);
+            self.story_members.insert(new_story, moved);
+            pending.push(root);
+            pending.push(new_story);
+        }
+    }
+
+    /// [`split_plan`] over one story's members (ascending member indices).
+    fn plan_split(&self, list: &[u32]) -> Option<decision::Split> {
+        let position: HashMap<u32, usize> = list.iter().enumerate().map(|(p, &m)| (m, p)).collect();
+        let vectors: Vec<Option<&[f32]>> = list.iter().map(|&m| self.vector_of(m)).collect();
+        let mut edges = Vec::new();
+        for (a, &m) in list.iter().enumerate() {
+            for &(other, score) in self.evidence.get(m as usize).into_iter().flatten() {
+                if let Some(&b) = position.get(&other) {
+                    edges.push(Evidence { a, b, score });
+                }
+            }
+        }
+        split_plan(&vectors, &edges, &self.config)
+    }
+
+    /// A member's unit vector while it is in the ANN index.
+    fn vector_of(&self, member: u32) -> Option<&[f32]> {
+        let (shard, item) = (*self.located.get(member as usize)?)?;
+        let (indexed, vector) = self.index.get(shard, item)?;
+        (indexed.member == member).then_some(vector)
     }
 
     fn score_candidates(
@@ -431,6 +660,7 @@ impl<F> StoryClusterer<F> {
         day: Option<i64>,
         window: i64,
         score: &dyn Fn(&ClusterDoc<F>, &ClusterDoc<F>) -> f32,
+        edges: &mut Vec<Link>,
     ) -> Vec<StoryLink<u32>> {
         let hits = self
             .index
@@ -447,11 +677,11 @@ impl<F> StoryClusterer<F> {
                 continue;
             };
             self.stats.scored_pairs += 1;
-            scored.push((
-                self.find(record.story),
-                score(doc, &indexed.doc),
-                candidate_vector,
-            ));
+            let s = score(doc, &indexed.doc);
+            if s.is_finite() && s >= self.config.threshold {
+                edges.push((indexed.member, s));
+            }
+            scored.push((self.find(record.story), s, candidate_vector));
         }
         decision::collect_links(scored)
     }
@@ -483,8 +713,16 @@ impl<F> StoryClusterer<F> {
     fn union(&mut self, a: u32, b: u32) -> u32 {
         let (ra, rb) = (self.find(a), self.find(b));
         let (root, child) = if ra <= rb { (ra, rb) } else { (rb, ra) };
+        if root == child {
+            return root;
+        }
         if let Some(p) = self.parent.get_mut(child as usize) {
             *p = root;
+        }
+        if let Some(moved) = self.story_members.remove(&child) {
+            let list = self.story_members.entry(root).or_default();
+            list.extend(moved);
+            list.sort_unstable();
         }
         root
     }
@@ -537,6 +775,8 @@ impl<F: Serialize + DeserializeOwned> StoryClusterer<F> {
             clock: Option<i64>,
             dimension: Option<usize>,
             stats: ClusterStats,
+            evidence: &'a Vec<Vec<Link>>,
+            legacy_members: u32,
         }
         let snapshot = SnapshotRef {
             config: &self.config,
@@ -546,6 +786,8 @@ impl<F: Serialize + DeserializeOwned> StoryClusterer<F> {
             clock: self.clock,
             dimension: self.dimension,
             stats: self.stats,
+            evidence: &self.evidence,
+            legacy_members: self.legacy_members,
         };
         // The header, then the body serialized straight into `w`: no in-memory copy of a snapshot that grows with
         // the corpus (same bytes as `write_framed` with the body).
@@ -555,17 +797,33 @@ impl<F: Serialize + DeserializeOwned> StoryClusterer<F> {
         Ok(())
     }
 
-    /// Reads a clusterer written by [`StoryClusterer::snapshot`].
+    /// Reads a clusterer written by [`StoryClusterer::snapshot`], of this format version (2) or of version 1
+    /// (written before stories could split: its stories keep no evidence and are never split).
     pub fn restore(mut r: impl Read) -> ClusterResult<Self> {
-        let bytes = khabar_model::snapshot::read_framed(&mut r, SNAPSHOT_MAGIC, SNAPSHOT_VERSION, "cluster")
-            .map_err(|e| match e {
-                khabar_model::snapshot::FrameError::Unsupported(why) => {
-                    ClusterError::UnsupportedSnapshot(why)
-                }
-                khabar_model::snapshot::FrameError::Io(e) => ClusterError::Io(e),
-            })?;
-        let snapshot: SnapshotV1<F> =
-            postcard::from_bytes(&bytes).map_err(|e| ClusterError::CorruptSnapshot(e.to_string()))?;
+        // The version decides the body's layout: peek at the header, then read the frame as written.
+        let mut header = [0u8; 12];
+        r.read_exact(&mut header)
+            .map_err(|e| ClusterError::UnsupportedSnapshot(format!("no header: {e}")))?;
+        let version = match header.get(8..12).and_then(|v| <[u8; 4]>::try_from(v).ok()) {
+            Some(v) if u32::from_le_bytes(v) == 1 => 1,
+            _ => SNAPSHOT_VERSION,
+        };
+        let bytes =
+            khabar_model::snapshot::read_framed(&mut header.chain(r), SNAPSHOT_MAGIC, version, "cluster")
+                .map_err(|e| match e {
+                    khabar_model::snapshot::FrameError::Unsupported(why) => {
+                        ClusterError::UnsupportedSnapshot(why)
+                    }
+                    khabar_model::snapshot::FrameError::Io(e) => ClusterError::Io(e),
+                })?;
+        let corrupt = |e: postcard::Error| ClusterError::CorruptSnapshot(e.to_string());
+        let snapshot: SnapshotV2<F> = if version == 1 {
+            postcard::from_bytes::<v1::Snapshot<F>>(&bytes)
+                .map_err(corrupt)?
+                .into()
+        } else {
+            postcard::from_bytes(&bytes).map_err(corrupt)?
+        };
         snapshot.config.validate()?;
         let n_stories = snapshot.parent.len();
         for (i, &p) in snapshot.parent.iter().enumerate() {
@@ -587,16 +845,46 @@ impl<F: Serialize + DeserializeOwned> StoryClusterer<F> {
         if !snapshot.index.is_consistent() {
             return Err(ClusterError::CorruptSnapshot("ann shard sizes disagree".into()));
         }
-        Ok(StoryClusterer {
+        let n = snapshot.members.len();
+        if snapshot.evidence.len() != n || snapshot.evidence.iter().flatten().any(|&(m, _)| m as usize >= n) {
+            return Err(ClusterError::CorruptSnapshot(
+                "evidence does not match the members".into(),
+            ));
+        }
+        let mut located = vec![None; n];
+        for (shard, item, indexed) in snapshot.index.items() {
+            match located.get_mut(indexed.member as usize) {
+                Some(slot) => *slot = Some((shard, item)),
+                None => {
+                    return Err(ClusterError::CorruptSnapshot(
+                        "ann item of an unknown member".into(),
+                    ))
+                }
+            }
+        }
+        let mut clusterer = StoryClusterer {
             config: snapshot.config,
             index: snapshot.index,
             members: snapshot.members,
             by_id,
             parent: snapshot.parent,
+            evidence: snapshot.evidence,
+            legacy_members: snapshot.legacy_members,
+            story_members: HashMap::new(),
+            located,
             clock: snapshot.clock,
             dimension: snapshot.dimension,
             stats: snapshot.stats,
-        })
+        };
+        for (i, record) in clusterer.members.iter().enumerate() {
+            let root = clusterer.find(record.story);
+            clusterer
+                .story_members
+                .entry(root)
+                .or_default()
+                .push(u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        Ok(clusterer)
     }
 }
 
@@ -733,5 +1021,99 @@ mod tests {
         assert_eq!(c.add(doc("late", 200, vec![0.05, 1.0]), &cosine), "s1");
         // An unrelated dated article does not join it.
         assert_eq!(c.add(doc("other", 200, vec![1.0, 0.0]), &cosine), "s2");
+    }
+
+    #[test]
+    fn version_1_snapshots_are_still_read_and_their_stories_never_split() {
+        // A version 1 body, as earlier builds wrote it: no split setting, no split count, no evidence.
+        #[derive(Serialize)]
+        struct ConfigV1 {
+            threshold: f32,
+            merge_threshold: f32,
+            merge_min_cosine: f32,
+            window_days: u32,
+            resume_window_days: u32,
+            k: usize,
+            min_cosine: f32,
+            shard_days: u32,
+            retention_days: u32,
+            ef_search: usize,
+            ef_construction: usize,
+        }
+        #[derive(Serialize)]
+        struct SnapshotV1<'a> {
+            config: ConfigV1,
+            index: &'a ShardedIndex<Indexed<()>>,
+            members: &'a Vec<MemberRecord>,
+            parent: &'a Vec<u32>,
+            clock: Option<i64>,
+            dimension: Option<usize>,
+            stats: [u64; 9],
+        }
+        let baghuz = [1.0, 0.0, 0.0];
+        let roundup = [0.75, 0.66, 0.0];
+        let idlib = [0.0, 1.0, 0.05];
+        let mut old = StoryClusterer::new(ClusterConfig::default());
+        for (i, v) in [baghuz, baghuz, baghuz, roundup].iter().enumerate() {
+            old.add(doc(&format!("b{i}"), 10, v.to_vec()), &cosine);
+        }
+        let c = ClusterConfig::default();
+        let s = old.stats();
+        let body = SnapshotV1 {
+            config: ConfigV1 {
+                threshold: c.threshold,
+                merge_threshold: c.merge_threshold,
+                merge_min_cosine: c.merge_min_cosine,
+                window_days: c.window_days,
+                resume_window_days: c.resume_window_days,
+                k: c.k,
+                min_cosine: c.min_cosine,
+                shard_days: c.shard_days,
+                retention_days: c.retention_days,
+                ef_search: c.ef_search,
+                ef_construction: c.ef_construction,
+            },
+            index: &old.index,
+            members: &old.members,
+            parent: &old.parent,
+            clock: old.clock,
+            dimension: old.dimension,
+            stats: [
+                s.articles,
+                s.stories_opened,
+                s.merges,
+                s.merges_refused,
+                s.resumed,
+                s.scored_pairs,
+                s.bad_embeddings,
+                s.repeated_ids,
+                s.evicted,
+            ],
+        };
+        let mut bytes = Vec::new();
+        khabar_model::snapshot::write_framed(
+            &mut bytes,
+            SNAPSHOT_MAGIC,
+            1,
+            &postcard::to_stdvec(&body).unwrap(),
+        )
+        .unwrap();
+        let mut restored: StoryClusterer = StoryClusterer::restore(&bytes[..]).unwrap();
+        assert_eq!(restored.stories(), old.stories());
+        assert_eq!(restored.stats(), old.stats());
+        assert_eq!(restored.config(), &ClusterConfig::default());
+        // The same continuation splits on a fresh clusterer, not on the restored one (no evidence for the old part).
+        for (i, v) in [idlib, idlib, idlib].iter().enumerate() {
+            old.add(doc(&format!("i{i}"), 11, v.to_vec()), &cosine);
+            restored.add(doc(&format!("i{i}"), 11, v.to_vec()), &cosine);
+        }
+        assert_eq!(old.stats().splits, 1, "{:?}", old.stories());
+        assert_eq!(restored.stats().splits, 0);
+        assert_eq!(restored.stories().len(), 1);
+        // A version 2 snapshot of the restored one keeps that legacy mark.
+        let mut again = Vec::new();
+        restored.snapshot(&mut again).unwrap();
+        let again: StoryClusterer = StoryClusterer::restore(&again[..]).unwrap();
+        assert_eq!(again.legacy_members, 4);
     }
 }

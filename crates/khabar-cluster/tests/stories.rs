@@ -1,80 +1,11 @@
 //! Story clustering on synthetic embeddings that reflect real situations: Arabic and English reports of one
 //! development, a Baghuz report with a paragraph on shelling in Idlib, a story first seen as two fragments.
 
-use chrono::NaiveDate;
+mod common;
+
+use common::{cosine, day, doc, mix, score, Places, Rng};
 use khabar_cluster::{ClusterConfig, ClusterDoc, StoryClusterer};
 use std::collections::BTreeSet;
-
-const DIM: usize = 64;
-
-struct Rng(u64);
-impl Rng {
-    fn gaussian(&mut self) -> f32 {
-        // Sum of uniforms: close enough to normal for noise.
-        let mut s = 0.0;
-        for _ in 0..6 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            s += (self.0 >> 40) as f32 / (1u64 << 24) as f32;
-        }
-        s - 3.0
-    }
-    fn vector(&mut self) -> Vec<f32> {
-        unit(&(0..DIM).map(|_| self.gaussian()).collect::<Vec<_>>())
-    }
-}
-
-fn unit(v: &[f32]) -> Vec<f32> {
-    let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    v.iter().map(|x| x / n).collect()
-}
-
-fn mix(parts: &[(f32, &[f32])]) -> Vec<f32> {
-    let mut out = vec![0.0; DIM];
-    for (w, v) in parts {
-        for (o, x) in out.iter_mut().zip(v.iter()) {
-            *o += w * x;
-        }
-    }
-    unit(&out)
-}
-
-/// Places an article mentions (kb ids): the extra feature the score uses besides the embedding.
-type Places = BTreeSet<String>;
-
-fn day(d: u32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(2019, 3, d)
-}
-
-fn doc(
-    id: &str,
-    lang: &str,
-    d: u32,
-    title: &str,
-    embedding: Vec<f32>,
-    places: &[&str],
-) -> ClusterDoc<Places> {
-    ClusterDoc {
-        article_id: id.into(),
-        title: Some(title.into()),
-        published: day(d),
-        lang: lang.into(),
-        embedding,
-        features: places.iter().map(|p| p.to_string()).collect(),
-    }
-}
-
-fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// A stand-in for the learned model: embedding cosine plus a bonus for shared places.
-fn score(a: &ClusterDoc<Places>, b: &ClusterDoc<Places>) -> f32 {
-    let shared = a.features.intersection(&b.features).count() as f32;
-    let union = a.features.union(&b.features).count().max(1) as f32;
-    (0.7 * cosine(&a.embedding, &b.embedding) + 0.3 * shared / union).clamp(0.0, 1.0)
-}
 
 #[test]
 fn arabic_and_english_reports_of_one_development_form_one_story() {
