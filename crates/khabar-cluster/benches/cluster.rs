@@ -6,7 +6,8 @@
 //! - `steady`: a feed of 300 articles a day, so 100k articles span 11 months (the window holds a constant load);
 //! - `dense`: all sizes squeezed into the same 180 days (the window load grows with the corpus: worst case).
 //!
-//! `KHABAR_BENCH_RETENTION_DAYS` overrides the retention (0 keeps every vector indexed).
+//! `KHABAR_BENCH_RETENTION_DAYS` overrides the retention (0 keeps every vector indexed), and
+//! `KHABAR_BENCH_SPLIT_MIN_SIZE` the split setting (0: no splits, to see what the split checks cost).
 //!
 //! Besides µs/article it prints purity (share of articles whose story's majority topic is their own) and stories
 //! per topic (1.0 = no fragmentation).
@@ -105,6 +106,12 @@ fn run(label: &str, n: usize, span_days: i64) {
     {
         config.retention_days = days;
     }
+    if let Some(size) = std::env::var("KHABAR_BENCH_SPLIT_MIN_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.split_min_size = size;
+    }
     let mut clusterer: StoryClusterer<u32> = StoryClusterer::new(config);
     let topic_of: HashMap<String, u32> = docs.iter().map(|d| (d.article_id.clone(), d.features)).collect();
     let started = Instant::now();
@@ -148,10 +155,11 @@ fn run(label: &str, n: usize, span_days: i64) {
     let stats = clusterer.stats();
     println!(
         "cluster {label:>6} n={n:>7} span={span_days:>3}d: wall {per:7.1} µs/article, cpu {cpu_per:7.1}, cpu last 10% \
-         {cpu_tail_per:7.1}  purity {:.3}  stories/topic {:.2}  merges {}  indexed {}",
+         {cpu_tail_per:7.1}  purity {:.3}  stories/topic {:.2}  merges {}  splits {}  indexed {}",
         pure as f64 / n as f64,
         stories.len() as f64 / topics_seen.len().max(1) as f64,
         stats.merges,
+        stats.splits,
         clusterer.indexed()
     );
     println!("    cpu µs/article by tenth of the stream: {}", tenths.join(" "));

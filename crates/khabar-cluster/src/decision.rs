@@ -131,6 +131,18 @@ pub struct Split {
     pub moved: Vec<usize>,
 }
 
+/// Stories up to this many members are checked for a split on every join.
+pub const SPLIT_CHECK_ALWAYS: usize = 256;
+
+/// Whether a story of `size` members that an article just joined (`merged`: by pulling other stories in) is due
+/// for a split check: always up to [`SPLIT_CHECK_ALWAYS`] members and after merges, otherwise at every
+/// `size / SPLIT_CHECK_ALWAYS`-th member, so the checks cost about as much per article whatever the story's size.
+pub fn split_check_due(config: &ClusterConfig, size: usize, merged: bool) -> bool {
+    config.split_min_size != 0
+        && size > 2 * config.split_min_size
+        && (size <= SPLIT_CHECK_ALWAYS || merged || size.is_multiple_of((size / SPLIT_CHECK_ALWAYS).max(1)))
+}
+
 /// Articulation-point analysis of one connected evidence graph (iterative Tarjan): DFS discovery order, low-links,
 /// subtree sizes and tree parents.
 struct Dfs {

@@ -25,7 +25,8 @@
 //! The typical case is single-link chaining: a weekly roundup on the Baghuz battle and shelling in Idlib joins the
 //! Baghuz story, the next Idlib reports find the roundup as their best candidate and follow it in, and once two of
 //! them are there the story splits into Baghuz and Idlib, each growing on its own afterwards. Stories up to 256
-//! members are checked on every join, larger ones after merges and at every (size/256)-th member. A story split is
+//! members are checked on every join, larger ones after merges and at every (size/256)-th member
+//! ([`decision::split_check_due`]). A story split is
 //! not undone later, and a split-off story does not merge back unless the merge rule itself admits it.
 //!
 //! [`find_conflicts`] compares, within a story, the events different sources report about one incident and lists
@@ -69,9 +70,6 @@ use std::io::{Read, Write};
 
 const SNAPSHOT_MAGIC: &[u8; 8] = b"KHCLUST\0";
 const SNAPSHOT_VERSION: u32 = 2;
-
-/// Stories up to this many members are checked for a split on every join (see `check_splits`).
-const SPLIT_CHECK_ALWAYS: usize = 256;
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
@@ -577,29 +575,21 @@ impl<F> StoryClusterer<F> {
             .map_or_else(|| story_id(self.find(story)), |r| story_id(self.find(r.story)))
     }
 
-    /// Splits `story` while [`split_plan`] finds a split, then checks both halves again. Stories up to
-    /// [`SPLIT_CHECK_ALWAYS`] members are checked on every join; larger ones after a merge and otherwise at every
-    /// `size / SPLIT_CHECK_ALWAYS`-th member, so the cost per article stays bounded.
+    /// Splits `story` when it is due for a check ([`decision::split_check_due`]) and [`split_plan`] finds a split,
+    /// then checks both halves again, until no split is found.
     fn check_splits(&mut self, story: u32, merged: bool) {
-        if self.config.split_min_size == 0 {
-            return;
-        }
         let mut pending = vec![self.find(story)];
         let mut first = true;
         while let Some(root) = pending.pop() {
             let Some(list) = self.story_members.get(&root) else {
                 continue;
             };
-            let size = list.len();
-            let due = size <= SPLIT_CHECK_ALWAYS || merged || size % (size / SPLIT_CHECK_ALWAYS).max(1) == 0;
-            if size < 2 * self.config.split_min_size + 1
-                || (first && !due)
-                || list.first().is_some_and(|&m| m < self.legacy_members)
-            {
-                first = false;
+            // The halves of a split are checked whatever their size's cadence.
+            let due = decision::split_check_due(&self.config, list.len(), merged || !first);
+            first = false;
+            if !due || list.first().is_some_and(|&m| m < self.legacy_members) {
                 continue;
             }
-            first = false;
             let Some(split) = self.plan_split(list) else {
                 continue;
             };
