@@ -5,7 +5,8 @@
 //! then finish each article in one short PostgreSQL transaction that holds a cluster-wide advisory lock:
 //! near-duplicate check against the shared LSH band table, story candidates from the pgvector HNSW index within the
 //! time window, the join/merge decision ([`khabar_cluster::decide`], the same rule as the embedded clusterer), the
-//! article with everything attached, and the rebuilt story row. The message is acknowledged only after that
+//! article with everything attached and its evidence edges, the split check ([`khabar_cluster::split_plan`] over the
+//! story's stored evidence, also the embedded rule), and the rebuilt story rows. The message is acknowledged only after that
 //! commit, so a killed worker loses nothing (JetStream redelivers; the raw-hash check makes a replay of a committed
 //! article a no-op) and never leaves half an article.
 
@@ -14,7 +15,7 @@ use crate::stories::story_from;
 use crate::{Engines, PipelineError, StageReport};
 use chrono::{Duration as Days, NaiveDate};
 use khabar_bus::{Bus, BusConfig};
-use khabar_cluster::{collect_links, decide, unit_vector, ClusterConfig, Decision};
+use khabar_cluster::{collect_links, decide, split_plan, unit_vector, ClusterConfig, Decision, Evidence};
 use khabar_dedup::{DedupConfig, DedupIndex, Fingerprint};
 use khabar_extract::Extractor;
 use khabar_ingest::{read_inputs, InputFormat, InputSource};
@@ -429,10 +430,12 @@ fn finish(
     let earlier_story = tx.article(&article.id)?.and_then(|a| a.story_id);
     let embedding = features.as_ref().map(|f| f.sim.embedding.clone());
     let mut touched: Vec<String> = Vec::new();
+    let mut evidence: Vec<(String, f32)> = Vec::new();
     if let Some(features) = &features {
-        let story = assign_story(tx, config, model, &article, features)?;
-        touched.extend(story.1);
-        article.story_id = Some(story.0);
+        let assigned = assign_story(tx, config, model, &article, features)?;
+        touched.extend(assigned.merged);
+        evidence = assigned.evidence;
+        article.story_id = Some(assigned.story);
     }
     if article.story_id.is_none() {
         // A near-copy of an article that has no story (no embedding): a story of its own.
@@ -457,8 +460,16 @@ fn finish(
     for merged in &touched {
         tx.delete_story(merged)?;
     }
-    let story = rebuild_story(tx, &story_id)?;
-    tx.put_story(&story)?;
+    tx.put_evidence(&item.article.id, &evidence)?;
+    let split_off = if duplicate {
+        Vec::new()
+    } else {
+        split_story(tx, config, &story_id, !touched.is_empty())?
+    };
+    for id in split_off.iter().chain([&story_id]) {
+        let story = rebuild_story(tx, id)?;
+        tx.put_story(&story)?;
+    }
     if let Some(earlier) = earlier_story.filter(|e| *e != story_id && !touched.contains(e)) {
         let left = rebuild_story(tx, &earlier)?;
         if left.article_ids.is_empty() {
@@ -520,17 +531,27 @@ fn story_number(id: &str) -> u64 {
         .unwrap_or(u64::MAX)
 }
 
-/// Scores the pgvector candidates, decides join / merge / new, applies merges. Returns the story id and the ids of
-/// the stories merged into it.
+/// What [`assign_story`] decided.
+struct Assigned {
+    /// The article's story.
+    story: String,
+    /// Stories merged into it.
+    merged: Vec<String>,
+    /// The candidates scored at or above the join threshold, with their scores: the article's evidence edges.
+    evidence: Vec<(String, f32)>,
+}
+
+/// Scores the pgvector candidates, decides join / merge / new, applies merges.
 fn assign_story(
     tx: &mut PgTx<'_>,
     config: &ClusterConfig,
     model: &khabar_similarity::SimilarityModel,
     article: &Article,
     features: &StoryFeatures,
-) -> Result<(String, Vec<String>), StoreError> {
+) -> Result<Assigned, StoreError> {
     let embedding = &features.sim.embedding;
-    let links_within = |tx: &mut PgTx<'_>, days: u32| -> Result<_, StoreError> {
+    let mut evidence: Vec<(String, f32)> = Vec::new();
+    let mut links_within = |tx: &mut PgTx<'_>, days: u32| -> Result<_, StoreError> {
         let (from, to) = match article.published {
             Some(d) => (
                 d.checked_sub_signed(Days::days(i64::from(days))),
@@ -554,7 +575,11 @@ fn assign_story(
             let Ok(other) = postcard::from_bytes::<StoryFeatures>(bytes) else {
                 continue;
             };
-            scored.push((story_number(story), story_score(model, features, &other), unit));
+            let score = story_score(model, features, &other);
+            if score.is_finite() && score >= config.threshold && n.article_id != article.id {
+                evidence.push((n.article_id.clone(), score));
+            }
+            scored.push((story_number(story), score, unit));
         }
         Ok(collect_links(
             scored.iter().map(|(s, score, v)| (*s, *score, v.as_slice())),
@@ -569,6 +594,8 @@ fn assign_story(
     } else {
         None
     };
+    evidence.sort_by(|a, b| a.0.cmp(&b.0));
+    evidence.dedup_by(|a, b| a.0 == b.0);
     match decide(config, &links, wider.as_deref()) {
         Decision::Join { story, merge, .. } => {
             // The oldest story keeps its id, as in the embedded clusterer.
@@ -584,10 +611,78 @@ fn assign_story(
             if !others.is_empty() {
                 tx.merge_stories(&others, &target)?;
             }
-            Ok((target, others))
+            Ok(Assigned {
+                story: target,
+                merged: others,
+                evidence,
+            })
         }
-        Decision::New => Ok((tx.next_story_id()?, Vec::new())),
+        Decision::New => Ok(Assigned {
+            story: tx.next_story_id()?,
+            merged: Vec::new(),
+            evidence,
+        }),
     }
+}
+
+/// Applies the split rule ([`split_plan`], the same as the embedded clusterer's) to a story the article was just
+/// written into, over the evidence stored with its members, and again to both halves after each split. The group
+/// holding the oldest article keeps the id; the other moves, near-copies with their originals, to a new story id.
+/// Returns the new stories (their rows are the caller's to rebuild).
+fn split_story(
+    tx: &mut PgTx<'_>,
+    config: &ClusterConfig,
+    story_id: &str,
+    merged: bool,
+) -> Result<Vec<String>, StoreError> {
+    let mut pending = vec![story_id.to_string()];
+    let mut created = Vec::new();
+    let mut first = true;
+    while let Some(story) = pending.pop() {
+        let graph = tx.story_graph(&story)?;
+        let due = khabar_cluster::decision::split_check_due(config, graph.members.len(), merged || !first);
+        first = false;
+        if graph.legacy || !due {
+            continue;
+        }
+        let position: HashMap<&str, usize> = graph
+            .members
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (id.as_str(), i))
+            .collect();
+        let vectors: Vec<Option<Vec<f32>>> = graph
+            .members
+            .iter()
+            .map(|(_, v)| v.as_deref().and_then(unit_vector))
+            .collect();
+        let vectors: Vec<Option<&[f32]>> = vectors.iter().map(|v| v.as_deref()).collect();
+        let edges: Vec<Evidence> = graph
+            .edges
+            .iter()
+            .filter_map(|(a, b, score)| {
+                Some(Evidence {
+                    a: *position.get(a.as_str())?,
+                    b: *position.get(b.as_str())?,
+                    score: *score,
+                })
+            })
+            .collect();
+        let Some(split) = split_plan(&vectors, &edges, config) else {
+            continue;
+        };
+        let moved: Vec<String> = split
+            .moved
+            .iter()
+            .filter_map(|&p| graph.members.get(p).map(|(id, _)| id.clone()))
+            .collect();
+        let new_story = tx.next_story_id()?;
+        tx.move_articles(&story, &moved, &new_story)?;
+        created.push(new_story.clone());
+        pending.push(story);
+        pending.push(new_story);
+    }
+    Ok(created)
 }
 
 /// The story row from its members as stored now (near-copies included), like the embedded build.
@@ -634,4 +729,108 @@ fn rebuild_story(tx: &mut PgTx<'_>, story_id: &str) -> Result<Story, StoreError>
         &sources,
         &dup_of,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use khabar_store::StoreRead;
+    use khabar_store_pg::testing::TestDb;
+
+    fn stored(
+        id: &str,
+        story: &str,
+        title: &str,
+        embedding: [f32; 2],
+        duplicate_of: Option<&str>,
+    ) -> StoredArticle {
+        StoredArticle {
+            article: Article {
+                id: id.into(),
+                source_path: format!("feed/{id}.txt"),
+                url: None,
+                source: Some(format!("source-{id}")),
+                title: Some(title.into()),
+                published: NaiveDate::from_ymd_opt(2019, 3, 10),
+                author: None,
+                lang: "en".into(),
+                text: title.into(),
+                removed: Vec::new(),
+                duplicate_of: duplicate_of.map(str::to_string),
+                story_id: Some(story.into()),
+                content_hash: format!("content-{id}"),
+            },
+            raw_hash: format!("raw-{id}"),
+            mentions: Vec::new(),
+            events: Vec::new(),
+            embedding: Some(embedding.to_vec()),
+        }
+    }
+
+    #[test]
+    fn a_story_bridged_by_a_roundup_splits_in_the_store_with_near_copies_following_their_originals() {
+        let Some(db) = TestDb::new() else { return };
+        let mut store = PgStore::connect(&db.url).unwrap();
+        let config = ClusterConfig::default();
+        let (baghuz, idlib, roundup) = ([1.0, 0.0], [0.0, 1.0], [0.75, 0.66]);
+        let (s1, split_off, kept, moved) = store
+            .exclusive(|tx| {
+                let s1 = tx.next_story_id()?;
+                let articles = [
+                    ("b1", "SDF pushes into Baghuz", baghuz, None),
+                    ("b2", "Hundreds surrender in Baghuz", baghuz, None),
+                    ("b3", "Last IS pocket in Baghuz shrinks", baghuz, None),
+                    ("roundup", "Syria this week: Baghuz and Idlib", roundup, None),
+                    ("i1", "Shelling kills seven in Idlib", idlib, None),
+                    ("i2", "Civilians flee Maarat al-Numan", idlib, None),
+                    ("i2-copy", "Civilians flee Maarat al-Numan", idlib, Some("i2")),
+                ];
+                for (id, title, v, dup) in articles {
+                    tx.write_article(&stored(id, &s1, title, v, dup), &ArticleExtras::default())?;
+                }
+                let edges: [(&str, &[(&str, f32)]); 5] = [
+                    ("b2", &[("b1", 0.8)]),
+                    ("b3", &[("b1", 0.7), ("b2", 0.75)]),
+                    ("roundup", &[("b3", 0.65), ("b2", 0.6)]),
+                    ("i1", &[("roundup", 0.58)]),
+                    ("i2", &[("i1", 0.85), ("roundup", 0.55)]),
+                ];
+                for (id, to) in edges {
+                    let to: Vec<(String, f32)> = to.iter().map(|(o, s)| (o.to_string(), *s)).collect();
+                    tx.put_evidence(id, &to)?;
+                }
+                let split_off = split_story(tx, &config, &s1, false)?;
+                for id in split_off.iter().chain([&s1]) {
+                    let story = rebuild_story(tx, id)?;
+                    tx.put_story(&story)?;
+                }
+                let ids = |tx: &mut PgTx<'_>, s: &str| -> Result<Vec<String>, StoreError> {
+                    Ok(tx.story_members(s)?.into_iter().map(|a| a.id).collect())
+                };
+                let kept = ids(tx, &s1)?;
+                let moved = match split_off.first() {
+                    Some(s) => ids(tx, s)?,
+                    None => Vec::new(),
+                };
+                Ok((s1, split_off, kept, moved))
+            })
+            .unwrap();
+        assert_eq!(s1, "s1");
+        assert_eq!(split_off, ["s2"]);
+        assert_eq!(kept, ["b1", "b2", "b3", "roundup"]);
+        assert_eq!(moved, ["i1", "i2", "i2-copy"]);
+        let stories = store.stories().unwrap();
+        assert_eq!(stories.len(), 2);
+        assert_eq!(stories[1].title.as_deref(), Some("Shelling kills seven in Idlib"));
+        assert!(store.check_consistency().unwrap().is_empty());
+        // Checked again, the halves hold together: nothing more splits.
+        let again = store
+            .exclusive(|tx| {
+                let mut more = split_story(tx, &config, "s1", true)?;
+                more.extend(split_story(tx, &config, "s2", true)?);
+                Ok(more)
+            })
+            .unwrap();
+        assert!(again.is_empty());
+    }
 }

@@ -6,7 +6,10 @@ use postgres::{Client, GenericClient, NoTls};
 use std::time::Duration;
 
 /// Migrations in order; the `schema_version` table holds the number applied.
-const MIGRATIONS: [&str; 1] = [include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_story_evidence.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;

@@ -7,8 +7,9 @@
 //! - [`PgStore::exclusive`] runs the short dedup + clustering + write step of one article in one transaction that
 //!   first takes `pg_advisory_xact_lock(`[`CLUSTER_LOCK_KEY`]`)`: concurrent workers serialise there, and a failure
 //!   rolls everything back. [`PgTx`] offers what that step needs: [`PgTx::presence`], [`PgTx::dedup_candidates`]
-//!   (LSH band keys), [`PgTx::nearest`] (pgvector HNSW, cosine), [`PgTx::write_article`], story ids and merges, and
-//!   stage state.
+//!   (LSH band keys), [`PgTx::nearest`] (pgvector HNSW, cosine), [`PgTx::write_article`], story ids and merges,
+//!   story evidence for splits ([`PgTx::put_evidence`], [`PgTx::story_graph`], [`PgTx::move_articles`]; schema v2),
+//!   and stage state.
 //! - [`PgStore::search`]: full-text search over analysed terms written with each article (GIN index on
 //!   `to_tsvector('simple', search_terms)`), term groups AND-ed with aliases OR-ed.
 //! - A lost connection maps to `StoreError::Unreachable` ([`is_connection_error`]); call [`PgStore::reconnect`] and
@@ -26,7 +27,7 @@ mod tx;
 
 pub use conn::{is_connection_error, redact, ConnectOptions, SCHEMA_VERSION};
 pub use store::{PgOpener, PgStore, SearchFilters, CLUSTER_LOCK_KEY};
-pub use tx::{Neighbor, PgTx, INDEXED_DIMS};
+pub use tx::{Neighbor, PgTx, StoryGraph, INDEXED_DIMS};
 
 /// What [`PgTx::write_article`] stores beside a [`khabar_store::StoredArticle`]; all optional.
 #[derive(Debug, Clone, Copy, Default)]

@@ -53,6 +53,18 @@ pub struct Neighbor {
     pub distance: f64,
 }
 
+/// What a story's split check reads (see [`PgTx::story_graph`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoryGraph {
+    /// The story's articles that are not near-copies, oldest first (ingest order), with their embeddings (`None`
+    /// when the article has none).
+    pub members: Vec<(String, Option<Vec<f32>>)>,
+    /// Evidence edges (newer article, older article, score) of those members, both ends in the story.
+    pub edges: Vec<(String, String, f32)>,
+    /// Whether any member was stored before evidence was recorded (schema v1): such a story is never split.
+    pub legacy: bool,
+}
+
 /// One open transaction of a [`crate::PgStore`] (from [`crate::PgStore::exclusive`] or
 /// [`crate::PgStore::transaction`]). Every method runs inside it; nothing is visible to others before it commits.
 pub struct PgTx<'a> {
@@ -224,6 +236,69 @@ impl<'a> PgTx<'a> {
                 &[&into, &from],
             )?;
             c.execute("DELETE FROM stories WHERE id = ANY($1)", &[&from])?;
+            Ok(())
+        })
+    }
+
+    /// Replaces the evidence edges an article was clustered on: the older articles it scored at or above the join
+    /// threshold, with the scores (empty for a near-copy or an article without embedding).
+    pub fn put_evidence(&mut self, article_id: &str, edges: &[(String, f32)]) -> StoreResult<()> {
+        self.run(|c| {
+            c.execute("DELETE FROM story_evidence WHERE article_id = $1", &[&article_id])?;
+            if edges.is_empty() {
+                return Ok(());
+            }
+            let others: Vec<&str> = edges.iter().map(|(o, _)| o.as_str()).collect();
+            let scores: Vec<f32> = edges.iter().map(|(_, s)| *s).collect();
+            c.execute(
+                "INSERT INTO story_evidence (article_id, other_id, score) \
+                 SELECT $1, o, s FROM unnest($2::text[], $3::real[]) AS t(o, s) \
+                 ON CONFLICT (article_id, other_id) DO UPDATE SET score = GREATEST(story_evidence.score, excluded.score)",
+                &[&article_id, &others, &scores],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A story's evidence graph for the split rule: members (near-copies left out), their embeddings and the
+    /// evidence edges between them.
+    pub fn story_graph(&mut self, story_id: &str) -> StoreResult<StoryGraph> {
+        self.run(|c| {
+            let mut graph = StoryGraph::default();
+            for r in c.query(
+                "SELECT id, embedding FROM articles WHERE story_id = $1 AND duplicate_of IS NULL ORDER BY seq",
+                &[&story_id],
+            )? {
+                let v: Option<Vector> = r.try_get(1)?;
+                graph.members.push((r.try_get(0)?, v.map(|v| v.to_vec())));
+            }
+            for r in c.query(
+                "SELECT e.article_id, e.other_id, e.score FROM story_evidence e \
+                 JOIN articles a ON a.id = e.article_id JOIN articles o ON o.id = e.other_id \
+                 WHERE a.story_id = $1 AND o.story_id = $1 ORDER BY a.seq, o.seq",
+                &[&story_id],
+            )? {
+                graph.edges.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+            }
+            graph.legacy = c
+                .query_one(
+                    "SELECT EXISTS (SELECT 1 FROM articles WHERE story_id = $1 \
+                     AND seq <= (SELECT COALESCE(MAX(seq), 0) FROM evidence_horizon))",
+                    &[&story_id],
+                )?
+                .try_get(0)?;
+            Ok(graph)
+        })
+    }
+
+    /// Moves articles of story `from` (and their near-copies in it) to story `into`. Store both stories with
+    /// [`PgTx::put_story`] afterwards.
+    pub fn move_articles(&mut self, from: &str, ids: &[String], into: &str) -> StoreResult<()> {
+        self.run(|c| {
+            c.execute(
+                "UPDATE articles SET story_id = $1 WHERE story_id = $2 AND (id = ANY($3) OR duplicate_of = ANY($3))",
+                &[&into, &from, &ids],
+            )?;
             Ok(())
         })
     }

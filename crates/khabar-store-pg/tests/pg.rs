@@ -839,3 +839,74 @@ fn the_opener_reuses_pooled_connections_and_drops_broken_ones() {
     let store = opener.open().unwrap();
     assert_eq!(store.article("a1").unwrap().map(|a| a.id), Some("a1".to_string()));
 }
+
+#[test]
+fn story_evidence_is_stored_read_back_as_a_graph_and_follows_moved_articles() {
+    let db = db_or_skip!();
+    // A v1 database with one clustered article, then upgraded: that article predates evidence.
+    let mut v1 = PgStore::connect_at_version(&db.url, ConnectOptions::default(), 1).unwrap();
+    let with_story = |id: &str, story: &str, embedding: Vec<f32>| {
+        let mut s = stored(id, day(2019, 3, 10));
+        s.article.story_id = Some(story.into());
+        s.article.content_hash = format!("content-{id}");
+        s.embedding = Some(embedding);
+        s
+    };
+    v1.exclusive(|tx| {
+        tx.write_article(
+            &with_story("old", "s9", vec![1.0, 0.0]),
+            &ArticleExtras::default(),
+        )
+    })
+    .unwrap();
+    drop(v1);
+    let mut store = db.connect();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store
+        .exclusive(|tx| {
+            for (id, v) in [
+                ("b1", [1.0, 0.0]),
+                ("b2", [0.9, 0.1]),
+                ("r", [0.7, 0.7]),
+                ("i1", [0.0, 1.0]),
+            ] {
+                tx.write_article(&with_story(id, "s1", v.to_vec()), &ArticleExtras::default())?;
+            }
+            let mut copy = with_story("i1-copy", "s1", vec![0.0, 1.0]);
+            copy.article.duplicate_of = Some("i1".into());
+            tx.write_article(&copy, &ArticleExtras::default())?;
+            tx.put_evidence("b2", &[("b1".into(), 0.8)])?;
+            tx.put_evidence("r", &[("b2".into(), 0.6), ("b1".into(), 0.55)])?;
+            // Replaced, not added to; an edge to an article of another story is not part of this story's graph.
+            tx.put_evidence("i1", &[("b1".into(), 0.9)])?;
+            tx.put_evidence("i1", &[("r".into(), 0.58), ("old".into(), 0.7)])?;
+            Ok(())
+        })
+        .unwrap();
+    let graph = store.exclusive(|tx| tx.story_graph("s1")).unwrap();
+    let ids: Vec<&str> = graph.members.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["b1", "b2", "r", "i1"], "near-copies are left out");
+    assert_eq!(graph.members[2].1.as_deref(), Some(&[0.7f32, 0.7][..]));
+    assert_eq!(
+        graph.edges,
+        [
+            ("b2".to_string(), "b1".to_string(), 0.8),
+            ("r".to_string(), "b1".to_string(), 0.55),
+            ("r".to_string(), "b2".to_string(), 0.6),
+            ("i1".to_string(), "r".to_string(), 0.58),
+        ]
+    );
+    assert!(!graph.legacy);
+    assert!(store.exclusive(|tx| tx.story_graph("s9")).unwrap().legacy);
+
+    // Moving i1 takes its near-copy along.
+    store
+        .exclusive(|tx| tx.move_articles("s1", &["i1".to_string()], "s2"))
+        .unwrap();
+    let moved = store.exclusive(|tx| tx.story_members("s2")).unwrap();
+    let moved: Vec<&str> = moved.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(moved, ["i1", "i1-copy"]);
+    let rest = store.exclusive(|tx| tx.story_graph("s1")).unwrap();
+    assert_eq!(rest.members.len(), 3);
+    assert_eq!(rest.edges.len(), 3, "the edge to i1 left with it");
+}
