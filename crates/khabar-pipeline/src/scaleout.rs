@@ -639,10 +639,15 @@ fn split_story(
     let mut created = Vec::new();
     let mut first = true;
     while let Some(story) = pending.pop() {
-        let graph = tx.story_graph(&story)?;
-        let due = khabar_cluster::decision::split_check_due(config, graph.members.len(), merged || !first);
+        // Counted first: a story not due for a check is not read.
+        let size = tx.story_size(&story)?;
+        let due = khabar_cluster::decision::split_check_due(config, size, merged || !first);
         first = false;
-        if graph.legacy || !due {
+        if !due {
+            continue;
+        }
+        let graph = tx.story_graph(&story)?;
+        if graph.legacy {
             continue;
         }
         let position: HashMap<&str, usize> = graph

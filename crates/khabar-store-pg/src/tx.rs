@@ -291,6 +291,19 @@ impl<'a> PgTx<'a> {
         })
     }
 
+    /// How many articles of a story are not near-copies (the members [`PgTx::story_graph`] would read).
+    pub fn story_size(&mut self, story_id: &str) -> StoreResult<usize> {
+        self.run(|c| {
+            let n: i64 = c
+                .query_one(
+                    "SELECT COUNT(*) FROM articles WHERE story_id = $1 AND duplicate_of IS NULL",
+                    &[&story_id],
+                )?
+                .try_get(0)?;
+            Ok(usize::try_from(n).unwrap_or(0))
+        })
+    }
+
     /// Moves articles of story `from` (and their near-copies in it) to story `into`. Store both stories with
     /// [`PgTx::put_story`] afterwards.
     pub fn move_articles(&mut self, from: &str, ids: &[String], into: &str) -> StoreResult<()> {

@@ -897,6 +897,7 @@ fn story_evidence_is_stored_read_back_as_a_graph_and_follows_moved_articles() {
         ]
     );
     assert!(!graph.legacy);
+    assert_eq!(store.exclusive(|tx| tx.story_size("s1")).unwrap(), 4);
     assert!(store.exclusive(|tx| tx.story_graph("s9")).unwrap().legacy);
 
     // Moving i1 takes its near-copy along.
