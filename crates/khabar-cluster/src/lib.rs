@@ -26,8 +26,8 @@
 //! Baghuz story, the next Idlib reports find the roundup as their best candidate and follow it in, and once two of
 //! them are there the story splits into Baghuz and Idlib, each growing on its own afterwards. Stories up to 256
 //! members are checked on every join, larger ones after merges and at every (size/256)-th member
-//! ([`decision::split_check_due`]). A story split is
-//! not undone later, and a split-off story does not merge back unless the merge rule itself admits it.
+//! ([`decision::split_check_due`]). The embedding test sees only members still in the ANN index (see
+//! `retention_days`). A split is not undone later; a split-off story merges back only when the merge rule admits it.
 //!
 //! [`find_conflicts`] compares, within a story, the events different sources report about one incident and lists
 //! the counts they disagree on ([`conflicts_by_story`] groups them for `Story::conflicts`).
