@@ -521,6 +521,15 @@ pub fn kb_build(data: &Path) -> Result<()> {
     let report = khabar_entities::KnowledgeBase::build(data)
         .with_context(|| format!("building the KB in {}", data.display()))?;
     println!("{report}");
+    match khabar_entities::NameFreq::build(data)
+        .with_context(|| format!("compacting the name-frequency lists in {}", data.display()))?
+    {
+        Some((path, words)) => println!("name-frequency lists: {words} words in {}", path.display()),
+        None => eprintln!(
+            "no name-frequency lists under {}/namefreq (run scripts/setup-data.sh): transliterations are ranked without them",
+            data.display()
+        ),
+    }
     Ok(())
 }
 
