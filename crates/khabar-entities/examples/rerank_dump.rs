@@ -20,7 +20,20 @@ fn main() {
         eprintln!("train file not found");
         return;
     };
-    let (fit, held): (Vec<_>, Vec<_>) = pairs.iter().cloned().enumerate().partition(|(i, _)| i % 10 != 7);
+    // HELD=FILE: hold out the pairs whose Arabic form is a line of FILE (e.g. the neural model's dev split).
+    let held_list: Option<std::collections::HashSet<String>> = std::env::var("HELD")
+        .ok()
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.lines().map(str::to_string).collect());
+    let (fit, held): (Vec<_>, Vec<_>) =
+        pairs
+            .iter()
+            .cloned()
+            .enumerate()
+            .partition(|(i, (ar, _))| match &held_list {
+                Some(h) => !h.contains(ar),
+                None => i % 10 != 7,
+            });
     let fit: Vec<(String, String)> = fit.into_iter().map(|x| x.1).collect();
     let held: Vec<(String, String)> = held.into_iter().map(|x| x.1).collect();
     let t = std::time::Instant::now();

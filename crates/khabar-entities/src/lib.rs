@@ -23,13 +23,19 @@ mod index;
 mod kb;
 pub mod key;
 mod link;
+mod namefreq;
+mod neural;
+mod rerank;
 mod translit;
 
 pub use kb::{BuildReport, KbEntry, KnowledgeBase, CURATED_TSV};
 pub use link::{EntityLinker, EntityStage};
+pub use namefreq::{NameFreq, NameStats, NAME_FREQ_TSV};
+pub use neural::{clean_arabic, held_out_of_training, Encoded, NeuralTranslit};
+pub use rerank::{candidate_features, RerankGroup, Reranker, FEATURES, FEATURE_NAMES};
 pub use translit::{
     eval_translit, generation_figures, linking_figures, read_pairs, LatinPrior, NameSource, RerankParams,
-    TranslitParams, TranslitReport, Transliterator, PRIOR_CHAR_WEIGHT, PRIOR_LM_ORDER,
+    TranslitParams, TranslitReport, Transliterator, PRIOR_CHAR_WEIGHT, PRIOR_LM_ORDER, RERANK_NBEST,
 };
 
 use std::path::PathBuf;
@@ -54,6 +60,14 @@ pub enum EntityError {
     /// An fst map could not be built or read.
     #[error("fst error: {0}")]
     Fst(#[from] fst::Error),
+    /// A data file is malformed.
+    #[error("{path}: {reason}")]
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
     /// A curated row is malformed.
     #[error("curated table line {line}: {reason}")]
     Curated {
