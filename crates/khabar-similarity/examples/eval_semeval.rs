@@ -6,7 +6,9 @@
 //!     [--cache target-similarity/cache/semeval_embeddings.json] [--seeds N]
 //! ```
 //! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes
-//! the model fitted on all pairs (the one the crate embeds). `--cache PATH` keeps the documents' embeddings (the
+//! the model fitted on all pairs. This example has no entity or event stage, so its kb-id and event-family
+//! features are empty: the model the crate embeds is written by `khabar eval semeval CSV --write-model PATH`,
+//! which has them. `--cache PATH` keeps the documents' embeddings (the
 //! slow part) in a JSON file and reuses them when the file holds as many documents as the CSV; every text feature
 //! is recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints
 //! the mean and range of each figure.

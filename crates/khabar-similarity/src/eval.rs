@@ -237,10 +237,36 @@ pub fn rows_from_features(pairs: &[SemevalPair], feats: Vec<DocFeatures>) -> Vec
 
 /// Reads the SemEval CSV and computes features for every pair.
 pub fn semeval_rows(csv_path: &Path, encoder: &Encoder) -> Result<Vec<PairRow>, SimilarityError> {
+    semeval_rows_with(csv_path, encoder, None)
+}
+
+/// Adds what the earlier pipeline stages find in one document (`title`, `text`, `lang`) to its features: kb ids of
+/// its entities (places also in `place_ids`), event families and dates. The similarity crate does not depend on
+/// those stages; the caller (the CLI, an example) runs them.
+pub type Enrich<'a> = &'a (dyn Fn(Option<&str>, &str, &str, &mut DocFeatures) + Sync);
+
+/// [`semeval_rows`], each document's features first completed by `enrich` (structured overlap) when given.
+pub fn semeval_rows_with(
+    csv_path: &Path,
+    encoder: &Encoder,
+    enrich: Option<Enrich<'_>>,
+) -> Result<Vec<PairRow>, SimilarityError> {
     let pairs = read_semeval(csv_path)?;
     let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
-    let feats = features_from_texts(encoder, &docs);
+    let mut feats = features_from_texts(encoder, &docs);
+    if let Some(enrich) = enrich {
+        enrich_features(&docs, &mut feats, enrich);
+    }
     Ok(rows_from_features(&pairs, feats))
+}
+
+/// Runs `enrich` over each document's features (in parallel).
+pub fn enrich_features(docs: &[(Option<&str>, &str, &str)], feats: &mut [DocFeatures], enrich: Enrich<'_>) {
+    use rayon::prelude::*;
+    feats
+        .par_iter_mut()
+        .zip(docs.par_iter())
+        .for_each(|(f, (title, text, lang))| enrich(*title, text, lang, f));
 }
 
 /// The IDF table of the documents of the rows `fit_rows` marks, each document (by its side of the pair id,
@@ -464,7 +490,17 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
 
 /// Runs the whole evaluation: features for `csv`, then [`cross_validate`] with `folds` folds.
 pub fn eval_semeval(csv: &Path, encoder: &Encoder, folds: usize) -> Result<SemevalReport, SimilarityError> {
-    let rows = semeval_rows(csv, encoder)?;
+    eval_semeval_with(csv, encoder, folds, None)
+}
+
+/// [`eval_semeval`] with each document's features completed by `enrich` (see [`Enrich`]).
+pub fn eval_semeval_with(
+    csv: &Path,
+    encoder: &Encoder,
+    folds: usize,
+    enrich: Option<Enrich<'_>>,
+) -> Result<SemevalReport, SimilarityError> {
+    let rows = semeval_rows_with(csv, encoder, enrich)?;
     if rows.len() < folds.max(2) * 2 {
         return Err(SimilarityError::TooFewPairs(rows.len()));
     }
