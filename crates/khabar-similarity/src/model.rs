@@ -306,7 +306,11 @@ mod tests {
             for name in ["kb_jaccard", "families_jaccard"] {
                 let i = model.features.iter().position(|f| f == name).expect("feature");
                 assert!(model.stds[i] > 1e-3, "{name} std {}", model.stds[i]);
-                assert!(model.weights[i].abs() > 1e-4, "{name} weight {}", model.weights[i]);
+                assert!(
+                    model.weights[i].abs() > 1e-4,
+                    "{name} weight {}",
+                    model.weights[i]
+                );
             }
         }
     }
