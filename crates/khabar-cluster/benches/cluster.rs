@@ -83,17 +83,9 @@ fn corpus(n: usize, span_days: i64, rng: &mut Rng) -> Vec<ClusterDoc<u32>> {
     docs.into_iter().map(|(_, d)| d).collect()
 }
 
-/// CPU time of this thread (user + system), from /proc; wall time is unreliable on a shared 2-core machine.
+/// CPU time of this thread (user + system); wall time is unreliable on a shared 2-core machine. 0 without /proc.
 fn thread_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
-        return 0.0;
-    };
-    // Fields after the command name (which is in parentheses and may hold spaces).
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-    // utime and stime are fields 14 and 15 of the stat line, i.e. 11 and 12 after the name.
-    (ticks(11) + ticks(12)) / 100.0
+    khabar_model::cpu::thread_seconds().unwrap_or(0.0)
 }
 
 fn run(label: &str, n: usize, span_days: i64) {

@@ -60,15 +60,9 @@ fn copy_of(text: &str, rng: &mut Rng) -> String {
     out
 }
 
-/// CPU time of this thread (user + system), from /proc; wall time is unreliable on a shared 2-core machine.
+/// CPU time of this thread (user + system); wall time is unreliable on a shared 2-core machine. 0 without /proc.
 fn thread_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
-        return 0.0;
-    };
-    let after = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
+    khabar_model::cpu::thread_seconds().unwrap_or(0.0)
 }
 
 fn run(n: usize, vocab: &[String]) {

@@ -4,16 +4,6 @@
 
 use std::time::Instant;
 
-/// CPU seconds used by this process so far (all threads), from /proc/self/stat; None off Linux.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
-
 /// Runs `f` on `n` texts and prints wall and CPU throughput (the CPU figure is what a dedicated core would do,
 /// whatever else the machine is running).
 fn measure<T>(label: &str, n: usize, f: impl FnOnce() -> T) -> T {
@@ -34,6 +24,7 @@ fn measure<T>(label: &str, n: usize, f: impl FnOnce() -> T) -> T {
 }
 
 use khabar_encoder::{default_model_dir, Encoder};
+use khabar_model::cpu::process_seconds as cpu_seconds;
 
 fn main() {
     let Some(dir) = default_model_dir() else {

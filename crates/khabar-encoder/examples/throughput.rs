@@ -19,19 +19,9 @@ use std::time::Instant;
 use khabar_encoder::{default_model_dir, document_lead, Encoder, DOC_TOKENS};
 use rayon::prelude::*;
 
+/// CPU seconds used by this process so far (all threads); NaN where /proc is unavailable.
 fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return f64::NAN;
-    };
-    let after = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    (ticks(11) + ticks(12)) / 100.0
+    khabar_model::cpu::process_seconds().unwrap_or(f64::NAN)
 }
 
 fn corpus(csv: Option<&PathBuf>, limit: usize) -> Vec<(Option<String>, String)> {

@@ -26,16 +26,9 @@ fn sized(text: &str, words: usize) -> String {
     out.join(" ")
 }
 
-/// CPU seconds used by this process so far (user + system, from /proc; 0 where unavailable).
+/// CPU seconds used by this process so far (all threads); 0 where /proc is unavailable.
 fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0.0;
-    };
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (clock ticks of 1/100 s).
-    let rest = stat.rsplit_once(')').map(|x| x.1).unwrap_or("");
-    let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    (ticks(11) + ticks(12)) / 100.0
+    khabar_model::cpu::process_seconds().unwrap_or(0.0)
 }
 
 fn main() {

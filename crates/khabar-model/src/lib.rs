@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 mod counters;
+pub mod cpu;
 pub mod snapshot;
 mod span;
 mod stage;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
+use khabar_model::cpu::process_seconds as cpu_seconds;
 use khabar_model::{Article, DatePrecision, EntityKind, Event, EventFamily, Mention};
 use khabar_search::{AliasExpander, NoExpansion, SearchIndex, SearchQuery};
 
@@ -48,17 +49,6 @@ impl AliasExpander for Expander {
             _ => Vec::new(),
         }
     }
-}
-
-/// CPU time of the whole process (all threads) in seconds, from /proc (Linux); `None` elsewhere.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may hold spaces) start after the last ')'.
-    let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
