@@ -292,9 +292,21 @@ impl NeuralTranslit {
 
     /// Multi-head attention of the rows of `x` over the rows of `mem`; row i sees `mem` rows `..=i` when `causal`.
     fn attend(&self, att: &Attention, x: &Array2<f32>, mem: &Array2<f32>, causal: bool) -> Array2<f32> {
-        let q = att.q.forward(&x.view());
         let k = att.k.forward(&mem.view());
         let v = att.v.forward(&mem.view());
+        self.attend_kv(att, x, &k, &v, causal)
+    }
+
+    /// [`Self::attend`] with the keys and values of `mem` already projected.
+    fn attend_kv(
+        &self,
+        att: &Attention,
+        x: &Array2<f32>,
+        k: &Array2<f32>,
+        v: &Array2<f32>,
+        causal: bool,
+    ) -> Array2<f32> {
+        let q = att.q.forward(&x.view());
         let dk = self.d / self.heads;
         let scale = 1.0 / (dk as f32).sqrt();
         let mut ctx = Array2::zeros((x.nrows(), self.d));
@@ -335,9 +347,20 @@ impl NeuralTranslit {
             x += &self.attend(&l.att, &y, &y, false);
             x += &Self::feed_forward(&l.ff_a, &l.ff_b, &l.ln2.forward(&x));
         }
-        Some(Encoded {
-            memory: self.enc_ln.forward(&x),
-        })
+        let memory = self.enc_ln.forward(&x);
+        // Every spelling scored against this name attends to the same memory: its keys and values per decoder
+        // layer are projected once here.
+        let cross_kv = self
+            .dec
+            .iter()
+            .map(|l| {
+                (
+                    l.cross.k.forward(&memory.view()),
+                    l.cross.v.forward(&memory.view()),
+                )
+            })
+            .collect();
+        Some(Encoded { cross_kv })
     }
 
     /// log p(`latin` | the encoded name), end of word included; `None` for an empty spelling. Characters outside
@@ -357,10 +380,10 @@ impl NeuralTranslit {
         let mut expected = tgt;
         expected.push(EOS);
         let mut x = self.embed(&self.tgt_emb, &input);
-        for l in &self.dec {
+        for (l, (k, v)) in self.dec.iter().zip(&encoded.cross_kv) {
             let y = l.ln1.forward(&x);
             x += &self.attend(&l.self_att, &y, &y, true);
-            x += &self.attend(&l.cross, &l.ln2.forward(&x), &encoded.memory, false);
+            x += &self.attend_kv(&l.cross, &l.ln2.forward(&x), k, v, false);
             x += &Self::feed_forward(&l.ff_a, &l.ff_b, &l.ln3.forward(&x));
         }
         let logits = self.out.forward(&self.dec_ln.forward(&x).view());
@@ -376,7 +399,8 @@ impl NeuralTranslit {
 
 /// An encoded Arabic name, scored against many spellings with [`NeuralTranslit::score`].
 pub struct Encoded {
-    memory: Array2<f32>,
+    /// Keys and values of the encoder output for each decoder layer's cross-attention.
+    cross_kv: Vec<(Array2<f32>, Array2<f32>)>,
 }
 
 struct Weights<'a> {
