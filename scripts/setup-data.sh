@@ -45,6 +45,37 @@ if [ ! -f "$DATA/namefreq/large_en.msgpack.gz" ]; then
   w=$(fetch wordfreq==3.1.1)
   unzip -q -o -j "$w" 'wordfreq/data/large_en.msgpack.gz' -d "$DATA/namefreq"
 fi
+# Arabic common words (wordfreq's Arabic list): a gazetteer name that is also a frequent Arabic word ("وقف",
+# "التحالف") needs more evidence before it becomes a place.
+if [ ! -f "$DATA/wordfreq/large_ar.msgpack.gz" ]; then
+  w=$(fetch wordfreq==3.1.1)
+  unzip -q -o -j "$w" 'wordfreq/data/large_ar.msgpack.gz' -d "$DATA/wordfreq"
+fi
+# Arabic names of every country (ISO 3166-1 and its Arabic translation in pycountry), as a TSV written with
+# Python's own gettext reader: iso2, English name, Arabic name, Arabic official name.
+if [ ! -f "$DATA/countries/countries_ar.tsv" ]; then
+  w=$(fetch pycountry==26.2.16)
+  mkdir -p "$DATA/countries"
+  python3 - "$w" "$DATA/countries/countries_ar.tsv" <<'PY'
+import gettext, io, json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+ar = gettext.GNUTranslations(io.BytesIO(z.read("pycountry/locales/ar/LC_MESSAGES/iso3166-1.mo")))
+rows = json.loads(z.read("pycountry/databases/iso3166-1.json"))["3166-1"]
+with open(sys.argv[2] + ".tmp", "w", encoding="utf-8") as out:
+    out.write("iso2\tname\tname_ar\tofficial_ar\n")
+    for c in rows:
+        name_ar = ar.gettext(c["name"])
+        official = c.get("official_name", "")
+        official_ar = ar.gettext(official) if official else ""
+        if name_ar == c["name"]:
+            continue  # untranslated
+        if official_ar == official:
+            official_ar = ""
+        out.write(f"{c['alpha_2']}\t{c.get('common_name', c['name'])}\t{name_ar}\t{official_ar}\n")
+import os
+os.replace(sys.argv[2] + ".tmp", sys.argv[2])
+PY
+fi
 # The transliteration transformer's weights are khabar's own (tools/translit/train.py), kept in the repo.
 mkdir -p "$DATA/translit"
 cp -f "$(dirname "$0")/../models/translit/translit.json" "$(dirname "$0")/../models/translit/translit.safetensors" "$DATA/translit/"

@@ -27,7 +27,7 @@ else
   echo "test: scale-out servers did not start (see target/services.log); their tests will say SKIPPED"
 fi
 cargo build -p khabar-cli
-{ [ -f "$KHABAR_DATA/kb/places.fst" ] && [ -f "$KHABAR_DATA/kb/name_freq.tsv" ]; } || target/debug/khabar kb build
+{ [ -f "$KHABAR_DATA/kb/places.fst" ] && [ -f "$KHABAR_DATA/kb/name_freq.tsv" ] && [ -f "$KHABAR_DATA/kb/ar_word_freq.tsv" ]; } || target/debug/khabar kb build
 cargo test --workspace --no-fail-fast 2>&1 | tee target/test.log
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo 'test result: [a-z]+\. [0-9]+ passed; [0-9]+ failed' target/test.log | awk '{p+=$4; f+=$6} END {print p+0, f+0}')

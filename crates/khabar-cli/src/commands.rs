@@ -538,6 +538,16 @@ pub fn kb_build(data: &Path) -> Result<()> {
             data.display()
         ),
     }
+    match khabar_entities::ArabicWordFreq::build(data)
+        .with_context(|| format!("compacting the Arabic word list in {}", data.display()))?
+    {
+        Some((path, words)) => println!("Arabic word frequencies: {words} words in {}", path.display()),
+        None => eprintln!(
+            "no {} under {} (run scripts/setup-data.sh): gazetteer names that are common Arabic words are not told apart",
+            khabar_entities::AR_WORDFREQ_RAW,
+            data.display()
+        ),
+    }
     Ok(())
 }
 

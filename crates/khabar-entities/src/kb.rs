@@ -1,6 +1,7 @@
 //! The knowledge base: curated entities (compiled in) plus, when the data dir has been built, geonames places,
 //! countries and Wikidata personal names, stored as `fst` maps under `<data_dir>/kb/`.
 
+use crate::arfreq::{ArabicWordFreq, AR_WORD_FREQ_TSV};
 use crate::index::AliasIndex;
 use crate::key::{exact_key, skeleton};
 use crate::translit::{TranslitParams, Transliterator};
@@ -160,6 +161,8 @@ pub struct KnowledgeBase {
     pub(crate) place_skel: Option<AliasIndex>,
     pub(crate) full_names: Option<NameTable>,
     pub(crate) name_units: Option<NameTable>,
+    /// How common Arabic words are (empty when the data dir has no list).
+    pub(crate) ar_freq: ArabicWordFreq,
     /// Arabic→Latin model trained on first use from the name-unit table.
     translit: OnceLock<Option<Transliterator>>,
 }
@@ -257,6 +260,37 @@ struct GeoCountry {
     population: u64,
 }
 
+/// Arabic country names placed by `scripts/setup-data.sh` (pycountry's ISO 3166-1 Arabic translation).
+pub const COUNTRIES_AR_TSV: &str = "countries/countries_ar.tsv";
+
+/// Arabic names (short, then official) per ISO code from the countries TSV (`iso2, name, name_ar, official_ar`);
+/// empty, with a warning, when the file is missing. Names written as "X، Y" (inverted catalogue forms) are skipped.
+fn read_countries_ar(path: &Path) -> HashMap<String, Vec<String>> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            warn!(path = %path.display(), error = %e, "no Arabic country names: countries match by their English names only (run scripts/setup-data.sh)");
+            return HashMap::new();
+        }
+    };
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (n, line) in text.lines().enumerate().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (Some(iso), Some(short)) = (cols.first(), cols.get(2)) else {
+            warn!(path = %path.display(), line = n + 1, "country line without an Arabic name: skipped");
+            continue;
+        };
+        let names = out.entry(iso.trim().to_string()).or_default();
+        for name in [Some(short), cols.get(3)].into_iter().flatten() {
+            let name = name.trim();
+            if !name.is_empty() && !name.contains([',', '،']) && arabic_ratio(name) > 0.8 {
+                names.push(name.to_string());
+            }
+        }
+    }
+    out
+}
+
 fn is_latin_name(s: &str) -> bool {
     s.chars()
         .all(|c| !c.is_alphabetic() || c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
@@ -323,6 +357,7 @@ impl KnowledgeBase {
         let raw = std::fs::read_to_string(&countries_path).map_err(|e| io_err(&countries_path, e))?;
         let countries: BTreeMap<String, GeoCountry> = serde_json::from_str(&raw)?;
 
+        let countries_ar = read_countries_ar(&data_dir.join(COUNTRIES_AR_TSV));
         let mut table = String::new();
         let mut exact_pairs: Vec<(String, u32)> = Vec::new();
         let mut skel_pairs: Vec<(String, u32)> = Vec::new();
@@ -334,11 +369,24 @@ impl KnowledgeBase {
             }
             let key = exact_key(&normalizer, &c.name);
             exact_pairs.push((key, PLACE_TAG | line));
+            let arabic = countries_ar.get(&c.iso).cloned().unwrap_or_default();
+            for a in &arabic {
+                let key = exact_key(&normalizer, a);
+                if key.chars().count() >= 3 {
+                    exact_pairs.push((key, PLACE_TAG | line));
+                }
+            }
             table.push_str(&format!(
-                "{id}\t{}\t\t\t\t{}\t{}\t\n",
+                "{id}\t{}\t{}\t\t\t{}\t{}\t{}\n",
                 clean_field(&c.name),
+                clean_field(arabic.first().map_or("", String::as_str)),
                 c.iso,
-                c.population
+                c.population,
+                arabic
+                    .iter()
+                    .map(|a| clean_field(a))
+                    .collect::<Vec<_>>()
+                    .join("|")
             ));
             line += 1;
         }
@@ -451,6 +499,12 @@ impl KnowledgeBase {
             Ok(t) => kb.name_units = Some(t),
             Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no name-unit table"),
         }
+        match ArabicWordFreq::read_tsv(&kb_dir.join(AR_WORD_FREQ_TSV)) {
+            Ok(f) => kb.ar_freq = f,
+            Err(e) => {
+                warn!(dir = %kb_dir.display(), error = %e, "no Arabic word frequencies: gazetteer names that are common Arabic words are not told apart (run the kb build)")
+            }
+        }
         info!(
             seconds = t0.elapsed().as_secs_f64(),
             gazetteer = kb.places.is_some(),
@@ -488,6 +542,7 @@ impl KnowledgeBase {
             place_skel: None,
             full_names: None,
             name_units: None,
+            ar_freq: ArabicWordFreq::default(),
             translit: OnceLock::new(),
         })
     }

@@ -19,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+mod arfreq;
 mod index;
 mod kb;
 pub mod key;
@@ -28,7 +29,8 @@ mod neural;
 mod rerank;
 mod translit;
 
-pub use kb::{BuildReport, KbEntry, KnowledgeBase, CURATED_TSV};
+pub use arfreq::{ArabicWordFreq, AR_WORDFREQ_RAW, AR_WORD_FREQ_TSV};
+pub use kb::{BuildReport, KbEntry, KnowledgeBase, COUNTRIES_AR_TSV, CURATED_TSV};
 pub use link::{EntityLinker, EntityStage};
 pub use namefreq::{NameFreq, NameStats, NAME_FREQ_TSV};
 pub use neural::{clean_arabic, held_out_of_training, Encoded, NeuralTranslit};

@@ -291,6 +291,49 @@ const AR_PLACE_CUES: [&str; 13] = [
     "ناحيه",
     "في",
 ];
+/// Arabic words at least this common (centibels, see [`crate::ArabicWordFreq`]; 500 cB = 10 per million words)
+/// are common words: as a lone gazetteer name they need the article's context, never a world-wide guess.
+const COMMON_CB: u16 = 500;
+/// A clitic is not stripped from a common word when the stripped form is this much rarer (100 cB = 10×).
+const STRIP_MARGIN_CB: u16 = 100;
+/// Most occurrences per running word a place can explain per inhabitant: a lone Arabic word more frequent than
+/// this × the population (at least [`RATIO_MIN_POP`]) is a common word, not that place ("وقف" ceasefire is not the
+/// village Al Waqf). War-time Raqqa or Idlib reach about 1e-10; "وقف" against a village of 1,000 is 7e-8.
+const MAX_FREQ_PER_INHABITANT: f64 = 5e-10;
+/// A lone common Arabic word names a place anywhere without the article's context only when that place is a
+/// megacity of at least this many people (Cairo, Baghdad, Riyadh; not Mashhad or Thane).
+const COMMON_WORD_MIN_POP: u64 = 3_000_000;
+/// Population assumed for places listed without one.
+const RATIO_MIN_POP: u64 = 1_000;
+/// Lone Arabic words that name a large place or a country but are far more often something else, so they need
+/// a place cue ("في", "مدينة") or "إلى" before them. Normalized forms. Reviewed list; keep it short:
+/// - "مالي": "financial" ("مبلغ مالي", a sum of money) — Mali;
+/// - "كورونا": the coronavirus ("فيروس كورونا") — Corona, California.
+const AR_HOMOGRAPHS: [&str; 2] = ["مالي", "كورونا"];
+/// Role and rank nouns that are never part of a person's name: a name-table match containing one ("السيد رئيس
+/// الجمهورية", Mr President) is not a person.
+const AR_ROLE_NOUNS: [&str; 20] = [
+    "رئيس",
+    "الرئيس",
+    "وزير",
+    "الوزير",
+    "مدير",
+    "المدير",
+    "قائد",
+    "القائد",
+    "نائب",
+    "النائب",
+    "سفير",
+    "السفير",
+    "محافظ",
+    "المحافظ",
+    "المتحدث",
+    "الناطق",
+    "اللواء",
+    "العميد",
+    "العقيد",
+    "الجنرال",
+];
 const AR_ROLE_CUES: [&str; 10] = [
     "باسم",
     "العام",
@@ -339,7 +382,7 @@ impl EntityLinker {
         // 3. Gazetteer names and Wikidata full names, exact, checked against the context, to which countries
         //    named outright and unambiguous large places add.
         let mut gazetteer = self.choose(&mut doc, &[Source::Place, Source::FullName]);
-        self.gazetteer_context(&gazetteer, &mut context);
+        self.gazetteer_context(&doc, &gazetteer, &mut context);
         // In text order, each place resolved joins the context of the next ones.
         gazetteer.sort_by_key(|c| c.first);
         for c in gazetteer {
@@ -438,7 +481,7 @@ impl EntityLinker {
             }
             let word = doc.norm(i);
             let variants: Vec<&str> = if doc.toks[i].arabic {
-                prefix_variants(word)
+                self.clitic_variants(word)
             } else {
                 vec![word]
             };
@@ -468,6 +511,63 @@ impl EntityLinker {
             }
         }
         out
+    }
+
+    /// The forms of an Arabic word to look up: itself, then its clitic-stripped forms, except those far rarer
+    /// than the word as written when that is a common word ("وكالة" agency is not "و" + "كالة" ~ Calais).
+    fn clitic_variants<'w>(&self, word: &'w str) -> Vec<&'w str> {
+        let all = prefix_variants(word);
+        let freq = &self.kb.ar_freq;
+        let Some(full) = freq.centibels(word).filter(|&c| c <= COMMON_CB) else {
+            return all;
+        };
+        all.into_iter()
+            .enumerate()
+            .filter(|(k, v)| *k == 0 || freq.centibels(v).is_some_and(|c| c < full + STRIP_MARGIN_CB))
+            .map(|(_, v)| v)
+            .collect()
+    }
+
+    /// The normalized form a lone Arabic gazetteer candidate matched (its clitics skipped), or `None` for other
+    /// candidates.
+    fn lone_arabic_form<'d>(&self, doc: &'d Doc, c: &Cand) -> Option<&'d str> {
+        if c.first != c.last || !doc.toks.get(c.first)?.arabic {
+            return None;
+        }
+        let w = doc.norm(c.first);
+        let start = w.char_indices().nth(c.skip).map_or(w.len(), |(b, _)| b);
+        w.get(start..)
+    }
+
+    /// Whether a lone Arabic word is a listed homograph ([`AR_HOMOGRAPHS`]) without a place cue before it.
+    fn homograph_without_cue(&self, doc: &Doc, c: &Cand) -> bool {
+        let after_to = c.first > 0
+            && doc.joinable.get(c.first).copied().unwrap_or(false)
+            && matches!(doc.norm(c.first - 1), "الى" | "إلى");
+        self.lone_arabic_form(doc, c)
+            .is_some_and(|w| AR_HOMOGRAPHS.contains(&w) && !self.has_place_cue(doc, c.first) && !after_to)
+    }
+
+    /// The candidate's places that can explain how often its word is written: for a lone Arabic word, places
+    /// too small for a word that common are dropped ([`MAX_FREQ_PER_INHABITANT`]) unless a strong place cue
+    /// ("قرية", "بلدة") names it a place.
+    fn plausible_refs(&self, doc: &Doc, c: &Cand) -> Vec<u32> {
+        let freq = self
+            .lone_arabic_form(doc, c)
+            .map_or(0.0, |w| self.kb.ar_freq.frequency(w));
+        if freq == 0.0 || self.has_strong_place_cue(doc, c.first) {
+            return c.refs.clone();
+        }
+        c.refs
+            .iter()
+            .take(500)
+            .copied()
+            .filter(|&r| {
+                self.kb
+                    .entry_of_ref(r)
+                    .is_some_and(|e| freq / e.population.max(RATIO_MIN_POP) as f64 <= MAX_FREQ_PER_INHABITANT)
+            })
+            .collect()
     }
 
     fn index_of(&self, source: Source) -> Option<&AliasIndex> {
@@ -520,6 +620,10 @@ impl EntityLinker {
         if toks.iter().any(|t| t.arabic) {
             if c.source == Source::Curated {
                 return true;
+            }
+            // A rank or role is never part of a name ("السيد رئيس" is "Mr President").
+            if c.source == Source::FullName && toks.iter().any(|t| is_role_noun(&t.norm.text)) {
+                return false;
             }
             // Gazetteer and name-table matches never start or end on a function word.
             let first = doc.orig(toks[0].ostart, toks[0].oend);
@@ -595,8 +699,11 @@ impl EntityLinker {
     }
 
     /// Countries the article names outright ("Iraq", "Qatar") count as places of the article.
-    fn gazetteer_context(&self, chosen: &[Cand], ctx: &mut Context) {
-        for c in chosen.iter().filter(|c| c.source == Source::Place) {
+    fn gazetteer_context(&self, doc: &Doc, chosen: &[Cand], ctx: &mut Context) {
+        for c in chosen
+            .iter()
+            .filter(|c| c.source == Source::Place && !self.homograph_without_cue(doc, c))
+        {
             let country = c
                 .refs
                 .iter()
@@ -674,10 +781,15 @@ impl EntityLinker {
                 .and_then(|c| map.get(c))
                 .copied()
                 .unwrap_or(0.0);
+            // A country named outright is the country, not its namesake capital ("الجزائر" Algeria, not Algiers):
+            // it lies over all of the article's places.
+            let near = if e.kb_id.starts_with("cc:") {
+                1.0
+            } else {
+                context.nearness(e.lat, e.lon)
+            };
             let score = if in_ctx >= min_ctx && in_ctx > 0.0 && e.population >= min_pop {
-                0.55 + 0.05 * in_ctx.min(3.0)
-                    + 0.1 * pop_prior(e.population)
-                    + 0.2 * context.nearness(e.lat, e.lon)
+                0.55 + 0.05 * in_ctx.min(3.0) + 0.1 * pop_prior(e.population) + 0.2 * near
             } else if context.all.is_empty() && !strict && e.population >= 100_000 {
                 0.3 + 0.3 * pop_prior(e.population)
             } else {
@@ -713,13 +825,23 @@ impl EntityLinker {
                 if single && !arabic && EN_GENERIC.contains(&doc.norm(c.first)) {
                     return None;
                 }
+                if self.homograph_without_cue(doc, c) {
+                    return None;
+                }
+                let common = self
+                    .lone_arabic_form(doc, c)
+                    .and_then(|w| self.kb.ar_freq.centibels(w))
+                    .is_some_and(|cb| cb <= COMMON_CB);
+                let refs = self.plausible_refs(doc, c);
                 let picked = self
-                    .pick_place(&c.refs, context, strict, min_ctx, min_pop, false)
+                    .pick_place(&refs, context, strict, min_ctx, min_pop, false)
                     .or_else(|| {
                         // A dominant large place, unless the article is about other countries.
-                        let top = self.dominant(&c.refs)?;
-                        // An Arabic word alone is too often a common word: only very large places, unprefixed.
-                        if arabic && single && (c.skip > 0 || top.population < 500_000) {
+                        let top = self.dominant(&refs)?;
+                        // An Arabic word alone is too often a common word: only very large places, unprefixed,
+                        // and for a common word only a megacity ("القاهرة" Cairo, not "مشهد" scene ~ Mashhad).
+                        let min_pop = if common { COMMON_WORD_MIN_POP } else { 500_000 };
+                        if arabic && single && (c.skip > 0 || top.population < min_pop) {
                             return None;
                         }
                         let fits = context.all.is_empty()
@@ -1004,7 +1126,7 @@ impl EntityLinker {
                 && (doc.covered[k]
                     || !doc.toks[k].arabic
                     || !self.is_name_unit(doc.norm(k))
-                    || is_arabic_stop(&doc.orig(doc.toks[k].ostart, doc.toks[k].oend)))
+                    || not_name_word(doc, k))
             {
                 k += 1;
             }
@@ -1021,7 +1143,7 @@ impl EntityLinker {
                 && doc.toks[end + 1].arabic
                 && doc.joinable.get(end + 1).copied().unwrap_or(false)
                 && self.is_name_unit(doc.norm(end + 1))
-                && !is_arabic_stop(&doc.orig(doc.toks[end + 1].ostart, doc.toks[end + 1].oend))
+                && !not_name_word(doc, end + 1)
             {
                 end += 1;
             }
@@ -1032,14 +1154,11 @@ impl EntityLinker {
                 && doc.toks[k + 1].arabic
                 && doc.joinable.get(k + 1).copied().unwrap_or(false)
                 && doc.norm(k + 1).chars().count() >= 3
-                && !is_arabic_stop(&doc.orig(doc.toks[k + 1].ostart, doc.toks[k + 1].oend))
+                && !not_name_word(doc, k + 1)
             {
                 end = k + 1;
             }
-            if end == k
-                || !self.is_name_unit(doc.norm(k))
-                || (k..=end).any(|x| is_arabic_stop(&doc.orig(doc.toks[x].ostart, doc.toks[x].oend)))
-            {
+            if end == k || !self.is_name_unit(doc.norm(k)) || (k..=end).any(|x| not_name_word(doc, x)) {
                 continue;
             }
             let Some((s, e)) = doc.span_of(k, end, 0) else {
@@ -1135,6 +1254,27 @@ fn is_arabic_stop(word: &str) -> bool {
     ];
     let w = word.trim_start_matches(['و', 'ف', 'ب', 'ل']);
     STOP.contains(&word) || (w.chars().count() >= 2 && STOP.contains(&w))
+}
+
+/// Whether a normalized token is one of [`AR_ROLE_NOUNS`] (compared in the matching normalization).
+fn is_role_noun(norm: &str) -> bool {
+    static NOUNS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NOUNS
+        .get_or_init(|| {
+            let n = khabar_normalize::Normalizer::for_matching();
+            AR_ROLE_NOUNS
+                .iter()
+                .map(|w| crate::key::exact_key(&n, w))
+                .collect()
+        })
+        .iter()
+        .any(|w| w == norm)
+}
+
+/// A function word or a role noun ([`AR_ROLE_NOUNS`]): never part of a person's name.
+fn not_name_word(doc: &Doc, k: usize) -> bool {
+    let Some(t) = doc.toks.get(k) else { return true };
+    is_arabic_stop(&doc.orig(t.ostart, t.oend)) || is_role_noun(&t.norm.text)
 }
 
 fn is_latin_article(w: &str) -> bool {

@@ -75,3 +75,97 @@ fn arabic_people_after_role_cues_get_latin_names() {
         "{canonical}"
     );
 }
+
+/// (mention, kb id) of the place mentions of `text`.
+fn places(linker: &EntityLinker, text: &str) -> Vec<(String, Option<String>)> {
+    linker
+        .link(&article(text))
+        .into_iter()
+        .filter(|m| m.kind == EntityKind::Place)
+        .map(|m| (m.mention, m.kb_id))
+        .collect()
+}
+
+#[test]
+fn common_arabic_words_are_not_places() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    // "وقف" (ceasefire) ~ the village Al Waqf, Egypt; "التحالف" (the coalition) ~ At Taḩāluf, Yemen.
+    let ps = places(
+        &linker,
+        "دعت الأمم المتحدة في القاهرة إلى وقف إطلاق النار في اليمن، وقال التحالف بقيادة السعودية إنه يدرس المقترح.",
+    );
+    let mentions: Vec<&str> = ps.iter().map(|(m, _)| m.as_str()).collect();
+    assert!(
+        !mentions.iter().any(|m| m.contains("وقف") || *m == "التحالف"),
+        "{ps:?}"
+    );
+    assert!(ps.iter().any(|(_, id)| id.as_deref() == Some("cc:YE")), "{ps:?}");
+    // "وكالة" (agency) is not "و" + "كالة" ~ Calais, even in an article about France.
+    let ps = places(
+        &linker,
+        "قالت وكالة الأنباء الفرنسية إن فرنسا سترسل مساعدات إلى لبنان.",
+    );
+    assert!(!ps.iter().any(|(m, _)| m.contains("كالة")), "{ps:?}");
+    assert!(ps.iter().any(|(_, id)| id.as_deref() == Some("cc:FR")), "{ps:?}");
+    // The virus is not Corona, California, even when the article names the United States.
+    let ps = places(
+        &linker,
+        "سجلت الولايات المتحدة آلاف الإصابات الجديدة بفيروس كورونا خلال يوم واحد.",
+    );
+    assert!(!ps.iter().any(|(m, _)| m.contains("كورونا")), "{ps:?}");
+    // "مبلغ مالي" is a sum of money; "في مالي" is Mali.
+    let ps = places(&linker, "ضبطت الشرطة المتهم وبحوزته مبلغ مالي وهاتفان محمولان.");
+    assert!(ps.is_empty(), "{ps:?}");
+    let ps = places(&linker, "قتل جنديان فرنسيان في مالي في هجوم بعبوة ناسفة.");
+    assert!(
+        ps.iter()
+            .any(|(m, id)| m == "مالي" && id.as_deref() == Some("cc:ML")),
+        "{ps:?}"
+    );
+    // "مشهد" (a scene) is not Mashhad when the article is not about Iran.
+    let ps = places(&linker, "كان مشهد الدمار في الشارع صادما للسكان.");
+    assert!(ps.is_empty(), "{ps:?}");
+}
+
+#[test]
+fn arabic_country_names_resolve_to_countries() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    // Countries outside the curated table come from pycountry's Arabic names; the country wins over its capital.
+    let ps = places(
+        &linker,
+        "أعلنت وزارة الدفاع في الجزائر تعيين قائد جديد للمخابرات الداخلية.",
+    );
+    assert!(
+        ps.iter()
+            .any(|(m, id)| m == "الجزائر" && id.as_deref() == Some("cc:DZ")),
+        "{ps:?}"
+    );
+    let ps = places(
+        &linker,
+        "وصل وفد من السودان وإثيوبيا إلى العاصمة لبحث أزمة الحدود.",
+    );
+    assert!(ps.iter().any(|(_, id)| id.as_deref() == Some("cc:SD")), "{ps:?}");
+    assert!(ps.iter().any(|(_, id)| id.as_deref() == Some("cc:ET")), "{ps:?}");
+    // A megacity still resolves from its name alone.
+    let ps = places(&linker, "اجتمع الوزراء في القاهرة أمس لبحث الأزمة.");
+    assert!(
+        ps.iter().any(|(_, id)| id.as_deref() == Some("gn:360630")),
+        "{ps:?}"
+    );
+}
+
+#[test]
+fn a_role_is_not_part_of_a_name() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    let ms = linker.link(&article(
+        "وقال اللواء شنقريحة: باسم السيد رئيس الجمهورية، القائد الأعلى للقوات المسلحة، أنصب العميد راشدي.",
+    ));
+    assert!(
+        !ms.iter()
+            .any(|m| m.kind == EntityKind::Person && m.mention.contains("رئيس")),
+        "{ms:?}"
+    );
+}
