@@ -538,15 +538,16 @@ pub fn kb_build(data: &Path) -> Result<()> {
             data.display()
         ),
     }
-    match khabar_entities::ArabicWordFreq::build(data)
-        .with_context(|| format!("compacting the Arabic word list in {}", data.display()))?
-    {
-        Some((path, words)) => println!("Arabic word frequencies: {words} words in {}", path.display()),
-        None => eprintln!(
-            "no {} under {} (run scripts/setup-data.sh): gazetteer names that are common Arabic words are not told apart",
-            khabar_entities::AR_WORDFREQ_RAW,
-            data.display()
-        ),
+    let built = khabar_entities::WordFreq::build(data)
+        .with_context(|| format!("compacting the word-frequency lists in {}", data.display()))?;
+    for (path, words) in built.written {
+        println!("word frequencies: {words} words in {}", path.display());
+    }
+    for raw in built.missing {
+        eprintln!(
+            "no {} (run scripts/setup-data.sh): gazetteer names that are common words are not told apart",
+            raw.display()
+        );
     }
     Ok(())
 }

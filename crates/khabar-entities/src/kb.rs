@@ -1,10 +1,10 @@
 //! The knowledge base: curated entities (compiled in) plus, when the data dir has been built, geonames places,
 //! countries and Wikidata personal names, stored as `fst` maps under `<data_dir>/kb/`.
 
-use crate::arfreq::{ArabicWordFreq, AR_WORD_FREQ_TSV};
 use crate::index::AliasIndex;
 use crate::key::{exact_key, skeleton};
 use crate::translit::{TranslitParams, Transliterator};
+use crate::wordfreq::{WordFreq, AR_WORD_FREQ_TSV, EN_WORD_FREQ_TSV};
 use crate::EntityError;
 use khabar_model::EntityKind;
 use khabar_normalize::{arabic_ratio, Normalizer};
@@ -162,7 +162,9 @@ pub struct KnowledgeBase {
     pub(crate) full_names: Option<NameTable>,
     pub(crate) name_units: Option<NameTable>,
     /// How common Arabic words are (empty when the data dir has no list).
-    pub(crate) ar_freq: ArabicWordFreq,
+    pub(crate) ar_freq: WordFreq,
+    /// How common English words are, and which are common personal names (empty when not built).
+    pub(crate) en_freq: WordFreq,
     /// Arabic→Latin model trained on first use from the name-unit table.
     translit: OnceLock<Option<Transliterator>>,
 }
@@ -499,10 +501,16 @@ impl KnowledgeBase {
             Ok(t) => kb.name_units = Some(t),
             Err(e) => warn!(dir = %kb_dir.display(), error = %e, "no name-unit table"),
         }
-        match ArabicWordFreq::read_tsv(&kb_dir.join(AR_WORD_FREQ_TSV)) {
+        match WordFreq::read_tsv(&kb_dir.join(AR_WORD_FREQ_TSV)) {
             Ok(f) => kb.ar_freq = f,
             Err(e) => {
                 warn!(dir = %kb_dir.display(), error = %e, "no Arabic word frequencies: gazetteer names that are common Arabic words are not told apart (run the kb build)")
+            }
+        }
+        match WordFreq::read_tsv(&kb_dir.join(EN_WORD_FREQ_TSV)) {
+            Ok(f) => kb.en_freq = f,
+            Err(e) => {
+                warn!(dir = %kb_dir.display(), error = %e, "no English word frequencies: gazetteer names that are common English words or given names are not told apart (run the kb build)")
             }
         }
         info!(
@@ -542,7 +550,8 @@ impl KnowledgeBase {
             place_skel: None,
             full_names: None,
             name_units: None,
-            ar_freq: ArabicWordFreq::default(),
+            ar_freq: WordFreq::default(),
+            en_freq: WordFreq::default(),
             translit: OnceLock::new(),
         })
     }
@@ -589,6 +598,11 @@ impl KnowledgeBase {
         let Some(r) = self.ref_of_id(kb_id) else {
             return Vec::new();
         };
+        self.names_of_ref(r)
+    }
+
+    /// Every name of the entry behind an index ref (curated aliases; a place's name, then its alternates).
+    pub(crate) fn names_of_ref(&self, r: u32) -> Vec<String> {
         if r & PLACE_TAG == 0 {
             return self
                 .curated

@@ -19,7 +19,6 @@
 
 #![deny(missing_docs)]
 
-mod arfreq;
 mod index;
 mod kb;
 pub mod key;
@@ -28,8 +27,8 @@ mod namefreq;
 mod neural;
 mod rerank;
 mod translit;
+mod wordfreq;
 
-pub use arfreq::{ArabicWordFreq, AR_WORDFREQ_RAW, AR_WORD_FREQ_TSV};
 pub use kb::{BuildReport, KbEntry, KnowledgeBase, COUNTRIES_AR_TSV, CURATED_TSV};
 pub use link::{EntityLinker, EntityStage};
 pub use namefreq::{NameFreq, NameStats, NAME_FREQ_TSV};
@@ -38,6 +37,9 @@ pub use rerank::{candidate_features, RerankGroup, Reranker, FEATURES, FEATURE_NA
 pub use translit::{
     eval_translit, generation_figures, linking_figures, read_pairs, LatinPrior, NameSource, RerankParams,
     TranslitParams, TranslitReport, Transliterator, PRIOR_CHAR_WEIGHT, PRIOR_LM_ORDER, RERANK_NBEST,
+};
+pub use wordfreq::{
+    WordFreq, WordFreqBuild, AR_WORDFREQ_RAW, AR_WORD_FREQ_TSV, EN_WORDFREQ_RAW, EN_WORD_FREQ_TSV,
 };
 
 use std::path::PathBuf;

@@ -291,7 +291,7 @@ const AR_PLACE_CUES: [&str; 13] = [
     "ناحيه",
     "في",
 ];
-/// Arabic words at least this common (centibels, see [`crate::ArabicWordFreq`]; 500 cB = 10 per million words)
+/// Arabic words at least this common (centibels, see [`crate::WordFreq`]; 500 cB = 10 per million words)
 /// are common words: as a lone gazetteer name they need the article's context, never a world-wide guess.
 const COMMON_CB: u16 = 500;
 /// A clitic is not stripped from a common word when the stripped form is this much rarer (100 cB = 10×).
@@ -303,6 +303,12 @@ const MAX_FREQ_PER_INHABITANT: f64 = 5e-10;
 /// A lone common Arabic word names a place anywhere without the article's context only when that place is a
 /// megacity of at least this many people (Cairo, Baghdad, Riyadh; not Mashhad or Thane).
 const COMMON_WORD_MIN_POP: u64 = 3_000_000;
+/// The English counterpart of [`MAX_FREQ_PER_INHABITANT`], for capitalized words ("Man" ~ Man, Côte d'Ivoire is
+/// 3e-9; "Detroit" 5e-11; "Washington" 1.7e-10, the city, the state, the newspaper and the president together).
+const EN_MAX_FREQ_PER_INHABITANT: f64 = 2e-10;
+/// A lone common personal name (US census share ≥ 0.05%) is a place without a cue only when that place has at
+/// least this many people (Eugene, Elizabeth, Tyler stay people; Houston, Phoenix stay cities).
+const COMMON_NAME_MIN_POP: u64 = 1_000_000;
 /// Population assumed for places listed without one.
 const RATIO_MIN_POP: u64 = 1_000;
 /// Lone Arabic words that name a large place or a country but are far more often something else, so they need
@@ -310,6 +316,14 @@ const RATIO_MIN_POP: u64 = 1_000;
 /// - "مالي": "financial" ("مبلغ مالي", a sum of money) — Mali;
 /// - "كورونا": the coronavirus ("فيروس كورونا") — Corona, California.
 const AR_HOMOGRAPHS: [&str; 2] = ["مالي", "كورونا"];
+/// Least spelling similarity ([`EntityLinker::spelling_similarity`]) of a respelled curated name to one of its
+/// aliases ("Fotel" ~ Votel 0.87; "Efforts" ~ Euphrates 0.70).
+const CURATED_FUZZY_SIMILARITY: f64 = 0.75;
+/// Least spelling similarity of a respelled gazetteer name after a place cue ("the town of Subekhan" ~ Subaykhan
+/// 0.87; "Kentucky" ~ Contoocook 0.63).
+const GAZETTEER_FUZZY_SIMILARITY: f64 = 0.8;
+/// The same for a several-word name with no cue before it ("Raj Kumar" ~ Rajgamar 0.84 is not enough).
+const GAZETTEER_FUZZY_SIMILARITY_NO_CUE: f64 = 0.9;
 /// Role and rank nouns that are never part of a person's name: a name-table match containing one ("السيد رئيس
 /// الجمهورية", Mr President) is not a person.
 const AR_ROLE_NOUNS: [&str; 20] = [
@@ -539,6 +553,35 @@ impl EntityLinker {
         w.get(start..)
     }
 
+    /// How close a Latin mention is spelled to the closest Latin name of the entry behind `r` (Jaro–Winkler over
+    /// [`spelling_keys`]), 0..1.
+    fn spelling_similarity(&self, mention: &str, r: u32) -> f64 {
+        let ms = spelling_keys(mention);
+        let mut best = 0.0f64;
+        for n in self
+            .kb
+            .names_of_ref(r)
+            .iter()
+            .filter(|n| !n.chars().any(is_arabic))
+        {
+            for k in spelling_keys(n) {
+                for m in &ms {
+                    best = best.max(strsim::jaro_winkler(m, &k));
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether a candidate is one Latin word that is a common personal name ("Georgia", "Eugene").
+    fn common_name(&self, doc: &Doc, c: &Cand) -> bool {
+        c.first == c.last
+            && doc
+                .toks
+                .get(c.first)
+                .is_some_and(|t| !t.arabic && self.kb.en_freq.is_common_name(&t.norm.text))
+    }
+
     /// Whether a lone Arabic word is a listed homograph ([`AR_HOMOGRAPHS`]) without a place cue before it.
     fn homograph_without_cue(&self, doc: &Doc, c: &Cand) -> bool {
         let after_to = c.first > 0
@@ -548,14 +591,34 @@ impl EntityLinker {
             .is_some_and(|w| AR_HOMOGRAPHS.contains(&w) && !self.has_place_cue(doc, c.first) && !after_to)
     }
 
-    /// The candidate's places that can explain how often its word is written: for a lone Arabic word, places
-    /// too small for a word that common are dropped ([`MAX_FREQ_PER_INHABITANT`]) unless a strong place cue
-    /// ("قرية", "بلدة") names it a place.
+    /// The candidate's places that can explain how often its word is written. For a lone word, places too small
+    /// for a word that common are dropped ([`MAX_FREQ_PER_INHABITANT`], [`EN_MAX_FREQ_PER_INHABITANT`]), and for a
+    /// common personal name all but the largest ([`COMMON_NAME_MIN_POP`]: "Eugene Scalia" is not Eugene, Oregon),
+    /// unless a place cue names it a place ("قرية"/"بلدة" for Arabic, where "في" is everywhere; "in", "near", "the
+    /// town of" for English).
     fn plausible_refs(&self, doc: &Doc, c: &Cand) -> Vec<u32> {
-        let freq = self
-            .lone_arabic_form(doc, c)
-            .map_or(0.0, |w| self.kb.ar_freq.frequency(w));
-        if freq == 0.0 || self.has_strong_place_cue(doc, c.first) {
+        let Some(tok) = doc.toks.get(c.first).filter(|_| c.first == c.last) else {
+            return c.refs.clone();
+        };
+        if self.has_strong_place_cue(doc, c.first)
+            || (!tok.arabic && (self.has_place_cue(doc, c.first) || is_dateline(doc, c)))
+        {
+            return c.refs.clone();
+        }
+        let (freq, max_ratio, name) = if tok.arabic {
+            let freq = self
+                .lone_arabic_form(doc, c)
+                .map_or(0.0, |w| self.kb.ar_freq.frequency(w));
+            (freq, MAX_FREQ_PER_INHABITANT, false)
+        } else {
+            let w = tok.norm.text.as_str();
+            (
+                self.kb.en_freq.frequency(w),
+                EN_MAX_FREQ_PER_INHABITANT,
+                self.kb.en_freq.is_common_name(w),
+            )
+        };
+        if freq == 0.0 && !name {
             return c.refs.clone();
         }
         c.refs
@@ -563,9 +626,10 @@ impl EntityLinker {
             .take(500)
             .copied()
             .filter(|&r| {
-                self.kb
-                    .entry_of_ref(r)
-                    .is_some_and(|e| freq / e.population.max(RATIO_MIN_POP) as f64 <= MAX_FREQ_PER_INHABITANT)
+                self.kb.entry_of_ref(r).is_some_and(|e| {
+                    freq / e.population.max(RATIO_MIN_POP) as f64 <= max_ratio
+                        && (!name || e.population >= COMMON_NAME_MIN_POP)
+                })
             })
             .collect()
     }
@@ -667,7 +731,10 @@ impl EntityLinker {
                 }
             }
             Source::Place => {
-                toks[0].capital
+                // An acronym ("CBS", "IAS", "KST") is not a gazetteer alias, except as a dateline.
+                let acronym = single && toks[0].all_caps && key_len <= 4 && !is_dateline(doc, c);
+                !acronym
+                    && toks[0].capital
                     && toks
                         .iter()
                         .all(|t| t.capital || FUNCTION_WORDS.contains(&t.norm.text.as_str()))
@@ -698,12 +765,12 @@ impl EntityLinker {
         ctx
     }
 
-    /// Countries the article names outright ("Iraq", "Qatar") count as places of the article.
+    /// Countries the article names outright ("Iraq", "Qatar") count as places of the article, except a country
+    /// named like a person ("Georgia" in a US sports story is the state or the university).
     fn gazetteer_context(&self, doc: &Doc, chosen: &[Cand], ctx: &mut Context) {
-        for c in chosen
-            .iter()
-            .filter(|c| c.source == Source::Place && !self.homograph_without_cue(doc, c))
-        {
+        for c in chosen.iter().filter(|c| {
+            c.source == Source::Place && !self.homograph_without_cue(doc, c) && !self.common_name(doc, c)
+        }) {
             let country = c
                 .refs
                 .iter()
@@ -813,7 +880,7 @@ impl EntityLinker {
             Source::Place => {
                 let arabic = doc.toks[c.first].arabic;
                 let single = c.first == c.last;
-                let cue = self.has_place_cue(doc, c.first);
+                let cue = self.has_place_cue(doc, c.first) || (!arabic && is_dateline(doc, c));
                 let strict = arabic || single;
                 // One word alone needs a cue, or a sizeable place in a country the article is about.
                 let (min_ctx, min_pop) = match (single, arabic, cue) {
@@ -841,6 +908,10 @@ impl EntityLinker {
                         // An Arabic word alone is too often a common word: only very large places, unprefixed,
                         // and for a common word only a megacity ("القاهرة" Cairo, not "مشهد" scene ~ Mashhad).
                         let min_pop = if common { COMMON_WORD_MIN_POP } else { 500_000 };
+                        // Nor is a lone personal name a world-wide guess ("Georgia vs. Baylor").
+                        if !arabic && !cue && self.common_name(doc, c) {
+                            return None;
+                        }
                         if arabic && single && (c.skip > 0 || top.population < min_pop) {
                             return None;
                         }
@@ -1026,20 +1097,29 @@ impl EntityLinker {
             // A three-consonant skeleton ("ksd") is thin evidence: the entity must fit the article's countries.
             let fits =
                 |e: &KbEntry| sk.len() > 3 || e.country.as_ref().is_none_or(|c| context.all.contains_key(c));
+            // A long skeleton alone is not enough either: the spelling must look like one of the entry's names
+            // ("Fotel" ~ Votel, not "Efforts" ~ Euphrates).
             let entry = self
                 .kb
                 .curated_skel
                 .get(&sk)
                 .and_then(|refs| refs.first())
+                .filter(|&&r| self.spelling_similarity(&text, r) >= CURATED_FUZZY_SIMILARITY)
                 .and_then(|&r| self.kb.entry_of_ref(r))
                 .filter(|e| if short { fits(e) } else { sk.len() > 3 });
             return entry.map(|entry| self.make(doc, (s, e), text, entry.kind, Some(&entry), 0.75));
         }
         if pass == 1 {
-            // A respelled gazetteer name needs a cue ("the town of Subekhan") unless it spans several words.
-            let cue =
-                a > 0 && (self.has_place_cue(doc, a) || matches!(doc.norm(a - 1), "from" | "of" | "at"));
+            // A respelled gazetteer name needs a cue ("the town of Subekhan"), or several words spelled almost
+            // like the place, and always a spelling close to one of the place's names: a shared consonant
+            // skeleton alone makes "Kentucky" Contoocook and "Fox News" Ferguson.
+            let cue = a > 0 && (self.has_place_cue(doc, a) || matches!(doc.norm(a - 1), "from"));
             let strong = self.has_strong_place_cue(doc, a);
+            let min_similarity = if cue || strong {
+                GAZETTEER_FUZZY_SIMILARITY
+            } else {
+                GAZETTEER_FUZZY_SIMILARITY_NO_CUE
+            };
             if (sk.len() >= 4 && (cue || b > a)) || (sk.len() >= 3 && strong) {
                 if let Some(idx) = &self.kb.place_skel {
                     let refs: Vec<u32> = idx
@@ -1047,6 +1127,8 @@ impl EntityLinker {
                         .iter()
                         .copied()
                         .filter(|r| r & PLACE_TAG != 0)
+                        .take(500)
+                        .filter(|&r| self.spelling_similarity(&text, r) >= min_similarity)
                         .collect();
                     if let Some((entry, score)) = self.pick_place(&refs, context, true, 1.0, 0, false) {
                         return Some(self.make(
@@ -1254,6 +1336,46 @@ fn is_arabic_stop(word: &str) -> bool {
     ];
     let w = word.trim_start_matches(['و', 'ف', 'ب', 'ل']);
     STOP.contains(&word) || (w.chars().count() >= 2 && STOP.contains(&w))
+}
+
+/// The letters of a Latin name for spelling comparison: lowercased, accents folded, "q" written "k" (ق is Q or
+/// K: "Ksad" ~ Qasad); a second key without a leading article, written apart or not ("Al-Bagouz", "Albagoz").
+fn spelling_keys(name: &str) -> Vec<String> {
+    let lower: String = name.to_lowercase().chars().map(fold_latin).collect();
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphabetic())
+            .map(|c| if c == 'q' { 'k' } else { c })
+            .collect()
+    };
+    let mut keys = vec![letters(&lower)];
+    let bare = ["al-", "el-", "al ", "el ", "the ", "al", "el"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .map(letters)
+        .filter(|k| k.chars().count() >= 3);
+    if let Some(k) = bare {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// Whether a candidate is a news dateline: capitals opening a line or sentence, then a comma, dash or parenthesis
+/// ("ROCK HILL, S.C. —", "BEIJING -", "JAMMU –"; not a transcript's "COOPER:").
+fn is_dateline(doc: &Doc, c: &Cand) -> bool {
+    let (Some(first), Some(last)) = (doc.toks.get(c.first), doc.toks.get(c.last)) else {
+        return false;
+    };
+    if !first.sentence_start || !doc.toks[c.first..=c.last].iter().all(|t| t.all_caps) {
+        return false;
+    }
+    doc.chars
+        .get(last.oend..)
+        .and_then(|rest| rest.iter().find(|ch| !ch.is_whitespace()))
+        .is_some_and(|ch| matches!(ch, ',' | '—' | '–' | '-' | '('))
 }
 
 /// Whether a normalized token is one of [`AR_ROLE_NOUNS`] (compared in the matching normalization).

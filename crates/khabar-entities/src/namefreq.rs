@@ -92,6 +92,11 @@ impl NameFreq {
         self.words.get(word)
     }
 
+    /// Every word and its stats, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &NameStats)> {
+        self.words.iter().map(|(w, s)| (w.as_str(), s))
+    }
+
     /// Loads `<data>/kb/name_freq.tsv`, else reads the raw lists under `<data>/namefreq/` (slower).
     pub fn load(data_dir: &Path) -> Result<NameFreq, EntityError> {
         let tsv = data_dir.join("kb").join(NAME_FREQ_TSV);

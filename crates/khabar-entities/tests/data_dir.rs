@@ -169,3 +169,48 @@ fn a_role_is_not_part_of_a_name() {
         "{ms:?}"
     );
 }
+
+#[test]
+fn english_names_and_common_words_are_not_places() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    // Shapes from US wire copy: a given name, an acronym, a TV network, a sentence-initial common word, a state
+    // that cities500 lacks (its consonants are those of Contoocook, New Hampshire).
+    let text = "WASHINGTON (AP) — Labor Secretary Eugene Scalia said on Tuesday that a CBS News poll and Fox News \
+                both got it wrong. Efforts to reach the White House failed. Hemp farmers in Kentucky and Oregon \
+                welcomed the rule.";
+    let ps = places(&linker, text);
+    for bad in ["Eugene", "CBS", "Fox News", "Efforts"] {
+        assert!(!ps.iter().any(|(m, _)| m.contains(bad)), "{bad}: {ps:?}");
+    }
+    assert!(
+        !ps.iter().any(|(m, id)| m == "Kentucky" && id.is_some()),
+        "Kentucky must not resolve to a namesake town: {ps:?}"
+    );
+    // The same names are places with a cue or as a dateline.
+    let ps = places(
+        &linker,
+        "A gunman opened fire at a bar in Eugene, Oregon, police said.",
+    );
+    assert!(ps.iter().any(|(m, id)| m == "Eugene" && id.is_some()), "{ps:?}");
+    let ps = places(
+        &linker,
+        "TYLER, Texas — Police said two men were arrested after a shooting.",
+    );
+    assert!(ps.iter().any(|(m, id)| m == "TYLER" && id.is_some()), "{ps:?}");
+}
+
+#[test]
+fn respelled_places_still_resolve_after_a_cue() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    // Machine-translated spellings of Syrian villages (from the Baghuz samples' shapes).
+    let ps = places(
+        &linker,
+        "In the countryside of Deir ez-Zor in Syria, gunmen shot a young man from the town of Subekhan and another \
+         near the village of Al-Garniya.",
+    );
+    let of = |m: &str| ps.iter().find(|(x, _)| x == m).and_then(|(_, id)| id.clone());
+    assert!(of("Subekhan").is_some(), "{ps:?}");
+    assert!(of("Al-Garniya").is_some(), "{ps:?}");
+}

@@ -1,29 +1,47 @@
-//! How common each Arabic word is (wordfreq's Arabic list, compacted into `kb/ar_word_freq.tsv` by the KB
-//! build): a gazetteer name that is also a frequent Arabic word ("وقف" ceasefire ~ Al Waqf, "التحالف" coalition ~
-//! At Taḩāluf) needs more evidence before it becomes a place, and a clitic is not stripped from a common word
-//! ("وكالة" agency is not "و" + "كالة" ~ Calais).
+//! How common each word is (wordfreq's Arabic and English lists, compacted into `kb/ar_word_freq.tsv` and
+//! `kb/en_word_freq.tsv` by the KB build), and which English words are common personal names (US census shares):
+//! a gazetteer name that is also a frequent word ("وقف" ceasefire ~ Al Waqf, "التحالف" coalition ~ At Taḩāluf,
+//! "Man" ~ Man, Côte d'Ivoire) or a common given name ("Eugene Scalia" ~ Eugene, Oregon) needs more evidence before
+//! it becomes a place, and a clitic is not stripped from a common Arabic word ("وكالة" agency is not "و" + "كالة"
+//! ~ Calais).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use khabar_normalize::Normalizer;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::key::exact_key;
 use crate::EntityError;
 
-/// Raw list placed by `scripts/setup-data.sh` under the data dir.
+/// Raw Arabic list placed by `scripts/setup-data.sh` under the data dir.
 pub const AR_WORDFREQ_RAW: &str = "wordfreq/large_ar.msgpack.gz";
-/// Compacted list under the data dir's `kb/`.
+/// Compacted Arabic list under the data dir's `kb/`.
 pub const AR_WORD_FREQ_TSV: &str = "ar_word_freq.tsv";
+/// Raw English list placed by `scripts/setup-data.sh` under the data dir.
+pub const EN_WORDFREQ_RAW: &str = "namefreq/large_en.msgpack.gz";
+/// Compacted English list (with personal-name marks) under the data dir's `kb/`.
+pub const EN_WORD_FREQ_TSV: &str = "en_word_freq.tsv";
+/// Share of the US census name lists (percent) from which an English word counts as a common personal name.
+const COMMON_NAME_CENSUS_SHARE: f32 = 0.05;
 /// Rarest words kept, in centibels below 1 (−650 cB = 3.2 per 10 million words): rarer ones are never common.
 const KEEP_CB: u16 = 650;
 
-/// Arabic word frequencies in centibels (wordfreq's unit: 100 cB = a factor of 10; 300 cB = one word in a
-/// thousand), keyed by the matching normalization of the KB.
+/// What [`WordFreq::build`] did.
 #[derive(Debug, Clone, Default)]
-pub struct ArabicWordFreq {
+pub struct WordFreqBuild {
+    /// Compact lists written, with their word counts.
+    pub written: Vec<(PathBuf, usize)>,
+    /// Raw lists that were missing (their compact list was not written).
+    pub missing: Vec<PathBuf>,
+}
+
+/// Word frequencies in centibels (wordfreq's unit: 100 cB = a factor of 10; 300 cB = one word in a thousand),
+/// keyed by the matching normalization of the KB, and the words that are common personal names.
+#[derive(Debug, Clone, Default)]
+pub struct WordFreq {
     cb: FxHashMap<String, u16>,
+    names: FxHashSet<String>,
 }
 
 fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
@@ -33,7 +51,7 @@ fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
     }
 }
 
-impl ArabicWordFreq {
+impl WordFreq {
     /// Words known.
     pub fn len(&self) -> usize {
         self.cb.len()
@@ -49,6 +67,11 @@ impl ArabicWordFreq {
         self.cb.get(word).copied()
     }
 
+    /// Whether a normalized word is a common personal name (English list only).
+    pub fn is_common_name(&self, word: &str) -> bool {
+        self.names.contains(word)
+    }
+
     /// Frequency of a normalized word per word of running text (0 when rarer than the list keeps).
     pub fn frequency(&self, word: &str) -> f64 {
         self.centibels(word)
@@ -56,7 +79,7 @@ impl ArabicWordFreq {
     }
 
     /// Reads wordfreq's msgpack list (header, then one list of words per centibel bucket), normalizing each word.
-    pub fn from_wordfreq(path: &Path) -> Result<ArabicWordFreq, EntityError> {
+    pub fn from_wordfreq(path: &Path) -> Result<WordFreq, EntityError> {
         let file = std::fs::File::open(path).map_err(|e| EntityError::Io {
             path: path.to_path_buf(),
             source: e,
@@ -78,23 +101,27 @@ impl ArabicWordFreq {
             for w in bucket.as_array().into_iter().flatten() {
                 let Some(w) = w.as_str() else { continue };
                 let key = exact_key(&normalizer, w);
-                if key.is_empty() || key.contains(' ') {
+                if key.is_empty() || key.contains(' ') || !key.chars().all(char::is_alphabetic) {
                     continue;
                 }
                 let e = cb.entry(key).or_insert(i as u16);
                 *e = (*e).min(i as u16);
             }
         }
-        Ok(ArabicWordFreq { cb })
+        Ok(WordFreq {
+            cb,
+            names: FxHashSet::default(),
+        })
     }
 
-    /// Writes `word \t centibels` lines, sorted by word.
+    /// Writes `word \t centibels [\t name]` lines, sorted by word (`name` marks a common personal name).
     pub fn write_tsv(&self, path: &Path) -> Result<(), EntityError> {
         let mut rows: Vec<(&String, &u16)> = self.cb.iter().collect();
         rows.sort();
         let mut out = String::with_capacity(rows.len() * 12);
         for (w, c) in rows {
-            out.push_str(&format!("{w}\t{c}\n"));
+            let mark = if self.names.contains(w) { "\tname" } else { "" };
+            out.push_str(&format!("{w}\t{c}{mark}\n"));
         }
         std::fs::write(path, out).map_err(|e| EntityError::Io {
             path: path.to_path_buf(),
@@ -103,55 +130,78 @@ impl ArabicWordFreq {
     }
 
     /// Reads a TSV written by [`Self::write_tsv`]; a bad line is an error naming the file and line.
-    pub fn read_tsv(path: &Path) -> Result<ArabicWordFreq, EntityError> {
+    pub fn read_tsv(path: &Path) -> Result<WordFreq, EntityError> {
         let file = std::fs::File::open(path).map_err(|e| EntityError::Io {
             path: path.to_path_buf(),
             source: e,
         })?;
         let mut cb = FxHashMap::default();
+        let mut names = FxHashSet::default();
         for (n, line) in BufReader::new(file).lines().enumerate() {
             let line = line.map_err(|e| EntityError::Io {
                 path: path.to_path_buf(),
                 source: e,
             })?;
-            let parsed = line
-                .split_once('\t')
-                .and_then(|(w, c)| Some((w.to_string(), c.trim().parse::<u16>().ok()?)));
-            match parsed {
-                Some((w, c)) if !w.is_empty() => {
-                    cb.insert(w, c);
-                }
-                _ => {
-                    return Err(data_err(
-                        path,
-                        format!("line {}: expected `word<TAB>centibels`", n + 1),
-                    ))
-                }
+            let mut cols = line.split('\t');
+            let parsed = match (cols.next(), cols.next().map(|c| c.trim().parse::<u16>())) {
+                (Some(w), Some(Ok(c))) if !w.is_empty() => Some((w.to_string(), c)),
+                _ => None,
+            };
+            let Some((w, c)) = parsed else {
+                return Err(data_err(
+                    path,
+                    format!("line {}: expected `word<TAB>centibels`", n + 1),
+                ));
+            };
+            if cols.next() == Some("name") {
+                names.insert(w.clone());
             }
+            cb.insert(w, c);
         }
-        Ok(ArabicWordFreq { cb })
+        Ok(WordFreq { cb, names })
     }
 
-    /// Compacts the raw list of `data_dir` into `kb/`; `None` when the raw list is missing.
-    pub fn build(data_dir: &Path) -> Result<Option<(PathBuf, usize)>, EntityError> {
-        let raw = data_dir.join(AR_WORDFREQ_RAW);
-        if !raw.exists() {
-            return Ok(None);
+    /// Compacts the raw Arabic and English lists of `data_dir` into `kb/` (the English one marked with the
+    /// common personal names of `kb/name_freq.tsv` when that was built); returns what was written, and the raw
+    /// lists that were missing.
+    pub fn build(data_dir: &Path) -> Result<WordFreqBuild, EntityError> {
+        let (mut written, mut missing) = (Vec::new(), Vec::new());
+        for (raw, tsv, english) in [
+            (AR_WORDFREQ_RAW, AR_WORD_FREQ_TSV, false),
+            (EN_WORDFREQ_RAW, EN_WORD_FREQ_TSV, true),
+        ] {
+            let raw = data_dir.join(raw);
+            if !raw.exists() {
+                missing.push(raw);
+                continue;
+            }
+            let mut freq = WordFreq::from_wordfreq(&raw)?;
+            if english {
+                let names = data_dir.join("kb").join(crate::NAME_FREQ_TSV);
+                if let Ok(nf) = crate::NameFreq::read_tsv(&names) {
+                    freq.names = nf
+                        .iter()
+                        .filter(|(_, s)| s.census >= COMMON_NAME_CENSUS_SHARE)
+                        .map(|(w, _)| w.to_string())
+                        .collect();
+                }
+            }
+            let out = data_dir.join("kb").join(tsv);
+            freq.write_tsv(&out)?;
+            written.push((out, freq.len()));
         }
-        let freq = ArabicWordFreq::from_wordfreq(&raw)?;
-        let out = data_dir.join("kb").join(AR_WORD_FREQ_TSV);
-        freq.write_tsv(&out)?;
-        Ok(Some((out, freq.len())))
+        Ok(WordFreqBuild { written, missing })
     }
 
     #[cfg(test)]
-    pub(crate) fn from_pairs(pairs: &[(&str, u16)]) -> ArabicWordFreq {
+    pub(crate) fn from_pairs(pairs: &[(&str, u16)]) -> WordFreq {
         let normalizer = Normalizer::for_matching();
-        ArabicWordFreq {
+        WordFreq {
             cb: pairs
                 .iter()
                 .map(|(w, c)| (exact_key(&normalizer, w), *c))
                 .collect(),
+            names: FxHashSet::default(),
         }
     }
 }
@@ -165,15 +215,15 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("khabar-arfreq-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("f.tsv");
-        let f = ArabicWordFreq::from_pairs(&[("وقف", 413), ("وكالة", 394)]);
+        let f = WordFreq::from_pairs(&[("وقف", 413), ("وكالة", 394)]);
         f.write_tsv(&path).unwrap();
-        let back = ArabicWordFreq::read_tsv(&path).unwrap();
+        let back = WordFreq::read_tsv(&path).unwrap();
         assert_eq!(back.len(), 2);
         assert_eq!(back.centibels("وقف"), Some(413));
         assert!((back.frequency("وقف") - 10f64.powf(-4.13)).abs() < 1e-9);
         assert_eq!(back.frequency("سوهاج"), 0.0);
         std::fs::write(&path, "وقف\t413\nbroken line\n").unwrap();
-        let err = ArabicWordFreq::read_tsv(&path).unwrap_err().to_string();
+        let err = WordFreq::read_tsv(&path).unwrap_err().to_string();
         assert!(err.contains("line 2"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
     }
@@ -185,7 +235,7 @@ mod tests {
             eprintln!("skipped: {} missing (run scripts/setup-data.sh)", raw.display());
             return;
         }
-        let f = ArabicWordFreq::from_wordfreq(&raw).unwrap();
+        let f = WordFreq::from_wordfreq(&raw).unwrap();
         let n = Normalizer::for_matching();
         let cb = |w: &str| f.centibels(&exact_key(&n, w));
         // "ceasefire" and "agency" are everyday words; the Baghuz enclave is not.
