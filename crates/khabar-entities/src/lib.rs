@@ -33,7 +33,9 @@ pub use kb::{BuildReport, KbEntry, KnowledgeBase, COUNTRIES_AR_TSV, CURATED_TSV}
 pub use link::{EntityLinker, EntityStage};
 pub use namefreq::{NameFreq, NameStats, NAME_FREQ_TSV};
 pub use neural::{clean_arabic, held_out_of_training, Encoded, NeuralTranslit};
-pub use rerank::{candidate_features, RerankGroup, Reranker, FEATURES, FEATURE_NAMES};
+pub use rerank::{
+    candidate_features, RerankGroup, Reranker, FEATURES, FEATURE_NAMES, NEURAL_BEAM, NEURAL_NBEST,
+};
 pub use translit::{
     eval_translit, generation_figures, linking_figures, read_pairs, LatinPrior, NameSource, RerankParams,
     TranslitParams, TranslitReport, Transliterator, PRIOR_CHAR_WEIGHT, PRIOR_LM_ORDER, RERANK_NBEST,

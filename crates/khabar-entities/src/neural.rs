@@ -98,6 +98,8 @@ pub struct NeuralTranslit {
     heads: usize,
     src_index: HashMap<char, usize>,
     tgt_index: HashMap<char, usize>,
+    /// The character of each target id (`None` for the special tokens).
+    tgt_chars: Vec<Option<char>>,
     src_emb: Array2<f32>,
     tgt_emb: Array2<f32>,
     pe: Array2<f32>,
@@ -266,6 +268,16 @@ impl NeuralTranslit {
             heads: meta.heads,
             src_index: index(&meta.src_vocab),
             tgt_index: index(&meta.tgt_vocab),
+            tgt_chars: meta
+                .tgt_vocab
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let mut cs = t.chars();
+                    let c = cs.next()?;
+                    (i > UNK && cs.next().is_none()).then_some(c)
+                })
+                .collect(),
             src_emb: w.matrix("src_emb.weight", n_src, d)?,
             tgt_emb: w.matrix("tgt_emb.weight", n_tgt, d)?,
             pe: sinusoid(meta.max_len.max(MAX_CHARS + 2), d),
@@ -397,6 +409,114 @@ impl NeuralTranslit {
     }
 }
 
+/// One partial spelling of [`NeuralTranslit::generate`]'s beam: its target ids, log-probability and the
+/// self-attention keys/values of each decoder layer so far.
+#[derive(Clone)]
+struct Hyp {
+    ids: Vec<usize>,
+    logp: f32,
+    cache: Vec<(Array2<f32>, Array2<f32>)>,
+}
+
+impl NeuralTranslit {
+    /// The `n` most probable spellings of an encoded name by beam search of width `beam` (each at most
+    /// [`MAX_CHARS`] characters), best first, with their log-probabilities (end of word included). Decodes one
+    /// character at a time with cached self-attention keys and values, so a step costs one position's work.
+    pub fn generate(&self, encoded: &Encoded, beam: usize, n: usize) -> Vec<(String, f32)> {
+        let beam = beam.max(1);
+        let empty = Array2::<f32>::zeros((0, self.d));
+        let mut live = vec![Hyp {
+            ids: Vec::new(),
+            logp: 0.0,
+            cache: vec![(empty.clone(), empty); self.dec.len()],
+        }];
+        let mut done: Vec<(String, f32)> = Vec::new();
+        for pos in 0..MAX_CHARS {
+            let mut next: Vec<Hyp> = Vec::new();
+            for mut h in live {
+                let prev = h.ids.last().copied().unwrap_or(BOS);
+                let logits = self.step(encoded, &mut h.cache, prev, pos);
+                let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                let lse = max + logits.iter().map(|v| (v - max).exp()).sum::<f32>().ln();
+                let mut order: Vec<usize> = (0..logits.len()).collect();
+                order.sort_by(|&a, &b| logits[b].total_cmp(&logits[a]));
+                for &t in order.iter().take(beam) {
+                    let lp = h.logp + logits[t] - lse;
+                    if t == EOS {
+                        let word: String = h
+                            .ids
+                            .iter()
+                            .filter_map(|&i| self.tgt_chars.get(i).copied().flatten())
+                            .collect();
+                        if !word.is_empty() {
+                            done.push((word, lp));
+                        }
+                    } else if self.tgt_chars.get(t).copied().flatten().is_some() {
+                        let mut ids = h.ids.clone();
+                        ids.push(t);
+                        next.push(Hyp {
+                            ids,
+                            logp: lp,
+                            cache: h.cache.clone(),
+                        });
+                    }
+                }
+            }
+            next.sort_by(|a, b| b.logp.total_cmp(&a.logp));
+            next.truncate(beam);
+            // Stop once no live spelling can beat the n-th finished one (log-probabilities only fall).
+            done.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let bar = done.get(n.saturating_sub(1)).map_or(f32::NEG_INFINITY, |d| d.1);
+            live = next.into_iter().filter(|h| h.logp > bar).collect();
+            if live.is_empty() {
+                break;
+            }
+        }
+        done.sort_by(|a, b| b.1.total_cmp(&a.1));
+        done.dedup_by(|a, b| a.0 == b.0);
+        done.truncate(n);
+        done
+    }
+
+    /// One decoder step: the logits after feeding target id `token` at position `pos`, appending this
+    /// position's self-attention keys and values to `cache` (one pair per layer).
+    fn step(
+        &self,
+        encoded: &Encoded,
+        cache: &mut [(Array2<f32>, Array2<f32>)],
+        token: usize,
+        pos: usize,
+    ) -> Vec<f32> {
+        let mut x = self.embed_at(token, pos);
+        for ((l, (ck, cv)), (k, v)) in self.dec.iter().zip(&encoded.cross_kv).zip(cache.iter_mut()) {
+            let y = l.ln1.forward(&x);
+            let k_new = l.self_att.k.forward(&y.view());
+            let v_new = l.self_att.v.forward(&y.view());
+            // Appending a row: ndarray's push_row keeps the standard layout of a fresh matrix.
+            let _ = k.push_row(k_new.row(0));
+            let _ = v.push_row(v_new.row(0));
+            x += &self.attend_kv(&l.self_att, &y, k, v, false);
+            x += &self.attend_kv(&l.cross, &l.ln2.forward(&x), ck, cv, false);
+            x += &Self::feed_forward(&l.ff_a, &l.ff_b, &l.ln3.forward(&x));
+        }
+        self.out.forward(&self.dec_ln.forward(&x).view()).row(0).to_vec()
+    }
+
+    /// The embedding of one target id at one position (a 1 × d matrix), as [`Self::embed`] computes it.
+    fn embed_at(&self, token: usize, pos: usize) -> Array2<f32> {
+        let scale = (self.d as f32).sqrt();
+        let e = self
+            .tgt_emb
+            .row(token.min(self.tgt_emb.nrows().saturating_sub(1)));
+        let p = self.pe.row(pos.min(self.pe.nrows() - 1));
+        let mut x = Array2::zeros((1, self.d));
+        for ((v, e), p) in x.row_mut(0).iter_mut().zip(e).zip(p) {
+            *v = e * scale + p;
+        }
+        x
+    }
+}
+
 /// An encoded Arabic name, scored against many spellings with [`NeuralTranslit::score`].
 pub struct Encoded {
     /// Keys and values of the encoder output for each decoder layer's cross-attention.
@@ -484,6 +604,30 @@ mod tests {
             }
         }
         assert!(checked >= 100, "{checked}");
+    }
+
+    #[test]
+    fn beam_search_agrees_with_scoring_and_finds_the_usual_spelling() {
+        let Some(m) = model() else { return };
+        let mut hits = 0;
+        for (ar, latin) in [("محمد", "mohamed"), ("حسن", "hassan"), ("الباغوز", "baghouz")] {
+            let e = m.encode(ar).expect("encodes");
+            let out = m.generate(&e, 8, 5);
+            assert!(!out.is_empty(), "{ar}");
+            for (w, lp) in &out {
+                // the incremental decoder must give the full decoder's log-probability
+                let full = m.score(&e, w).expect("scores");
+                assert!((full - lp).abs() < 1e-3, "{ar} {w}: {lp} vs {full}");
+            }
+            assert!(out.windows(2).all(|p| p[0].1 >= p[1].1));
+            let usual = latin.trim_end_matches('z');
+            hits += usize::from(out.iter().any(|(w, _)| w.starts_with(&usual[..3])));
+        }
+        assert!(hits >= 2, "{hits}");
+        // junk encodes to nothing or generates without panicking
+        if let Some(e) = m.encode("ـــ ؟؟ ١٢") {
+            let _ = m.generate(&e, 4, 2);
+        }
     }
 
     #[test]

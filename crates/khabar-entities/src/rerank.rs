@@ -8,7 +8,7 @@ use crate::translit::{LatinPrior, Transliterator};
 use crate::NeuralTranslit;
 
 /// Number of candidate features.
-pub const FEATURES: usize = 23;
+pub const FEATURES: usize = 24;
 
 /// Feature names, in order (for reports).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -35,14 +35,29 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "prior_lm_per_char",
     "neural",
     "neural_per_char",
+    "neural_only",
 ];
 
 /// The neural score given to a candidate the transformer could not score.
 const NO_NEURAL: f32 = -50.0;
 
+/// Spellings the transformer's own beam search adds to the graphone n-best ([`NEURAL_NBEST`] of a beam of
+/// [`NEURAL_BEAM`]): on held-out training names they raise the share of names whose spelling is among the
+/// candidates.
+pub const NEURAL_NBEST: usize = 8;
+/// Beam width of the transformer's search.
+pub const NEURAL_BEAM: usize = 8;
+
 /// Features of one candidate spelling `word` (lowercase) whose beam score is `beam` and whose transformer
-/// log-probability is `neural` (see [`NeuralTranslit`]).
-pub fn candidate_features(beam: f32, word: &str, prior: &LatinPrior, neural: Option<f32>) -> [f32; FEATURES] {
+/// log-probability is `neural` (see [`NeuralTranslit`]); `neural_only` marks a spelling only the transformer
+/// proposed (its `beam` is then [`Transliterator::forced_score`]).
+pub fn candidate_features(
+    beam: f32,
+    word: &str,
+    prior: &LatinPrior,
+    neural: Option<f32>,
+    neural_only: bool,
+) -> [f32; FEATURES] {
     let counts = prior.counts(word);
     let total: f32 = counts.iter().map(|&c| c as f32).sum();
     let stats = prior
@@ -82,6 +97,7 @@ pub fn candidate_features(beam: f32, word: &str, prior: &LatinPrior, neural: Opt
         lm / len,
         neural.filter(|v| v.is_finite()).unwrap_or(NO_NEURAL),
         neural.filter(|v| v.is_finite()).unwrap_or(NO_NEURAL) / len,
+        b(neural_only),
     ]
 }
 
@@ -254,14 +270,26 @@ impl Transliterator {
         neural: Option<&NeuralTranslit>,
     ) -> Vec<(String, [f32; FEATURES])> {
         let encoded = neural.and_then(|n| Some((n, n.encode(arabic)?)));
-        self.generate(arabic, nbest)
+        let mut out: Vec<(String, [f32; FEATURES])> = self
+            .generate(arabic, nbest)
             .into_iter()
             .map(|(c, s)| {
                 let ns = encoded.as_ref().and_then(|(n, e)| n.score(e, &c));
-                let f = candidate_features(s, &c, prior, ns);
+                let f = candidate_features(s, &c, prior, ns, false);
                 (c, f)
             })
-            .collect()
+            .collect();
+        if let Some((n, e)) = &encoded {
+            for (c, lp) in n.generate(e, NEURAL_BEAM, NEURAL_NBEST) {
+                let forced = self.forced_score(arabic, &c);
+                if out.iter().any(|(x, _)| *x == c) || !forced.is_finite() {
+                    continue;
+                }
+                let f = candidate_features(forced, &c, prior, Some(lp), true);
+                out.push((c, f));
+            }
+        }
+        out
     }
 
     /// The n-best list of `arabic` (`nbest` candidates) as a [`RerankGroup`], the true spelling marked when given.
@@ -348,7 +376,7 @@ mod tests {
 
     #[test]
     fn shape_features_of_a_name() {
-        let f = candidate_features(-3.0, "anning", &LatinPrior::new(), None);
+        let f = candidate_features(-3.0, "anning", &LatinPrior::new(), None, false);
         assert_eq!(f[0], -3.0);
         assert_eq!(f[15], 6.0);
         assert_eq!(f[16], 2.0);

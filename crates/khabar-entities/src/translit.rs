@@ -579,9 +579,31 @@ impl Transliterator {
 
     /// Trigram score of the best alignment of a pair (slower, sharper than [`Transliterator::pair_score`]).
     pub fn pair_score_trigram(&self, arabic: &str, latin: &str) -> f32 {
+        self.trigram_dp(arabic, latin, f32::max)
+    }
+
+    /// The score [`Self::generate`] would give `latin` for `arabic` had its beam kept every path: the joint
+    /// trigram log-probability summed over all graphone segmentations, plus the character model and length
+    /// terms of the spelling. Puts spellings from another generator on the beam's scale.
+    pub fn forced_score(&self, arabic: &str, latin: &str) -> f32 {
+        let joint = self.trigram_dp(arabic, latin, log_add);
+        let l = latin_chars(latin);
+        let mut hist = 0u128;
+        let mut chars = 0.0;
+        for &c in &l {
+            chars += self.char_logp(hist, c);
+            hist = push_char(hist, c);
+        }
+        chars += self.char_logp(hist, '\u{3}');
+        joint + chars + self.params.length_bonus * l.len() as f32
+    }
+
+    /// Dynamic programme over (Latin position, graphone history) states, combining paths with `join` (max for
+    /// the best alignment, log-add for the sum over alignments).
+    fn trigram_dp(&self, arabic: &str, latin: &str, join: fn(f32, f32) -> f32) -> f32 {
         let a = arabic_chars(&self.normalizer, arabic);
         let l = latin_chars(latin);
-        // state: (j, history) -> best logp
+        // state: (j, history) -> logp
         let mut states: HashMap<(usize, u64), f32> = HashMap::default();
         states.insert((0, 0), 0.0);
         for &c in &a {
@@ -598,9 +620,7 @@ impl Transliterator {
                     let e = next
                         .entry((j + k, push_hist(hist, g, self.lm.order)))
                         .or_insert(f32::NEG_INFINITY);
-                    if s > *e {
-                        *e = s;
-                    }
+                    *e = join(*e, s);
                 }
             }
             states = next;
@@ -612,7 +632,7 @@ impl Transliterator {
             .into_iter()
             .filter(|((j, _), _)| *j == l.len())
             .map(|((_, hist), lp)| lp + self.lm.prob(hist, EOS).ln())
-            .fold(f32::NEG_INFINITY, f32::max)
+            .fold(f32::NEG_INFINITY, join)
     }
 
     /// Mean unigram log probability of the graphones (a sanity figure for reports).
@@ -1368,6 +1388,23 @@ mod tests {
         assert_eq!(g[0].0, "saba", "{g:?}");
         assert!(m.pair_score("سامي", "sami") > m.pair_score("سامي", "bab"));
         assert!(m.pair_score_trigram("سامي", "sami") > m.pair_score_trigram("سامي", "masa"));
+    }
+
+    #[test]
+    fn forced_scores_put_any_spelling_on_the_beam_scale() {
+        let m = Transliterator::train(&toy());
+        // A spelling the beam kept scores about as the beam did (the forced score sums every path, the beam
+        // only those it kept: never less, and close on a short name).
+        for (latin, beam) in m.generate("سامي", 5) {
+            let forced = m.forced_score("سامي", &latin);
+            assert!(
+                forced >= beam - 1e-3 && forced - beam < 1.0,
+                "{latin}: {forced} vs {beam}"
+            );
+        }
+        // A spelling no graphone explains scores minus infinity, not a panic.
+        assert_eq!(m.forced_score("سامي", "xyzzy"), f32::NEG_INFINITY);
+        assert!(m.forced_score("سامي", "sami") > m.forced_score("سامي", "samu"));
     }
 
     #[test]
