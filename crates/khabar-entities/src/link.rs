@@ -218,7 +218,17 @@ const EN_GENERIC: &[&str] = &[
     "west", "east", "north", "south", "central", "new", "old", "great", "upper", "lower", "arab", "kurdish",
     "syrian", "iraqi", "turkish", "russian", "american", "islamic", "state", "city", "town", "village",
 ];
-const EN_TITLES: [&str; 16] = [
+const EN_TITLES: [&str; 26] = [
+    "superintendent",
+    "honorable",
+    "judge",
+    "justice",
+    "senator",
+    "sen",
+    "governor",
+    "gov",
+    "mayor",
+    "ambassador",
     "general",
     "gen",
     "president",
@@ -235,6 +245,13 @@ const EN_TITLES: [&str; 16] = [
     "major",
     "brigadier",
     "spokesman",
+];
+/// English words at least this common (centibels; 480 cB = 16 per million words) that are no personal name
+/// cannot be part of a person's name found by role cues.
+const EN_COMMON_CB: u16 = 480;
+/// Particles inside names ("Fahd bin Turki", "Abu Bakr", "van Gogh") that are also common words.
+const NAME_PARTICLES: [&str; 12] = [
+    "bin", "ibn", "bint", "abu", "abd", "al", "el", "van", "von", "de", "da", "di",
 ];
 const EN_ROLES: [&str; 12] = [
     "spokesman",
@@ -1178,6 +1195,20 @@ impl EntityLinker {
             (a, s)
         };
         if b <= a && titled {
+            return None;
+        }
+        // A person's name is made of names and rare words: a run that starts on a function word or holds a common
+        // word that is no name is an office, an organisation or a headline ("Senate Majority", "Office
+        // Building", "Trump Gets Trolled", "of the Coalition").
+        let freq = &self.kb.en_freq;
+        if (FUNCTION_WORDS.contains(&doc.norm(a)) && !NAME_PARTICLES.contains(&doc.norm(a)))
+            || (a..=b).any(|k| {
+                let w = doc.norm(k);
+                !NAME_PARTICLES.contains(&w)
+                    && freq.centibels(w).is_some_and(|cb| cb <= EN_COMMON_CB)
+                    && !freq.is_name(w)
+            })
+        {
             return None;
         }
         let text = if s == doc.toks[a].ostart {

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use khabar_normalize::Normalizer;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::key::exact_key;
 use crate::EntityError;
@@ -24,6 +24,8 @@ pub const EN_WORDFREQ_RAW: &str = "namefreq/large_en.msgpack.gz";
 pub const EN_WORD_FREQ_TSV: &str = "en_word_freq.tsv";
 /// Share of the US census name lists (percent) from which an English word counts as a common personal name.
 const COMMON_NAME_CENSUS_SHARE: f32 = 0.05;
+/// Share from which a word counts as a personal name at all (about the 10,000 most common surnames).
+const NAME_CENSUS_SHARE: f32 = 0.0005;
 /// Rarest words kept, in centibels below 1 (−650 cB = 3.2 per 10 million words): rarer ones are never common.
 const KEEP_CB: u16 = 650;
 
@@ -41,7 +43,8 @@ pub struct WordFreqBuild {
 #[derive(Debug, Clone, Default)]
 pub struct WordFreq {
     cb: FxHashMap<String, u16>,
-    names: FxHashSet<String>,
+    /// US census share (percent) of words that are personal names, first or last.
+    names: FxHashMap<String, f32>,
 }
 
 fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
@@ -69,7 +72,14 @@ impl WordFreq {
 
     /// Whether a normalized word is a common personal name (English list only).
     pub fn is_common_name(&self, word: &str) -> bool {
-        self.names.contains(word)
+        self.names
+            .get(word)
+            .is_some_and(|&s| s >= COMMON_NAME_CENSUS_SHARE)
+    }
+
+    /// Whether a normalized word is a personal name at all, common or not (English list only).
+    pub fn is_name(&self, word: &str) -> bool {
+        self.names.contains_key(word)
     }
 
     /// Frequency of a normalized word per word of running text (0 when rarer than the list keeps).
@@ -110,18 +120,20 @@ impl WordFreq {
         }
         Ok(WordFreq {
             cb,
-            names: FxHashSet::default(),
+            names: FxHashMap::default(),
         })
     }
 
-    /// Writes `word \t centibels [\t name]` lines, sorted by word (`name` marks a common personal name).
+    /// Writes `word \t centibels [\t census share]` lines, sorted by word (the share for personal names).
     pub fn write_tsv(&self, path: &Path) -> Result<(), EntityError> {
         let mut rows: Vec<(&String, &u16)> = self.cb.iter().collect();
         rows.sort();
         let mut out = String::with_capacity(rows.len() * 12);
         for (w, c) in rows {
-            let mark = if self.names.contains(w) { "\tname" } else { "" };
-            out.push_str(&format!("{w}\t{c}{mark}\n"));
+            match self.names.get(w) {
+                Some(share) => out.push_str(&format!("{w}\t{c}\t{share}\n")),
+                None => out.push_str(&format!("{w}\t{c}\n")),
+            }
         }
         std::fs::write(path, out).map_err(|e| EntityError::Io {
             path: path.to_path_buf(),
@@ -136,7 +148,7 @@ impl WordFreq {
             source: e,
         })?;
         let mut cb = FxHashMap::default();
-        let mut names = FxHashSet::default();
+        let mut names = FxHashMap::default();
         for (n, line) in BufReader::new(file).lines().enumerate() {
             let line = line.map_err(|e| EntityError::Io {
                 path: path.to_path_buf(),
@@ -153,8 +165,8 @@ impl WordFreq {
                     format!("line {}: expected `word<TAB>centibels`", n + 1),
                 ));
             };
-            if cols.next() == Some("name") {
-                names.insert(w.clone());
+            if let Some(share) = cols.next().and_then(|x| x.trim().parse::<f32>().ok()) {
+                names.insert(w.clone(), share);
             }
             cb.insert(w, c);
         }
@@ -181,8 +193,8 @@ impl WordFreq {
                 if let Ok(nf) = crate::NameFreq::read_tsv(&names) {
                     freq.names = nf
                         .iter()
-                        .filter(|(_, s)| s.census >= COMMON_NAME_CENSUS_SHARE)
-                        .map(|(w, _)| w.to_string())
+                        .filter(|(_, s)| s.census >= NAME_CENSUS_SHARE)
+                        .map(|(w, s)| (w.to_string(), s.census))
                         .collect();
                 }
             }
@@ -201,7 +213,7 @@ impl WordFreq {
                 .iter()
                 .map(|(w, c)| (exact_key(&normalizer, w), *c))
                 .collect(),
-            names: FxHashSet::default(),
+            names: FxHashMap::default(),
         }
     }
 }
@@ -215,10 +227,12 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("khabar-arfreq-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("f.tsv");
-        let f = WordFreq::from_pairs(&[("وقف", 413), ("وكالة", 394)]);
+        let mut f = WordFreq::from_pairs(&[("وقف", 413), ("وكالة", 394), ("eugene", 520)]);
+        f.names.insert("eugene".into(), 0.234);
         f.write_tsv(&path).unwrap();
         let back = WordFreq::read_tsv(&path).unwrap();
-        assert_eq!(back.len(), 2);
+        assert_eq!(back.len(), 3);
+        assert!(back.is_name("eugene") && back.is_common_name("eugene") && !back.is_name("وقف"));
         assert_eq!(back.centibels("وقف"), Some(413));
         assert!((back.frequency("وقف") - 10f64.powf(-4.13)).abs() < 1e-9);
         assert_eq!(back.frequency("سوهاج"), 0.0);

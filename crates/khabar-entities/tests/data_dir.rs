@@ -214,3 +214,23 @@ fn respelled_places_still_resolve_after_a_cue() {
     assert!(of("Subekhan").is_some(), "{ps:?}");
     assert!(of("Al-Garniya").is_some(), "{ps:?}");
 }
+
+#[test]
+fn offices_and_headlines_are_not_people() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    let text = "U.S. Senate Majority Leader Mitch McConnell wrote from the Russell Office Building. Trump Gets \
+                Trolled After GOP Sen Suggests Someone Must Act. A spokesman of the Coalition to Restore Order \
+                said the eastern commander Khalifa Haftar had agreed, and Michael Sachs, the past-president of the congregation, spoke.";
+    let people: Vec<String> = linker
+        .link(&article(text))
+        .into_iter()
+        .filter(|m| m.kind == EntityKind::Person)
+        .map(|m| m.mention)
+        .collect();
+    for bad in ["Majority", "Office", "Gets", "of the Coalition"] {
+        assert!(!people.iter().any(|p| p.contains(bad)), "{bad}: {people:?}");
+    }
+    assert!(people.iter().any(|p| p == "Khalifa Haftar"), "{people:?}");
+    assert!(people.iter().any(|p| p == "Michael Sachs"), "{people:?}");
+}
