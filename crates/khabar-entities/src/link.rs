@@ -635,9 +635,15 @@ impl EntityLinker {
                 self.kb.en_freq.is_common_name(w),
             )
         };
-        if freq == 0.0 && !name {
-            return c.refs.clone();
-        }
+        // An Arabic word is a personal name when its place is named like a person in English ("وزوجته إليزابيث",
+        // his wife Elizabeth ~ Elizabeth, New Jersey).
+        let named_like_a_person = |e: &KbEntry| {
+            if tok.arabic {
+                self.kb.en_freq.is_common_name(&e.canonical.to_lowercase())
+            } else {
+                name
+            }
+        };
         c.refs
             .iter()
             .take(500)
@@ -645,7 +651,7 @@ impl EntityLinker {
             .filter(|&r| {
                 self.kb.entry_of_ref(r).is_some_and(|e| {
                     freq / e.population.max(RATIO_MIN_POP) as f64 <= max_ratio
-                        && (!name || e.population >= COMMON_NAME_MIN_POP)
+                        && (!named_like_a_person(&e) || e.population >= COMMON_NAME_MIN_POP)
                 })
             })
             .collect()

@@ -9,7 +9,7 @@
 
 use crate::EntityError;
 use rustc_hash::FxHashMap as HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 
 /// Frequency evidence for one lowercased Latin word; zero/`None` where a list lacks the word.
@@ -152,31 +152,13 @@ impl NameFreq {
                 lex.words.entry(w).or_default().census += share.max(0.0);
             }
         }
-        let path = dir.join(WORDFREQ);
-        let mut bytes = Vec::new();
-        open_gz(&path)?
-            .read_to_end(&mut bytes)
-            .map_err(|e| EntityError::Io {
-                path: path.clone(),
-                source: e,
-            })?;
-        let value = rmpv::decode::read_value(&mut bytes.as_slice()).map_err(|e| data_err(&path, e))?;
-        let buckets = value
-            .as_array()
-            .ok_or_else(|| data_err(&path, "not a msgpack list"))?;
-        // Element 0 is the header; element i+1 holds the words of frequency bucket i (centibels below 1).
-        for (i, bucket) in buckets.iter().skip(1).enumerate() {
-            let cb = i.min(u16::MAX as usize) as u16;
-            for w in bucket.as_array().into_iter().flatten() {
-                let Some(w) = w.as_str().and_then(latin_word) else {
-                    continue;
-                };
-                let s = lex.words.entry(w).or_default();
-                if s.wordfreq_cb.is_none_or(|old| cb < old) {
-                    s.wordfreq_cb = Some(cb);
-                }
+        crate::wordfreq::read_wordfreq(&dir.join(WORDFREQ), u16::MAX, |w, cb| {
+            let Some(w) = latin_word(w) else { return };
+            let s = lex.words.entry(w).or_default();
+            if s.wordfreq_cb.is_none_or(|old| cb < old) {
+                s.wordfreq_cb = Some(cb);
             }
-        }
+        })?;
         Ok(lex)
     }
 

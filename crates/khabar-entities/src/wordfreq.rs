@@ -54,6 +54,36 @@ fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
     }
 }
 
+/// Calls `each(word, centibels)` for every word of a wordfreq msgpack list (gzip; a header, then one list of
+/// words per centibel bucket) up to `max_cb`.
+pub(crate) fn read_wordfreq(
+    path: &Path,
+    max_cb: u16,
+    mut each: impl FnMut(&str, u16),
+) -> Result<(), EntityError> {
+    let io = |e| EntityError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(BufReader::new(file))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let value = rmpv::decode::read_value(&mut bytes.as_slice()).map_err(|e| data_err(path, e))?;
+    let buckets = value
+        .as_array()
+        .ok_or_else(|| data_err(path, "not a msgpack list"))?;
+    for (i, bucket) in buckets.iter().skip(1).enumerate().take(usize::from(max_cb) + 1) {
+        for w in bucket.as_array().into_iter().flatten() {
+            if let Some(w) = w.as_str() {
+                each(w, i.min(usize::from(u16::MAX)) as u16);
+            }
+        }
+    }
+    Ok(())
+}
+
 impl WordFreq {
     /// Words known.
     pub fn len(&self) -> usize {
@@ -90,34 +120,16 @@ impl WordFreq {
 
     /// Reads wordfreq's msgpack list (header, then one list of words per centibel bucket), normalizing each word.
     pub fn from_wordfreq(path: &Path) -> Result<WordFreq, EntityError> {
-        let file = std::fs::File::open(path).map_err(|e| EntityError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
-        let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(BufReader::new(file))
-            .read_to_end(&mut bytes)
-            .map_err(|e| EntityError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            })?;
-        let value = rmpv::decode::read_value(&mut bytes.as_slice()).map_err(|e| data_err(path, e))?;
-        let buckets = value
-            .as_array()
-            .ok_or_else(|| data_err(path, "not a msgpack list"))?;
         let normalizer = Normalizer::for_matching();
         let mut cb: FxHashMap<String, u16> = FxHashMap::default();
-        for (i, bucket) in buckets.iter().skip(1).enumerate().take(usize::from(KEEP_CB) + 1) {
-            for w in bucket.as_array().into_iter().flatten() {
-                let Some(w) = w.as_str() else { continue };
-                let key = exact_key(&normalizer, w);
-                if key.is_empty() || key.contains(' ') || !key.chars().all(char::is_alphabetic) {
-                    continue;
-                }
-                let e = cb.entry(key).or_insert(i as u16);
-                *e = (*e).min(i as u16);
+        read_wordfreq(path, KEEP_CB, |w, c| {
+            let key = exact_key(&normalizer, w);
+            if key.is_empty() || key.contains(' ') || !key.chars().all(char::is_alphabetic) {
+                return;
             }
-        }
+            let e = cb.entry(key).or_insert(c);
+            *e = (*e).min(c);
+        })?;
         Ok(WordFreq {
             cb,
             names: FxHashMap::default(),

@@ -123,6 +123,12 @@ fn common_arabic_words_are_not_places() {
             .any(|(m, id)| m == "مالي" && id.as_deref() == Some("cc:ML")),
         "{ps:?}"
     );
+    // A wife named Elizabeth is not Elizabeth, New Jersey, though the article is about the United States.
+    let ps = places(
+        &linker,
+        "يعمل الكاتب المقيم في الولايات المتحدة وزوجته إليزابيث في مجال الرعاية الصحية.",
+    );
+    assert!(!ps.iter().any(|(m, _)| m.contains("إليزابيث")), "{ps:?}");
     // "مشهد" (a scene) is not Mashhad when the article is not about Iran.
     let ps = places(&linker, "كان مشهد الدمار في الشارع صادما للسكان.");
     assert!(ps.is_empty(), "{ps:?}");
