@@ -5,7 +5,7 @@ use crate::index::AliasIndex;
 use crate::key::{exact_key, skeleton};
 use crate::translit::{TranslitParams, Transliterator};
 use crate::wordfreq::{WordFreq, AR_WORD_FREQ_TSV, EN_WORD_FREQ_TSV};
-use crate::EntityError;
+use crate::{EntityError, NeuralTranslit};
 use khabar_model::EntityKind;
 use khabar_normalize::{arabic_ratio, Normalizer};
 use serde::Deserialize;
@@ -167,6 +167,12 @@ pub struct KnowledgeBase {
     pub(crate) en_freq: WordFreq,
     /// Arabic→Latin model trained on first use from the name-unit table.
     translit: OnceLock<Option<Transliterator>>,
+    /// The data dir the KB was loaded from (where the transliteration transformer is looked for).
+    data_dir: Option<PathBuf>,
+    /// The character transformer (`DATA/translit`), loaded on first use.
+    neural: OnceLock<Option<NeuralTranslit>>,
+    /// Common English given names by consonant skeleton (a cheap screen before the transformer runs).
+    given_skeletons: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 fn parse_kind(s: &str) -> Option<EntityKind> {
@@ -333,6 +339,17 @@ fn io_err(path: &Path, e: std::io::Error) -> EntityError {
     }
 }
 
+/// Log-probability a common given name must reach under the transformer to be read from an Arabic word.
+pub const GIVEN_NAME_MIN_LOGP: f32 = -5.0;
+
+/// A word with its first letter in capitals.
+fn capitalized(w: &str) -> String {
+    let mut cs = w.chars();
+    cs.next()
+        .map(|f| f.to_uppercase().chain(cs).collect())
+        .unwrap_or_default()
+}
+
 fn clean_field(s: &str) -> String {
     s.replace(['\t', '\n', '|'], " ")
 }
@@ -479,6 +496,7 @@ impl KnowledgeBase {
     /// built (logs what is missing and goes on without it).
     pub fn load(data_dir: &Path) -> Result<KnowledgeBase, EntityError> {
         let mut kb = KnowledgeBase::curated_only()?;
+        kb.data_dir = Some(data_dir.to_path_buf());
         let kb_dir = data_dir.join("kb");
         let t0 = Instant::now();
         match read_places(&kb_dir) {
@@ -553,6 +571,9 @@ impl KnowledgeBase {
             ar_freq: WordFreq::default(),
             en_freq: WordFreq::default(),
             translit: OnceLock::new(),
+            data_dir: None,
+            neural: OnceLock::new(),
+            given_skeletons: OnceLock::new(),
         })
     }
 
@@ -680,6 +701,57 @@ impl KnowledgeBase {
             }
         }
         Some(parts.join(" "))
+    }
+
+    /// The common English given name an Arabic word spells ("شون" → Shawn), if any: the names sharing its consonant
+    /// skeleton, scored by the character transformer, the best kept when its log-probability is at least
+    /// [`GIVEN_NAME_MIN_LOGP`]. Cheap for most words: the transformer runs only on a skeleton match.
+    pub fn foreign_given_name(&self, arabic: &str) -> Option<String> {
+        let by_skeleton = self.given_skeletons.get_or_init(|| {
+            let mut m: HashMap<String, Vec<String>> = HashMap::new();
+            for n in self.en_freq.common_names() {
+                let k = skeleton(&self.normalizer, n);
+                if k.len() >= 2 {
+                    m.entry(k).or_default().push(n.to_string());
+                }
+            }
+            m
+        });
+        let names = by_skeleton.get(&skeleton(&self.normalizer, arabic))?;
+        let neural = self.neural()?;
+        let encoded = neural.encode(arabic)?;
+        let (best, lp) = names
+            .iter()
+            .take(12)
+            .filter_map(|n| Some((n, neural.score(&encoded, n)?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        (lp >= GIVEN_NAME_MIN_LOGP).then(|| capitalized(best))
+    }
+
+    fn neural(&self) -> Option<&NeuralTranslit> {
+        self.neural
+            .get_or_init(|| {
+                let dir = NeuralTranslit::locate(self.data_dir.as_deref()?)?;
+                NeuralTranslit::load(&dir)
+                    .map_err(|e| warn!(error = %e, "the transliteration transformer did not load"))
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// A Latin spelling of a foreign (often Western) name written in Arabic, from the character transformer's
+    /// 8-best: the first that the US census lists as a personal name, with `true`, else the most probable with
+    /// `false` ("شون" → Sean, true; "هيراس" → Heras, false). `None` without the transformer or for junk.
+    pub fn foreign_spelling(&self, arabic: &str) -> Option<(String, bool)> {
+        let neural = self.neural()?;
+        let encoded = neural.encode(arabic)?;
+        let out = neural.generate(&encoded, crate::NEURAL_BEAM, crate::NEURAL_NBEST);
+        let known = out.iter().find(|(w, _)| self.en_freq.is_name(w));
+        let (w, is_name) = match known {
+            Some((w, _)) => (w.clone(), true),
+            None => (out.first()?.0.clone(), false),
+        };
+        Some((capitalized(&w), is_name))
     }
 
     /// The most likely Latin spelling of an Arabic word from the learned transliterator (trained on first use,

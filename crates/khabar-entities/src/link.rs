@@ -62,6 +62,8 @@ struct Doc<'a> {
     toks: Vec<Tok>,
     joinable: Vec<bool>,
     covered: Vec<bool>,
+    /// Tokens of gazetteer candidates that turned out not to be places (still covered for the other passes).
+    rejected: Vec<bool>,
     /// For each normalized char, the original char it came from.
     map: Vec<usize>,
     article: &'a Article,
@@ -341,6 +343,12 @@ const CURATED_FUZZY_SIMILARITY: f64 = 0.75;
 const GAZETTEER_FUZZY_SIMILARITY: f64 = 0.8;
 /// The same for a several-word name with no cue before it ("Raj Kumar" ~ Rajgamar 0.84 is not enough).
 const GAZETTEER_FUZZY_SIMILARITY_NO_CUE: f64 = 0.9;
+/// Arabic words at least this common (centibels; 450 = 32 per million words) are not tried as foreign given names
+/// (Western given names common in Arabic text, "جون" John, are in the name table).
+const EVERYDAY_CB: u16 = 450;
+/// An Arabic word rarer than this (centibels; 560 = 2.5 per million words) may be a foreign surname after a role
+/// cue even when no spelling of it is a listed name ("هيراس" Heras).
+const RARE_NAME_CB: u16 = 560;
 /// Role and rank nouns that are never part of a person's name: a name-table match containing one ("السيد رئيس
 /// الجمهورية", Mr President) is not a person.
 const AR_ROLE_NOUNS: [&str; 20] = [
@@ -365,7 +373,7 @@ const AR_ROLE_NOUNS: [&str; 20] = [
     "العقيد",
     "الجنرال",
 ];
-const AR_ROLE_CUES: [&str; 10] = [
+const AR_ROLE_CUES: [&str; 15] = [
     "باسم",
     "العام",
     "الاعلامي",
@@ -376,6 +384,11 @@ const AR_ROLE_CUES: [&str; 10] = [
     "القيادي",
     "المسؤول",
     "مدير",
+    "المحلل",
+    "الباحث",
+    "الخبير",
+    "السفير",
+    "المبعوث",
 ];
 
 impl EntityLinker {
@@ -425,6 +438,13 @@ impl EntityLinker {
                     }
                 }
                 out.push(m);
+            } else {
+                // Not this place after all: its words may still be a foreign person's name.
+                for k in c.first..=c.last {
+                    if let Some(x) = doc.rejected.get_mut(k) {
+                        *x = true;
+                    }
+                }
             }
         }
         // 4. Gazetteer skeletons, place cues, role cues.
@@ -496,6 +516,7 @@ impl EntityLinker {
             toks,
             joinable,
             covered: vec![false; n],
+            rejected: vec![false; n],
             map,
             article,
         }
@@ -1044,6 +1065,7 @@ impl EntityLinker {
         }
         if phase == Phase::Rest {
             self.arabic_roles(doc, out);
+            self.arabic_foreign_people(doc, out);
         }
     }
 
@@ -1295,6 +1317,85 @@ impl EntityLinker {
                 doc.covered[x] = true;
             }
             out.push(m);
+        }
+    }
+
+    /// Foreign people after Arabic role cues, whose names the Arabic name table lacks ("المتحدث باسم وزارة الدفاع
+    /// الأمريكية شون روبرتسون"): two or three words, the first spelled by the transformer as a common given name
+    /// (US census), each next one a rare Arabic word or an uncommon one spelled as a listed name (never a common
+    /// word: "قائد عسكري كبير" stays a commander). The canonical name is the transformer's spelling.
+    fn arabic_foreign_people(&self, doc: &mut Doc, out: &mut Vec<Mention>) {
+        let n = doc.toks.len();
+        for i in 0..n {
+            if !doc.toks[i].arabic || !AR_ROLE_CUES.contains(&doc.norm(i)) {
+                continue;
+            }
+            let usable = |doc: &Doc, k: usize| {
+                k < n
+                    && (!doc.covered[k] || doc.rejected[k])
+                    && doc.toks[k].arabic
+                    && doc.joinable.get(k).copied().unwrap_or(false)
+                    && doc.norm(k).chars().count() >= 3
+                    && !not_name_word(doc, k)
+            };
+            let mut k = i + 1;
+            while k <= i + 6 && k < n && doc.joinable.get(k).copied().unwrap_or(false) {
+                if usable(doc, k) {
+                    let orig = |doc: &Doc, k: usize| doc.orig(doc.toks[k].ostart, doc.toks[k].oend);
+                    // The first word must read as a common given name ("شون" Shawn, not "إدارة" Dara).
+                    // Everyday words ("القوات", "آخر") are not tried; the name table's own units were.
+                    let everyday = self
+                        .kb
+                        .ar_freq
+                        .centibels(doc.norm(k))
+                        .is_some_and(|cb| cb <= EVERYDAY_CB);
+                    // A name here has a second word that is not a common one: checked first, it is cheap.
+                    let second_ok = usable(doc, k + 1)
+                        && self
+                            .kb
+                            .ar_freq
+                            .centibels(doc.norm(k + 1))
+                            .is_none_or(|cb| cb > COMMON_CB);
+                    let first = Some(orig(doc, k))
+                        .filter(|_| second_ok && !everyday && !self.is_name_unit(doc.norm(k)))
+                        .and_then(|w| self.kb.foreign_given_name(&w));
+                    if let Some(first) = first {
+                        let mut names = vec![first];
+                        let mut end = k;
+                        while end + 1 < n && end + 1 - k < 3 && usable(doc, end + 1) {
+                            let w = doc.norm(end + 1);
+                            let Some((latin, listed)) = self.kb.foreign_spelling(&orig(doc, end + 1)) else {
+                                break;
+                            };
+                            let cb = self.kb.ar_freq.centibels(w);
+                            let rare = cb.is_none_or(|cb| cb > RARE_NAME_CB);
+                            let uncommon = cb.is_none_or(|cb| cb > COMMON_CB);
+                            if !((listed && uncommon) || rare) {
+                                break;
+                            }
+                            names.push(latin);
+                            end += 1;
+                        }
+                        if end > k {
+                            if let Some((s, e)) = doc.span_of(k, end, 0) {
+                                let text = doc.orig(s, e);
+                                let latin = names.join(" ");
+                                let mut m =
+                                    self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.45);
+                                m.kb_id = Some(person_id(&self.kb, &latin));
+                                m.canonical = Some(latin);
+                                m.canonical_ar = Some(text);
+                                for x in k..=end {
+                                    doc.covered[x] = true;
+                                }
+                                out.push(m);
+                            }
+                        }
+                        break;
+                    }
+                }
+                k += 1;
+            }
         }
     }
 

@@ -107,6 +107,14 @@ impl WordFreq {
             .is_some_and(|&s| s >= COMMON_NAME_CENSUS_SHARE)
     }
 
+    /// The common personal names ([`Self::is_common_name`]).
+    pub fn common_names(&self) -> impl Iterator<Item = &str> {
+        self.names
+            .iter()
+            .filter(|(_, &s)| s >= COMMON_NAME_CENSUS_SHARE)
+            .map(|(w, _)| w.as_str())
+    }
+
     /// Whether a normalized word is a personal name at all, common or not (English list only).
     pub fn is_name(&self, word: &str) -> bool {
         self.names.contains_key(word)
