@@ -283,6 +283,23 @@ const EN_PLACE_NOUNS: [&str; 12] = [
     "dam",
     "airport",
 ];
+/// Words after a city name that make it a team or a masthead.
+const EN_CLUB_WORDS: [&str; 14] = [
+    "fc",
+    "city",
+    "united",
+    "times",
+    "post",
+    "news",
+    "journal",
+    "herald",
+    "tribune",
+    "chronicle",
+    "gazette",
+    "daily",
+    "sc",
+    "athletic",
+];
 const EN_PLACE_CUES: [&str; 10] = [
     "town",
     "city",
@@ -777,7 +794,26 @@ impl EntityLinker {
             Source::Place => {
                 // An acronym ("CBS", "IAS", "KST") is not a gazetteer alias, except as a dateline.
                 let acronym = single && toks[0].all_caps && key_len <= 4 && !is_dateline(doc, c);
+                // A team or a newspaper named after its city: the place is followed by a capitalized plural
+                // ("Detroit Lions", "Houston Rockets") or a club or masthead word ("Manchester City", "Washington
+                // Post").
+                let next = c.last + 1;
+                let club = doc.toks.get(next).is_some_and(|t| {
+                    let w = t.norm.text.as_str();
+                    let gap = doc.chars.get(toks[toks.len() - 1].oend..t.ostart).unwrap_or(&[]);
+                    !t.arabic
+                        && t.capital
+                        && !t.all_caps
+                        && !gap.is_empty()
+                        && gap.iter().all(|ch| *ch == ' ')
+                        && (EN_CLUB_WORDS.contains(&w)
+                            || (w.len() > 3
+                                && w.ends_with('s')
+                                && !w.ends_with("ss")
+                                && !EN_STOP.contains(&w)))
+                });
                 !acronym
+                    && !club
                     && toks[0].capital
                     && toks
                         .iter()

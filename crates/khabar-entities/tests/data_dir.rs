@@ -193,6 +193,17 @@ fn english_names_and_common_words_are_not_places() {
         !ps.iter().any(|(m, id)| m == "Kentucky" && id.is_some()),
         "Kentucky must not resolve to a namesake town: {ps:?}"
     );
+    // A team or a paper named after its city is not the city; the city itself is.
+    let ps = places(
+        &linker,
+        "The Detroit Lions lost to the Green Bay Packers, the Houston Chronicle reported from a stadium in Detroit.",
+    );
+    let detroit: Vec<&(String, Option<String>)> = ps.iter().filter(|(m, _)| m == "Detroit").collect();
+    assert_eq!(detroit.len(), 1, "{ps:?}");
+    assert!(
+        !ps.iter().any(|(m, _)| m == "Green Bay" || m == "Houston"),
+        "{ps:?}"
+    );
     // The same names are places with a cue or as a dateline.
     let ps = places(
         &linker,
