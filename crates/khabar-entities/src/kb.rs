@@ -299,6 +299,17 @@ fn read_countries_ar(path: &Path) -> HashMap<String, Vec<String>> {
     out
 }
 
+/// A US state of `geonames/us_states.json`.
+#[derive(Deserialize)]
+struct GeoState {
+    name: String,
+    geonameid: u64,
+}
+
+/// Population given to a US state (the file has none): enough to rank as a large place, below the cities that
+/// share a state's name ("Washington, D.C.", New York City).
+const US_STATE_POPULATION: u64 = 500_000;
+
 fn is_latin_name(s: &str) -> bool {
     s.chars()
         .all(|c| !c.is_alphabetic() || c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
@@ -408,6 +419,33 @@ impl KnowledgeBase {
                     .join("|")
             ));
             line += 1;
+        }
+        // US states (cities500 has none, so "Florida" would be a village in New York): ranked as large places.
+        let states_path = data_dir.join("geonames").join("us_states.json");
+        match std::fs::read_to_string(&states_path) {
+            Ok(raw) => {
+                let states: BTreeMap<String, GeoState> = serde_json::from_str(&raw)?;
+                for st in states.values() {
+                    let id = format!("gn:{}", st.geonameid);
+                    if curated_ids.contains(id.as_str()) {
+                        continue;
+                    }
+                    let r = PLACE_TAG | line;
+                    exact_pairs.push((exact_key(&normalizer, &st.name), r));
+                    let sk = skeleton(&normalizer, &st.name);
+                    if sk.len() >= 3 {
+                        skel_pairs.push((sk, r));
+                    }
+                    table.push_str(&format!(
+                        "{id}\t{}\t\t\t\tUS\t{US_STATE_POPULATION}\t\n",
+                        clean_field(&st.name)
+                    ));
+                    line += 1;
+                }
+            }
+            Err(e) => {
+                warn!(path = %states_path.display(), error = %e, "no US states: their names may match small towns (run scripts/setup-data.sh)")
+            }
         }
         for c in &cities {
             let mut names: Vec<&str> = vec![c.name.as_str()];

