@@ -1,23 +1,28 @@
 #!/usr/bin/env python3
-"""Place-link precision per run from a blind-judged sample.
+"""Entity-link precision per run from two blind-judged samples of `khabar run` over the SemEval-2022 Task 8
+English (322) and Arabic (110) documents, before and after the precision work of 2026-11-26.
 
-items.jsonl: 280 place links (mention, linked entry, context) drawn at random, 70 per run, from `khabar run` over
-the SemEval-2022 Task 8 English (322) and Arabic (110) documents, before and after the precision work of
-2026-11-26, shuffled together without the run name. labels.tsv: one judgement per item (CORRECT / INCORRECT /
-UNCLEAR, with a reason), made without the key. key.json: item id -> run. UNCLEAR items are left out.
+Sample 1 (items.jsonl, labels.tsv, key.json): 70 place links per run, the "after" run taken midway through the
+work. Sample 2 (items2.jsonl, labels2.tsv, key2.json): 60 place or person links per run, "final" taken after the
+team/paper rule (before the US states were added), judged with a stricter rule: a place name inside an
+organisation's, team's or paper's name is wrong. Items of all runs were shuffled together and judged without the
+key (CORRECT / INCORRECT / UNCLEAR, with a reason); UNCLEAR items are left out. The precision rules were written
+from errors seen in these same documents, so the "after" figures are optimistic.
 """
 import json
 import os
 from collections import Counter, defaultdict
 
 here = os.path.dirname(os.path.abspath(__file__))
-key = json.load(open(os.path.join(here, "key.json")))
-counts = defaultdict(Counter)
-for line in open(os.path.join(here, "labels.tsv"), encoding="utf-8"):
-    cols = line.rstrip("\n").split("\t")
-    if len(cols) >= 2 and cols[0] in key:
-        counts[key[cols[0]]][cols[1]] += 1
-for run in ["en_before", "en_after", "ar_before", "ar_after"]:
-    c = counts[run]
-    n = c["CORRECT"] + c["INCORRECT"]
-    print(f"{run:10s} precision {c['CORRECT'] / max(n, 1):.3f}  ({c['CORRECT']}/{n}, {c['UNCLEAR']} unclear)")
+for items, labels, key_file in [("items.jsonl", "labels.tsv", "key.json"), ("items2.jsonl", "labels2.tsv", "key2.json")]:
+    key = json.load(open(os.path.join(here, key_file)))
+    counts = defaultdict(Counter)
+    for line in open(os.path.join(here, labels), encoding="utf-8"):
+        cols = line.rstrip("\n").split("\t")
+        if len(cols) >= 2 and cols[0] in key:
+            counts[key[cols[0]]][cols[1]] += 1
+    print(f"{items}:")
+    for run in sorted(counts):
+        c = counts[run]
+        n = c["CORRECT"] + c["INCORRECT"]
+        print(f"  {run:18s} precision {c['CORRECT'] / max(n, 1):.3f}  ({c['CORRECT']}/{n}, {c['UNCLEAR']} unclear)")
