@@ -283,6 +283,29 @@ const EN_PLACE_NOUNS: [&str; 12] = [
     "dam",
     "airport",
 ];
+/// Arabic nouns whose genitive place names an organisation, not a location (normalized: ة as ه).
+const AR_ORG_HEADS: [&str; 10] = [
+    "بنك",
+    "مصرف",
+    "شركه",
+    "جامعه",
+    "صحيفه",
+    "جريده",
+    "قناه",
+    "نادي",
+    "منتخب",
+    "اذاعه",
+];
+/// English nouns that make a place name part of an organisation's ("Bank of Cairo", "Mawlamyine University").
+const EN_ORG_HEADS: [&str; 7] = [
+    "university",
+    "college",
+    "bank",
+    "airways",
+    "airlines",
+    "institute",
+    "club",
+];
 /// Words after a city name that make it a team or a masthead.
 const EN_CLUB_WORDS: [&str; 14] = [
     "fc",
@@ -886,6 +909,30 @@ impl EntityLinker {
         self.has_place_cue(doc, first) && first > 0 && !matches!(doc.norm(first - 1), "in" | "في")
     }
 
+    /// Whether a place name is part of an organisation's name: after an Arabic head noun ("بنك القاهرة" Bank of
+    /// Cairo, "جامعة القاهرة"), after "Bank of" / "University of", or before "University", "Bank", "Airways".
+    fn names_an_organisation(&self, doc: &Doc, c: &Cand) -> bool {
+        let joined = |k: usize| doc.joinable.get(k).copied().unwrap_or(false);
+        let first = c.first;
+        if doc.toks.get(first).is_some_and(|t| t.arabic) {
+            return first > 0
+                && joined(first)
+                && prefix_variants(doc.norm(first - 1))
+                    .iter()
+                    .any(|v| AR_ORG_HEADS.contains(v));
+        }
+        let before = first >= 2
+            && joined(first)
+            && joined(first - 1)
+            && doc.norm(first - 1) == "of"
+            && EN_ORG_HEADS.contains(&doc.norm(first - 2));
+        let next = c.last + 1;
+        let after = joined(next)
+            && doc.toks.get(next).is_some_and(|t| t.capital)
+            && EN_ORG_HEADS.contains(&doc.norm(next));
+        before || after
+    }
+
     fn has_place_cue(&self, doc: &Doc, first: usize) -> bool {
         if first == 0 || !doc.joinable.get(first).copied().unwrap_or(false) {
             return false;
@@ -972,7 +1019,7 @@ impl EntityLinker {
                 if single && !arabic && EN_GENERIC.contains(&doc.norm(c.first)) {
                     return None;
                 }
-                if self.homograph_without_cue(doc, c) {
+                if self.homograph_without_cue(doc, c) || self.names_an_organisation(doc, c) {
                     return None;
                 }
                 let common = self

@@ -219,6 +219,17 @@ fn english_names_and_common_words_are_not_places() {
         !ps.iter().any(|(m, _)| m == "Green Bay" || m == "Houston"),
         "{ps:?}"
     );
+    // A place inside an organisation's name is not a location: "Bank of Cairo", "بنك القاهرة", "Columbia University".
+    let ps = places(
+        &linker,
+        "The University of Utah and Columbia University signed a deal with the People's Bank of China.",
+    );
+    assert!(ps.is_empty(), "{ps:?}");
+    let ps = places(
+        &linker,
+        "قال رئيس بنك القاهرة إن البنك يعتزم افتتاح فروع جديدة في القاهرة.",
+    );
+    assert_eq!(ps.iter().filter(|(m, _)| m == "القاهرة").count(), 1, "{ps:?}");
     // The same names are places with a cue or as a dateline.
     let ps = places(
         &linker,
