@@ -368,6 +368,13 @@ const EN_MAX_FREQ_PER_INHABITANT: f64 = 2e-10;
 /// A lone common personal name (US census share ≥ 0.05%) is a place without a cue only when that place has at
 /// least this many people (Eugene, Elizabeth, Tyler stay people; Houston, Phoenix stay cities).
 const COMMON_NAME_MIN_POP: u64 = 1_000_000;
+/// Members of the Arab League (ISO codes).
+const ARAB_COUNTRIES: [&str; 22] = [
+    "DZ", "BH", "KM", "DJ", "EG", "IQ", "JO", "KW", "LB", "LY", "MR", "MA", "OM", "PS", "QA", "SA", "SO",
+    "SD", "SY", "TN", "AE", "YE",
+];
+/// Least population of an Arab city named by a lone rare Arabic word without the article's context.
+const ARAB_CITY_MIN_POP: u64 = 100_000;
 /// Population assumed for places listed without one.
 const RATIO_MIN_POP: u64 = 1_000;
 /// Lone Arabic words that name a large place or a country but are far more often something else, so they need
@@ -1034,7 +1041,17 @@ impl EntityLinker {
                         let top = self.dominant(&refs)?;
                         // An Arabic word alone is too often a common word: only very large places, unprefixed,
                         // and for a common word only a megacity ("القاهرة" Cairo, not "مشهد" scene ~ Mashhad).
-                        let min_pop = if common { COMMON_WORD_MIN_POP } else { 500_000 };
+                        // Arabic news is mostly about the Arab world: a rare word naming a sizeable city there
+                        // ("سوهاج" Sohag) needs less than one elsewhere.
+                        let arab = top
+                            .country
+                            .as_deref()
+                            .is_some_and(|cc| ARAB_COUNTRIES.contains(&cc));
+                        let min_pop = match (common, arabic && arab) {
+                            (true, _) => COMMON_WORD_MIN_POP,
+                            (false, true) => ARAB_CITY_MIN_POP,
+                            (false, false) => 500_000,
+                        };
                         // Nor is a lone personal name a world-wide guess ("Georgia vs. Baylor").
                         if !arabic && !cue && self.common_name(doc, c) {
                             return None;

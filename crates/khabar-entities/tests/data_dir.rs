@@ -154,6 +154,12 @@ fn arabic_country_names_resolve_to_countries() {
     );
     assert!(ps.iter().any(|(_, id)| id.as_deref() == Some("cc:SD")), "{ps:?}");
     assert!(ps.iter().any(|(_, id)| id.as_deref() == Some("cc:ET")), "{ps:?}");
+    // A sizeable Arab city written as a rare word resolves without the country being named.
+    let ps = places(
+        &linker,
+        "لقي شخصان مصرعهما في حادث تصادم على الطريق الصحراوي الغربي في سوهاج.",
+    );
+    assert!(ps.iter().any(|(m, id)| m == "سوهاج" && id.is_some()), "{ps:?}");
     // A megacity still resolves from its name alone.
     let ps = places(&linker, "اجتمع الوزراء في القاهرة أمس لبحث الأزمة.");
     assert!(
