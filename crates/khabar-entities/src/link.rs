@@ -1416,15 +1416,31 @@ impl EntityLinker {
             let Some(latin) = self.kb.latin_name(&text) else {
                 continue;
             };
-            let mut m = self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.5);
-            m.kb_id = Some(person_id(&self.kb, &latin));
-            m.canonical = Some(latin);
-            m.canonical_ar = Some(text);
-            for x in k..=end {
-                doc.covered[x] = true;
-            }
-            out.push(m);
+            self.push_person(doc, (k, end), (s, e), latin, 0.5, out);
         }
+    }
+
+    /// Records tokens `first..=last` (chars `s..e`) as a person written in Arabic, named `latin`.
+    fn push_person(
+        &self,
+        doc: &mut Doc,
+        (first, last): (usize, usize),
+        (s, e): (usize, usize),
+        latin: String,
+        confidence: f32,
+        out: &mut Vec<Mention>,
+    ) {
+        let text = doc.orig(s, e);
+        let mut m = self.make(doc, (s, e), text.clone(), EntityKind::Person, None, confidence);
+        m.kb_id = Some(person_id(&self.kb, &latin));
+        m.canonical = Some(latin);
+        m.canonical_ar = Some(text);
+        for x in first..=last {
+            if let Some(c) = doc.covered.get_mut(x) {
+                *c = true;
+            }
+        }
+        out.push(m);
     }
 
     /// Foreign people after Arabic role cues, whose names the Arabic name table lacks ("المتحدث باسم وزارة الدفاع
@@ -1484,18 +1500,8 @@ impl EntityLinker {
                             end += 1;
                         }
                         if end > k {
-                            if let Some((s, e)) = doc.span_of(k, end, 0) {
-                                let text = doc.orig(s, e);
-                                let latin = names.join(" ");
-                                let mut m =
-                                    self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.45);
-                                m.kb_id = Some(person_id(&self.kb, &latin));
-                                m.canonical = Some(latin);
-                                m.canonical_ar = Some(text);
-                                for x in k..=end {
-                                    doc.covered[x] = true;
-                                }
-                                out.push(m);
+                            if let Some(span) = doc.span_of(k, end, 0) {
+                                self.push_person(doc, (k, end), span, names.join(" "), 0.45, out);
                             }
                         }
                         break;
