@@ -544,17 +544,8 @@ mod split_tests {
         // Members in arrival order: Idlib 0,1 (oldest), roundup 2, Baghuz 3,4 and Hajin 5,6 linked only through the
         // roundup, whose strongest edges are to Baghuz. Idlib, the oldest group, keeps the id; the rest leaves (and
         // is split again by the caller).
-        let (idlib, baghuz, hajin, roundup) = ([0.0f32, 1.0], [1.0f32, 0.0], [-1.0f32, 0.0], [0.6f32, 0.8]);
-        let v: Vec<Option<&[f32]>> = vec![
-            Some(&idlib),
-            Some(&idlib),
-            Some(&roundup),
-            Some(&baghuz),
-            Some(&baghuz),
-            Some(&hajin),
-            Some(&hajin),
-        ];
-        let e = |a, b, score| Evidence { a, b, score };
+        let (hajin, roundup) = ([-1.0f32, 0.0], [0.6f32, 0.8]);
+        let v = vectors(&[&IDLIB, &IDLIB, &roundup, &BAGHUZ, &BAGHUZ, &hajin, &hajin]);
         let edges = vec![
             e(1, 0, 0.8),
             e(2, 1, 0.55),
