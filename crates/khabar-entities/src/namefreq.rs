@@ -51,19 +51,37 @@ struct NdEntry {
     rank: HashMap<String, i64>,
 }
 
-fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
+/// A malformed data file, named with what is wrong.
+pub(crate) fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
     EntityError::Data {
         path: path.to_path_buf(),
         reason: reason.to_string(),
     }
 }
 
-fn open_gz(path: &Path) -> Result<flate2::read::GzDecoder<BufReader<std::fs::File>>, EntityError> {
+/// A gzip file opened for reading.
+pub(crate) fn open_gz(path: &Path) -> Result<flate2::read::GzDecoder<BufReader<std::fs::File>>, EntityError> {
     let f = std::fs::File::open(path).map_err(|e| EntityError::Io {
         path: path.to_path_buf(),
         source: e,
     })?;
     Ok(flate2::read::GzDecoder::new(BufReader::new(f)))
+}
+
+/// Calls `each(line number from 0, line)` for every line of a text file; read errors name the file.
+pub(crate) fn for_each_line(
+    path: &Path,
+    mut each: impl FnMut(usize, &str) -> Result<(), EntityError>,
+) -> Result<(), EntityError> {
+    let io = |e| EntityError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let f = std::fs::File::open(path).map_err(io)?;
+    for (n, line) in BufReader::new(f).lines().enumerate() {
+        each(n, &line.map_err(io)?)?;
+    }
+    Ok(())
 }
 
 /// A word worth keeping: letters (Latin, up to U+024F) and apostrophes, at least two letters.
@@ -190,16 +208,8 @@ impl NameFreq {
 
     /// Reads the compact TSV; malformed lines are errors naming the line.
     pub fn read_tsv(path: &Path) -> Result<NameFreq, EntityError> {
-        let f = std::fs::File::open(path).map_err(|e| EntityError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
         let mut lex = NameFreq::default();
-        for (n, line) in BufReader::new(f).lines().enumerate() {
-            let line = line.map_err(|e| EntityError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            })?;
+        for_each_line(path, |n, line| {
             let bad = || data_err(path, format!("line {}: expected 7 tab-separated fields", n + 1));
             let cols: Vec<&str> = line.split('\t').collect();
             let [w, fc, fr, lc, lr, cen, cb] = cols.as_slice() else {
@@ -217,7 +227,8 @@ impl NameFreq {
                 },
             };
             lex.words.insert((*w).to_string(), stats);
-        }
+            Ok(())
+        })?;
         Ok(lex)
     }
 

@@ -5,13 +5,14 @@
 //! it becomes a place, and a clitic is not stripped from a common Arabic word ("وكالة" agency is not "و" + "كالة"
 //! ~ Calais).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use khabar_normalize::Normalizer;
 use rustc_hash::FxHashMap;
 
 use crate::key::exact_key;
+use crate::namefreq::{data_err, for_each_line, open_gz};
 use crate::EntityError;
 
 /// Raw Arabic list placed by `scripts/setup-data.sh` under the data dir.
@@ -47,13 +48,6 @@ pub struct WordFreq {
     names: FxHashMap<String, f32>,
 }
 
-fn data_err(path: &Path, reason: impl std::fmt::Display) -> EntityError {
-    EntityError::Data {
-        path: path.to_path_buf(),
-        reason: reason.to_string(),
-    }
-}
-
 /// Calls `each(word, centibels)` for every word of a wordfreq msgpack list (gzip; a header, then one list of
 /// words per centibel bucket) up to `max_cb`.
 pub(crate) fn read_wordfreq(
@@ -61,15 +55,13 @@ pub(crate) fn read_wordfreq(
     max_cb: u16,
     mut each: impl FnMut(&str, u16),
 ) -> Result<(), EntityError> {
-    let io = |e| EntityError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
-    flate2::read::GzDecoder::new(BufReader::new(file))
+    open_gz(path)?
         .read_to_end(&mut bytes)
-        .map_err(io)?;
+        .map_err(|e| EntityError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
     let value = rmpv::decode::read_value(&mut bytes.as_slice()).map_err(|e| data_err(path, e))?;
     let buckets = value
         .as_array()
@@ -163,17 +155,9 @@ impl WordFreq {
 
     /// Reads a TSV written by [`Self::write_tsv`]; a bad line is an error naming the file and line.
     pub fn read_tsv(path: &Path) -> Result<WordFreq, EntityError> {
-        let file = std::fs::File::open(path).map_err(|e| EntityError::Io {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
         let mut cb = FxHashMap::default();
         let mut names = FxHashMap::default();
-        for (n, line) in BufReader::new(file).lines().enumerate() {
-            let line = line.map_err(|e| EntityError::Io {
-                path: path.to_path_buf(),
-                source: e,
-            })?;
+        for_each_line(path, |n, line| {
             let mut cols = line.split('\t');
             let parsed = match (cols.next(), cols.next().map(|c| c.trim().parse::<u16>())) {
                 (Some(w), Some(Ok(c))) if !w.is_empty() => Some((w.to_string(), c)),
@@ -189,7 +173,8 @@ impl WordFreq {
                 names.insert(w.clone(), share);
             }
             cb.insert(w, c);
-        }
+            Ok(())
+        })?;
         Ok(WordFreq { cb, names })
     }
 
