@@ -350,8 +350,10 @@ const AR_PLACE_CUES: [&str; 13] = [
     "ناحيه",
     "في",
 ];
-/// Arabic words at least this common (centibels, see [`crate::WordFreq`]; 500 cB = 10 per million words)
-/// are common words: as a lone gazetteer name they need the article's context, never a world-wide guess.
+/// Words at least this common (centibels, see [`crate::WordFreq`]; 500 cB = 10 per million words) are common
+/// words, in either list: a lone Arabic gazetteer name that common needs the article's context, never a world-wide
+/// guess; clitics are not stripped from it; English everyday words are no respelled place without a cue; and a
+/// foreign surname after a role cue is never one.
 const COMMON_CB: u16 = 500;
 /// A clitic is not stripped from a common word when the stripped form is this much rarer (100 cB = 10×).
 const STRIP_MARGIN_CB: u16 = 100;
