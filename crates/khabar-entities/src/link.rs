@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 /// Longest alias, in tokens.
 const MAX_TOKENS: usize = 8;
-/// Longest window tried by the phonetic fallback, in tokens.
+/// Longest window tried by the phonetic fallback, in words (name particles such as "bin" not counted).
 const MAX_FUZZY_TOKENS: usize = 4;
 
 /// Finds entity mentions in articles and links them to the knowledge base.
@@ -1199,7 +1199,7 @@ impl EntityLinker {
             let mut a = first;
             while a <= last {
                 let mut matched = false;
-                let max_b = last.min(a + MAX_FUZZY_TOKENS - 1);
+                let max_b = fuzzy_window_end(doc, a, last);
                 for b in (a..=max_b).rev() {
                     if let Some(m) = self.fuzzy_window(doc, a, b, context, pass) {
                         for k in a..=b {
@@ -1316,7 +1316,7 @@ impl EntityLinker {
         e: usize,
         text: &str,
     ) -> Option<Mention> {
-        if b - a > 3 {
+        if (a..=b).filter(|&k| !NAME_PARTICLES.contains(&doc.norm(k))).count() > MAX_FUZZY_TOKENS {
             return None;
         }
         let first = doc.norm(a);
@@ -1618,6 +1618,23 @@ fn spelling_keys(name: &str) -> Vec<String> {
 
 /// Whether a candidate is a news dateline: capitals opening a line or sentence, then a comma, dash or parenthesis
 /// ("ROCK HILL, S.C. —", "BEIJING -", "JAMMU –"; not a transcript's "COOPER:").
+/// The last token of the longest phonetic-fallback window from `a` (up to `last`): [`MAX_FUZZY_TOKENS`] words, the
+/// particles inside names not counted ("Fahd Bin Turki Bin Abdulaziz" is one window).
+fn fuzzy_window_end(doc: &Doc, a: usize, last: usize) -> usize {
+    let mut words = 0;
+    let mut end = a;
+    for k in a..=last {
+        if !NAME_PARTICLES.contains(&doc.norm(k)) {
+            words += 1;
+            if words > MAX_FUZZY_TOKENS {
+                break;
+            }
+        }
+        end = k;
+    }
+    end
+}
+
 fn is_dateline(doc: &Doc, c: &Cand) -> bool {
     let (Some(first), Some(last)) = (doc.toks.get(c.first), doc.toks.get(c.last)) else {
         return false;
@@ -1739,6 +1756,14 @@ mod tests {
         assert!(found("Ahmed Karimi arrived.")
             .iter()
             .all(|m| m.2 != EntityKind::Person));
+        // Particles do not count against the length of a name; five real names are still too many.
+        let ms = found("They were received by the Joint Forces Commander Fahd Bin Turki Bin Abdulaziz on Sunday.");
+        assert!(
+            ms.iter().any(|m| m.0 == "Fahd Bin Turki Bin Abdulaziz" && m.2 == EntityKind::Person),
+            "{ms:?}"
+        );
+        let ms = found("The commander Peter Frank Lloyd Wright Jones spoke.");
+        assert!(ms.iter().all(|m| m.0 != "Peter Frank Lloyd Wright Jones"), "{ms:?}");
     }
 
     #[test]
