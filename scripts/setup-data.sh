@@ -82,6 +82,9 @@ PY
 fi
 # The transliteration transformer's weights are khabar's own (tools/translit/train.py), kept in the repo.
 mkdir -p "$DATA/translit"
+# reverse/ is the Latin→Arabic channel model, another re-ranking feature.
+mkdir -p "$DATA/translit/reverse"
 cp -f "$(dirname "$0")/../models/translit/translit.json" "$(dirname "$0")/../models/translit/translit.safetensors" "$DATA/translit/"
+cp -f "$(dirname "$0")/../models/translit/reverse/translit.json" "$(dirname "$0")/../models/translit/reverse/translit.safetensors" "$DATA/translit/reverse/"
 echo "khabar data in $DATA:"
 ( cd "$DATA" && find . -path ./.wheels -prune -o -type f -print | sort | sed 's/^/  /' )

@@ -16,5 +16,6 @@ run a2 --seed 2 &
 run e --seed 3 --dropout 0.2 &
 run b --seed 4 --d 192 --ff 768 &
 run c --seed 5 --layers 4 &
+run r --seed 21 --d 128 --ff 512 --reverse &
 wait
 for f in "$work"/*.log; do echo "== $f"; tail -4 "$f"; done | tee "$out/summary.txt"

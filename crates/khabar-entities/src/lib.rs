@@ -34,7 +34,8 @@ pub use link::{EntityLinker, EntityStage};
 pub use namefreq::{NameFreq, NameStats, NAME_FREQ_TSV};
 pub use neural::{clean_arabic, held_out_of_training, Encoded, NeuralTranslit};
 pub use rerank::{
-    candidate_features, RerankGroup, Reranker, FEATURES, FEATURE_NAMES, NEURAL_BEAM, NEURAL_NBEST,
+    candidate_features, NeuralScores, RerankGroup, Reranker, FEATURES, FEATURE_NAMES, NEURAL_BEAM,
+    NEURAL_NBEST,
 };
 pub use translit::{
     eval_translit, generation_figures, linking_figures, read_pairs, LatinPrior, NameSource, RerankParams,

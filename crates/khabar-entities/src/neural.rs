@@ -1,6 +1,7 @@
 //! A small character transformer that scores Latin spellings of an Arabic name: log p(latin | arabic) by teacher
-//! forcing. It is one feature of the learned re-ranker ([`crate::Reranker`]); the graphone model
-//! ([`crate::Transliterator`]) still generates the candidates.
+//! forcing, and generates its own by beam search. A second one trained the other way (Latin→Arabic, shipped under
+//! `reverse/`) is a channel model, log p(arabic | latin) ([`NeuralTranslit::channel_score`]). Both are features of
+//! the learned re-ranker ([`crate::Reranker`]) over the graphone model's ([`crate::Transliterator`]) candidates.
 //!
 //! Trained with PyTorch by `tools/translit/train.py` on `ar2en-train.txt` only (a hashed 5% held out for picking
 //! the checkpoint); the weights ship as `translit.safetensors` (float16) + `translit.json` under
@@ -30,7 +31,13 @@ struct Meta {
     max_len: usize,
     src_vocab: Vec<String>,
     tgt_vocab: Vec<String>,
+    /// `arabic-to-latin` (absent in older files) or `latin-to-arabic` (the channel model).
+    #[serde(default)]
+    direction: Option<String>,
 }
+
+const FORWARD: &str = "arabic-to-latin";
+const REVERSE: &str = "latin-to-arabic";
 
 struct Linear {
     /// `in × out` (the transpose of PyTorch's layout).
@@ -108,6 +115,8 @@ pub struct NeuralTranslit {
     enc_ln: LayerNorm,
     dec_ln: LayerNorm,
     out: Linear,
+    /// The Latin→Arabic channel model shipped beside it (`reverse/`), when there is one.
+    reverse: Option<Box<NeuralTranslit>>,
 }
 
 /// Drops tatweel, harakat and zero-width/bidi marks, as the training script does (`clean_ar`).
@@ -174,8 +183,32 @@ impl NeuralTranslit {
             .find(|d| d.join("translit.safetensors").is_file() && d.join("translit.json").is_file())
     }
 
-    /// Loads `translit.json` and `translit.safetensors` from `dir`.
+    /// Loads `translit.json` and `translit.safetensors` from `dir`, and the Latin→Arabic channel model from
+    /// `dir/reverse/` when it is there (see [`Self::channel_score`]).
     pub fn load(dir: &Path) -> Result<NeuralTranslit, EntityError> {
+        let mut model = Self::load_one(dir, FORWARD)?;
+        let reverse = dir.join("reverse");
+        if reverse.join("translit.json").is_file() {
+            model.reverse = Some(Box::new(Self::load_one(&reverse, REVERSE)?));
+        }
+        Ok(model)
+    }
+
+    /// Whether the Latin→Arabic channel model was loaded.
+    pub fn has_channel(&self) -> bool {
+        self.reverse.is_some()
+    }
+
+    /// log p(`arabic` | `latin`) under the Latin→Arabic channel model: how well a candidate spelling explains
+    /// every letter of the Arabic name (a forward model alone favours spellings that drop some). `None` without
+    /// the channel model or when either side is outside its vocabulary.
+    pub fn channel_score(&self, arabic: &str, latin: &str) -> Option<f32> {
+        let reverse = self.reverse.as_deref()?;
+        let encoded = reverse.encode(&latin.to_lowercase())?;
+        reverse.score(&encoded, &clean_arabic(arabic))
+    }
+
+    fn load_one(dir: &Path, direction: &str) -> Result<NeuralTranslit, EntityError> {
         let meta_path = dir.join("translit.json");
         let raw = std::fs::read_to_string(&meta_path).map_err(|e| EntityError::Io {
             path: meta_path.clone(),
@@ -188,6 +221,12 @@ impl NeuralTranslit {
         };
         if meta.format != "khabar-translit-transformer-v1" {
             return Err(bad(format!("unknown format {:?}", meta.format)));
+        }
+        let found = meta.direction.as_deref().unwrap_or(FORWARD);
+        if found != direction {
+            return Err(bad(format!(
+                "direction {found:?} where {direction:?} is expected"
+            )));
         }
         if meta.d.checked_rem(meta.heads) != Some(0) {
             return Err(bad(format!(
@@ -286,6 +325,7 @@ impl NeuralTranslit {
             enc_ln: ln("enc_ln")?,
             dec_ln: ln("dec_ln")?,
             out: lin("out", d, n_tgt)?,
+            reverse: None,
         })
     }
 
@@ -343,7 +383,8 @@ impl NeuralTranslit {
         b.forward(&h.view())
     }
 
-    /// Encodes an Arabic name (cleaned with [`clean_arabic`]); `None` when nothing of it is in the vocabulary.
+    /// Encodes a name in the source script (an Arabic name, cleaned with [`clean_arabic`], for the forward
+    /// model); `None` when nothing of it is in the vocabulary.
     pub fn encode(&self, arabic: &str) -> Option<Encoded> {
         let ids: Vec<usize> = clean_arabic(arabic)
             .chars()
@@ -604,6 +645,41 @@ mod tests {
             }
         }
         assert!(checked >= 100, "{checked}");
+    }
+
+    /// The channel model (`models/translit/reverse/`) gives PyTorch's log p(arabic | latin) on held-out names
+    /// (`tests/data/translit_parity_reverse.jsonl`, its `dev_beam.jsonl`), and it prefers the spelling that
+    /// explains every Arabic letter.
+    #[test]
+    fn channel_model_matches_pytorch_and_penalizes_dropped_letters() {
+        let Some(m) = model() else {
+            panic!("models/translit is part of the repo and must load");
+        };
+        assert!(m.has_channel(), "models/translit/reverse ships with the repo");
+        let fixture = include_str!("../tests/data/translit_parity_reverse.jsonl");
+        let mut checked = 0;
+        for line in fixture.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).expect("fixture line");
+            let latin = v["latin"].as_str().expect("latin");
+            assert!(held_out_of_training(v["arabic"].as_str().expect("arabic")));
+            for pair in v["beam"].as_array().expect("beam") {
+                let form = pair[0].as_str().expect("arabic form");
+                let want = pair[1].as_f64().expect("logp") as f32;
+                let got = m.channel_score(form, latin).expect("scores");
+                assert!(
+                    (got - want).abs() < 2e-3,
+                    "{latin} → {form}: rust {got} vs torch {want}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 100, "{checked}");
+        // "arens" leaves the د of آرندز unexplained; "arends" does not.
+        let full = m.channel_score("آرندز", "arends").expect("scores");
+        let short = m.channel_score("آرندز", "arens").expect("scores");
+        assert!(full > short, "{full} {short}");
+        assert!(m.channel_score("آرندز", "").is_none());
+        assert!(m.channel_score("", "arends").is_none());
     }
 
     #[test]

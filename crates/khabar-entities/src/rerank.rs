@@ -1,14 +1,15 @@
 //! A learned re-ranker for the transliterator's n-best list: a conditional logit (softmax over one name's
 //! candidates) on features of each candidate spelling — the beam score, the [`LatinPrior`]'s character model and
 //! lexicon counts, how common the spelling is as a first/last name or English word ([`crate::NameFreq`]), and a few
-//! shape features (length, vowels, doubled letters, final vowel). Fitted on n-best lists of held-out *training*
+//! shape features (length, vowels, doubled letters, final vowel), and the transformers' scores in both directions
+//! ([`NeuralScores`]). Fitted on n-best lists of held-out *training*
 //! pairs (never the pairs it is measured on); see [`crate::eval_translit`].
 
 use crate::translit::{LatinPrior, Transliterator};
 use crate::NeuralTranslit;
 
 /// Number of candidate features.
-pub const FEATURES: usize = 24;
+pub const FEATURES: usize = 25;
 
 /// Feature names, in order (for reports).
 pub const FEATURE_NAMES: [&str; FEATURES] = [
@@ -36,6 +37,7 @@ pub const FEATURE_NAMES: [&str; FEATURES] = [
     "neural",
     "neural_per_char",
     "neural_only",
+    "channel",
 ];
 
 /// The neural score given to a candidate the transformer could not score.
@@ -48,16 +50,26 @@ pub const NEURAL_NBEST: usize = 8;
 /// Beam width of the transformer's search.
 pub const NEURAL_BEAM: usize = 8;
 
-/// Features of one candidate spelling `word` (lowercase) whose beam score is `beam` and whose transformer
-/// log-probability is `neural` (see [`NeuralTranslit`]); `neural_only` marks a spelling only the transformer
-/// proposed (its `beam` is then [`Transliterator::forced_score`]).
+/// The transformer's scores of one candidate spelling (see [`NeuralTranslit`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NeuralScores {
+    /// log p(spelling | Arabic).
+    pub forward: Option<f32>,
+    /// log p(Arabic | spelling), from the channel model ([`NeuralTranslit::channel_score`]).
+    pub channel: Option<f32>,
+}
+
+/// Features of one candidate spelling `word` (lowercase) whose beam score is `beam` and whose transformer scores
+/// are `neural`; `neural_only` marks a spelling only the transformer proposed (its `beam` is then
+/// [`Transliterator::forced_score`]).
 pub fn candidate_features(
     beam: f32,
     word: &str,
     prior: &LatinPrior,
-    neural: Option<f32>,
+    neural: NeuralScores,
     neural_only: bool,
 ) -> [f32; FEATURES] {
+    let finite = |v: Option<f32>| v.filter(|v| v.is_finite()).unwrap_or(NO_NEURAL);
     let counts = prior.counts(word);
     let total: f32 = counts.iter().map(|&c| c as f32).sum();
     let stats = prior
@@ -95,9 +107,10 @@ pub fn candidate_features(
         b(final_vowel),
         beam / len,
         lm / len,
-        neural.filter(|v| v.is_finite()).unwrap_or(NO_NEURAL),
-        neural.filter(|v| v.is_finite()).unwrap_or(NO_NEURAL) / len,
+        finite(neural.forward),
+        finite(neural.forward) / len,
         b(neural_only),
+        finite(neural.channel),
     ]
 }
 
@@ -274,8 +287,11 @@ impl Transliterator {
             .generate(arabic, nbest)
             .into_iter()
             .map(|(c, s)| {
-                let ns = encoded.as_ref().and_then(|(n, e)| n.score(e, &c));
-                let f = candidate_features(s, &c, prior, ns, false);
+                let scores = NeuralScores {
+                    forward: encoded.as_ref().and_then(|(n, e)| n.score(e, &c)),
+                    channel: neural.and_then(|n| n.channel_score(arabic, &c)),
+                };
+                let f = candidate_features(s, &c, prior, scores, false);
                 (c, f)
             })
             .collect();
@@ -285,7 +301,11 @@ impl Transliterator {
                 if out.iter().any(|(x, _)| *x == c) || !forced.is_finite() {
                     continue;
                 }
-                let f = candidate_features(forced, &c, prior, Some(lp), true);
+                let scores = NeuralScores {
+                    forward: Some(lp),
+                    channel: n.channel_score(arabic, &c),
+                };
+                let f = candidate_features(forced, &c, prior, scores, true);
                 out.push((c, f));
             }
         }
@@ -376,7 +396,7 @@ mod tests {
 
     #[test]
     fn shape_features_of_a_name() {
-        let f = candidate_features(-3.0, "anning", &LatinPrior::new(), None, false);
+        let f = candidate_features(-3.0, "anning", &LatinPrior::new(), NeuralScores::default(), false);
         assert_eq!(f[0], -3.0);
         assert_eq!(f[15], 6.0);
         assert_eq!(f[16], 2.0);

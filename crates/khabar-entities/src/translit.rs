@@ -1064,6 +1064,8 @@ pub struct TranslitReport {
     pub rerank_cv_top1: f64,
     /// Whether the transformer's scores were a feature.
     pub neural: bool,
+    /// Whether the Latin→Arabic channel model's scores were a feature too.
+    pub channel: bool,
     /// Words of the name-frequency lists (0 when setup did not place them).
     pub name_freq_words: usize,
     /// Share of eval Latin names that are words of the name-frequency lists.
@@ -1135,9 +1137,10 @@ impl fmt::Display for TranslitReport {
             .collect();
         write!(
             f,
-            "re-ranker: transformer scores {}; L2 {} chosen by 5-fold CV on the held-out training names (CV top-1 \
+            "re-ranker: transformer scores {}, channel model {}; L2 {} chosen by 5-fold CV on the held-out training names (CV top-1 \
              {:.4}); weights of standardized features: {}",
             if self.neural { "used" } else { "NOT available" },
+            if self.channel { "used" } else { "not shipped" },
             self.rerank_l2,
             self.rerank_cv_top1,
             w.join(", ")
@@ -1266,6 +1269,7 @@ pub fn eval_translit(train: &Path, eval: &Path) -> Result<TranslitReport, Entity
         rerank_l2,
         rerank_cv_top1,
         neural: neural.is_some(),
+        channel: neural.as_ref().is_some_and(NeuralTranslit::has_channel),
         name_freq_words: prior.name_freq().map_or(0, NameFreq::len),
         eval_in_name_freq,
         train_in_name_freq,
