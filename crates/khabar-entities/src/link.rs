@@ -1316,7 +1316,11 @@ impl EntityLinker {
         e: usize,
         text: &str,
     ) -> Option<Mention> {
-        if (a..=b).filter(|&k| !NAME_PARTICLES.contains(&doc.norm(k))).count() > MAX_FUZZY_TOKENS {
+        if (a..=b)
+            .filter(|&k| !NAME_PARTICLES.contains(&doc.norm(k)))
+            .count()
+            > MAX_FUZZY_TOKENS
+        {
             return None;
         }
         let first = doc.norm(a);
@@ -1757,13 +1761,18 @@ mod tests {
             .iter()
             .all(|m| m.2 != EntityKind::Person));
         // Particles do not count against the length of a name; five real names are still too many.
-        let ms = found("They were received by the Joint Forces Commander Fahd Bin Turki Bin Abdulaziz on Sunday.");
+        let ms =
+            found("They were received by the Joint Forces Commander Fahd Bin Turki Bin Abdulaziz on Sunday.");
         assert!(
-            ms.iter().any(|m| m.0 == "Fahd Bin Turki Bin Abdulaziz" && m.2 == EntityKind::Person),
+            ms.iter()
+                .any(|m| m.0 == "Fahd Bin Turki Bin Abdulaziz" && m.2 == EntityKind::Person),
             "{ms:?}"
         );
         let ms = found("The commander Peter Frank Lloyd Wright Jones spoke.");
-        assert!(ms.iter().all(|m| m.0 != "Peter Frank Lloyd Wright Jones"), "{ms:?}");
+        assert!(
+            ms.iter().all(|m| m.0 != "Peter Frank Lloyd Wright Jones"),
+            "{ms:?}"
+        );
     }
 
     #[test]
