@@ -493,7 +493,13 @@ pub fn eval_translit(train: Option<PathBuf>, eval: Option<PathBuf>) -> Result<()
 }
 
 /// `khabar eval semeval`.
-pub fn eval_semeval(data: &Path, csv: &Path, folds: usize, write_model: Option<&Path>) -> Result<()> {
+pub fn eval_semeval(
+    data: &Path,
+    csv: &Path,
+    folds: usize,
+    write_model: Option<&Path>,
+    oof: Option<&Path>,
+) -> Result<()> {
     let engines = khabar_pipeline::Engines::load(data)?;
     // Each document also goes through the entity and event stages, as in the pipeline, so the structured overlap
     // features (shared kb ids, event families) are fitted and measured on what the product computes.
@@ -506,6 +512,11 @@ pub fn eval_semeval(data: &Path, csv: &Path, folds: usize, write_model: Option<&
         std::fs::write(path, report.model.to_json() + "\n")
             .with_context(|| format!("writing the model to {}", path.display()))?;
         println!("wrote the model fitted on all pairs to {}", path.display());
+    }
+    if let Some(path) = oof {
+        std::fs::write(path, report.oof_tsv())
+            .with_context(|| format!("writing out-of-fold scores to {}", path.display()))?;
+        println!("wrote each pair's out-of-fold score to {}", path.display());
     }
     Ok(())
 }

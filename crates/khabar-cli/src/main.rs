@@ -68,6 +68,9 @@ enum Eval {
         /// crates/khabar-similarity/data/default_model.json).
         #[arg(long)]
         write_model: Option<PathBuf>,
+        /// Also write each pair's out-of-fold score beside its gold Overall (TSV), for error analysis.
+        #[arg(long)]
+        oof: Option<PathBuf>,
     },
     /// Event extraction precision/recall on the event dev set.
     Events { devset: Option<PathBuf> },
@@ -313,7 +316,8 @@ fn dispatch(cli: Cli) -> Result<()> {
                 csv,
                 folds,
                 write_model,
-            } => commands::eval_semeval(&data, &csv, folds, write_model.as_deref()),
+                oof,
+            } => commands::eval_semeval(&data, &csv, folds, write_model.as_deref(), oof.as_deref()),
             Eval::Events { devset } => commands::eval_events(devset),
         },
         Command::Kb(Kb::Build) => commands::kb_build(&data),

@@ -115,6 +115,20 @@ pub struct SemevalReport {
     pub model: SimilarityModel,
     /// Out-of-fold score of each row (full features), in row order.
     pub oof: Vec<f64>,
+    /// `(pair_id, lang_pair, target)` of each row, aligned with `oof` (for error analysis).
+    pub rows: Vec<(String, String, f32)>,
+}
+
+impl SemevalReport {
+    /// One line per pair: `pair_id<TAB>lang_pair<TAB>Overall<TAB>out-of-fold score` (Overall back on the 1–4
+    /// scale, 1 = most similar), for error analysis.
+    pub fn oof_tsv(&self) -> String {
+        let mut out = String::from("pair_id\tlang_pair\toverall\toof_score\n");
+        for ((id, lang, target), p) in self.rows.iter().zip(&self.oof) {
+            out.push_str(&format!("{id}\t{lang}\t{:.2}\t{p:.4}\n", 4.0 - 3.0 * target));
+        }
+        out
+    }
 }
 
 impl fmt::Display for SemevalReport {
@@ -485,6 +499,10 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
         single_feature,
         model,
         oof: full.oof,
+        rows: rows
+            .iter()
+            .map(|r| (r.pair_id.clone(), r.lang_pair.clone(), r.target))
+            .collect(),
     }
 }
 
@@ -620,5 +638,16 @@ mod tests {
         let report = cross_validate(&rows, 5);
         assert_eq!(report.pearson_per_fold.len(), 5);
         assert!(report.pearson_oof > 0.8, "{}", report.pearson_oof);
+        // The out-of-fold table: a header, then each pair with its gold Overall back on the 1–4 scale.
+        let tsv = report.oof_tsv();
+        let lines: Vec<&str> = tsv.lines().collect();
+        assert_eq!(lines.len(), rows.len() + 1);
+        assert_eq!(lines[0], "pair_id\tlang_pair\toverall\toof_score");
+        for (line, row) in lines[1..].iter().zip(&rows) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols[0], row.pair_id);
+            let overall: f32 = cols[2].parse().expect("overall");
+            assert!((overall - (4.0 - 3.0 * row.target)).abs() < 0.01, "{line}");
+        }
     }
 }
