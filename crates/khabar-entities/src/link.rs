@@ -1751,6 +1751,21 @@ mod tests {
     }
 
     #[test]
+    fn a_leader_named_by_surname_alone_is_the_same_person() {
+        for text in [
+            "قال حسن نصر الله في خطاب متلفز إن الحزب لن يتراجع. وأضاف نصر الله أن المعركة مستمرة.",
+            "Hassan Nasrallah spoke on Sunday. Nasrallah added that the fight goes on.",
+        ] {
+            let ids: Vec<Option<String>> = found(text).into_iter().map(|m| m.1).collect();
+            assert_eq!(ids.len(), 2, "{text}: {ids:?}");
+            assert!(
+                ids.iter().all(|id| id.as_deref() == Some("k:person:nasrallah")),
+                "{ids:?}"
+            );
+        }
+    }
+
+    #[test]
     fn role_cues_type_unknown_names_as_people() {
         let ms = found("\"We will hold,\" said Ahmed Karimi, a spokesman for the council.");
         let person = ms.iter().find(|m| m.0 == "Ahmed Karimi").unwrap();
