@@ -26,8 +26,10 @@ enum Phase {
     Curated,
     /// Curated three-consonant skeletons, checked against the article's countries.
     CuratedShort,
-    /// Gazetteer skeletons, place cues, role cues.
+    /// Gazetteer skeletons.
     Rest,
+    /// Place cues and role cues, after [`Phase::Rest`], where words a place was rejected for are free again.
+    Cues,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -1135,6 +1137,27 @@ impl EntityLinker {
 
     /// Phonetic fallback over capitalized Latin runs, then people typed by role cues (English and Arabic).
     fn fuzzy_and_roles(&self, doc: &mut Doc, context: &Context, phase: Phase, out: &mut Vec<Mention>) {
+        self.capitalized_runs(doc, context, phase, out);
+        if phase == Phase::Rest {
+            // A role-cued person may be named with a word a place was rejected for ("Fahd Bin Turki Bin
+            // Abdulaziz"); the phonetic place pass may not reuse such words ("West Bank" is no East Bank).
+            let freed: Vec<usize> = (0..doc.toks.len())
+                .filter(|&k| doc.covered[k] && doc.rejected[k] && !doc.toks[k].arabic)
+                .collect();
+            for &k in &freed {
+                doc.covered[k] = false;
+            }
+            self.capitalized_runs(doc, context, Phase::Cues, out);
+            for &k in &freed {
+                doc.covered[k] = true;
+            }
+            self.arabic_roles(doc, out);
+            self.arabic_foreign_people(doc, out);
+        }
+    }
+
+    /// Each capitalized Latin run of uncovered tokens through [`Self::fuzzy_run`].
+    fn capitalized_runs(&self, doc: &mut Doc, context: &Context, phase: Phase, out: &mut Vec<Mention>) {
         let n = doc.toks.len();
         let mut i = 0usize;
         while i < n {
@@ -1165,10 +1188,6 @@ impl EntityLinker {
             self.fuzzy_run(doc, i, j, context, phase, out);
             i = j + 1;
         }
-        if phase == Phase::Rest {
-            self.arabic_roles(doc, out);
-            self.arabic_foreign_people(doc, out);
-        }
     }
 
     fn fuzzy_run(
@@ -1193,7 +1212,8 @@ impl EntityLinker {
         let passes: &[usize] = match phase {
             Phase::Curated => &[0],
             Phase::CuratedShort => &[3],
-            Phase::Rest => &[1, 2],
+            Phase::Rest => &[1],
+            Phase::Cues => &[2],
         };
         for &pass in passes {
             let mut a = first;
