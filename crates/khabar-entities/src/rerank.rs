@@ -2,8 +2,8 @@
 //! candidates) on features of each candidate spelling — the beam score, the [`LatinPrior`]'s character model and
 //! lexicon counts, how common the spelling is as a first/last name or English word ([`crate::NameFreq`]), and a few
 //! shape features (length, vowels, doubled letters, final vowel), and the transformers' scores in both directions
-//! ([`NeuralScores`]). Fitted on n-best lists of held-out *training*
-//! pairs (never the pairs it is measured on); see [`crate::eval_translit`].
+//! ([`NeuralScores`]). Fitted on n-best lists of held-out *training* pairs (never the pairs it is measured on); see
+//! [`crate::eval_translit`].
 
 use crate::translit::{LatinPrior, Transliterator};
 use crate::NeuralTranslit;
@@ -405,5 +405,12 @@ mod tests {
         assert_eq!(f[19], -0.5);
         assert_eq!(f[21], NO_NEURAL);
         assert_eq!(f[22], NO_NEURAL / 6.0);
+        assert_eq!(f[24], NO_NEURAL);
+        let scored = NeuralScores {
+            forward: Some(-2.0),
+            channel: Some(-1.5),
+        };
+        let f = candidate_features(-3.0, "anning", &LatinPrior::new(), scored, true);
+        assert_eq!((f[21], f[23], f[24]), (-2.0, 1.0, -1.5));
     }
 }
