@@ -1377,6 +1377,10 @@ impl EntityLinker {
         } else {
             text.to_string()
         };
+        // A bracket inside is a dateline or an aside, not a name ("(Yonhap) WASHINGTON").
+        if text.contains(['(', ')', '[', ']']) {
+            return None;
+        }
         let words: Vec<&str> = (a..=b).map(|k| doc.norm(k)).collect();
         let sk = skeleton_of_tokens(&words);
         let mut m = self.make(doc, (s, e), text.clone(), EntityKind::Person, None, 0.5);
@@ -1803,6 +1807,8 @@ mod tests {
                 .any(|m| m.0 == "Fahd Bin Turki Bin Abdulaziz" && m.2 == EntityKind::Person),
             "{ms:?}"
         );
+        let ms = found("SEOUL, Jan. 5 (Yonhap) WASHINGTON said the spokesman would travel.");
+        assert!(ms.iter().all(|m| !m.0.contains(')')), "{ms:?}");
         let ms = found("The commander Peter Frank Lloyd Wright Jones spoke.");
         assert!(
             ms.iter().all(|m| m.0 != "Peter Frank Lloyd Wright Jones"),
