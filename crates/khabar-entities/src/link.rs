@@ -1644,8 +1644,6 @@ fn spelling_keys(name: &str) -> Vec<String> {
     keys
 }
 
-/// Whether a candidate is a news dateline: capitals opening a line or sentence, then a comma, dash or parenthesis
-/// ("ROCK HILL, S.C. —", "BEIJING -", "JAMMU –"; not a transcript's "COOPER:").
 /// The last token of the longest phonetic-fallback window from `a` (up to `last`): [`MAX_FUZZY_TOKENS`] words, the
 /// particles inside names not counted ("Fahd Bin Turki Bin Abdulaziz" is one window).
 fn fuzzy_window_end(doc: &Doc, a: usize, last: usize) -> usize {
@@ -1663,6 +1661,8 @@ fn fuzzy_window_end(doc: &Doc, a: usize, last: usize) -> usize {
     end
 }
 
+/// Whether a candidate is a news dateline: capitals opening a line or sentence, then a comma, dash or parenthesis
+/// ("ROCK HILL, S.C. —", "BEIJING -", "JAMMU –"; not a transcript's "COOPER:").
 fn is_dateline(doc: &Doc, c: &Cand) -> bool {
     let (Some(first), Some(last)) = (doc.toks.get(c.first), doc.toks.get(c.last)) else {
         return false;
