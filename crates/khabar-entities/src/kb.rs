@@ -826,9 +826,7 @@ impl KnowledgeBase {
             })
             .as_ref()?;
         let best = model.generate(arabic, 1).into_iter().next()?.0;
-        let mut chars = best.chars();
-        let first = chars.next()?;
-        Some(first.to_uppercase().chain(chars).collect())
+        Some(capitalized(&best)).filter(|w| !w.is_empty())
     }
 }
 
