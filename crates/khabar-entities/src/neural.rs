@@ -302,21 +302,17 @@ impl NeuralTranslit {
         }
         let n_src = meta.src_vocab.len();
         let n_tgt = meta.tgt_vocab.len();
+        let tgt_index = index(&meta.tgt_vocab);
+        let mut tgt_chars = vec![None; n_tgt];
+        for (&c, &i) in &tgt_index {
+            tgt_chars[i] = Some(c);
+        }
         Ok(NeuralTranslit {
             d,
             heads: meta.heads,
             src_index: index(&meta.src_vocab),
-            tgt_index: index(&meta.tgt_vocab),
-            tgt_chars: meta
-                .tgt_vocab
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    let mut cs = t.chars();
-                    let c = cs.next()?;
-                    (i > UNK && cs.next().is_none()).then_some(c)
-                })
-                .collect(),
+            tgt_index,
+            tgt_chars,
             src_emb: w.matrix("src_emb.weight", n_src, d)?,
             tgt_emb: w.matrix("tgt_emb.weight", n_tgt, d)?,
             pe: sinusoid(meta.max_len.max(MAX_CHARS + 2), d),
