@@ -290,6 +290,20 @@ impl CharLm {
         }
     }
 
+    /// The log probability of each char of `word` after the ones before it, then of the end of the word.
+    fn word_logps<'a, W>(&'a self, word: W) -> impl Iterator<Item = f32> + 'a
+    where
+        W: IntoIterator<Item = char>,
+        W::IntoIter: 'a,
+    {
+        let mut hist = 0u128;
+        word.into_iter().chain(std::iter::once('\u{3}')).map(move |c| {
+            let lp = self.logp_next(hist, c);
+            hist = push_char(hist, c);
+            lp
+        })
+    }
+
     /// Log probability of `c` after the packed history.
     fn logp_next(&self, hist: u128, c: char) -> f32 {
         let mut p = 1.0 / self.vocab as f32;
@@ -588,13 +602,12 @@ impl Transliterator {
     pub fn forced_score(&self, arabic: &str, latin: &str) -> f32 {
         let joint = self.trigram_dp(arabic, latin, log_add);
         let l = latin_chars(latin);
-        let mut hist = 0u128;
-        let mut chars = 0.0;
-        for &c in &l {
-            chars += self.char_logp(hist, c);
-            hist = push_char(hist, c);
-        }
-        chars += self.char_logp(hist, '\u{3}');
+        let w = self.params.char_weight;
+        let chars: f32 = if w > 0.0 {
+            self.chars.word_logps(l.iter().copied()).map(|lp| w * lp).sum()
+        } else {
+            0.0
+        };
         joint + chars + self.params.length_bonus * l.len() as f32
     }
 
@@ -950,16 +963,9 @@ impl LatinPrior {
 
     /// Log probability of a word under the character model (0 without one).
     pub fn lm_logp(&self, word: &str) -> f32 {
-        let Some(lm) = &self.lm else {
-            return 0.0;
-        };
-        let mut hist = 0u128;
-        let mut lp = 0.0;
-        for c in word.chars().chain(std::iter::once('\u{3}')) {
-            lp += lm.logp_next(hist, c);
-            hist = push_char(hist, c);
-        }
-        lp
+        self.lm
+            .as_ref()
+            .map_or(0.0, |lm| lm.word_logps(word.chars()).sum())
     }
 
     /// The prior's part of a candidate's re-ranking score.
