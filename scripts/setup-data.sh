@@ -81,7 +81,6 @@ os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 PY
 fi
 # The transliteration transformer's weights are khabar's own (tools/translit/train.py), kept in the repo.
-mkdir -p "$DATA/translit"
 # reverse/ is the Latin→Arabic channel model, another re-ranking feature.
 mkdir -p "$DATA/translit/reverse"
 cp -f "$(dirname "$0")/../models/translit/translit.json" "$(dirname "$0")/../models/translit/translit.safetensors" "$DATA/translit/"
