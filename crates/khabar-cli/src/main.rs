@@ -71,6 +71,9 @@ enum Eval {
         /// Also write each pair's out-of-fold score beside its gold Overall (TSV), for error analysis.
         #[arg(long)]
         oof: Option<PathBuf>,
+        /// Also write every pair's feature values (TSV, with its CV fold), for trying model forms elsewhere.
+        #[arg(long)]
+        dump_features: Option<PathBuf>,
     },
     /// Event extraction precision/recall on the event dev set.
     Events { devset: Option<PathBuf> },
@@ -317,7 +320,15 @@ fn dispatch(cli: Cli) -> Result<()> {
                 folds,
                 write_model,
                 oof,
-            } => commands::eval_semeval(&data, &csv, folds, write_model.as_deref(), oof.as_deref()),
+                dump_features,
+            } => commands::eval_semeval(
+                &data,
+                &csv,
+                folds,
+                write_model.as_deref(),
+                oof.as_deref(),
+                dump_features.as_deref(),
+            ),
             Eval::Events { devset } => commands::eval_events(devset),
         },
         Command::Kb(Kb::Build) => commands::kb_build(&data),

@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! CARGO_TARGET_DIR=target-encoder cargo run --release -p khabar-encoder --example throughput -- \
-//!     [/work/shared/eval/semeval2022t8/train.csv] [--articles 1200] [--rounds 3] [--vectors FILE]
+//!     [/work/shared/eval/semeval2022t8/train.csv] [--articles 1200] [--rounds 3] [--vectors FILE] [--e5]
 //! ```
+//! `--e5` also times multilingual-e5-small on the same articles (`Encoder::embed_e5_documents`, the full-text
+//! similarity path: title + body up to 510 pieces).
 //! `--vectors FILE` writes the embeddings (raw little-endian f32) when FILE is absent, else compares against it and
 //! prints the lowest cosine: run it before and after a change to the forward pass.
 //! Articles: the shared samples (`/work/shared/samples`) plus, when the SemEval CSV is given, its English and
@@ -16,7 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use khabar_encoder::{default_model_dir, document_lead, Encoder, DOC_TOKENS};
+use khabar_encoder::{default_model_dir, document_lead, e5_path, Encoder, DOC_TOKENS, E5};
 use rayon::prelude::*;
 
 /// CPU seconds used by this process so far (all threads); NaN where /proc is unavailable.
@@ -69,11 +71,13 @@ fn main() {
     let mut limit = 1200usize;
     let mut rounds = 3usize;
     let mut vectors: Option<PathBuf> = None;
+    let mut e5 = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--articles" => limit = args.next().and_then(|a| a.parse().ok()).unwrap_or(limit),
             "--rounds" => rounds = args.next().and_then(|a| a.parse().ok()).unwrap_or(rounds),
             "--vectors" => vectors = args.next().map(PathBuf::from),
+            "--e5" => e5 = true,
             _ => csv = Some(PathBuf::from(arg)),
         }
     }
@@ -81,7 +85,7 @@ fn main() {
         eprintln!("SKIP: no model dir");
         return;
     };
-    let enc = match Encoder::load(&dir) {
+    let mut enc = match Encoder::load(&dir) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("SKIP: {e}");
@@ -176,5 +180,33 @@ fn main() {
                 cpu * 1000.0 / n
             );
         }
+    }
+    if !e5 {
+        return;
+    }
+    match E5::load(&e5_path(&khabar_model::default_data_dir())) {
+        Ok(model) => enc.set_e5(model),
+        Err(e) => {
+            eprintln!("SKIP e5: {e}");
+            return;
+        }
+    }
+    let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|(t, b)| (t.as_deref(), b.as_str())).collect();
+    for threads in [1usize, 2] {
+        let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
+            continue;
+        };
+        let (c0, t0) = (cpu_seconds(), Instant::now());
+        let out = pool
+            .install(|| enc.embed_e5_documents(&pairs))
+            .unwrap_or_default();
+        let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
+        assert_eq!(out.len(), docs.len());
+        let n = docs.len() as f64;
+        println!(
+            "threads {threads} e5 embed_e5_documents: {:.1} articles/s wall, {:.1} ms CPU/article",
+            n / wall,
+            cpu * 1000.0 / n
+        );
     }
 }

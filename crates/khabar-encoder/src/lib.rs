@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+mod e5;
 mod model;
 mod tokenizer;
 
@@ -27,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use e5::{E5Prefix, E5, E5_FILE};
 pub use model::{EMB_DIM, PIECE_CACHE_ROWS};
 pub use tokenizer::Tokenizer;
 
@@ -61,10 +63,21 @@ pub enum EncoderError {
     BadWeights(String),
 }
 
-/// The USE-m v3 model: tokenizer plus weights. Cheap to share across threads (`&Encoder` is `Sync`).
+/// The USE-m v3 model: tokenizer plus weights, and optionally multilingual-e5-small ([`E5`]) beside it. Cheap to
+/// share across threads (`&Encoder` is `Sync`).
 pub struct Encoder {
     tokenizer: Tokenizer,
     model: model::Model,
+    e5: Option<E5>,
+}
+
+/// Pieces of an article's lead (title and body) that [`Encoder::embed_e5_documents`] reads: one 510-piece window
+/// of multilingual-e5-small.
+pub const E5_DOC_PIECES: usize = 510;
+
+/// Where multilingual-e5-small is installed under a data directory (`<data_dir>/e5/e5-small-q4.bin`).
+pub fn e5_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("e5").join(E5_FILE)
 }
 
 impl std::fmt::Debug for Encoder {
@@ -95,7 +108,11 @@ impl Encoder {
             std::fs::read(&sp_path).map_err(|e| EncoderError::Io(sp_path.display().to_string(), e))?;
         let tokenizer = Tokenizer::from_bytes(&sp_bytes)?;
         let model = model::Model::load(&weights_path)?;
-        Ok(Encoder { tokenizer, model })
+        Ok(Encoder {
+            tokenizer,
+            model,
+            e5: None,
+        })
     }
 
     /// This encoder with room for at most `rows` pieces in its piece cache (default [`PIECE_CACHE_ROWS`], 13 KiB
@@ -104,6 +121,28 @@ impl Encoder {
     pub fn with_piece_cache_rows(mut self, rows: usize) -> Encoder {
         self.model.set_cache_limit(rows);
         self
+    }
+
+    /// Adds multilingual-e5-small, which [`Self::embed_e5_documents`] then runs.
+    pub fn set_e5(&mut self, e5: E5) {
+        self.e5 = Some(e5);
+    }
+
+    /// multilingual-e5-small, when loaded.
+    pub fn e5(&self) -> Option<&E5> {
+        self.e5.as_ref()
+    }
+
+    /// multilingual-e5-small embeddings of articles' leads (title and body, the first [`E5_DOC_PIECES`] pieces,
+    /// `passage: ` prefix), in parallel; `None` when it is not loaded.
+    pub fn embed_e5_documents(&self, docs: &[(Option<&str>, &str)]) -> Option<Vec<Vec<f32>>> {
+        let e5 = self.e5.as_ref()?;
+        let leads: Vec<String> = docs
+            .iter()
+            .map(|(t, x)| document_lead(*t, x, E5_DOC_PIECES))
+            .collect();
+        let refs: Vec<&str> = leads.iter().map(String::as_str).collect();
+        Some(e5.embed_batch(&refs, E5Prefix::Passage, Some(E5_DOC_PIECES)))
     }
 
     /// Number of pieces in the piece cache so far.

@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use khabar_encoder::{default_model_dir, Encoder};
+use khabar_encoder::{default_model_dir, e5_path, Encoder, E5};
 use khabar_similarity::eval::{
     cross_validate, cross_validate_seeded, idf_of, read_semeval, rows_from_features, SemevalPair,
 };
@@ -38,6 +38,7 @@ fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Resul
                         head_embedding: c.head_embedding,
                         full_embedding: c.full_embedding,
                         chunk_embeddings: c.chunk_embeddings,
+                        e5_embedding: c.e5_embedding,
                         ..text_only_features(*title, text, lang)
                     })
                     .collect());
@@ -45,7 +46,11 @@ fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Resul
         }
     }
     let dir = default_model_dir().ok_or_else(|| anyhow::anyhow!("no model dir (set KHABAR_DATA)"))?;
-    let encoder = Encoder::load(&dir)?;
+    let mut encoder = Encoder::load(&dir)?;
+    match E5::load(&e5_path(&khabar_model::default_data_dir())) {
+        Ok(e5) => encoder.set_e5(e5),
+        Err(e) => eprintln!("multilingual-e5-small not loaded ({e}): no cos_e5 feature"),
+    }
     let feats = features_from_texts(&encoder, &docs);
     if let Some(path) = cache {
         let embeddings: Vec<DocFeatures> = feats
@@ -56,6 +61,7 @@ fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Resul
                 head_embedding: f.head_embedding.clone(),
                 full_embedding: f.full_embedding.clone(),
                 chunk_embeddings: f.chunk_embeddings.clone(),
+                e5_embedding: f.e5_embedding.clone(),
                 ..DocFeatures::default()
             })
             .collect();

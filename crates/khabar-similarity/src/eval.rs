@@ -426,15 +426,9 @@ fn cv_core(
 /// The fold shuffle seed of [`cross_validate`] (the figures in the shipped model's provenance).
 pub const FOLD_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// Grouped K-fold cross-validation of [`SimilarityModel::fit`] over `rows`; the shipped model is fitted on all.
-pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
-    cross_validate_seeded(rows, folds, FOLD_SEED)
-}
-
-/// [`cross_validate`] with another shuffle of the pair groups into folds (to see how much the figures move with
-/// the split: small language pairs such as ar-ar move a lot).
-pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> SemevalReport {
-    let folds = folds.max(2);
+/// The test fold of each row under [`cross_validate_seeded`]'s grouped split: pair groups ([`base_pair_id`])
+/// shuffled with `seed`, then dealt round-robin into `folds` folds.
+pub fn fold_of_rows(rows: &[PairRow], folds: usize, seed: u64) -> Vec<usize> {
     // deterministic shuffle of groups, then round-robin into folds
     let groups: BTreeSet<String> = rows.iter().map(|r| base_pair_id(&r.pair_id)).collect();
     let mut groups: Vec<String> = groups.into_iter().collect();
@@ -451,11 +445,48 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
         .enumerate()
         .map(|(i, g)| (g, i % folds))
         .collect();
-    let row_fold: Vec<usize> = rows
-        .iter()
+    rows.iter()
         .map(|r| fold_of.get(&base_pair_id(&r.pair_id)).copied().unwrap_or(0))
-        .collect();
+        .collect()
+}
 
+/// Every row's full-text pair features as TSV (`pair_id`, `lang_pair`, `overall` on the 1–4 scale, its test
+/// `fold` under [`cross_validate`], then one column per [`FEATURE_NAMES`] entry), with IDF weights from all rows:
+/// for error analysis and trying model forms outside Rust (the CV figures refit IDF per fold).
+pub fn features_tsv(rows: &[PairRow], folds: usize) -> String {
+    let row_fold = fold_of_rows(rows, folds.max(2), FOLD_SEED);
+    let idf = idf_of(rows, &vec![true; rows.len()]);
+    let mut out = String::from("pair_id\tlang_pair\toverall\tfold");
+    for name in FEATURE_NAMES {
+        out.push('\t');
+        out.push_str(name);
+    }
+    out.push('\n');
+    for (r, fold) in rows.iter().zip(row_fold) {
+        out.push_str(&format!(
+            "{}\t{}\t{:.2}\t{fold}",
+            r.pair_id,
+            r.lang_pair,
+            4.0 - 3.0 * r.target
+        ));
+        for x in r.features(&idf) {
+            out.push_str(&format!("\t{x:.5}"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Grouped K-fold cross-validation of [`SimilarityModel::fit`] over `rows`; the shipped model is fitted on all.
+pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
+    cross_validate_seeded(rows, folds, FOLD_SEED)
+}
+
+/// [`cross_validate`] with another shuffle of the pair groups into folds (to see how much the figures move with
+/// the split: small language pairs such as ar-ar move a lot).
+pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> SemevalReport {
+    let folds = folds.max(2);
+    let row_fold = fold_of_rows(rows, folds, seed);
     let full = cv_core(rows, &row_fold, folds, PairRow::features);
     let lead = cv_core(rows, &row_fold, folds, PairRow::features_lead);
     let all = vec![true; rows.len()];

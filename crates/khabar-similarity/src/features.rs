@@ -80,13 +80,24 @@ pub struct DocFeatures {
     /// lexical overlap); empty when not computed.
     #[serde(default)]
     pub lead_keys: BTreeSet<String>,
+    /// L2-normalised multilingual-e5-small embedding of the lead ([`Encoder::embed_e5_documents`]); empty when
+    /// not computed (the pipeline's fast path, or no e5 model installed).
+    #[serde(default)]
+    pub e5_embedding: Vec<f32>,
 }
 
 impl DocFeatures {
-    /// Whether only the lead embedding is known (no chunk, head or full-text embeddings), as on the pipeline's
-    /// fast path.
+    /// Whether the full-text features are incomplete, so the pair is scored as on the pipeline's fast path: no
+    /// chunk, head or full-text embeddings, or no multilingual-e5-small embedding.
     pub fn is_lead_only(&self) -> bool {
-        self.chunk_embeddings.is_empty() && self.full_embedding.is_empty() && self.head_embedding.is_empty()
+        self.e5_embedding.is_empty() || !self.has_full_embeddings()
+    }
+
+    /// Whether any embedding beyond the lead one is known ([`Self::lead_only`] would remove something).
+    pub fn has_full_embeddings(&self) -> bool {
+        !(self.chunk_embeddings.is_empty()
+            && self.full_embedding.is_empty()
+            && self.head_embedding.is_empty())
     }
 
     /// Fills the text-only key sets ([`Self::name_keys`], [`Self::word_keys`], [`Self::title_keys`],
@@ -106,20 +117,21 @@ impl DocFeatures {
         self.shingles = shingles(&full);
     }
 
-    /// A copy without title, full-text and chunk embeddings: what the fast path knows.
+    /// A copy without title, full-text, chunk and e5 embeddings: what the fast path knows.
     pub fn lead_only(&self) -> DocFeatures {
         DocFeatures {
             title_embedding: None,
             head_embedding: Vec::new(),
             full_embedding: Vec::new(),
             chunk_embeddings: Vec::new(),
+            e5_embedding: Vec::new(),
             ..self.clone()
         }
     }
 }
 
 /// Names of the features in [`pair_features`], in order.
-pub const FEATURE_NAMES: [&str; 23] = [
+pub const FEATURE_NAMES: [&str; 24] = [
     "cos_lead",
     "cos_head",
     "cos_full",
@@ -143,6 +155,7 @@ pub const FEATURE_NAMES: [&str; 23] = [
     "tfidf_title",
     "tfidf_lead",
     "tfidf_names",
+    "cos_e5",
 ];
 
 /// A document whose share of boilerplate shingles ([`boilerplate_share`]) reaches this is mostly site template:
@@ -362,6 +375,11 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures, idf: &IdfTable) -> [f32; 
         idf.word_cosine(&a.title_keys, &b.title_keys),
         idf.word_cosine(&a.lead_keys, &b.lead_keys),
         idf.name_cosine(&a.name_keys, &b.name_keys),
+        if a.e5_embedding.is_empty() || b.e5_embedding.is_empty() {
+            cos_lead
+        } else {
+            cosine(&a.e5_embedding, &b.e5_embedding)
+        },
     ]
 }
 
@@ -598,6 +616,7 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
         .collect();
     let full_embs = encoder.embed_ids(&full_ids);
     let head_embs = encoder.embed_documents_with(&leads, HEAD_TOKENS);
+    let e5_embs = encoder.embed_e5_documents(&leads).unwrap_or_default();
     let mut pieces: Vec<String> = Vec::new();
     let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
     for (title, text, _) in docs {
@@ -620,6 +639,7 @@ pub fn features_from_texts(encoder: &Encoder, docs: &[(Option<&str>, &str, &str)
         doc.embedding = lead_embs.get(k).cloned().unwrap_or_default();
         doc.full_embedding = full_embs.get(k).cloned().unwrap_or_default();
         doc.head_embedding = head_embs.get(k).cloned().unwrap_or_default();
+        doc.e5_embedding = e5_embs.get(k).cloned().unwrap_or_default();
         doc.title_embedding = title_idx.and_then(|i| embs.get(i).cloned());
         doc.chunk_embeddings = embs
             .get(chunk_start..chunk_end)

@@ -170,13 +170,13 @@ impl SimilarityModel {
                 // Strip the richer embeddings only from a document that has them (the pipeline's never do), so
                 // the common case scores without copying word sets and shingles.
                 let (stripped_a, stripped_b);
-                let a_lead = if a.is_lead_only() {
+                let a_lead = if !a.has_full_embeddings() && a.e5_embedding.is_empty() {
                     a
                 } else {
                     stripped_a = a.lead_only();
                     &stripped_a
                 };
-                let b_lead = if b.is_lead_only() {
+                let b_lead = if !b.has_full_embeddings() && b.e5_embedding.is_empty() {
                     b
                 } else {
                     stripped_b = b.lead_only();
@@ -371,15 +371,26 @@ mod tests {
         let lead = m.lead_only.as_ref().unwrap();
         let expected = lead.score_features(&m.features(&a, &b), None, None);
         assert!((m.score(&a, &b) - expected).abs() < 1e-6);
-        // with chunk and full embeddings the full model scores
+        // with chunk, full and e5 embeddings the full model scores
         let mut a2 = a.clone();
         let mut b2 = b.clone();
         a2.chunk_embeddings = vec![vec![0.8, 0.6]];
         b2.chunk_embeddings = vec![vec![0.6, 0.8]];
         a2.full_embedding = a2.embedding.clone();
         b2.full_embedding = b2.embedding.clone();
+        a2.e5_embedding = vec![1.0, 0.0];
+        b2.e5_embedding = vec![0.0, 1.0];
         let full = m.score_features(&m.features(&a2, &b2), None, None);
         assert!((m.score(&a2, &b2) - full).abs() < 1e-6);
+        let e5 = FEATURE_NAMES.iter().position(|n| *n == "cos_e5").unwrap();
+        assert!(m.features(&a2, &b2)[e5].abs() < 1e-6);
+        // without the e5 model (not installed) the full-text features are incomplete: the richer embeddings are
+        // stripped and the lead-only weights score, as they were fitted
+        let mut b3 = b2.clone();
+        b3.e5_embedding.clear();
+        assert!(b3.is_lead_only() && !a2.is_lead_only());
+        assert!((m.score(&a2, &b3) - expected).abs() < 1e-6);
+        assert!((m.score(&a2, &b3) - full).abs() > 1e-4);
     }
 
     #[test]

@@ -1,13 +1,21 @@
 //! End-to-end scoring on the real sample articles (Baghouz, Feb–Mar 2019, English and Arabic) against unrelated
 //! real-shaped news. Skips (with a message) when the USE-m weights are not installed.
 
-use khabar_encoder::{default_model_dir, Encoder};
+use khabar_encoder::{default_model_dir, e5_path, Encoder, E5};
 use khabar_similarity::{score_pairs, score_texts, SimilarityModel};
 
+/// USE-m, with multilingual-e5-small beside it when installed (the full-text path; without it pairs are scored
+/// by the lead-only model).
 fn encoder() -> Option<Encoder> {
     let dir = default_model_dir()?;
     match Encoder::load(&dir) {
-        Ok(e) => Some(e),
+        Ok(mut e) => {
+            match E5::load(&e5_path(&khabar_model::default_data_dir())) {
+                Ok(e5) => e.set_e5(e5),
+                Err(err) => eprintln!("multilingual-e5-small not available ({err}): lead-only model"),
+            }
+            Some(e)
+        }
         Err(e) => {
             eprintln!("SKIP: USE-m weights not available ({e})");
             None
@@ -73,6 +81,21 @@ fn same_story_outscores_unrelated_news_within_and_across_languages() {
     );
     assert!(en_unrel.score < 0.5 && ar_unrel.score < 0.5 && en_ar_unrel.score < 0.5);
     assert!(en_en.cosine > en_unrel.cosine);
+    if enc.e5().is_some() {
+        // the second encoder sees the same story across scripts too
+        let e5 = |r: &khabar_similarity::SimilarityResult| r.features["cos_e5"];
+        assert!(
+            e5(&en_ar) > e5(&en_ar_unrel),
+            "{} vs {}",
+            e5(&en_ar),
+            e5(&en_ar_unrel)
+        );
+        assert!(e5(&ar_ar) > e5(&ar_unrel), "{} vs {}", e5(&ar_ar), e5(&ar_unrel));
+        assert!(
+            (e5(&en_ar) - en_ar.cosine).abs() > 1e-3,
+            "cos_e5 fell back to the USE-m cosine"
+        );
+    }
     // the two Arabic reports share the town's name key
     assert!(
         ar_ar.shared_names.iter().any(|k| k == "bgz"),
