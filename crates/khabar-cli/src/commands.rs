@@ -354,7 +354,7 @@ fn add_e5(data: &Path, encoder: &mut khabar_encoder::Encoder) {
     match khabar_encoder::E5::load(&path) {
         Ok(e5) => encoder.set_e5(e5),
         Err(e) => eprintln!(
-            "khabar: multilingual-e5-small not loaded ({e}); similarity uses the lead-only model (run scripts/setup-data.sh)"
+            "khabar: multilingual-e5-small not loaded: {e}; similarity uses the lead-only model"
         ),
     }
 }
