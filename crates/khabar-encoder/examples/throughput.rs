@@ -148,36 +148,23 @@ fn main() {
             }
         }
     }
+    let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|(t, b)| (t.as_deref(), b.as_str())).collect();
     for round in 0..rounds {
         for threads in [1usize, 2] {
-            let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
-                continue;
-            };
-            let (c0, t0) = (cpu_seconds(), Instant::now());
-            let out: Vec<Vec<f32>> = pool.install(|| {
-                docs.par_iter()
-                    .map(|(title, body)| enc.embed_document(title.as_deref(), body))
-                    .collect()
-            });
-            let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
-            assert_eq!(out.len(), docs.len());
-            let n = docs.len() as f64;
-            println!(
-                "round {round} threads {threads} embed_document: {:.1} articles/s wall, {:.2} ms CPU/article",
-                n / wall,
-                cpu * 1000.0 / n
+            timed(
+                threads,
+                &format!("round {round} threads {threads} embed_document"),
+                || {
+                    docs.par_iter()
+                        .map(|(title, body)| enc.embed_document(title.as_deref(), body))
+                        .collect()
+                },
             );
             // the batched call (`embed_documents`), as the similarity features use it
-            let pairs: Vec<(Option<&str>, &str)> =
-                docs.iter().map(|(t, b)| (t.as_deref(), b.as_str())).collect();
-            let (c0, t0) = (cpu_seconds(), Instant::now());
-            let out = pool.install(|| enc.embed_documents(&pairs));
-            let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
-            assert_eq!(out.len(), docs.len());
-            println!(
-                "round {round} threads {threads} embed_documents: {:.1} articles/s wall, {:.2} ms CPU/article",
-                n / wall,
-                cpu * 1000.0 / n
+            timed(
+                threads,
+                &format!("round {round} threads {threads} embed_documents"),
+                || enc.embed_documents(&pairs),
             );
         }
     }
@@ -191,22 +178,28 @@ fn main() {
             return;
         }
     }
-    let pairs: Vec<(Option<&str>, &str)> = docs.iter().map(|(t, b)| (t.as_deref(), b.as_str())).collect();
     for threads in [1usize, 2] {
-        let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
-            continue;
-        };
-        let (c0, t0) = (cpu_seconds(), Instant::now());
-        let out = pool
-            .install(|| enc.embed_e5_documents(&pairs))
-            .unwrap_or_default();
-        let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
-        assert_eq!(out.len(), docs.len());
-        let n = docs.len() as f64;
-        println!(
-            "threads {threads} e5 embed_e5_documents: {:.1} articles/s wall, {:.1} ms CPU/article",
-            n / wall,
-            cpu * 1000.0 / n
+        timed(
+            threads,
+            &format!("threads {threads} e5 embed_e5_documents"),
+            || enc.embed_e5_documents(&pairs).unwrap_or_default(),
         );
     }
+}
+
+/// Runs `embed` (one vector per article) on a pool of `threads` threads and prints articles/s and CPU ms per
+/// article under `label`.
+fn timed(threads: usize, label: &str, embed: impl FnOnce() -> Vec<Vec<f32>> + Send) {
+    let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
+        return;
+    };
+    let (c0, t0) = (cpu_seconds(), Instant::now());
+    let out = pool.install(embed);
+    let (wall, cpu) = (t0.elapsed().as_secs_f64(), cpu_seconds() - c0);
+    let n = out.len().max(1) as f64;
+    println!(
+        "{label}: {:.1} articles/s wall, {:.2} ms CPU/article",
+        n / wall,
+        cpu * 1000.0 / n
+    );
 }
