@@ -90,14 +90,18 @@ impl DocFeatures {
     /// Whether the full-text features are incomplete, so the pair is scored as on the pipeline's fast path: no
     /// chunk, head or full-text embeddings, or no multilingual-e5-small embedding.
     pub fn is_lead_only(&self) -> bool {
-        self.e5_embedding.is_empty() || !self.has_full_embeddings()
+        self.e5_embedding.is_empty()
+            || (self.chunk_embeddings.is_empty()
+                && self.full_embedding.is_empty()
+                && self.head_embedding.is_empty())
     }
 
-    /// Whether any embedding beyond the lead one is known ([`Self::lead_only`] would remove something).
+    /// Whether any chunk, head, full-text or e5 embedding is known ([`Self::lead_only`] would remove something).
     pub fn has_full_embeddings(&self) -> bool {
         !(self.chunk_embeddings.is_empty()
             && self.full_embedding.is_empty()
-            && self.head_embedding.is_empty())
+            && self.head_embedding.is_empty()
+            && self.e5_embedding.is_empty())
     }
 
     /// Fills the text-only key sets ([`Self::name_keys`], [`Self::word_keys`], [`Self::title_keys`],

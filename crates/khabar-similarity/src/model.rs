@@ -170,13 +170,13 @@ impl SimilarityModel {
                 // Strip the richer embeddings only from a document that has them (the pipeline's never do), so
                 // the common case scores without copying word sets and shingles.
                 let (stripped_a, stripped_b);
-                let a_lead = if !a.has_full_embeddings() && a.e5_embedding.is_empty() {
+                let a_lead = if !a.has_full_embeddings() {
                     a
                 } else {
                     stripped_a = a.lead_only();
                     &stripped_a
                 };
-                let b_lead = if !b.has_full_embeddings() && b.e5_embedding.is_empty() {
+                let b_lead = if !b.has_full_embeddings() {
                     b
                 } else {
                     stripped_b = b.lead_only();
