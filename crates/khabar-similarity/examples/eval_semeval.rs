@@ -26,19 +26,20 @@ fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Resul
     let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
     if let Some(path) = cache {
         if let Ok(json) = std::fs::read_to_string(path) {
-            let cached: Vec<DocFeatures> = serde_json::from_str(&json)?;
+            // (features with the embeddings only, e5 embedding) per document: `DocFeatures` never serializes e5
+            let cached: Vec<(DocFeatures, Vec<f32>)> = serde_json::from_str(&json)?;
             if cached.len() == docs.len() {
                 eprintln!("embeddings from {}", path.display());
                 return Ok(docs
                     .iter()
                     .zip(cached)
-                    .map(|((title, text, lang), c)| DocFeatures {
+                    .map(|((title, text, lang), (c, e5))| DocFeatures {
                         embedding: c.embedding,
                         title_embedding: c.title_embedding,
                         head_embedding: c.head_embedding,
                         full_embedding: c.full_embedding,
                         chunk_embeddings: c.chunk_embeddings,
-                        e5_embedding: c.e5_embedding,
+                        e5_embedding: e5,
                         ..text_only_features(*title, text, lang)
                     })
                     .collect());
@@ -53,16 +54,18 @@ fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Resul
     }
     let feats = features_from_texts(&encoder, &docs);
     if let Some(path) = cache {
-        let embeddings: Vec<DocFeatures> = feats
+        let embeddings: Vec<(DocFeatures, Vec<f32>)> = feats
             .iter()
-            .map(|f| DocFeatures {
-                embedding: f.embedding.clone(),
-                title_embedding: f.title_embedding.clone(),
-                head_embedding: f.head_embedding.clone(),
-                full_embedding: f.full_embedding.clone(),
-                chunk_embeddings: f.chunk_embeddings.clone(),
-                e5_embedding: f.e5_embedding.clone(),
-                ..DocFeatures::default()
+            .map(|f| {
+                let e = DocFeatures {
+                    embedding: f.embedding.clone(),
+                    title_embedding: f.title_embedding.clone(),
+                    head_embedding: f.head_embedding.clone(),
+                    full_embedding: f.full_embedding.clone(),
+                    chunk_embeddings: f.chunk_embeddings.clone(),
+                    ..DocFeatures::default()
+                };
+                (e, f.e5_embedding.clone())
             })
             .collect();
         std::fs::write(path, serde_json::to_string(&embeddings)?)?;

@@ -81,8 +81,9 @@ pub struct DocFeatures {
     #[serde(default)]
     pub lead_keys: BTreeSet<String>,
     /// L2-normalised multilingual-e5-small embedding of the lead ([`Encoder::embed_e5_documents`]); empty when
-    /// not computed (the pipeline's fast path, or no e5 model installed).
-    #[serde(default)]
+    /// not computed (the pipeline's fast path, or no e5 model installed). Never serialized: only the full-text
+    /// path computes it, and skipping it keeps the clusterer snapshots' layout as it was.
+    #[serde(skip)]
     pub e5_embedding: Vec<f32>,
 }
 
@@ -677,6 +678,21 @@ pub fn text_only_features(title: Option<&str>, text: &str, lang: &str) -> DocFea
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e5_embedding_is_never_serialized() {
+        // clusterer snapshots (postcard) keep the layout they had before the e5 feature
+        let doc = DocFeatures {
+            embedding: vec![0.6, 0.8],
+            e5_embedding: vec![1.0, 0.0],
+            ..Default::default()
+        };
+        let json = serde_json::to_string(&doc).unwrap();
+        assert!(!json.contains("e5"), "{json}");
+        let back: DocFeatures = serde_json::from_str(&json).unwrap();
+        assert!(back.e5_embedding.is_empty());
+        assert_eq!(back.embedding, doc.embedding);
+    }
 
     #[test]
     fn name_keys_match_across_scripts_and_spellings() {
