@@ -353,9 +353,9 @@ fn add_e5(data: &Path, encoder: &mut khabar_encoder::Encoder) {
     let path = khabar_encoder::e5_path(data);
     match khabar_encoder::E5::load(&path) {
         Ok(e5) => encoder.set_e5(e5),
-        Err(e) => eprintln!(
-            "khabar: multilingual-e5-small not loaded: {e}; similarity uses the lead-only model"
-        ),
+        Err(e) => {
+            eprintln!("khabar: multilingual-e5-small not loaded: {e}; similarity uses the lead-only model")
+        }
     }
 }
 
