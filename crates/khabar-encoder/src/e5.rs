@@ -13,9 +13,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use ndarray::{Array2, ArrayView2, Axis, Slice};
+use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Slice};
 use rayon::prelude::*;
 
+use crate::model::layernorm;
 use crate::EncoderError;
 
 /// The file name of the packed model inside its directory (`<data_dir>/e5`).
@@ -235,16 +236,11 @@ fn dequantize(blocks: &[u8], out: &mut [f32]) {
     }
 }
 
-/// In place: `x = LayerNorm(x)` over each row.
+/// In place: `x = LayerNorm(x)` over each row (USE-m's [`layernorm`]).
 fn layer_norm(x: &mut Array2<f32>, (w, b): &(Vec<f32>, Vec<f32>), eps: f32) {
-    for mut row in x.rows_mut() {
-        let n = row.len() as f32;
-        let mean = row.sum() / n;
-        let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
-        let inv = 1.0 / (var + eps).sqrt();
-        for ((v, w), b) in row.iter_mut().zip(w).zip(b) {
-            *v = (*v - mean) * inv * w + b;
-        }
+    let (w, b) = (ArrayView1::from(w.as_slice()), ArrayView1::from(b.as_slice()));
+    for row in x.rows_mut() {
+        layernorm(row, w, b, eps);
     }
 }
 
@@ -287,7 +283,7 @@ impl E5 {
         let ff = c.usize()?;
         let _vocab = c.usize()?;
         let max_positions = c.usize()?;
-        let _type_vocab = c.usize()?;
+        let type_vocab = c.usize()?;
         let eps = f32::from_bits(c.u32()?);
         let qk = c.usize()?;
         if qk != QK
@@ -397,15 +393,12 @@ impl E5 {
         let position =
             Array2::from_shape_vec((max_positions, hidden), vec("emb.pos", max_positions * hidden)?)
                 .map_err(|e| bad(e.to_string()))?;
-        let token_type = dir
-            .get("emb.type")
-            .map(|e| e.1)
-            .ok_or_else(|| bad("missing tensor `emb.type`".into()))
-            .and_then(|n| vec("emb.type", n))?;
-        let token_type = token_type
-            .get(..hidden)
-            .map(<[f32]>::to_vec)
-            .ok_or_else(|| bad("short emb.type".into()))?;
+        // every token is type 0: its row of the type table
+        let mut token_type = vec("emb.type", type_vocab * hidden)?;
+        token_type.truncate(hidden);
+        if token_type.len() < hidden {
+            return Err(bad("empty emb.type".into()));
+        }
         let emb_norm = (vec("emb.ln.w", hidden)?, vec("emb.ln.b", hidden)?);
         let mut layers = Vec::with_capacity(n_layers);
         for l in 0..n_layers {
@@ -523,7 +516,6 @@ impl E5 {
         }
         let window = self.max_positions - 2;
         let mut sum = vec![0.0f32; self.hidden];
-        let mut weight = 0.0f32;
         let chunks: Vec<&[u32]> = if ids.is_empty() {
             vec![&[][..]]
         } else {
@@ -534,15 +526,10 @@ impl E5 {
             for (s, m) in sum.iter_mut().zip(self.window_mean(chunk)) {
                 *s += w * m;
             }
-            weight += w;
         }
-        let norm = sum
-            .iter()
-            .map(|v| (v / weight) * (v / weight))
-            .sum::<f32>()
-            .sqrt()
-            .max(1e-6);
-        sum.iter().map(|v| v / weight / norm).collect()
+        // dividing by the total weight first would not change the direction
+        let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-6);
+        sum.iter().map(|v| v / norm).collect()
     }
 
     /// [`Self::embed`] of many texts, in parallel.

@@ -462,7 +462,12 @@ fn window(
 }
 
 /// Layer norm of one row in place.
-fn layernorm(mut row: ArrayViewMut1<f32>, gamma: ArrayView1<f32>, beta: ArrayView1<f32>, eps: f32) {
+pub(crate) fn layernorm(
+    mut row: ArrayViewMut1<f32>,
+    gamma: ArrayView1<f32>,
+    beta: ArrayView1<f32>,
+    eps: f32,
+) {
     let n = row.len() as f32;
     let mean = row.sum() / n;
     row -= mean;
