@@ -522,14 +522,8 @@ pub fn eval_semeval(
         engines.add_structured(title, text, lang, f)
     };
     let rows = khabar_similarity::eval::semeval_rows_with(csv, &engines.encoder, Some(&enrich))?;
-    if rows.len() < folds.max(2) * 2 {
-        anyhow::bail!(
-            "{}: only {} pairs, too few for {folds} folds",
-            csv.display(),
-            rows.len()
-        );
-    }
-    let report = khabar_similarity::eval::cross_validate(&rows, folds);
+    let report = khabar_similarity::eval::cross_validate_checked(&rows, folds)
+        .with_context(|| format!("evaluating {}", csv.display()))?;
     println!("{report}");
     if let Some(path) = dump_features {
         std::fs::write(path, khabar_similarity::eval::features_tsv(&rows, folds))

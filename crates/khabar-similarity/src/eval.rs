@@ -549,11 +549,16 @@ pub fn eval_semeval_with(
     folds: usize,
     enrich: Option<Enrich<'_>>,
 ) -> Result<SemevalReport, SimilarityError> {
-    let rows = semeval_rows_with(csv, encoder, enrich)?;
+    cross_validate_checked(&semeval_rows_with(csv, encoder, enrich)?, folds)
+}
+
+/// [`cross_validate`], or [`SimilarityError::TooFewPairs`] when `rows` cannot fill `folds` folds with two pairs
+/// each.
+pub fn cross_validate_checked(rows: &[PairRow], folds: usize) -> Result<SemevalReport, SimilarityError> {
     if rows.len() < folds.max(2) * 2 {
         return Err(SimilarityError::TooFewPairs(rows.len()));
     }
-    Ok(cross_validate(&rows, folds))
+    Ok(cross_validate(rows, folds))
 }
 
 #[cfg(test)]
