@@ -350,12 +350,8 @@ pub fn export(
 /// Adds multilingual-e5-small from `data` to `encoder` for the full-text similarity path; when it is not installed,
 /// says so and goes on (pairs are then scored with the lead-only model).
 fn add_e5(data: &Path, encoder: &mut khabar_encoder::Encoder) {
-    let path = khabar_encoder::e5_path(data);
-    match khabar_encoder::E5::load(&path) {
-        Ok(e5) => encoder.set_e5(e5),
-        Err(e) => {
-            eprintln!("khabar: multilingual-e5-small not loaded: {e}; similarity uses the lead-only model")
-        }
+    if let Err(e) = encoder.load_e5(data) {
+        eprintln!("khabar: multilingual-e5-small not loaded: {e}; similarity uses the lead-only model");
     }
 }
 

@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use khabar_encoder::{default_model_dir, document_lead, e5_path, Encoder, DOC_TOKENS, E5};
+use khabar_encoder::{default_model_dir, document_lead, Encoder, DOC_TOKENS};
 use rayon::prelude::*;
 
 /// CPU seconds used by this process so far (all threads); NaN where /proc is unavailable.
@@ -171,12 +171,9 @@ fn main() {
     if !e5 {
         return;
     }
-    match E5::load(&e5_path(&khabar_model::default_data_dir())) {
-        Ok(model) => enc.set_e5(model),
-        Err(e) => {
-            eprintln!("SKIP e5: {e}");
-            return;
-        }
+    if let Err(e) = enc.load_e5(&khabar_model::default_data_dir()) {
+        eprintln!("SKIP e5: {e}");
+        return;
     }
     for threads in [1usize, 2] {
         timed(

@@ -128,6 +128,12 @@ impl Encoder {
         self.e5 = Some(e5);
     }
 
+    /// Loads multilingual-e5-small from `data_dir` ([`e5_path`]) and adds it ([`Self::set_e5`]).
+    pub fn load_e5(&mut self, data_dir: &Path) -> Result<(), EncoderError> {
+        self.set_e5(E5::load(&e5_path(data_dir))?);
+        Ok(())
+    }
+
     /// multilingual-e5-small, when loaded.
     pub fn e5(&self) -> Option<&E5> {
         self.e5.as_ref()

@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use khabar_encoder::{default_model_dir, e5_path, Encoder, E5};
+use khabar_encoder::{default_model_dir, Encoder};
 use khabar_similarity::eval::{
     cross_validate, cross_validate_seeded, idf_of, read_semeval, rows_from_features, SemevalPair,
 };
@@ -48,9 +48,8 @@ fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Resul
     }
     let dir = default_model_dir().ok_or_else(|| anyhow::anyhow!("no model dir (set KHABAR_DATA)"))?;
     let mut encoder = Encoder::load(&dir)?;
-    match E5::load(&e5_path(&khabar_model::default_data_dir())) {
-        Ok(e5) => encoder.set_e5(e5),
-        Err(e) => eprintln!("multilingual-e5-small not loaded ({e}): no cos_e5 feature"),
+    if let Err(e) = encoder.load_e5(&khabar_model::default_data_dir()) {
+        eprintln!("multilingual-e5-small not loaded ({e}): no cos_e5 feature");
     }
     let feats = features_from_texts(&encoder, &docs);
     if let Some(path) = cache {

@@ -1,7 +1,7 @@
 //! End-to-end scoring on the real sample articles (Baghouz, Feb–Mar 2019, English and Arabic) against unrelated
 //! real-shaped news. Skips (with a message) when the USE-m weights are not installed.
 
-use khabar_encoder::{default_model_dir, e5_path, Encoder, E5};
+use khabar_encoder::{default_model_dir, Encoder};
 use khabar_similarity::{score_pairs, score_texts, SimilarityModel};
 
 /// USE-m, with multilingual-e5-small beside it when installed (the full-text path; without it pairs are scored
@@ -10,9 +10,8 @@ fn encoder() -> Option<Encoder> {
     let dir = default_model_dir()?;
     match Encoder::load(&dir) {
         Ok(mut e) => {
-            match E5::load(&e5_path(&khabar_model::default_data_dir())) {
-                Ok(e5) => e.set_e5(e5),
-                Err(err) => eprintln!("multilingual-e5-small not available ({err}): lead-only model"),
+            if let Err(err) = e.load_e5(&khabar_model::default_data_dir()) {
+                eprintln!("multilingual-e5-small not available ({err}): lead-only model");
             }
             Some(e)
         }
