@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use khabar_encoder::{default_model_dir, Encoder};
 use khabar_similarity::eval::{
-    cross_validate, cross_validate_seeded, idf_of, read_semeval, rows_from_features, SemevalPair,
+    corpus_of, cross_validate, cross_validate_seeded, read_semeval, rows_from_features, SemevalPair,
 };
 use khabar_similarity::{features_from_texts, text_only_features, DocFeatures, FEATURE_NAMES};
 
@@ -98,10 +98,10 @@ fn main() -> anyhow::Result<()> {
     let rows = rows_from_features(&pairs, doc_features(&pairs, cache.as_ref())?);
     let report = cross_validate(&rows, folds);
     if let Some(path) = dump {
-        let idf = idf_of(&rows, &vec![true; rows.len()]);
+        let corpus = corpus_of(&rows, &vec![true; rows.len()]);
         let mut out = format!("pair_id,lang_pair,target,oof,{}\n", FEATURE_NAMES.join(","));
         for (r, oof) in rows.iter().zip(&report.oof) {
-            let values: Vec<String> = r.features(&idf).iter().map(|v| v.to_string()).collect();
+            let values: Vec<String> = r.features(&corpus).iter().map(|v| v.to_string()).collect();
             out += &format!(
                 "{},{},{},{oof},{}\n",
                 r.pair_id,

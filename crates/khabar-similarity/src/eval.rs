@@ -8,6 +8,7 @@ use std::path::Path;
 use khabar_encoder::Encoder;
 use serde::Serialize;
 
+use crate::corpus::CorpusStats;
 use crate::features::{
     features_from_texts, pair_features, split_title, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES,
     N_FEATURES,
@@ -77,14 +78,14 @@ impl PairRow {
         }
     }
 
-    /// Full-text pair features under `idf`.
-    pub fn features(&self, idf: &IdfTable) -> [f32; N_FEATURES] {
-        pair_features(&self.docs[0], &self.docs[1], idf)
+    /// Full-text pair features under `corpus`.
+    pub fn features(&self, corpus: &CorpusStats) -> [f32; N_FEATURES] {
+        pair_features(&self.docs[0], &self.docs[1], corpus)
     }
 
-    /// Lead-only pair features under `idf`.
-    pub fn features_lead(&self, idf: &IdfTable) -> [f32; N_FEATURES] {
-        pair_features(&self.lead[0], &self.lead[1], idf)
+    /// Lead-only pair features under `corpus`.
+    pub fn features_lead(&self, corpus: &CorpusStats) -> [f32; N_FEATURES] {
+        pair_features(&self.lead[0], &self.lead[1], corpus)
     }
 }
 
@@ -283,9 +284,9 @@ pub fn enrich_features(docs: &[(Option<&str>, &str, &str)], feats: &mut [DocFeat
         .for_each(|(f, (title, text, lang))| enrich(*title, text, lang, f));
 }
 
-/// The IDF table of the documents of the rows `fit_rows` marks, each document (by its side of the pair id,
-/// translation suffix included) counted once.
-pub fn idf_of(rows: &[PairRow], fit_rows: &[bool]) -> IdfTable {
+/// The documents of the rows `fit_rows` marks, each (by its side of the pair id, translation suffix included)
+/// once.
+fn fitting_docs<'a>(rows: &'a [PairRow], fit_rows: &[bool]) -> Vec<&'a DocFeatures> {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut docs: Vec<&DocFeatures> = Vec::new();
     for (k, r) in rows.iter().enumerate() {
@@ -299,7 +300,18 @@ pub fn idf_of(rows: &[PairRow], fit_rows: &[bool]) -> IdfTable {
             }
         }
     }
-    IdfTable::from_docs(docs)
+    docs
+}
+
+/// The IDF table of the documents of the rows `fit_rows` marks, each document counted once.
+pub fn idf_of(rows: &[PairRow], fit_rows: &[bool]) -> IdfTable {
+    IdfTable::from_docs(fitting_docs(rows, fit_rows))
+}
+
+/// The corpus statistics (IDF table, e5 language means) of the documents of the rows `fit_rows` marks, each
+/// document counted once: the per-fold statistics of the cross-validation, or the shipped model's.
+pub fn corpus_of(rows: &[PairRow], fit_rows: &[bool]) -> CorpusStats {
+    CorpusStats::from_docs(&fitting_docs(rows, fit_rows))
 }
 
 /// The two document ids of a pair id (digits of each side, so translated copies keep their source's id).
@@ -372,15 +384,15 @@ fn cv_core(
     rows: &[PairRow],
     row_fold: &[usize],
     folds: usize,
-    select: impl Fn(&PairRow, &IdfTable) -> [f32; N_FEATURES],
+    select: impl Fn(&PairRow, &CorpusStats) -> [f32; N_FEATURES],
 ) -> CvResult {
     let mut oof = vec![0.0f64; rows.len()];
     let mut per_fold = Vec::with_capacity(folds);
     for fold in 0..folds {
         let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
         let (boiler, _) = boilerplate_column(rows, &fit_rows);
-        let idf = idf_of(rows, &fit_rows);
-        let xs_all: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| select(r, &idf)).collect();
+        let corpus = corpus_of(rows, &fit_rows);
+        let xs_all: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| select(r, &corpus)).collect();
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         for ((r, &f), x) in rows.iter().zip(row_fold).zip(&xs_all) {
             if f != fold {
@@ -451,11 +463,11 @@ pub fn fold_of_rows(rows: &[PairRow], folds: usize, seed: u64) -> Vec<usize> {
 }
 
 /// Every row's full-text pair features as TSV (`pair_id`, `lang_pair`, `overall` on the 1–4 scale, its test
-/// `fold` under [`cross_validate`], then one column per [`FEATURE_NAMES`] entry), with IDF weights from all rows:
-/// for error analysis and trying model forms outside Rust (the CV figures refit IDF per fold).
+/// `fold` under [`cross_validate`], then one column per [`FEATURE_NAMES`] entry), with corpus statistics from all
+/// rows: for error analysis and trying model forms outside Rust (the CV figures refit them per fold).
 pub fn features_tsv(rows: &[PairRow], folds: usize) -> String {
     let row_fold = fold_of_rows(rows, folds.max(2), FOLD_SEED);
-    let idf = idf_of(rows, &vec![true; rows.len()]);
+    let corpus = corpus_of(rows, &vec![true; rows.len()]);
     let mut out = String::from("pair_id\tlang_pair\toverall\tfold");
     for name in FEATURE_NAMES {
         out.push('\t');
@@ -469,7 +481,7 @@ pub fn features_tsv(rows: &[PairRow], folds: usize) -> String {
             r.lang_pair,
             4.0 - 3.0 * r.target
         ));
-        for x in r.features(&idf) {
+        for x in r.features(&corpus) {
             out.push_str(&format!("\t{x:.5}"));
         }
         out.push('\n');
@@ -491,9 +503,9 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
     let lead = cv_core(rows, &row_fold, folds, PairRow::features_lead);
     let all = vec![true; rows.len()];
     let (_, lexicon) = boilerplate_column(rows, &all);
-    let idf = idf_of(rows, &all);
-    let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features(&idf)).collect();
-    let xs_lead: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead(&idf)).collect();
+    let corpus = corpus_of(rows, &all);
+    let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features(&corpus)).collect();
+    let xs_lead: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead(&corpus)).collect();
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
     let mut single_feature = BTreeMap::new();
     for (i, name) in FEATURE_NAMES.iter().enumerate() {
@@ -509,7 +521,7 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
     );
     lead_model.boilerplate_shingles = lexicon.clone();
     model.boilerplate_shingles = lexicon;
-    model.idf = idf;
+    model.corpus = corpus;
     model.lead_only = Some(Box::new(lead_model));
     let (pearson_oof, pearson_cv_mean) = (full.pooled, full.fold_mean);
     model.provenance = format!(

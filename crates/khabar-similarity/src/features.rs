@@ -8,7 +8,7 @@ use khabar_model::EventFamily;
 use khabar_normalize::{is_arabic, sentences, strip_prefixes, words, Normalizer};
 use serde::{Deserialize, Serialize};
 
-use crate::idf::IdfTable;
+use crate::corpus::CorpusStats;
 
 /// Sentences of a body that get their own chunk embedding (the lead matters most in news).
 pub const MAX_CHUNKS: usize = 24;
@@ -312,8 +312,10 @@ fn centroid(chunks: &[Vec<f32>]) -> Option<Vec<f32>> {
 }
 
 /// The pairwise feature vector ([`FEATURE_NAMES`]); symmetric in `a` and `b`. Missing inputs fall back to the
-/// lead cosine (embeddings) or 0 (sets). `idf` weighs the lexical cosines (an empty table weighs all keys alike).
-pub fn pair_features(a: &DocFeatures, b: &DocFeatures, idf: &IdfTable) -> [f32; N_FEATURES] {
+/// lead cosine (embeddings) or 0 (sets). `corpus` weighs the lexical cosines (an empty IDF table weighs all keys
+/// alike) and centres the e5 cosine on each document's language mean (none known: the plain cosine).
+pub fn pair_features(a: &DocFeatures, b: &DocFeatures, corpus: &CorpusStats) -> [f32; N_FEATURES] {
+    let idf = &corpus.idf;
     let cos_lead = cosine(&a.embedding, &b.embedding);
     let cos_title = match (&a.title_embedding, &b.title_embedding) {
         (Some(x), Some(y)) => cosine(x, y),
@@ -383,7 +385,9 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures, idf: &IdfTable) -> [f32; 
         if a.e5_embedding.is_empty() || b.e5_embedding.is_empty() {
             cos_lead
         } else {
-            cosine(&a.e5_embedding, &b.e5_embedding)
+            corpus
+                .e5_centres
+                .cosine(&a.lang, &a.e5_embedding, &b.lang, &b.e5_embedding)
         },
     ]
 }
@@ -758,8 +762,8 @@ mod tests {
             chunk_embeddings: vec![vec![0.0, 1.0]],
             ..Default::default()
         };
-        let ab = pair_features(&a, &b, &IdfTable::default());
-        assert_eq!(ab, pair_features(&b, &a, &IdfTable::default()));
+        let ab = pair_features(&a, &b, &CorpusStats::default());
+        assert_eq!(ab, pair_features(&b, &a, &CorpusStats::default()));
         assert!((ab[0] - 0.6).abs() < 1e-6);
         assert!((ab[9] - 0.5).abs() < 1e-6);
         let same_lang = FEATURE_NAMES.iter().position(|n| *n == "same_lang").unwrap();
@@ -797,8 +801,8 @@ mod tests {
             "ارتفاع أسعار الذهب في الأسواق المصرية",
             "شهدت أسعار الذهب ارتفاعا جديدا اليوم في محلات الصاغة بالقاهرة والجيزة وسط إقبال ضعيف.",
         );
-        let same = feature(&pair_features(&a, &b, &IdfTable::default()), "title_coverage");
-        let other = feature(&pair_features(&a, &c, &IdfTable::default()), "title_coverage");
+        let same = feature(&pair_features(&a, &b, &CorpusStats::default()), "title_coverage");
+        let other = feature(&pair_features(&a, &c, &CorpusStats::default()), "title_coverage");
         assert!(same > 0.4, "{same}");
         assert!(other < 0.1, "{other}");
         assert!(same <= 1.0);
@@ -806,7 +810,7 @@ mod tests {
 
     #[test]
     fn lexical_cosines_see_inflected_arabic_and_the_lead() {
-        let idf = IdfTable::default();
+        let idf = CorpusStats::default();
         // the same report in other words and inflections (إصابتها / إصابة, تعافيها / تعافي)
         let a = text_only_features(
             Some("إيمان العاصي تعلن تعافيها من فيروس كورونا"),
@@ -851,14 +855,14 @@ mod tests {
         assert!(article.content_words >= LOW_CONTENT_WORDS);
         assert_eq!(
             feature(
-                &pair_features(&stub, &article, &IdfTable::default()),
+                &pair_features(&stub, &article, &CorpusStats::default()),
                 "low_content"
             ),
             1.0
         );
         assert_eq!(
             feature(
-                &pair_features(&article, &article, &IdfTable::default()),
+                &pair_features(&article, &article, &CorpusStats::default()),
                 "low_content"
             ),
             0.0
@@ -866,7 +870,10 @@ mod tests {
         // unknown counts (pipeline documents without text keys) never fire
         let bare = DocFeatures::default();
         assert_eq!(
-            feature(&pair_features(&bare, &bare, &IdfTable::default()), "low_content"),
+            feature(
+                &pair_features(&bare, &bare, &CorpusStats::default()),
+                "low_content"
+            ),
             0.0
         );
     }

@@ -16,6 +16,7 @@
 
 #![deny(missing_docs)]
 
+mod corpus;
 pub mod eval;
 mod features;
 mod idf;
@@ -28,6 +29,7 @@ use chrono::NaiveDate;
 use khabar_encoder::Encoder;
 use serde::{Deserialize, Serialize};
 
+pub use corpus::{CorpusStats, LanguageCentres, MIN_CENTRE_DOCS};
 pub use eval::{eval_semeval, SemevalReport};
 pub use features::{
     boilerplate_share, chunks, cosine, features_from_text, features_from_texts, name_key, numbers,
@@ -60,14 +62,11 @@ pub enum SimilarityError {
     ModelMismatch(String),
 }
 
-/// A crude language guess for text-only scoring when no language is given: `ar` for mostly-Arabic text, `und`
-/// otherwise (so the same-language feature only fires on evidence).
+/// The language of a text scored without one given, by the pipeline's language-ID stage (built on first use):
+/// the same-language feature and the e5 language centres need it as the fitting data gave it.
 fn guess_lang(text: &str) -> String {
-    if khabar_normalize::arabic_ratio(text) > 0.3 {
-        "ar".to_string()
-    } else {
-        "und".to_string()
-    }
+    static LANGID: std::sync::OnceLock<khabar_langid::LangId> = std::sync::OnceLock::new();
+    LANGID.get_or_init(khabar_langid::LangId::new).detect(text)
 }
 
 /// The answer of [`score_texts`]: the score and the evidence behind it.
@@ -230,9 +229,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lang_guess_needs_arabic_script() {
-        assert_eq!(guess_lang("قالت قوات سوريا الديمقراطية"), "ar");
-        assert_eq!(guess_lang("The army said"), "und");
+    fn lang_guess_names_the_language_or_und() {
+        assert_eq!(
+            guess_lang("قالت قوات سوريا الديمقراطية إنها سيطرت على البلدة"),
+            "ar"
+        );
+        assert_eq!(
+            guess_lang("The army said it had taken the town on Sunday evening"),
+            "en"
+        );
+        assert_eq!(
+            guess_lang("Die Armee teilte am Sonntagabend mit, sie habe die Stadt eingenommen"),
+            "de"
+        );
+        assert_eq!(guess_lang("12 / 34"), "und");
     }
 
     #[test]

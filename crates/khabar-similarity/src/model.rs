@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::corpus::CorpusStats;
 use crate::features::{
     boilerplate_share, pair_features, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES, N_FEATURES,
 };
-use crate::idf::IdfTable;
 
 /// Width of the model input: every pair feature and its square (the squares let a linear logit bend).
 pub const N_INPUTS: usize = 2 * N_FEATURES;
@@ -64,10 +64,11 @@ pub struct SimilarityModel {
     /// Mean target of the fitting data: the score when the text carries no evidence (a template-only document).
     #[serde(default = "default_prior")]
     pub prior: f32,
-    /// Document frequencies of the fitting data's word stems and name keys, weighing the lexical features (the
-    /// lead-only sub-model uses its parent's).
-    #[serde(default)]
-    pub idf: IdfTable,
+    /// Statistics of the fitting documents: document frequencies of word stems and name keys (`idf`, weighing
+    /// the lexical features) and language means of the e5 embeddings (`e5_centres`, centring the e5 cosine). The
+    /// lead-only sub-model uses its parent's. Flattened, so a model file keeps `idf` at the top level.
+    #[serde(default, flatten)]
+    pub corpus: CorpusStats,
 }
 
 fn default_prior() -> f32 {
@@ -106,7 +107,7 @@ impl SimilarityModel {
             lead_only: None,
             boilerplate_shingles: Vec::new(),
             prior: default_prior(),
-            idf: IdfTable::default(),
+            corpus: CorpusStats::default(),
         }
     }
 
@@ -188,9 +189,9 @@ impl SimilarityModel {
         self.score_features(&self.features(a, b), a.published, b.published)
     }
 
-    /// The pair feature vector with this model's IDF table ([`pair_features`]).
+    /// The pair feature vector with this model's corpus statistics ([`pair_features`]).
     pub fn features(&self, a: &DocFeatures, b: &DocFeatures) -> [f32; N_FEATURES] {
-        pair_features(a, b, &self.idf)
+        pair_features(a, b, &self.corpus)
     }
 
     /// Score of a pair feature vector, with the date term when both publication dates are known.
@@ -286,7 +287,7 @@ impl SimilarityModel {
             lead_only: None,
             boilerplate_shingles: Vec::new(),
             prior: mean_y,
-            idf: IdfTable::default(),
+            corpus: CorpusStats::default(),
         }
     }
 }
@@ -327,13 +328,15 @@ mod tests {
         assert_ne!(lead.weights, m.weights);
         assert!(m.weights.iter().all(|w| w.is_finite()));
         // the document frequencies of the fitting data ship with it, sorted for lookup
-        assert!(m.idf.docs > 1000 && m.idf.hashes.len() == m.idf.df.len());
-        assert!(m.idf.hashes.windows(2).all(|w| w[0] < w[1]));
-        assert!(m
-            .idf
-            .df
-            .iter()
-            .all(|&d| d >= crate::idf::MIN_DF && d <= m.idf.docs));
+        let idf = &m.corpus.idf;
+        assert!(idf.docs > 1000 && idf.hashes.len() == idf.df.len());
+        assert!(idf.hashes.windows(2).all(|w| w[0] < w[1]));
+        assert!(idf.df.iter().all(|&d| d >= crate::idf::MIN_DF && d <= idf.docs));
+        // and the e5 language means: the SemEval languages, Arabic among them, of e5's width
+        let centres = &m.corpus.e5_centres;
+        assert_eq!(centres.global.len(), 384);
+        assert!(centres.by_lang.len() >= 10 && centres.by_lang.contains_key("ar"));
+        assert!(centres.by_lang.values().all(|c| c.len() == centres.global.len()));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! real-shaped news. Skips (with a message) when the USE-m weights are not installed.
 
 use khabar_encoder::{default_model_dir, Encoder};
-use khabar_similarity::{score_pairs, score_texts, SimilarityModel};
+use khabar_similarity::{score_pairs, score_texts, LanguageCentres, SimilarityModel};
 
 /// USE-m, with multilingual-e5-small beside it when installed (the full-text path; without it pairs are scored
 /// by the lead-only model).
@@ -94,6 +94,19 @@ fn same_story_outscores_unrelated_news_within_and_across_languages() {
             (e5(&en_ar) - en_ar.cosine).abs() > 1e-3,
             "cos_e5 fell back to the USE-m cosine"
         );
+        // Centred on the shipped Arabic mean, two unrelated Arabic texts no longer look alike just for sharing a
+        // language, and the same-story pair stands further above them than with the raw cosine.
+        let mut raw = model.clone();
+        raw.corpus.e5_centres = LanguageCentres::default();
+        let raw_same = e5(&score_texts(&enc, &raw, &ar_a, &ar_b));
+        let raw_unrel = e5(&score_texts(&enc, &raw, &ar_a, UNRELATED_AR));
+        eprintln!(
+            "e5 ar-ar same/unrelated: raw {raw_same:.3}/{raw_unrel:.3}, centred {:.3}/{:.3}",
+            e5(&ar_ar),
+            e5(&ar_unrel)
+        );
+        assert!(raw_unrel > 0.6 && e5(&ar_unrel) < raw_unrel - 0.3);
+        assert!(e5(&ar_ar) - e5(&ar_unrel) > raw_same - raw_unrel);
     }
     // the two Arabic reports share the town's name key
     assert!(
