@@ -35,9 +35,19 @@ fn options(format: InputFormat, workers: Option<usize>) -> PipelineOptions {
     o
 }
 
-fn load_engines(data: &Path) -> Result<Engines> {
+/// Loads the engines; with `e5`, multilingual-e5-small too, so the clusterer scores with the e5 leads of the
+/// articles (`--e5`: closer to the full-text score, at ~100 ms of CPU per article).
+fn load_engines(data: &Path, e5: bool) -> Result<Engines> {
     let t = Instant::now();
-    let engines = Engines::load(data).context("loading engines")?;
+    let mut engines = Engines::load(data).context("loading engines")?;
+    if e5 {
+        engines.encoder.load_e5(data).with_context(|| {
+            format!(
+                "--e5 needs multilingual-e5-small at {} (scripts/setup-data.sh installs it)",
+                khabar_encoder::e5_path(data).display()
+            )
+        })?;
+    }
     tracing::info!(seconds = t.elapsed().as_secs_f64(), data = %data.display(), "engines loaded");
     Ok(engines)
 }
@@ -85,8 +95,9 @@ pub fn ingest(
     db: &Path,
     format: InputFormat,
     workers: Option<usize>,
+    e5: bool,
 ) -> Result<()> {
-    let engines = load_engines(data)?;
+    let engines = load_engines(data, e5)?;
     let mut store = SqliteStore::open(db).with_context(|| format!("opening store {}", db.display()))?;
     let inputs: Vec<InputSource> = paths.iter().map(|p| InputSource::parse(p)).collect();
     let report = run_pipeline(&mut store, &engines, &inputs, &options(format, workers))?;
@@ -134,7 +145,7 @@ pub fn ingest_queued(
 
 /// `khabar worker`.
 pub fn worker(data: &Path, store_url: &str, bus_url: &str, threads: usize, drain: bool) -> Result<()> {
-    let engines = load_engines(data)?;
+    let engines = load_engines(data, false)?;
     let options = khabar_pipeline::scaleout::WorkerOptions {
         threads,
         drain,
@@ -163,8 +174,9 @@ pub fn run(
     out: &Path,
     format: InputFormat,
     workers: Option<usize>,
+    e5: bool,
 ) -> Result<()> {
-    let engines = load_engines(data)?;
+    let engines = load_engines(data, e5)?;
     let db = out.join("db");
     if db.exists() {
         std::fs::remove_dir_all(&db).with_context(|| format!("clearing {}", db.display()))?;
@@ -400,8 +412,8 @@ pub fn similarity(data: &Path, a: Option<PathBuf>, b: Option<PathBuf>, pairs: Op
 }
 
 /// `khabar bench`: pipeline throughput on copies of a corpus, with 1 and all workers.
-pub fn bench(data: &Path, paths: &[String], copies: usize, workers: Option<usize>) -> Result<()> {
-    let engines = load_engines(data)?;
+pub fn bench(data: &Path, paths: &[String], copies: usize, workers: Option<usize>, e5: bool) -> Result<()> {
+    let engines = load_engines(data, e5)?;
     let paths: Vec<String> = if paths.is_empty() {
         vec!["../shared/samples".into()]
     } else {

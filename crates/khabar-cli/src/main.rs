@@ -109,6 +109,10 @@ enum Command {
         /// In scale-out mode, wait until workers have processed everything queued.
         #[arg(long)]
         wait: bool,
+        /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
+        /// article; embedded store only: a restored or scale-out candidate is scored without them).
+        #[arg(long)]
+        e5: bool,
     },
     /// Scale-out worker: takes documents from the bus, runs every stage, writes to the shared store.
     Worker {
@@ -135,6 +139,10 @@ enum Command {
         format: FormatArg,
         #[arg(long)]
         workers: Option<usize>,
+        /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
+        /// article; embedded store only: a restored or scale-out candidate is scored without them).
+        #[arg(long)]
+        e5: bool,
     },
     /// Export a table as JSONL, CSV or GeoJSON.
     Export {
@@ -212,6 +220,10 @@ enum Command {
         copies: usize,
         #[arg(long)]
         workers: Option<usize>,
+        /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
+        /// article; embedded store only: a restored or scale-out candidate is scored without them).
+        #[arg(long)]
+        e5: bool,
     },
     /// Evaluations with printed figures.
     #[command(subcommand)]
@@ -247,8 +259,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             store,
             bus,
             wait,
+            e5,
         } => match (store, bus) {
-            (None, None) => commands::ingest(&data, &paths, &db, format.into(), workers),
+            (None, None) => commands::ingest(&data, &paths, &db, format.into(), workers, e5),
+            (Some(_), Some(_)) if e5 => {
+                anyhow::bail!("--e5 is for the embedded store: scale-out workers score lead-only")
+            }
             (Some(store), Some(bus)) => commands::ingest_queued(&store, &bus, &paths, format.into(), wait),
             _ => anyhow::bail!("scale-out ingest needs both --store postgres://… and --bus nats://…"),
         },
@@ -263,7 +279,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
             format,
             workers,
-        } => commands::run(&data, &paths, &out, format.into(), workers),
+            e5,
+        } => commands::run(&data, &paths, &out, format.into(), workers, e5),
         Command::Export {
             table,
             db,
@@ -311,7 +328,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             paths,
             copies,
             workers,
-        } => commands::bench(&data, &paths, copies, workers),
+            e5,
+        } => commands::bench(&data, &paths, copies, workers, e5),
         Command::Eval(e) => match e {
             Eval::Extraction { dir } => commands::eval_extraction(&dir),
             Eval::Translit { train, eval } => commands::eval_translit(train, eval),

@@ -391,3 +391,76 @@ fn exports_csv_and_geojson_parse() {
         .iter()
         .any(|c| c["role"] == "killed" && c["min"] == 50 && c["source"] == "SANA"));
 }
+
+/// Two other incidents, reported the same weeks: shelling in Idlib (English) and a fuel crisis in Damascus
+/// (Arabic). Same country, different stories.
+const OTHER_INCIDENTS: &str = r#"{"id":"idlib-1","source":"Reuters","published":"2019-03-13","lang":"en","title":"Shelling kills nine in Syria's Idlib as truce frays","text":"Government shelling killed nine civilians in the town of Maarat al-Numan in Idlib province on Wednesday, rescue workers said, in one of the deadliest days since a Russian-Turkish truce took effect in September.\nThe White Helmets civil defence group said children were among the dead after rockets hit a market.\nThe northwestern province is the last big stronghold of rebels fighting President Bashar al-Assad."}
+{"id":"fuel-1","source":"Enab Baladi","published":"2019-03-12","lang":"ar","title":"طوابير طويلة أمام محطات الوقود في دمشق","text":"تشهد محطات الوقود في العاصمة السورية دمشق طوابير طويلة من السيارات منذ أيام، بعد أن خفضت الحكومة الكمية المخصصة لكل سيارة من البنزين المدعوم.\nوقال سائقون إنهم ينتظرون ساعات طويلة للحصول على عشرين لترا فقط، فيما ارتفع سعر الليتر في السوق السوداء إلى أكثر من ضعف السعر الرسمي.\nوتعزو الحكومة الأزمة إلى العقوبات الغربية وتأخر وصول ناقلات النفط."}
+"#;
+
+#[test]
+fn other_incidents_stay_out_of_the_samples_story_with_and_without_e5() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let others = dir.path().join("others.jsonl");
+    std::fs::write(&others, OTHER_INCIDENTS).unwrap();
+    let samples = samples();
+    let has_e5 = khabar_encoder::e5_path(&data).is_file();
+    if !has_e5 {
+        eprintln!("multilingual-e5-small not installed (scripts/setup-data.sh): --e5 run skipped");
+    }
+    for e5 in [false, true].into_iter().filter(|e5| !e5 || has_e5) {
+        let out = dir.path().join(format!("out-{e5}"));
+        let mut args = vec![
+            "run",
+            samples.to_str().unwrap(),
+            others.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if e5 {
+            args.push("--e5");
+        }
+        let o = khabar(&data, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stories = jsonl(&out.join("stories.jsonl"));
+        let mut sizes: Vec<usize> = stories
+            .iter()
+            .map(|s| s["article_ids"].as_array().unwrap().len())
+            .collect();
+        sizes.sort();
+        assert_eq!(sizes, vec![1, 1, 5], "e5 {e5}: {stories:?}");
+        let alone: Vec<&str> = stories
+            .iter()
+            .filter(|s| s["article_ids"].as_array().unwrap().len() == 1)
+            .map(|s| s["article_ids"][0].as_str().unwrap())
+            .collect();
+        assert!(
+            alone.contains(&"idlib-1") && alone.contains(&"fuel-1"),
+            "{alone:?}"
+        );
+    }
+
+    // Without the e5 file, --e5 says what is missing instead of running without it.
+    let bare = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "e5" {
+            std::os::unix::fs::symlink(entry.path(), bare.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let out = dir.path().join("out-bare");
+    let args = [
+        "run",
+        samples.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--e5",
+    ];
+    let o = khabar(bare.path(), &args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("--e5 needs multilingual-e5-small"),
+        "{err}"
+    );
+}

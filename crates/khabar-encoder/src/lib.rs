@@ -75,6 +75,10 @@ pub struct Encoder {
 /// of multilingual-e5-small.
 pub const E5_DOC_PIECES: usize = 510;
 
+/// Pieces of an article's lead that the pipeline's opt-in e5 clustering reads ([`Encoder::embed_e5_documents_with`]):
+/// the headline and first paragraph or two, at a quarter of the cost of [`E5_DOC_PIECES`].
+pub const E5_LEAD_PIECES: usize = 128;
+
 /// Where multilingual-e5-small is installed under a data directory (`<data_dir>/e5/e5-small-q4.bin`).
 pub fn e5_path(data_dir: &Path) -> PathBuf {
     data_dir.join("e5").join(E5_FILE)
@@ -142,13 +146,20 @@ impl Encoder {
     /// multilingual-e5-small embeddings of articles' leads (title and body, the first [`E5_DOC_PIECES`] pieces,
     /// `passage: ` prefix), in parallel; `None` when it is not loaded.
     pub fn embed_e5_documents(&self, docs: &[(Option<&str>, &str)]) -> Option<Vec<Vec<f32>>> {
+        self.embed_e5_documents_with(docs, E5_DOC_PIECES)
+    }
+
+    /// [`Self::embed_e5_documents`] reading the first `pieces` pieces (at most one 510-piece window).
+    pub fn embed_e5_documents_with(
+        &self,
+        docs: &[(Option<&str>, &str)],
+        pieces: usize,
+    ) -> Option<Vec<Vec<f32>>> {
         let e5 = self.e5.as_ref()?;
-        let leads: Vec<String> = docs
-            .iter()
-            .map(|(t, x)| document_lead(*t, x, E5_DOC_PIECES))
-            .collect();
+        let pieces = pieces.clamp(1, E5_DOC_PIECES);
+        let leads: Vec<String> = docs.iter().map(|(t, x)| document_lead(*t, x, pieces)).collect();
         let refs: Vec<&str> = leads.iter().map(String::as_str).collect();
-        Some(e5.embed_batch(&refs, E5Prefix::Passage, Some(E5_DOC_PIECES)))
+        Some(e5.embed_batch(&refs, E5Prefix::Passage, Some(pieces)))
     }
 
     /// Number of pieces in the piece cache so far.

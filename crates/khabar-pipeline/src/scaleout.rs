@@ -355,7 +355,7 @@ fn process(
         })?),
         None => None,
     };
-    let config = ClusterConfig::default();
+    let config = crate::run::story_config();
     let model = &engines.similarity;
     counters.cluster.received();
     let outcome = counters.cluster.timed(|| {

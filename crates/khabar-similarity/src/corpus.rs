@@ -60,14 +60,6 @@ impl LanguageCentres {
         }
     }
 
-    /// The means of the e5 embeddings of `docs` by their [`DocFeatures::lang`].
-    pub fn of_e5<'a>(docs: impl IntoIterator<Item = &'a DocFeatures>) -> LanguageCentres {
-        LanguageCentres::from_embeddings(
-            docs.into_iter()
-                .map(|d| (d.lang.as_str(), d.e5_embedding.as_slice())),
-        )
-    }
-
     /// Whether no mean is known (then [`Self::cosine`] is the plain cosine).
     pub fn is_empty(&self) -> bool {
         self.global.is_empty()
@@ -100,9 +92,12 @@ pub struct CorpusStats {
     /// Document frequencies weighing the lexical features.
     #[serde(default)]
     pub idf: IdfTable,
-    /// Language means of the e5 embeddings, which the e5 cosine is centred on.
+    /// Language means of the full e5 embeddings ([`DocFeatures::e5_embedding`]), which their cosine is centred on.
     #[serde(default)]
     pub e5_centres: LanguageCentres,
+    /// Language means of the e5 lead embeddings ([`DocFeatures::e5_lead`]).
+    #[serde(default)]
+    pub e5_lead_centres: LanguageCentres,
 }
 
 impl CorpusStats {
@@ -110,7 +105,12 @@ impl CorpusStats {
     pub fn from_docs(docs: &[&DocFeatures]) -> CorpusStats {
         CorpusStats {
             idf: IdfTable::from_docs(docs.iter().copied()),
-            e5_centres: LanguageCentres::of_e5(docs.iter().copied()),
+            e5_centres: LanguageCentres::from_embeddings(
+                docs.iter().map(|d| (d.lang.as_str(), d.e5_embedding.as_slice())),
+            ),
+            e5_lead_centres: LanguageCentres::from_embeddings(
+                docs.iter().map(|d| (d.lang.as_str(), d.e5_lead.as_slice())),
+            ),
         }
     }
 }

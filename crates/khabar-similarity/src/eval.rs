@@ -62,6 +62,8 @@ pub struct PairRow {
     pub docs: [DocFeatures; 2],
     /// The same with only the lead embedding and the key sets (the pipeline's fast path).
     pub lead: [DocFeatures; 2],
+    /// The fast path's features plus the e5 lead embedding (the pipeline with `khabar run --e5`).
+    pub lead_e5: [DocFeatures; 2],
     /// Target in 0..1: `(4 - Overall) / 3` (1 = same story).
     pub target: f32,
 }
@@ -73,6 +75,7 @@ impl PairRow {
             pair_id: pair.pair_id.clone(),
             lang_pair: format!("{}-{}", pair.lang1, pair.lang2),
             lead: [a.lead_only(), b.lead_only()],
+            lead_e5: [a.lead_with_e5(), b.lead_with_e5()],
             docs: [a, b],
             target: ((4.0 - pair.overall) / 3.0).clamp(0.0, 1.0),
         }
@@ -87,6 +90,22 @@ impl PairRow {
     pub fn features_lead(&self, corpus: &CorpusStats) -> [f32; N_FEATURES] {
         pair_features(&self.lead[0], &self.lead[1], corpus)
     }
+
+    /// Lead-only pair features plus the e5 lead cosine under `corpus`.
+    pub fn features_lead_e5(&self, corpus: &CorpusStats) -> [f32; N_FEATURES] {
+        pair_features(&self.lead_e5[0], &self.lead_e5[1], corpus)
+    }
+}
+
+/// Out-of-fold Pearson figures of one feature set.
+#[derive(Debug, Clone, Serialize)]
+pub struct CvFigures {
+    /// All pairs pooled.
+    pub pooled: f64,
+    /// Mean of the per-fold figures.
+    pub fold_mean: f64,
+    /// Per language pair: (pairs, Pearson).
+    pub per_lang_pair: BTreeMap<String, (usize, f64)>,
 }
 
 /// Cross-validated figures.
@@ -112,6 +131,8 @@ pub struct SemevalReport {
     pub lead_only_cv_mean: f64,
     /// Lead-only features: per language pair (pairs, out-of-fold Pearson).
     pub lead_only_per_lang_pair: BTreeMap<String, (usize, f64)>,
+    /// Lead-only features plus the e5 lead cosine; `None` when no document has an e5 lead (model not installed).
+    pub lead_e5: Option<CvFigures>,
     /// Model fitted on all pairs (what ships as the default), with its lead-only sub-model.
     pub model: SimilarityModel,
     /// Out-of-fold score of each row (full features), in row order.
@@ -162,6 +183,16 @@ impl fmt::Display for SemevalReport {
         )?;
         for (pair, (n, p)) in &self.lead_only_per_lang_pair {
             writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
+        }
+        if let Some(cv) = &self.lead_e5 {
+            writeln!(
+                f,
+                "lead-only features + e5 lead (pipeline with --e5): pooled {:.4}, fold mean {:.4}",
+                cv.pooled, cv.fold_mean
+            )?;
+            for (pair, (n, p)) in &cv.per_lang_pair {
+                writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
+            }
         }
         writeln!(f, "single features (raw, no fit):")?;
         for (name, p) in &self.single_feature {
@@ -269,6 +300,12 @@ pub fn semeval_rows_with(
     let pairs = read_semeval(csv_path)?;
     let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
     let mut feats = features_from_texts(encoder, &docs);
+    let leads: Vec<(Option<&str>, &str)> = docs.iter().map(|(t, x, _)| (*t, *x)).collect();
+    if let Some(e5_leads) = encoder.embed_e5_documents_with(&leads, khabar_encoder::E5_LEAD_PIECES) {
+        for (f, e) in feats.iter_mut().zip(e5_leads) {
+            f.e5_lead = e;
+        }
+    }
     if let Some(enrich) = enrich {
         enrich_features(&docs, &mut feats, enrich);
     }
@@ -501,6 +538,10 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
     let row_fold = fold_of_rows(rows, folds, seed);
     let full = cv_core(rows, &row_fold, folds, PairRow::features);
     let lead = cv_core(rows, &row_fold, folds, PairRow::features_lead);
+    let has_e5_lead = rows
+        .iter()
+        .any(|r| r.lead_e5.iter().all(|d| !d.e5_lead.is_empty()));
+    let lead_e5 = has_e5_lead.then(|| cv_core(rows, &row_fold, folds, PairRow::features_lead_e5));
     let all = vec![true; rows.len()];
     let (_, lexicon) = boilerplate_column(rows, &all);
     let corpus = corpus_of(rows, &all);
@@ -523,6 +564,16 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
     model.boilerplate_shingles = lexicon;
     model.corpus = corpus;
     model.lead_only = Some(Box::new(lead_model));
+    model.lead_e5 = lead_e5.as_ref().map(|cv| {
+        let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead_e5(&model.corpus)).collect();
+        let mut sub = SimilarityModel::fit(&xs, &ys, L2);
+        sub.provenance = format!(
+            "lead-only features plus the e5 lead cosine, same data; {folds}-fold grouped CV Pearson: pooled {:.4}, \
+             fold mean {:.4}",
+            cv.pooled, cv.fold_mean
+        );
+        Box::new(sub)
+    });
     let (pearson_oof, pearson_cv_mean) = (full.pooled, full.fold_mean);
     model.provenance = format!(
         "logistic regression on SemEval-2022 Task 8 train ({} pairs, targets (4-Overall)/3); {folds}-fold grouped CV \
@@ -539,6 +590,11 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
         lead_only_pearson_oof: lead.pooled,
         lead_only_cv_mean: lead.fold_mean,
         lead_only_per_lang_pair: lead.per_lang_pair,
+        lead_e5: lead_e5.map(|cv| CvFigures {
+            pooled: cv.pooled,
+            fold_mean: cv.fold_mean,
+            per_lang_pair: cv.per_lang_pair,
+        }),
         single_feature,
         model,
         oof: full.oof,
@@ -603,7 +659,8 @@ mod tests {
             pair_id: id.into(),
             lang_pair: "ar-ar".into(),
             docs: [doc(a.clone()), doc(b.clone())],
-            lead: [doc(a), doc(b)],
+            lead: [doc(a.clone()), doc(b.clone())],
+            lead_e5: [doc(a), doc(b)],
             target: 0.5,
         };
         // shingles 1 and 2 recur in three documents; 9 belongs to one document (30) that two pairs share
@@ -642,6 +699,7 @@ mod tests {
             lang_pair: "ar-ar".into(),
             docs: [doc(&["قوات", "الباغوز"]), doc(&["قوات"])],
             lead: [doc(&[]), doc(&[])],
+            lead_e5: [doc(&[]), doc(&[])],
             target: 0.5,
         };
         // document 11 is in three pairs, 11it is its translation (a document of its own)
@@ -675,10 +733,17 @@ mod tests {
                 embedding: vec![angle.cos(), angle.sin()],
                 ..a.clone()
             };
+            // the e5 lead sees the target without the noise
+            let e5 = |x: &DocFeatures, angle: f32| DocFeatures {
+                e5_lead: vec![angle.cos(), angle.sin()],
+                ..x.clone()
+            };
+            let exact = (1.0 - t) * 1.4;
             rows.push(PairRow {
                 pair_id: format!("{k}_{}", k + 1000),
                 lang_pair: "en-en".into(),
                 lead: [a.clone(), b.clone()],
+                lead_e5: [e5(&a, 0.0), e5(&b, exact)],
                 docs: [a, b],
                 target: t,
             });
@@ -686,6 +751,24 @@ mod tests {
         let report = cross_validate(&rows, 5);
         assert_eq!(report.pearson_per_fold.len(), 5);
         assert!(report.pearson_oof > 0.8, "{}", report.pearson_oof);
+        // the e5-lead sub-model is fitted and scored on its own features, and beats the noisy lead cosine
+        let e5 = report.lead_e5.clone().expect("rows carry e5 leads");
+        assert!(
+            e5.pooled > report.lead_only_pearson_oof && e5.pooled > 0.95,
+            "{}",
+            e5.pooled
+        );
+        assert_eq!(e5.per_lang_pair["en-en"].0, rows.len());
+        assert!(report.model.lead_e5.is_some());
+        let without: Vec<PairRow> = rows
+            .iter()
+            .map(|r| PairRow {
+                lead_e5: r.lead.clone(),
+                ..r.clone()
+            })
+            .collect();
+        let plain = cross_validate(&without, 5);
+        assert!(plain.lead_e5.is_none() && plain.model.lead_e5.is_none());
         // The out-of-fold table: a header, then each pair with its gold Overall back on the 1–4 scale.
         let tsv = report.oof_tsv();
         let lines: Vec<&str> = tsv.lines().collect();

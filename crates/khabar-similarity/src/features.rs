@@ -85,6 +85,12 @@ pub struct DocFeatures {
     /// path computes it, and skipping it keeps the clusterer snapshots' layout as it was.
     #[serde(skip)]
     pub e5_embedding: Vec<f32>,
+    /// L2-normalised multilingual-e5-small embedding of the headline and body up to
+    /// [`khabar_encoder::E5_LEAD_PIECES`] pieces: the pipeline's opt-in e5 clustering (`khabar run --e5`), scored by
+    /// [`crate::SimilarityModel::lead_e5`]; empty when not computed. Never serialized (like [`Self::e5_embedding`]):
+    /// a restored clusterer scores its old candidates lead-only.
+    #[serde(skip)]
+    pub e5_lead: Vec<f32>,
 }
 
 impl DocFeatures {
@@ -102,7 +108,8 @@ impl DocFeatures {
         !(self.chunk_embeddings.is_empty()
             && self.full_embedding.is_empty()
             && self.head_embedding.is_empty()
-            && self.e5_embedding.is_empty())
+            && self.e5_embedding.is_empty()
+            && self.e5_lead.is_empty())
     }
 
     /// Fills the text-only key sets ([`Self::name_keys`], [`Self::word_keys`], [`Self::title_keys`],
@@ -124,6 +131,14 @@ impl DocFeatures {
 
     /// A copy without title, full-text, chunk and e5 embeddings: what the fast path knows.
     pub fn lead_only(&self) -> DocFeatures {
+        DocFeatures {
+            e5_lead: Vec::new(),
+            ..self.lead_with_e5()
+        }
+    }
+
+    /// [`Self::lead_only`] keeping the e5 lead embedding ([`Self::e5_lead`]): what the pipeline knows with e5 on.
+    pub fn lead_with_e5(&self) -> DocFeatures {
         DocFeatures {
             title_embedding: None,
             head_embedding: Vec::new(),
@@ -382,14 +397,29 @@ pub fn pair_features(a: &DocFeatures, b: &DocFeatures, corpus: &CorpusStats) -> 
         idf.word_cosine(&a.title_keys, &b.title_keys),
         idf.word_cosine(&a.lead_keys, &b.lead_keys),
         idf.name_cosine(&a.name_keys, &b.name_keys),
-        if a.e5_embedding.is_empty() || b.e5_embedding.is_empty() {
-            cos_lead
-        } else {
+        cos_e5(a, b, corpus).unwrap_or(cos_lead),
+    ]
+}
+
+/// The centred e5 cosine ([`crate::LanguageCentres::cosine`]): of the full embeddings ([`DocFeatures::e5_embedding`])
+/// when both documents have one, else of the lead embeddings ([`DocFeatures::e5_lead`]) when both have one, each
+/// kind on its own language means.
+fn cos_e5(a: &DocFeatures, b: &DocFeatures, corpus: &CorpusStats) -> Option<f32> {
+    if !a.e5_embedding.is_empty() && !b.e5_embedding.is_empty() {
+        Some(
             corpus
                 .e5_centres
-                .cosine(&a.lang, &a.e5_embedding, &b.lang, &b.e5_embedding)
-        },
-    ]
+                .cosine(&a.lang, &a.e5_embedding, &b.lang, &b.e5_embedding),
+        )
+    } else if !a.e5_lead.is_empty() && !b.e5_lead.is_empty() {
+        Some(
+            corpus
+                .e5_lead_centres
+                .cosine(&a.lang, &a.e5_lead, &b.lang, &b.e5_lead),
+        )
+    } else {
+        None
+    }
 }
 
 /// Splits a text given as "title\nbody" or "title  body" (the scraped layouts of the SemEval data) when the first

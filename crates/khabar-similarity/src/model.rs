@@ -1,5 +1,7 @@
 //! The learned combination: logistic regression over standardised pair features, fitted with soft targets.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::corpus::CorpusStats;
@@ -56,6 +58,11 @@ pub struct SimilarityModel {
     /// embeddings (the pipeline's fast path), so that fallback feature values are scored as they were fitted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lead_only: Option<Box<SimilarityModel>>,
+    /// Weights fitted on the lead-only features plus the e5 cosine of the documents' e5 leads
+    /// ([`DocFeatures::e5_lead`]), used instead of [`Self::lead_only`] when both documents have one (the pipeline
+    /// with `khabar run --e5`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lead_e5: Option<Box<SimilarityModel>>,
     /// Sorted hashes of word 4-grams that recur across unrelated documents of the fitting data (site templates,
     /// notices); a pair where either document is mostly made of them ([`BOILERPLATE_UNKNOWN`]) scores
     /// [`Self::prior`].
@@ -77,6 +84,22 @@ fn default_prior() -> f32 {
 
 fn default_date_penalty() -> f32 {
     0.5
+}
+
+/// `doc` as the pipeline's fast path knows it ([`DocFeatures::lead_with_e5`] or [`DocFeatures::lead_only`]),
+/// copied only when it holds something to strip (the pipeline's documents never do, so the common case copies no
+/// word sets or shingles).
+fn fast_path(doc: &DocFeatures, keep_e5_lead: bool) -> Cow<'_, DocFeatures> {
+    let richer = doc.title_embedding.is_some()
+        || !doc.chunk_embeddings.is_empty()
+        || !doc.full_embedding.is_empty()
+        || !doc.head_embedding.is_empty()
+        || !doc.e5_embedding.is_empty();
+    match (richer, keep_e5_lead) {
+        (true, true) => Cow::Owned(doc.lead_with_e5()),
+        (_, false) if richer || !doc.e5_lead.is_empty() => Cow::Owned(doc.lead_only()),
+        _ => Cow::Borrowed(doc),
+    }
 }
 
 fn sigmoid(z: f32) -> f32 {
@@ -105,6 +128,7 @@ impl SimilarityModel {
             date_penalty_per_week: default_date_penalty(),
             provenance: "cosine only".to_string(),
             lead_only: None,
+            lead_e5: None,
             boilerplate_shingles: Vec::new(),
             prior: default_prior(),
             corpus: CorpusStats::default(),
@@ -114,8 +138,8 @@ impl SimilarityModel {
     /// Reads a model from JSON, checking its feature list against this build's.
     pub fn from_json(json: &str) -> Result<SimilarityModel, SimilarityError> {
         let model: SimilarityModel = serde_json::from_str(json)?;
-        if let Some(lead) = &model.lead_only {
-            SimilarityModel::from_json(&serde_json::to_string(lead)?)?;
+        for sub in model.lead_only.iter().chain(&model.lead_e5) {
+            SimilarityModel::from_json(&serde_json::to_string(sub)?)?;
         }
         if model.features != input_names()
             || model.means.len() != N_INPUTS
@@ -166,24 +190,16 @@ impl SimilarityModel {
         if self.is_boilerplate_pair(a, b) {
             return self.score_prior(a.published, b.published);
         }
-        if let Some(lead) = &self.lead_only {
-            if a.is_lead_only() || b.is_lead_only() {
-                // Strip the richer embeddings only from a document that has them (the pipeline's never do), so
-                // the common case scores without copying word sets and shingles.
-                let (stripped_a, stripped_b);
-                let a_lead = if !a.has_full_embeddings() {
-                    a
-                } else {
-                    stripped_a = a.lead_only();
-                    &stripped_a
-                };
-                let b_lead = if !b.has_full_embeddings() {
-                    b
-                } else {
-                    stripped_b = b.lead_only();
-                    &stripped_b
-                };
-                return lead.score_features(&self.features(a_lead, b_lead), a.published, b.published);
+        if a.is_lead_only() || b.is_lead_only() {
+            // The pipeline's features: lead embedding and key sets, with the e5 lead when `khabar run --e5` is on.
+            let sub = match (&self.lead_e5, &self.lead_only) {
+                (Some(sub), _) if !a.e5_lead.is_empty() && !b.e5_lead.is_empty() => Some((sub, true)),
+                (_, Some(sub)) => Some((sub, false)),
+                _ => None,
+            };
+            if let Some((sub, keep_e5_lead)) = sub {
+                let (a, b) = (fast_path(a, keep_e5_lead), fast_path(b, keep_e5_lead));
+                return sub.score_features(&self.features(&a, &b), a.published, b.published);
             }
         }
         self.score_features(&self.features(a, b), a.published, b.published)
@@ -285,6 +301,7 @@ impl SimilarityModel {
             date_penalty_per_week: default_date_penalty(),
             provenance: String::new(),
             lead_only: None,
+            lead_e5: None,
             boilerplate_shingles: Vec::new(),
             prior: mean_y,
             corpus: CorpusStats::default(),
@@ -394,6 +411,38 @@ mod tests {
         assert!(b3.is_lead_only() && !a2.is_lead_only());
         assert!((m.score(&a2, &b3) - expected).abs() < 1e-6);
         assert!((m.score(&a2, &b3) - full).abs() > 1e-4);
+    }
+
+    #[test]
+    fn documents_with_e5_leads_use_the_lead_e5_weights() {
+        let m = SimilarityModel::default();
+        let sub = m
+            .lead_e5
+            .as_ref()
+            .expect("shipped model carries an e5-lead sub-model");
+        let lead = m.lead_only.as_ref().expect("and a lead-only one");
+        let e5 = FEATURE_NAMES.iter().position(|n| *n == "cos_e5").unwrap();
+        let doc = |embedding: Vec<f32>, e5_lead: Vec<f32>| DocFeatures {
+            embedding,
+            e5_lead,
+            lang: "en".into(),
+            ..Default::default()
+        };
+        let a = doc(vec![0.8, 0.6], vec![1.0, 0.0]);
+        let b = doc(vec![0.6, 0.8], vec![0.0, 1.0]);
+        let x = m.features(&a, &b);
+        // the e5 slot holds the e5 leads' cosine, not the USE-m lead cosine
+        assert!(x[e5].abs() < 1e-6 && x[0] > 0.9);
+        assert!((m.score(&a, &b) - sub.score_features(&x, None, None)).abs() < 1e-6);
+        // the same USE-m leads with near-identical e5 leads score higher
+        let b_close = doc(vec![0.6, 0.8], vec![0.99, 0.14]);
+        assert!(m.score(&a, &b_close) > m.score(&a, &b) + 0.05);
+        // one side without an e5 lead (a candidate restored from a snapshot): the lead-only weights, e5 unused
+        let mut b_plain = b.clone();
+        b_plain.e5_lead.clear();
+        let plain = lead.score_features(&m.features(&a.lead_only(), &b_plain), None, None);
+        assert!((m.score(&a, &b_plain) - plain).abs() < 1e-6);
+        assert!((m.features(&a, &b_plain)[e5] - x[0]).abs() < 1e-6);
     }
 
     #[test]
