@@ -153,6 +153,17 @@ impl SemevalReport {
     }
 }
 
+/// One line per language pair: pairs and Pearson.
+fn write_per_lang_pair(
+    f: &mut fmt::Formatter<'_>,
+    per_lang_pair: &BTreeMap<String, (usize, f64)>,
+) -> fmt::Result {
+    for (pair, (n, p)) in per_lang_pair {
+        writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for SemevalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -173,26 +184,20 @@ impl fmt::Display for SemevalReport {
             self.pearson_cv_mean
         )?;
         writeln!(f, "per language pair (out-of-fold):")?;
-        for (pair, (n, p)) in &self.per_lang_pair {
-            writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
-        }
+        write_per_lang_pair(f, &self.per_lang_pair)?;
         writeln!(
             f,
             "lead-only features (pipeline fast path): pooled {:.4}, fold mean {:.4}",
             self.lead_only_pearson_oof, self.lead_only_cv_mean
         )?;
-        for (pair, (n, p)) in &self.lead_only_per_lang_pair {
-            writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
-        }
+        write_per_lang_pair(f, &self.lead_only_per_lang_pair)?;
         if let Some(cv) = &self.lead_e5 {
             writeln!(
                 f,
                 "lead-only features + e5 lead (pipeline with --e5): pooled {:.4}, fold mean {:.4}",
                 cv.pooled, cv.fold_mean
             )?;
-            for (pair, (n, p)) in &cv.per_lang_pair {
-                writeln!(f, "  {pair:6} n={n:4}  pearson={p:.4}")?;
-            }
+            write_per_lang_pair(f, &cv.per_lang_pair)?;
         }
         writeln!(f, "single features (raw, no fit):")?;
         for (name, p) in &self.single_feature {
