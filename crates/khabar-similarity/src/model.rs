@@ -72,8 +72,9 @@ pub struct SimilarityModel {
     #[serde(default = "default_prior")]
     pub prior: f32,
     /// Statistics of the fitting documents: document frequencies of word stems and name keys (`idf`, weighing
-    /// the lexical features) and language means of the e5 embeddings (`e5_centres`, centring the e5 cosine). The
-    /// lead-only sub-model uses its parent's. Flattened, so a model file keeps `idf` at the top level.
+    /// the lexical features) and language means of the full and lead e5 embeddings (`e5_centres`,
+    /// `e5_lead_centres`, centring the e5 cosine). The sub-models use their parent's. Flattened, so a model file
+    /// keeps `idf` at the top level.
     #[serde(default, flatten)]
     pub corpus: CorpusStats,
 }
