@@ -144,7 +144,12 @@ fn main() -> anyhow::Result<()> {
         });
         let (encode_wall, encode_cpu) = (w0.elapsed().as_secs_f64(), cpu_seconds() - c0);
         let (w1, c1) = (Instant::now(), cpu_seconds());
-        let mut clusterer: StoryClusterer<DocFeatures> = StoryClusterer::new(ClusterConfig::default());
+        // the pipeline's join threshold (`STORY_THRESHOLD` in khabar-pipeline)
+        let config = ClusterConfig {
+            threshold: 0.6,
+            ..ClusterConfig::default()
+        };
+        let mut clusterer: StoryClusterer<DocFeatures> = StoryClusterer::new(config);
         let score_calls = std::cell::Cell::new(0usize);
         let scoring_feats = feats.clone();
         for (i, f) in feats.into_iter().enumerate() {
