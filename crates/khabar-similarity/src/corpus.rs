@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::features::{cosine, DocFeatures};
+use crate::features::{cosine, cosine_of, DocFeatures};
 use crate::idf::IdfTable;
 
 /// A language needs at least this many fitting documents for a mean of its own; rarer languages (and languages
@@ -60,11 +60,6 @@ impl LanguageCentres {
         }
     }
 
-    /// Whether no mean is known (then [`Self::cosine`] is the plain cosine).
-    pub fn is_empty(&self) -> bool {
-        self.global.is_empty()
-    }
-
     /// The mean a document of `lang` is centred on: its language's, else the global one (None when empty).
     pub fn centre(&self, lang: &str) -> Option<&[f32]> {
         self.by_lang
@@ -78,8 +73,13 @@ impl LanguageCentres {
     pub fn cosine(&self, lang_a: &str, a: &[f32], lang_b: &str, b: &[f32]) -> f32 {
         match (self.centre(lang_a), self.centre(lang_b)) {
             (Some(ca), Some(cb)) if ca.len() == a.len() && cb.len() == b.len() => {
-                let sub = |x: &[f32], c: &[f32]| x.iter().zip(c).map(|(x, c)| x - c).collect::<Vec<f32>>();
-                cosine(&sub(a, ca), &sub(b, cb))
+                if a.len() != b.len() || a.is_empty() {
+                    return 0.0;
+                }
+                // no copies: this runs for every pair the clusterer scores with `--e5`
+                let x = a.iter().zip(ca).map(|(v, c)| v - c);
+                let y = b.iter().zip(cb).map(|(v, c)| v - c);
+                cosine_of(x.zip(y))
             }
             _ => cosine(a, b),
         }

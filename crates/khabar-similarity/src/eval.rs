@@ -13,7 +13,6 @@ use crate::features::{
     features_from_texts, pair_features, split_title, DocFeatures, BOILERPLATE_UNKNOWN, FEATURE_NAMES,
     N_FEATURES,
 };
-use crate::idf::IdfTable;
 use crate::model::SimilarityModel;
 use crate::SimilarityError;
 
@@ -343,11 +342,6 @@ fn fitting_docs<'a>(rows: &'a [PairRow], fit_rows: &[bool]) -> Vec<&'a DocFeatur
         }
     }
     docs
-}
-
-/// The IDF table of the documents of the rows `fit_rows` marks, each document counted once.
-pub fn idf_of(rows: &[PairRow], fit_rows: &[bool]) -> IdfTable {
-    IdfTable::from_docs(fitting_docs(rows, fit_rows))
 }
 
 /// The corpus statistics (IDF table, e5 language means) of the documents of the rows `fit_rows` marks, each
@@ -715,9 +709,9 @@ mod tests {
             row("14_11it"),
             row("15_16"),
         ];
-        let idf = idf_of(&rows, &[true, true, true, true, false]);
+        let idf = corpus_of(&rows, &[true, true, true, true, false]).idf;
         assert_eq!(idf.docs, 6); // 10, 11, 12, 13, 14, 11it; pair 15_16 is held out
-        let all = idf_of(&rows, &[true; 5]);
+        let all = corpus_of(&rows, &[true; 5]).idf;
         assert_eq!(all.docs, 8);
         assert!(all.word_idf("قوات") < all.word_idf("الباغوز"));
     }

@@ -103,13 +103,14 @@ impl DocFeatures {
                 && self.head_embedding.is_empty())
     }
 
-    /// Whether any chunk, head, full-text or e5 embedding is known ([`Self::lead_only`] would remove something).
+    /// Whether any title, chunk, head, full-text or full e5 embedding is known ([`Self::lead_with_e5`] would remove
+    /// something).
     pub fn has_full_embeddings(&self) -> bool {
-        !(self.chunk_embeddings.is_empty()
-            && self.full_embedding.is_empty()
-            && self.head_embedding.is_empty()
-            && self.e5_embedding.is_empty()
-            && self.e5_lead.is_empty())
+        self.title_embedding.is_some()
+            || !self.chunk_embeddings.is_empty()
+            || !self.full_embedding.is_empty()
+            || !self.head_embedding.is_empty()
+            || !self.e5_embedding.is_empty()
     }
 
     /// Fills the text-only key sets ([`Self::name_keys`], [`Self::word_keys`], [`Self::title_keys`],
@@ -237,8 +238,13 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     if a.len() != b.len() || a.is_empty() {
         return 0.0;
     }
+    cosine_of(a.iter().copied().zip(b.iter().copied()))
+}
+
+/// Cosine of two vectors given as their coordinate pairs (0 when either is all zeros).
+pub(crate) fn cosine_of(pairs: impl Iterator<Item = (f32, f32)>) -> f32 {
     let (mut dot, mut na, mut nb) = (0.0f32, 0.0f32, 0.0f32);
-    for (x, y) in a.iter().zip(b) {
+    for (x, y) in pairs {
         dot += x * y;
         na += x * x;
         nb += y * y;

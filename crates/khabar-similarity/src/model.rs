@@ -91,11 +91,7 @@ fn default_date_penalty() -> f32 {
 /// copied only when it holds something to strip (the pipeline's documents never do, so the common case copies no
 /// word sets or shingles).
 fn fast_path(doc: &DocFeatures, keep_e5_lead: bool) -> Cow<'_, DocFeatures> {
-    let richer = doc.title_embedding.is_some()
-        || !doc.chunk_embeddings.is_empty()
-        || !doc.full_embedding.is_empty()
-        || !doc.head_embedding.is_empty()
-        || !doc.e5_embedding.is_empty();
+    let richer = doc.has_full_embeddings();
     match (richer, keep_e5_lead) {
         (true, true) => Cow::Owned(doc.lead_with_e5()),
         (_, false) if richer || !doc.e5_lead.is_empty() => Cow::Owned(doc.lead_only()),
