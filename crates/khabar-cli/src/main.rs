@@ -6,6 +6,15 @@ use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// `--e5`, shared by the commands that cluster.
+#[derive(clap::Args)]
+struct E5Flag {
+    /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
+    /// article; embedded store only: a restored or scale-out candidate is scored without them).
+    #[arg(long)]
+    e5: bool,
+}
+
 /// khabar reads multilingual conflict news and turns it into a deduplicated, cross-lingual database of events and
 /// claims, each traceable to the sentence it came from.
 #[derive(Parser)]
@@ -109,10 +118,8 @@ enum Command {
         /// In scale-out mode, wait until workers have processed everything queued.
         #[arg(long)]
         wait: bool,
-        /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
-        /// article; embedded store only: a restored or scale-out candidate is scored without them).
-        #[arg(long)]
-        e5: bool,
+        #[command(flatten)]
+        e5: E5Flag,
     },
     /// Scale-out worker: takes documents from the bus, runs every stage, writes to the shared store.
     Worker {
@@ -139,10 +146,8 @@ enum Command {
         format: FormatArg,
         #[arg(long)]
         workers: Option<usize>,
-        /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
-        /// article; embedded store only: a restored or scale-out candidate is scored without them).
-        #[arg(long)]
-        e5: bool,
+        #[command(flatten)]
+        e5: E5Flag,
     },
     /// Export a table as JSONL, CSV or GeoJSON.
     Export {
@@ -220,10 +225,8 @@ enum Command {
         copies: usize,
         #[arg(long)]
         workers: Option<usize>,
-        /// Cluster with multilingual-e5-small leads as well (closer to the full-text score; ~100 ms of CPU per
-        /// article; embedded store only: a restored or scale-out candidate is scored without them).
-        #[arg(long)]
-        e5: bool,
+        #[command(flatten)]
+        e5: E5Flag,
     },
     /// Evaluations with printed figures.
     #[command(subcommand)]
@@ -259,7 +262,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             store,
             bus,
             wait,
-            e5,
+            e5: E5Flag { e5 },
         } => match (store, bus) {
             (None, None) => commands::ingest(&data, &paths, &db, format.into(), workers, e5),
             (Some(_), Some(_)) if e5 => {
@@ -279,7 +282,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             out,
             format,
             workers,
-            e5,
+            e5: E5Flag { e5 },
         } => commands::run(&data, &paths, &out, format.into(), workers, e5),
         Command::Export {
             table,
@@ -328,7 +331,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             paths,
             copies,
             workers,
-            e5,
+            e5: E5Flag { e5 },
         } => commands::bench(&data, &paths, copies, workers, e5),
         Command::Eval(e) => match e {
             Eval::Extraction { dir } => commands::eval_extraction(&dir),
