@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export KHABAR_DATA="${KHABAR_DATA:-$HOME/.local/share/khabar}"
 export CARGO_TERM_COLOR=never
+# A one-shot build gains nothing from incremental state, which costs gigabytes of disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 # Browser tests need Debian's chromium + chromedriver; install them when we can (CI runs as root).
 if ! command -v chromedriver >/dev/null && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
@@ -28,8 +30,10 @@ else
 fi
 cargo build -p khabar-cli
 { [ -f "$KHABAR_DATA/kb/places.fst" ] && [ -f "$KHABAR_DATA/kb/name_freq.tsv" ] && [ -f "$KHABAR_DATA/kb/ar_word_freq.tsv" ]; } || target/debug/khabar kb build
+set +e  # a failing test run still prints the summary below
 cargo test --workspace --no-fail-fast 2>&1 | tee target/test.log
 status=${PIPESTATUS[0]}
+set -e
 passed=$(grep -Eo 'test result: [a-z]+\. [0-9]+ passed; [0-9]+ failed' target/test.log | awk '{p+=$4; f+=$6} END {print p+0, f+0}')
 set -- $passed
 echo "tests: $1 passed, $2 failed"
