@@ -10,7 +10,9 @@ use khabar_extract::Extractor;
 use khabar_ingest::{read_inputs, InputFormat, InputSource};
 use khabar_model::{Article, CounterSnapshot, Event, Mention, RawDoc, Stage, StageCounters, StageError};
 use khabar_search::SearchIndex;
-use khabar_similarity::{boilerplate_share, cosine, DocFeatures, SimilarityModel, BOILERPLATE_UNKNOWN};
+use khabar_similarity::{
+    boilerplate_share, cosine, DocFeatures, SimilarityModel, BOILERPLATE_UNKNOWN, STORY_THRESHOLD,
+};
 use khabar_store::{SqliteStore, StoredArticle};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -343,13 +345,6 @@ pub(crate) struct StoryFeatures {
     /// The specific place (not a country or region) the article mentions most, when it clearly dominates.
     pub anchor: Option<String>,
 }
-
-/// The join threshold on the learned score ([`story_score`]). The score is calibrated on SemEval's 1–4 "Overall"
-/// scale, where 0.5 is "somewhat similar": two casualty reports from one country and week, about different
-/// incidents, reach it. Clustering the SemEval documents (`bench/story_pairs.py`), 0.6 instead of 0.5 joins
-/// 0.075 instead of 0.120 of the pairs rated different, and 0.730 instead of 0.779 of those rated the same story
-/// (with `--e5`: 0.071 and 0.782).
-pub(crate) const STORY_THRESHOLD: f32 = 0.6;
 
 /// The clusterer's tuning for the learned score: [`ClusterConfig::default`] with [`STORY_THRESHOLD`].
 pub(crate) fn story_config() -> ClusterConfig {

@@ -144,9 +144,8 @@ fn main() -> anyhow::Result<()> {
         });
         let (encode_wall, encode_cpu) = (w0.elapsed().as_secs_f64(), cpu_seconds() - c0);
         let (w1, c1) = (Instant::now(), cpu_seconds());
-        // the pipeline's join threshold (`STORY_THRESHOLD` in khabar-pipeline)
         let config = ClusterConfig {
-            threshold: 0.6,
+            threshold: khabar_similarity::STORY_THRESHOLD,
             ..ClusterConfig::default()
         };
         let mut clusterer: StoryClusterer<DocFeatures> = StoryClusterer::new(config);

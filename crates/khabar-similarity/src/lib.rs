@@ -37,7 +37,7 @@ pub use features::{
     FEATURE_NAMES, FULL_TOKENS, HEAD_TOKENS, LEAD_WORDS, MAX_CHUNKS, N_FEATURES,
 };
 pub use idf::IdfTable;
-pub use model::{expand, input_names, SimilarityModel, N_INPUTS};
+pub use model::{expand, input_names, SimilarityModel, N_INPUTS, STORY_THRESHOLD};
 
 /// Errors of this crate.
 #[derive(Debug, thiserror::Error)]
