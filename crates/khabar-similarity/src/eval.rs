@@ -407,12 +407,11 @@ pub fn boilerplate_column(rows: &[PairRow], fit_rows: &[bool]) -> (Vec<f32>, Vec
     (column, lexicon)
 }
 
+/// One feature set's cross-validation: each row's out-of-fold score, the per-fold Pearson, and the figures.
 struct CvResult {
     oof: Vec<f64>,
-    pooled: f64,
     per_fold: Vec<f64>,
-    fold_mean: f64,
-    per_lang_pair: BTreeMap<String, (usize, f64)>,
+    figures: CvFigures,
 }
 
 /// Out-of-fold scores of a model fitted on the other folds, for the feature rows `select` picks.
@@ -463,11 +462,13 @@ fn cv_core(
     }
     let fold_mean = per_fold.iter().sum::<f64>() / per_fold.len().max(1) as f64;
     CvResult {
-        pooled: pearson(&oof, &gold),
+        figures: CvFigures {
+            pooled: pearson(&oof, &gold),
+            fold_mean,
+            per_lang_pair,
+        },
         oof,
         per_fold,
-        fold_mean,
-        per_lang_pair,
     }
 }
 
@@ -557,7 +558,7 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
     let mut lead_model = SimilarityModel::fit(&xs_lead, &ys, L2);
     lead_model.provenance = format!(
         "lead-only features, same data; {folds}-fold grouped CV Pearson: pooled {:.4}, fold mean {:.4}",
-        lead.pooled, lead.fold_mean
+        lead.figures.pooled, lead.figures.fold_mean
     );
     lead_model.boilerplate_shingles = lexicon.clone();
     model.boilerplate_shingles = lexicon;
@@ -569,11 +570,11 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
         sub.provenance = format!(
             "lead-only features plus the e5 lead cosine, same data; {folds}-fold grouped CV Pearson: pooled {:.4}, \
              fold mean {:.4}",
-            cv.pooled, cv.fold_mean
+            cv.figures.pooled, cv.figures.fold_mean
         );
         Box::new(sub)
     });
-    let (pearson_oof, pearson_cv_mean) = (full.pooled, full.fold_mean);
+    let (pearson_oof, pearson_cv_mean) = (full.figures.pooled, full.figures.fold_mean);
     model.provenance = format!(
         "logistic regression on SemEval-2022 Task 8 train ({} pairs, targets (4-Overall)/3); {folds}-fold grouped CV \
          Pearson vs -Overall: pooled {pearson_oof:.4}, fold mean {pearson_cv_mean:.4}",
@@ -585,15 +586,11 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
         pearson_oof,
         pearson_per_fold: full.per_fold,
         pearson_cv_mean,
-        per_lang_pair: full.per_lang_pair,
-        lead_only_pearson_oof: lead.pooled,
-        lead_only_cv_mean: lead.fold_mean,
-        lead_only_per_lang_pair: lead.per_lang_pair,
-        lead_e5: lead_e5.map(|cv| CvFigures {
-            pooled: cv.pooled,
-            fold_mean: cv.fold_mean,
-            per_lang_pair: cv.per_lang_pair,
-        }),
+        per_lang_pair: full.figures.per_lang_pair,
+        lead_only_pearson_oof: lead.figures.pooled,
+        lead_only_cv_mean: lead.figures.fold_mean,
+        lead_only_per_lang_pair: lead.figures.per_lang_pair,
+        lead_e5: lead_e5.map(|cv| cv.figures),
         single_feature,
         model,
         oof: full.oof,
