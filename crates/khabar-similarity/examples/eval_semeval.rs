@@ -2,24 +2,25 @@
 //!
 //! ```text
 //! cargo run --release -p khabar-similarity --example eval_semeval -- /work/shared/eval/semeval2022t8/train.csv \
-//!     [--folds 5] [--write-model crates/khabar-similarity/data/default_model.json] [--dump-features PATH.csv] \
+//!     [--folds 5] [--write-model crates/khabar-similarity/data/default_model.json] [--dump-features PATH.tsv] \
 //!     [--cache target-similarity/cache/semeval_embeddings.json] [--seeds N]
 //! ```
 //! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes
-//! the model fitted on all pairs. This example has no entity or event stage, so its kb-id and event-family
-//! features are empty: the model the crate embeds is written by `khabar eval semeval CSV --write-model PATH`,
-//! which has them. `--cache PATH` keeps the documents' embeddings (the
-//! slow part) in a JSON file and reuses them when the file holds as many documents as the CSV; every text feature
-//! is recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints
-//! the mean and range of each figure.
+//! the model fitted on all pairs; `--dump-features` writes every pair's features as `khabar eval semeval
+//! --dump-features` does ([`features_tsv`]). This example has no entity or event stage, so its kb-id and
+//! event-family features are empty: the model the crate embeds is written by `khabar eval semeval CSV
+//! --write-model PATH`, which has them. `--cache PATH` keeps the documents' embeddings (the slow part) in a JSON
+//! file and reuses them when the file holds as many documents as the CSV; every text feature is recomputed each
+//! run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints the mean and range
+//! of each figure.
 
 use std::path::PathBuf;
 
 use khabar_encoder::{default_model_dir, Encoder};
 use khabar_similarity::eval::{
-    corpus_of, cross_validate, cross_validate_seeded, read_semeval, rows_from_features, SemevalPair,
+    cross_validate, cross_validate_seeded, features_tsv, read_semeval, rows_from_features, SemevalPair,
 };
-use khabar_similarity::{features_from_texts, text_only_features, DocFeatures, FEATURE_NAMES};
+use khabar_similarity::{features_from_texts, text_only_features, DocFeatures};
 
 /// Documents' features, with embeddings from `cache` when it matches, else from the encoder (then cached).
 fn doc_features(pairs: &[SemevalPair], cache: Option<&PathBuf>) -> anyhow::Result<Vec<DocFeatures>> {
@@ -98,19 +99,7 @@ fn main() -> anyhow::Result<()> {
     let rows = rows_from_features(&pairs, doc_features(&pairs, cache.as_ref())?);
     let report = cross_validate(&rows, folds);
     if let Some(path) = dump {
-        let corpus = corpus_of(&rows, &vec![true; rows.len()]);
-        let mut out = format!("pair_id,lang_pair,target,oof,{}\n", FEATURE_NAMES.join(","));
-        for (r, oof) in rows.iter().zip(&report.oof) {
-            let values: Vec<String> = r.features(&corpus).iter().map(|v| v.to_string()).collect();
-            out += &format!(
-                "{},{},{},{oof},{}\n",
-                r.pair_id,
-                r.lang_pair,
-                r.target,
-                values.join(",")
-            );
-        }
-        std::fs::write(&path, out)?;
+        std::fs::write(&path, features_tsv(&rows, folds))?;
     }
     println!("{report}");
     println!("(features + CV in {:.1}s)", start.elapsed().as_secs_f64());
