@@ -21,12 +21,17 @@
 //!   follows "since" in a comparison ("the deadliest day since the 2006 war");
 //! - with no date expression in the sentence the date is null with precision `unknown`: the publication date is
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
-//!   publication date would be wrong too often.
+//!   publication date would be wrong too often;
+//! - one incident told twice in an article (a headline repeated as the lead, a paragraph printed twice) is one
+//!   event: same family and counts, no disagreement on place or day; the better placed, dated and credited
+//!   telling is kept;
+//! - a place or source that is only part of a compound modifier ("Iran-backed", "UN-recognised", "pro-Iran") is
+//!   neither the event's place nor its source, and a place after a locative ("in Baghdad") wins over a nearer one.
 
 use crate::dates::{self, DateMatch, NumericOrder};
 use crate::error::EventResult;
 use crate::numbers::{self, Quantity};
-use crate::rules::{AttrCue, DateWord, LangRules, Match, ModalityKind, RuleSet, Scope};
+use crate::rules::{AttrCue, DateWord, LangRules, Match, ModalityKind, PlaceWord, RuleSet, Scope};
 use crate::text::{surface, tokenize, TokKind, Token};
 use chrono::{Datelike, Duration, NaiveDate};
 use khabar_model::{Article, CountRange, CountRole, DatePrecision, EntityKind, Event, EventFamily, Mention};
@@ -129,7 +134,7 @@ impl EventExtractor {
             for mut e in self.sentence_events(&s.text, lang, article.published, &local) {
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
-                out.push(e);
+                push_unrepeated(&mut out, e);
             }
         }
         out
@@ -196,11 +201,12 @@ impl EventExtractor {
             }
         }
         // Role words, minus blocked ones.
+        // Role words, with the `none` ones ("abducted", "fell sick"): those take the number nearest them too, so it
+        // is no casualty count of a farther role word, and bind nothing.
         let roles: Vec<(Match, Hit)> = rules
             .roles
             .find_longest(&toks)
             .into_iter()
-            .filter(|m| rules.roles.value(m).0.is_some())
             .map(|m| {
                 (
                     m,
@@ -359,16 +365,31 @@ impl EventExtractor {
         // Evidence of where and who, for the gate.
         let place_mentions: Vec<(&Mention, usize)> = mentions
             .iter()
-            .filter(|m| m.kind == EntityKind::Place)
+            .filter(|m| m.kind == EntityKind::Place && !is_compound_modifier(text, m))
             .filter_map(|m| token_of(&toks, m.span[0]).map(|t| (m, t)))
             .collect();
-        let mut place_cues: Vec<usize> = rules.places.find_all(&toks).iter().map(|m| m.start).collect();
+        let place_words = rules.places.find_all(&toks);
+        let mut place_cues: Vec<usize> = place_words
+            .iter()
+            .filter(|m| *rules.places.value(m) == PlaceWord::Cue)
+            .map(|m| m.start)
+            .collect();
+        // Place mentions right after a locative ("in Baghdad", «في دير الزور»).
+        let located: Vec<usize> = place_mentions
+            .iter()
+            .filter(|(_, t)| {
+                place_words
+                    .iter()
+                    .any(|m| m.end == *t && *rules.places.value(m) == PlaceWord::Locative)
+            })
+            .map(|(_, t)| *t)
+            .collect();
         place_cues.extend(capitalized_places(text, &toks, lang));
         let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, &toks, text, mentions);
-        let actor_hits = actors(rules, &toks, mentions, &attribution_toks, &attributed_to);
+        let actor_hits = actors(rules, &toks, text, mentions, &attribution_toks, &attributed_to);
         // An armed actor that is also the sentence's source ("Haftar's forces announced their full control of
         // Gharyan") is still evidence of who acted, for the gate only.
-        let source_actor_hits = actors(rules, &toks, mentions, &[], &attributed_to);
+        let source_actor_hits = actors(rules, &toks, text, mentions, &[], &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
         let has_day = date_matches
             .iter()
@@ -433,9 +454,13 @@ impl EventExtractor {
                     continue;
                 }
             }
+            // The nearest place mention; one after a locative within reach wins over a nearer modifier ("a US
+            // air strike in Baghdad").
             let place = place_mentions
                 .iter()
+                .filter(|(_, t)| located.contains(t) && t.abs_diff(d.anchor) <= ACTOR_WINDOW)
                 .min_by_key(|(_, t)| t.abs_diff(d.anchor))
+                .or_else(|| place_mentions.iter().min_by_key(|(_, t)| t.abs_diff(d.anchor)))
                 .map(|(m, _)| *m);
             out.push(Event {
                 id: String::new(),
@@ -458,6 +483,30 @@ impl EventExtractor {
             });
         }
         out
+    }
+}
+
+/// Adds `e` unless the article already reported it: a page repeats its headline in the lead, or a paragraph twice,
+/// and one incident told twice is one event. Same family and counts, and no disagreement on place or day, is a
+/// repeat; the better placed, dated and credited telling is kept, where the first one stood.
+fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
+    let agree = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
+    let repeat = out.iter().position(|k| {
+        k.family == e.family
+            && k.counts == e.counts
+            && agree(&k.place, &e.place)
+            && (k.date.is_none() || e.date.is_none() || k.date == e.date)
+    });
+    let detail = |x: &Event| {
+        usize::from(x.place.is_some())
+            + usize::from(x.date.is_some())
+            + usize::from(!x.attributed_to.is_empty())
+            + usize::from(!x.actors.is_empty())
+    };
+    match repeat {
+        Some(k) if detail(&e) > detail(&out[k]) => out[k] = e,
+        Some(_) => {}
+        None => out.push(e),
     }
 }
 
@@ -919,6 +968,24 @@ fn is_stop(rules: &LangRules, toks: &[Token], i: usize) -> bool {
     })
 }
 
+/// Whether a mention is only part of a compound modifier ("Iran-backed militia", "UN-recognised government",
+/// "pro-Iran fighters"): it names a backer or an allegiance, not where it happened or who spoke or acted.
+fn is_compound_modifier(text: &str, m: &Mention) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let [s, e] = m.span;
+    let joined_after = chars.get(e) == Some(&'-') && chars.get(e + 1).is_some_and(|c| c.is_lowercase());
+    let joined_before = s >= 4 && {
+        let before: String = chars[s.saturating_sub(5)..s]
+            .iter()
+            .collect::<String>()
+            .to_lowercase();
+        let word_start = |k: usize| k == 0 || !chars[k - 1].is_alphanumeric();
+        (before.ends_with("pro-") && word_start(s - 4))
+            || (before.ends_with("anti-") && s >= 5 && word_start(s - 5))
+    };
+    joined_after || joined_before
+}
+
 fn mention_name(m: &Mention) -> String {
     m.canonical.clone().unwrap_or_else(|| m.mention.clone())
 }
@@ -937,6 +1004,7 @@ fn attribution(
     let source_mentions: Vec<(&Mention, usize)> = mentions
         .iter()
         .filter(|m| matches!(m.kind, EntityKind::Org | EntityKind::Person | EntityKind::Actor))
+        .filter(|m| !is_compound_modifier(text, m))
         .filter_map(|m| token_of(toks, m.span[0]).map(|t| (m, t)))
         .collect();
     let push = |n: String, names: &mut Vec<String>| {
@@ -946,12 +1014,18 @@ fn attribution(
     };
     for m in rules.attribution.find_all(toks) {
         let cue = *rules.attribution.value(&m);
+        // "Commander Abdul Ghani said the first group of ...": after a plain speech verb that follows a source name,
+        // only a known source ("told AFP") is a second one; other words are the statement.
+        let after_source = matches!(cue, AttrCue::CueThenSource { hedging: false })
+            && m.start > 0
+            && ends_source_name(rules, toks, text, &sources, &source_mentions, m.start);
         let (lo, hi, hedging, forward) = match cue {
             AttrCue::Stop | AttrCue::SourceWord => continue,
             AttrCue::CueThenSource { hedging } => {
                 if is_stop(rules, toks, m.end) {
                     continue;
                 }
+
                 let mut e = m.end;
                 while e < toks.len() && e < m.end + 8 && !is_stop(rules, toks, e) {
                     e += 1;
@@ -996,6 +1070,9 @@ fn attribution(
         }
         // "according to" hedges even when the source is unnamed or unknown.
         hedged |= hedging;
+        if !found && after_source {
+            continue;
+        }
         if !found {
             // Surface name: up to four words of the stretch, without leading articles.
             let (mut s, mut e) = if forward {
@@ -1041,6 +1118,32 @@ fn attribution(
     (names, hedged, used)
 }
 
+/// Whether the token just before `cue` ends a source name: a capitalized Latin word, a source-lexicon entry, an
+/// organisation/person mention, or a source word ("police", "officials").
+fn ends_source_name(
+    rules: &LangRules,
+    toks: &[Token],
+    text: &str,
+    sources: &[Match],
+    source_mentions: &[(&Mention, usize)],
+    cue: usize,
+) -> bool {
+    let i = cue - 1;
+    if is_stop(rules, toks, i) {
+        return false;
+    }
+    sources.iter().any(|m| m.end == cue)
+        || source_mentions
+            .iter()
+            .any(|(mm, _)| mm.span[0] <= toks[i].start && mm.span[1] >= toks[i].end)
+        || rules
+            .attribution
+            .find_at(toks, i)
+            .iter()
+            .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
+        || (lang_is_latin(&toks[i]) && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
+}
+
 fn lang_is_latin(t: &Token) -> bool {
     t.kind == TokKind::Word && t.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
@@ -1050,13 +1153,17 @@ fn lang_is_latin(t: &Token) -> bool {
 fn actors(
     rules: &LangRules,
     toks: &[Token],
+    text: &str,
     mentions: &[Mention],
     used: &[(usize, usize)],
     speakers: &[String],
 ) -> Vec<(String, usize)> {
     let in_source = |t: usize| used.iter().any(|(s, e)| t >= *s && t < *e);
     let mut out = Vec::new();
-    for m in mentions.iter().filter(|m| m.kind == EntityKind::Actor) {
+    for m in mentions
+        .iter()
+        .filter(|m| m.kind == EntityKind::Actor && !is_compound_modifier(text, m))
+    {
         if let Some(t) = token_of(toks, m.span[0]) {
             if !in_source(t) {
                 out.push((mention_name(m), t));
@@ -1549,5 +1656,223 @@ mod tests {
             "2024-06-10",
         )
         .is_empty());
+    }
+
+    /// A mention of `needle` (its first occurrence) in `text`.
+    fn mention_of(text: &str, needle: &str, kind: EntityKind, canonical: &str) -> Mention {
+        let b = text.find(needle).unwrap();
+        let s = text[..b].chars().count();
+        Mention {
+            article_id: "t".into(),
+            mention: needle.into(),
+            span: [s, s + needle.chars().count()],
+            kind,
+            canonical: Some(canonical.into()),
+            canonical_ar: None,
+            kb_id: Some(format!("kb:{canonical}")),
+            lat: None,
+            lon: None,
+            country: None,
+            confidence: 1.0,
+        }
+    }
+
+    fn with_mentions(text: &str, published: &str, ms: &[Mention]) -> Vec<Event> {
+        EventExtractor::new()
+            .unwrap()
+            .extract(&article(text, "en", Some(published)), ms)
+    }
+
+    #[test]
+    fn clock_times_list_numbers_and_back_references_are_not_counts() {
+        // Shapes from real pages (SemEval 2022 news): a dotted clock time, a list item number, "two of those".
+        let counted = |text: &str| -> Vec<u64> {
+            one(text, "en", "2020-01-02")
+                .iter()
+                .flat_map(|e| e.counts.values().filter_map(|c| c.min).collect::<Vec<_>>())
+                .collect()
+        };
+        assert!(!counted("Police arrested him in Kirkuk shortly before 5 p.m. on Wednesday.").contains(&5));
+        assert!(!counted("Troops detained the suspect at 7 a.m. on Wednesday in Mosul.").contains(&7));
+        assert!(
+            !counted("– 12: A Syrian soldier was killed in an ambush near Palmyra on Wednesday.")
+                .contains(&12)
+        );
+        assert!(
+            counted("Three people have been arrested in Basra on Wednesday over the bombing.").contains(&3)
+        );
+        assert!(counted(
+            "Two of those arrested in Basra on Wednesday have been released under investigation."
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn parts_listed_after_comprising_leave_the_total() {
+        let ev = one(
+            "A total of 16 Myanmar nationals comprising 11 men, four women and a six-year-old girl were detained in two separate locations here yesterday.",
+            "en",
+            "2020-03-16",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(16))
+        );
+        // The Arabic list after بينهم stays a part of the total too.
+        let ev = one(
+            "قتل 12 مدنياً بينهم 5 أطفال و3 نساء في غارة جوية على مدينة إدلب أمس.",
+            "ar",
+            "2020-03-16",
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(12)),
+            "{ev:?}"
+        );
+    }
+
+    #[test]
+    fn a_day_or_a_statement_after_said_is_not_a_source() {
+        let ev = one(
+            "Turkey will announce new steps against the recent Assad regime attacks on Turkish soldiers in Idlib that killed 8 soldiers on Monday, President Recep Tayyip Erdogan said Tuesday.",
+            "en",
+            "2020-02-04",
+        );
+        assert!(!ev.is_empty());
+        assert!(
+            ev.iter().all(|e| !e.attributed_to.iter().any(|a| a == "Tuesday")),
+            "{ev:?}"
+        );
+        let ev = one(
+            "Brigade commander Abdul Ghani said the first group of five men, two women and the girl were arrested near the border on Sunday.",
+            "en",
+            "2020-03-16",
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(
+            ev[0].attributed_to,
+            vec!["Brigade commander Abdul Ghani".to_string()]
+        );
+        // A known source after the verb still counts: "told AFP".
+        let ev = one(
+            "Three civilians were killed in an air raid on Wednesday, spokesman Amin al-Hachemi told AFP.",
+            "en",
+            "2020-01-02",
+        );
+        assert!(ev[0].attributed_to.iter().any(|a| a.contains("AFP")), "{ev:?}");
+    }
+
+    #[test]
+    fn compound_modifiers_are_not_places_or_sources() {
+        let text = "Protests began after US air strikes on Iran-backed Kataib Hezbollah militia in Iraq killed 25 people.";
+        let ev = with_mentions(
+            text,
+            "2020-01-02",
+            &[
+                mention_of(text, "Iran", EntityKind::Place, "Iran"),
+                mention_of(text, "Iraq", EntityKind::Place, "Iraq"),
+            ],
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].place.as_deref(), Some("Iraq"));
+        let text = "Three civilians were killed on Wednesday in an air raid on a town south of Tripoli, a spokesman for the UN-recognised government said.";
+        let ev = with_mentions(
+            text,
+            "2020-01-02",
+            &[
+                mention_of(text, "UN", EntityKind::Org, "United Nations"),
+                mention_of(text, "Tripoli", EntityKind::Place, "Tripoli"),
+            ],
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert!(
+            !ev[0].attributed_to.iter().any(|a| a == "United Nations"),
+            "{ev:?}"
+        );
+        assert_eq!(ev[0].place.as_deref(), Some("Tripoli"));
+    }
+
+    #[test]
+    fn the_place_after_a_locative_beats_a_nearer_modifier() {
+        let text = "The embassy issued the instruction after a USA air strike in Baghdad on Friday that killed Qassem Soleimani.";
+        let ev = with_mentions(
+            text,
+            "2020-01-04",
+            &[
+                mention_of(text, "USA", EntityKind::Place, "United States"),
+                mention_of(text, "Baghdad", EntityKind::Place, "Baghdad"),
+            ],
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].place.as_deref(), Some("Baghdad"));
+        // Without a locative the nearest place stands.
+        let text = "Idlib shelling killed 4 civilians on Friday.";
+        let ev = with_mentions(
+            text,
+            "2020-01-04",
+            &[mention_of(text, "Idlib", EntityKind::Place, "Idlib")],
+        );
+        assert_eq!(ev[0].place.as_deref(), Some("Idlib"));
+    }
+
+    #[test]
+    fn one_incident_told_twice_in_an_article_is_one_event() {
+        // A headline repeated as the lead, with the lead's place and source kept.
+        let text = "2 Indian Army Soldiers Killed In Gunfight Along LoC\nJAMMU – Two army soldiers were killed in a gunfight along the Line of Control in Rajouri district on Wednesday, officials said.";
+        let ev = with_mentions(
+            text,
+            "2020-01-02",
+            &[mention_of(text, "Rajouri", EntityKind::Place, "Rajouri")],
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].place.as_deref(), Some("Rajouri"));
+        assert_eq!(ev[0].attributed_to, vec!["officials".to_string()]);
+        assert!(ev[0].span[0] > 0, "the lead's span: {:?}", ev[0].span);
+        // A paragraph printed twice.
+        let para = "Hong Kong police arrested at least 14 pro-democracy lawmakers and activists on Saturday.";
+        assert_eq!(one(&format!("{para}\n{para}"), "en", "2020-04-19").len(), 1);
+        // Two tolls that differ are two claims, and two places two incidents.
+        let text = "Five civilians were killed in an air strike on Saraqib on Monday.\nThe death toll from the air strike on Saraqib rose to 9 on Monday.";
+        assert_eq!(one(text, "en", "2020-02-04").len(), 2);
+    }
+
+    #[test]
+    fn people_who_fell_sick_are_not_casualties() {
+        // "fell sick" takes the number beside it, so "died" two words earlier does not count 1,000 dead.
+        let ev = one(
+            "During the hunger strike between 10 December and 14 December, a 55-year-old mill worker died in Khulna and over 1,000 employees fell sick across the country on their protest grounds.",
+            "en",
+            "2020-01-02",
+        );
+        assert!(ev.iter().all(|e| e.counts.is_empty()), "{ev:?}");
+        assert_eq!(families(&ev), vec![EventFamily::Protest], "{ev:?}");
+    }
+
+    #[test]
+    fn fires_disease_and_help_sought_are_not_conflict_events() {
+        for s in [
+            "At least seven people have been killed by bushfires on the south coast of New South Wales this week.",
+            "Calgary police sought public assistance on Tuesday in arresting a couple suspected in thefts from six stores.",
+            "One man in a village in eastern Sierra Leone, whose mother died of EVD on Monday, was quarantined.",
+        ] {
+            assert!(one(s, "en", "2020-01-02").is_empty(), "{s}");
+        }
+    }
+
+    #[test]
+    fn arabic_aircraft_alone_are_hardware_and_aircraft_that_target_are_a_strike() {
+        let text = "تعرض تركيا للطائرات في مارس في مشروع في منطقة عين زارا.";
+        let ms = [mention_of(text, "تركيا", EntityKind::Place, "Turkey")];
+        let ev = EventExtractor::new()
+            .unwrap()
+            .extract(&article(text, "ar", Some("2020-01-02")), &ms);
+        assert!(ev.is_empty(), "{ev:?}");
+        let ev = one(
+            "وكانت مصادر محلية أكدت أن طيران التحالف استهدف بالرشاشات الثقيلة مخيم الباغوز يوم الأحد.",
+            "ar",
+            "2019-03-12",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:?}");
     }
 }

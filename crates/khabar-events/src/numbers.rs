@@ -579,7 +579,34 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             cue_start: cue_start.min(start),
         });
     }
+    mark_subset_lists(toks, &mut out);
     out
+}
+
+/// "16 nationals comprising 11 men, four women and a girl", «بينهم 5 أطفال و3 نساء»: the counts listed after a
+/// subset cue, joined only by commas and "and"/"و", are all parts of the total, not a second count.
+fn mark_subset_lists(toks: &[Token], qs: &mut [Quantity]) {
+    let joiner = |t: &Token| matches!(t.norm.as_str(), "," | "،" | "and" | "و");
+    for k in 1..qs.len() {
+        let prev = &qs[k - 1];
+        if !prev.subset || qs[k].subset {
+            continue;
+        }
+        let prev_end = prev.noun_tok.map_or(prev.tok_end, |n| n + 1);
+        let next_start = qs[k].tok_start;
+        let joined = next_start >= prev_end
+            && next_start - prev_end <= 2
+            && toks.get(prev_end..next_start).is_some_and(|between| {
+                between.iter().all(joiner)
+                    && (!between.is_empty()
+                        || toks
+                            .get(next_start)
+                            .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1))
+            });
+        if joined {
+            qs[k].subset = true;
+        }
+    }
 }
 
 fn apply_modifier(kind: ModKind, min: &mut Option<u64>, max: &mut Option<u64>) {

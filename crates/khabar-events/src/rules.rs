@@ -256,6 +256,15 @@ fn parse_lexicon<T>(
     Ok(Lexicon::new(entries))
 }
 
+/// What a `places.tsv` word says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PlaceWord {
+    /// A place noun (town, بلدة): evidence of "where" when no place mention is given.
+    Cue,
+    /// A word before a place that says where it happened (in, near, في): that place wins over a nearer one.
+    Locative,
+}
+
 /// What a number word means.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum NumWord {
@@ -379,7 +388,7 @@ pub(crate) struct LangRules {
     pub attribution: Lexicon<AttrCue>,
     pub sources: Lexicon<String>,
     pub actors: Lexicon<String>,
-    pub places: Lexicon<()>,
+    pub places: Lexicon<PlaceWord>,
     /// Singular and dual person nouns that are counts of one or two, with their articles and followers.
     pub singulars: Lexicon<Single>,
 }
@@ -552,7 +561,11 @@ impl LangRules {
             })?,
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
             actors: parse_lexicon(&n, &src(11), 2, |c| Ok(c[0].to_string()))?,
-            places: parse_lexicon(&n, &src(12), 1, |_| Ok(()))?,
+            places: parse_lexicon(&n, &src(12), 2, |c| match c[0] {
+                "cue" => Ok(PlaceWord::Cue),
+                "locative" => Ok(PlaceWord::Locative),
+                other => Err(format!("unknown places kind `{other}`")),
+            })?,
             singulars: parse_lexicon(&n, &src(13), 3, |c| match c[0] {
                 "single" => Ok(Single::Noun(number(c[1])?)),
                 "after_role" => Ok(Single::AfterRole(number(c[1])?)),

@@ -207,7 +207,13 @@ fn sample_001_control_announcement_and_detained_fighters() {
         })
     );
     assert!(held.targets.contains(&"fighters".to_string()));
-    find(&events, EventFamily::Territory, "قواتنا سيطرت على مخيم الباغوز");
+    // The headline, the lead and the SDF's quote all tell one capture: one event, on a sentence naming the camp.
+    find(&events, EventFamily::Territory, "على مخيم الباغوز");
+    let captures = events
+        .iter()
+        .filter(|e| e.family == EventFamily::Territory)
+        .count();
+    assert_eq!(captures, 1, "{events:#?}");
 }
 
 #[test]
