@@ -26,7 +26,9 @@
 //!   event: same family and counts, no disagreement on place or day; the better placed, dated and credited
 //!   telling is kept;
 //! - a place or source that is only part of a compound modifier ("Iran-backed", "UN-recognised", "pro-Iran") is
-//!   neither the event's place nor its source, and a place after a locative ("in Baghdad") wins over a nearer one.
+//!   neither the event's place nor its source, nor is a place naming whose people were counted ("16 Myanmar
+//!   nationals"); a place after a locative ("in Baghdad") wins over a nearer one, and a dateline ("CHENNAI:") loses
+//!   to any other place in the sentence.
 
 use crate::dates::{self, DateMatch, NumericOrder};
 use crate::error::EventResult;
@@ -363,11 +365,32 @@ impl EventExtractor {
         }
 
         // Evidence of where and who, for the gate.
+        // The token right after a mention.
+        let after_mention = |m: &Mention| token_of(&toks, m.span[1].saturating_sub(1)).map(|t| t + 1);
+        // "16 Myanmar nationals", "Turkish soldiers": a place naming whose people they are, not where it happened.
+        let names_people = |m: &Mention| {
+            after_mention(m).is_some_and(|n| {
+                rules
+                    .targets
+                    .longest_at(&toks, n)
+                    .is_some_and(|x| rules.targets.value(&x) != "-")
+            })
+        };
         let place_mentions: Vec<(&Mention, usize)> = mentions
             .iter()
-            .filter(|m| m.kind == EntityKind::Place && !is_compound_modifier(text, m))
+            .filter(|m| m.kind == EntityKind::Place && !is_compound_modifier(text, m) && !names_people(m))
             .filter_map(|m| token_of(&toks, m.span[0]).map(|t| (m, t)))
             .collect();
+        // A dateline ("CHENNAI:", "New Delhi:", "JAMMU –") says where the reporter filed from: any other place in
+        // the sentence is a better answer to where it happened.
+        let dateline = |m: &Mention, t: usize| {
+            let upper =
+                m.mention.chars().any(char::is_alphabetic) && !m.mention.chars().any(char::is_lowercase);
+            after_mention(m)
+                .and_then(|n| toks.get(n))
+                .is_some_and(|x| matches!(x.norm.as_str(), ":" | "–" | "—"))
+                && (t == 0 || upper)
+        };
         let place_words = rules.places.find_all(&toks);
         let mut place_cues: Vec<usize> = place_words
             .iter()
@@ -458,9 +481,10 @@ impl EventExtractor {
             // air strike in Baghdad").
             let place = place_mentions
                 .iter()
-                .filter(|(_, t)| located.contains(t) && t.abs_diff(d.anchor) <= ACTOR_WINDOW)
-                .min_by_key(|(_, t)| t.abs_diff(d.anchor))
-                .or_else(|| place_mentions.iter().min_by_key(|(_, t)| t.abs_diff(d.anchor)))
+                .min_by_key(|(m, t)| {
+                    let located_near = located.contains(t) && t.abs_diff(d.anchor) <= ACTOR_WINDOW;
+                    (dateline(m, *t), !located_near, t.abs_diff(d.anchor))
+                })
                 .map(|(m, _)| *m);
             out.push(Event {
                 id: String::new(),
@@ -1874,5 +1898,68 @@ mod tests {
             "2019-03-12",
         );
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:?}");
+    }
+
+    #[test]
+    fn a_shooting_with_a_toll_is_an_attack_and_a_toll_since_early_month_is_background() {
+        let ev = one(
+            "In Florida, near Orlando, two men were killed in a shooting inside a nightclub on Wednesday.",
+            "en",
+            "2020-01-02",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:?}");
+        assert!(one(
+            "The film's shooting in Marrakesh resumed on Wednesday.",
+            "en",
+            "2020-01-02"
+        )
+        .is_empty());
+        assert!(one(
+            "At least 25 people have been killed in clashes with police in Uttar Pradesh since early December.",
+            "en",
+            "2020-01-02",
+        )
+        .is_empty());
+        // A toll since a given day keeps its day, as the check sets have it.
+        assert!(!one(
+            "Fighting in El Fasher has killed at least 56 people since May 10, Doctors Without Borders said on Monday.",
+            "en",
+            "2024-05-20",
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn nationalities_and_datelines_give_way_to_where_it_happened() {
+        let text = "PADANG BESAR, March 15 — A total of 16 Myanmar nationals were detained here yesterday.";
+        let ev = with_mentions(
+            text,
+            "2020-03-15",
+            &[
+                mention_of(text, "PADANG BESAR", EntityKind::Place, "Padang Besar"),
+                mention_of(text, "Myanmar", EntityKind::Place, "Myanmar"),
+            ],
+        );
+        assert_eq!(ev.len(), 1, "{ev:?}");
+        assert_eq!(ev[0].place.as_deref(), Some("Padang Besar"));
+        let text = "CHENNAI: Gunmen killed two villagers in Tiruvallur district on Tuesday night.";
+        let ev = with_mentions(
+            text,
+            "2020-01-01",
+            &[
+                mention_of(text, "CHENNAI", EntityKind::Place, "Chennai"),
+                mention_of(text, "Tiruvallur", EntityKind::Place, "Tiruvallur"),
+            ],
+        );
+        assert_eq!(ev[0].place.as_deref(), Some("Tiruvallur"), "{ev:?}");
+        // A dateline alone still places the event.
+        let text =
+            "JAMMU – Two army soldiers were killed in a gunfight along the Line of Control on Wednesday.";
+        let ev = with_mentions(
+            text,
+            "2020-01-02",
+            &[mention_of(text, "JAMMU", EntityKind::Place, "Jammu")],
+        );
+        assert_eq!(ev[0].place.as_deref(), Some("Jammu"), "{ev:?}");
     }
 }
