@@ -1898,6 +1898,12 @@ mod tests {
             "2019-03-12",
         );
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:?}");
+        let ev = one(
+            "وقال المصدر العسكري إن القوات الجوية الليبية استهدفت مواقع في مطار معيتيقة في طرابلس يوم الأربعاء.",
+            "ar",
+            "2020-01-02",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:?}");
     }
 
     #[test]
