@@ -511,21 +511,30 @@ impl EventExtractor {
 }
 
 /// Adds `e` unless the article already reported it: a page repeats its headline in the lead, or a paragraph twice,
-/// and one incident told twice is one event. Same family and counts, and no disagreement on place or day, is a
-/// repeat; the better placed, dated and credited telling is kept, where the first one stood.
+/// and one incident told twice is one event. Same family, the same counts (one telling may add a role: "three
+/// died" and "three died and 30 were injured"), and no disagreement on place or day, is a repeat; the telling with
+/// more counts, then the better placed, dated and credited one, is kept, where the first one stood.
 fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
     let agree = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
+    // Equal counts, or one set of roles inside the other with the same figures for every shared role.
+    let counts_agree = |a: &BTreeMap<CountRole, CountRange>, b: &BTreeMap<CountRole, CountRange>| {
+        let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+        a == b || (!small.is_empty() && small.iter().all(|(r, c)| big.get(r) == Some(c)))
+    };
     let repeat = out.iter().position(|k| {
         k.family == e.family
-            && k.counts == e.counts
+            && counts_agree(&k.counts, &e.counts)
             && agree(&k.place, &e.place)
             && (k.date.is_none() || e.date.is_none() || k.date == e.date)
     });
     let detail = |x: &Event| {
-        usize::from(x.place.is_some())
-            + usize::from(x.date.is_some())
-            + usize::from(!x.attributed_to.is_empty())
-            + usize::from(!x.actors.is_empty())
+        (
+            x.counts.len(),
+            usize::from(x.place.is_some())
+                + usize::from(x.date.is_some())
+                + usize::from(!x.attributed_to.is_empty())
+                + usize::from(!x.actors.is_empty()),
+        )
     };
     match repeat {
         Some(k) if detail(&e) > detail(&out[k]) => out[k] = e,
@@ -1967,5 +1976,40 @@ mod tests {
             &[mention_of(text, "JAMMU", EntityKind::Place, "Jammu")],
         );
         assert_eq!(ev[0].place.as_deref(), Some("Jammu"), "{ev:?}");
+    }
+
+    #[test]
+    fn words_that_only_sound_violent_make_no_event() {
+        for s in [
+            "NASA on Monday enlisted the engineering muscle of the commercial space industry to prepare its planned 2024 crewed moon shot.",
+            "In their first TV debate of the election on Tuesday, Johnson and Corbyn attacked each other's policies on Brexit and health care.",
+            "\"US Chinook helicopter shot down and completely destroyed last night while trying to raid a Taliban position in Logar,\" the Taliban spokesman said on Tuesday.",
+        ] {
+            let ev = one(s, "en", "2019-11-20");
+            assert!(ev.is_empty(), "{s}: {ev:?}");
+        }
+    }
+
+    #[test]
+    fn skirmishes_and_stabbings_are_typed_and_one_toll_told_twice_merges() {
+        let text = "Three people have died during protests in Bolivia after violent clashes erupted on Tuesday.\nIn addition to the three fatalities at a fuel plant on Tuesday, the public defender's office said another 30 people had been injured in the skirmishes.";
+        let ev = one(text, "en", "2019-11-20");
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Wounded),
+            Some(&CountRange::exact(30)),
+            "{ev:?}"
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(3)),
+            "{ev:?}"
+        );
+        let ev = one(
+            "A man was stabbed to death on a commuter train in Oakland on Tuesday during a fight.",
+            "en",
+            "2019-11-20",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:?}");
     }
 }
