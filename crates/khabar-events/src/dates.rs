@@ -467,6 +467,19 @@ fn resolve_parts(
                         });
                     }
                 }
+                // "since December", «منذ كانون الأول»: the start of a running total, the latest such month up to
+                // publication.
+                if since && weekday.is_none() && rel.is_none() {
+                    let date = published.and_then(|p| {
+                        let year = if m > p.month() { p.year() - 1 } else { p.year() };
+                        NaiveDate::from_ymd_opt(year, m, 1)
+                    });
+                    return Some(ResolvedDate {
+                        date,
+                        precision: DatePrecision::Month,
+                        since,
+                    });
+                }
                 // A bare month name is too ambiguous ("may", "march", "اب").
                 if weekday.is_none() && rel.is_none() {
                     return None;
@@ -617,6 +630,25 @@ mod tests {
         let m = scan("killed 5 on Sunday", "en", Some(d("2019-03-12")));
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].text, "on Sunday");
+    }
+
+    #[test]
+    fn since_a_bare_month_starts_a_running_total() {
+        let m = scan("has killed 50 people since December", "en", Some(d("2019-03-12")));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(
+            m[0].resolved,
+            ResolvedDate {
+                date: Some(d("2018-12-01")),
+                precision: DatePrecision::Month,
+                since: true
+            }
+        );
+        let m = scan("قتل 50 شخصا منذ شباط", "ar", Some(d("2019-03-12")));
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].resolved.date, Some(d("2019-02-01")));
+        // A bare month without "since" stays too ambiguous to read ("may", "march").
+        assert!(scan("the army may march on the town", "en", Some(d("2019-03-12"))).is_empty());
     }
 
     proptest! {

@@ -624,7 +624,9 @@ fn blocked(rules: &LangRules, toks: &[Token], cues: &[(Match, ModalityKind)], hi
 
 fn is_background_date(d: &DateMatch, published: Option<NaiveDate>) -> bool {
     let r = d.resolved;
-    if r.since && r.precision == DatePrecision::Year {
+    // "since 2014", "since December": a running total over months, not a report of one incident ("since May 10"
+    // keeps its day).
+    if r.since && matches!(r.precision, DatePrecision::Year | DatePrecision::Month) {
         return true;
     }
     match (r.precision, r.date, published) {
@@ -1930,6 +1932,17 @@ mod tests {
             "2020-01-02",
         );
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:?}");
+    }
+
+    #[test]
+    fn a_toll_since_a_month_is_a_running_total() {
+        assert_no_events(
+            "2019-03-12",
+            &[
+                "Some 58,000 people have left the organization since December, including more than six thousand fighters arrested, according to the Syrian Observatory for Human Rights.",
+                "ونزح أكثر من 20 ألف شخص من المنطقة منذ كانون الأول الماضي بحسب الأمم المتحدة.",
+            ],
+        );
     }
 
     #[test]
