@@ -23,8 +23,8 @@
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
 //!   publication date would be wrong too often;
 //! - one incident told twice in an article (a headline repeated as the lead, a paragraph printed twice) is one
-//!   event: same family and counts, no disagreement on place or day; the better placed, dated and credited
-//!   telling is kept;
+//!   event: same family, the same figures for every count role both tellings give, no disagreement on place or
+//!   day; the telling with more counts, then the better placed, dated and credited one, is kept;
 //! - a place or source that is only part of a compound modifier ("Iran-backed", "UN-recognised", "pro-Iran") is
 //!   neither the event's place nor its source, nor is a place naming whose people were counted ("16 Myanmar
 //!   nationals"); a place after a locative ("in Baghdad") wins over a nearer one, and a dateline ("CHENNAI:") loses
@@ -202,9 +202,8 @@ impl EventExtractor {
                 }
             }
         }
-        // Role words, minus blocked ones.
-        // Role words, with the `none` ones ("abducted", "fell sick"): those take the number nearest them too, so it
-        // is no casualty count of a farther role word, and bind nothing.
+        // Role words, minus blocked ones, with the `none` ones ("abducted", "fell sick"): those take the number
+        // nearest them too, so it is no casualty count of a farther role word, and bind nothing.
         let roles: Vec<(Match, Hit)> = rules
             .roles
             .find_longest(&toks)
@@ -1010,11 +1009,13 @@ fn is_compound_modifier(text: &str, m: &Mention) -> bool {
     let [s, e] = m.span;
     let joined_after = chars.get(e) == Some(&'-') && chars.get(e + 1).is_some_and(|c| c.is_lowercase());
     let joined_before = s >= 4 && {
-        let before: String = chars[s.saturating_sub(5)..s]
+        let before: String = chars
+            .get(s.saturating_sub(5)..s)
+            .unwrap_or_default()
             .iter()
             .collect::<String>()
             .to_lowercase();
-        let word_start = |k: usize| k == 0 || !chars[k - 1].is_alphanumeric();
+        let word_start = |k: usize| k == 0 || chars.get(k - 1).is_none_or(|c| !c.is_alphanumeric());
         (before.ends_with("pro-") && word_start(s - 4))
             || (before.ends_with("anti-") && s >= 5 && word_start(s - 5))
     };
@@ -1060,7 +1061,6 @@ fn attribution(
                 if is_stop(rules, toks, m.end) {
                     continue;
                 }
-
                 let mut e = m.end;
                 while e < toks.len() && e < m.end + 8 && !is_stop(rules, toks, e) {
                     e += 1;
