@@ -413,6 +413,12 @@ impl EventExtractor {
         // Gharyan") is still evidence of who acted, for the gate only.
         let source_actor_hits = actors(rules, &toks, text, mentions, &[], &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
+        // A number of protesters stated in the sentence (targets.tsv label `protesters`).
+        let crowd_counted = quantities.iter().any(|q| {
+            q.noun_tok
+                .and_then(|n| rules.targets.longest_at(&toks, n))
+                .is_some_and(|m| rules.targets.value(&m) == "protesters")
+        });
         let has_day = date_matches
             .iter()
             .any(|m| m.resolved.precision == DatePrecision::Day);
@@ -447,6 +453,9 @@ impl EventExtractor {
             let gate = if !other_anchor || (d.counts.is_empty() && weak_triggers.contains(&d.anchor)) {
                 false
             } else if d.counts.is_empty() && d.households {
+                true
+            } else if d.counts.is_empty() && family == EventFamily::Protest && crowd_counted {
+                // "thousands of protesters gathered", «خرج آلاف المتظاهرين»: a counted crowd is a concrete protest.
                 true
             } else if d.counts.is_empty() && count_family {
                 // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor.
@@ -2007,5 +2016,45 @@ mod tests {
             "2019-11-20",
         );
         assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:?}");
+    }
+
+    #[test]
+    fn a_pronoun_or_definite_person_after_the_role_counts_one() {
+        for (text, role) in [
+            (
+                "Police arrested him in Kirkuk shortly before 5 p.m. on Monday.",
+                CountRole::Arrested,
+            ),
+            (
+                "Gunmen shot dead the driver near Kirkuk on Monday.",
+                CountRole::Killed,
+            ),
+        ] {
+            let ev = one(text, "en", "2020-01-07");
+            assert_eq!(ev.len(), 1, "{text}: {ev:?}");
+            assert_eq!(ev[0].counts.get(&role), Some(&CountRange::exact(1)), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_counted_crowd_is_a_protest_without_a_day_or_place() {
+        for text in [
+            "Before midnight, thousands of protesters gathered across the financial hub.",
+            "وخرج آلاف المتظاهرين إلى الشوارع للمطالبة برحيل الحكومة.",
+        ] {
+            let ev = one(text, "en", "2020-01-02");
+            assert_eq!(families(&ev), vec![EventFamily::Protest], "{text}: {ev:?}");
+            assert!(
+                ev[0].counts.is_empty(),
+                "a crowd is not a count of people hurt: {ev:?}"
+            );
+        }
+        // Without a number the gate still wants a day, or a place and an actor.
+        assert!(one(
+            "Protesters gathered across the financial hub.",
+            "en",
+            "2020-01-02"
+        )
+        .is_empty());
     }
 }
