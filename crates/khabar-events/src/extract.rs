@@ -2019,16 +2019,13 @@ mod tests {
     }
 
     #[test]
-    fn a_pronoun_or_definite_person_after_the_role_counts_one() {
+    fn a_pronoun_after_the_role_counts_one() {
         for (text, role) in [
             (
                 "Police arrested him in Kirkuk shortly before 5 p.m. on Monday.",
                 CountRole::Arrested,
             ),
-            (
-                "Gunmen shot dead the driver near Kirkuk on Monday.",
-                CountRole::Killed,
-            ),
+            ("An air strike killed him in Idlib on Monday.", CountRole::Killed),
         ] {
             let ev = one(text, "en", "2020-01-07");
             assert_eq!(ev.len(), 1, "{text}: {ev:?}");
