@@ -2019,13 +2019,21 @@ mod tests {
     }
 
     #[test]
-    fn a_pronoun_after_the_role_counts_one() {
+    fn him_or_the_accused_after_the_role_counts_one() {
         for (text, role) in [
             (
                 "Police arrested him in Kirkuk shortly before 5 p.m. on Monday.",
                 CountRole::Arrested,
             ),
             ("An air strike killed him in Idlib on Monday.", CountRole::Killed),
+            (
+                "Police arrested the accused in Lagos on Monday.",
+                CountRole::Arrested,
+            ),
+            (
+                "وتمكنت قوات الأمن من القبض على المتهم في كمين أعد له يوم الاثنين.",
+                CountRole::Arrested,
+            ),
         ] {
             let ev = one(text, "en", "2020-01-07");
             assert_eq!(ev.len(), 1, "{text}: {ev:?}");
