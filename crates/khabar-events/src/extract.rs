@@ -2019,7 +2019,7 @@ mod tests {
     }
 
     #[test]
-    fn him_or_the_accused_after_the_role_counts_one() {
+    fn him_or_the_suspect_after_the_role_counts_one() {
         for (text, role) in [
             (
                 "Police arrested him in Kirkuk shortly before 5 p.m. on Monday.",
@@ -2027,7 +2027,7 @@ mod tests {
             ),
             ("An air strike killed him in Idlib on Monday.", CountRole::Killed),
             (
-                "Police arrested the accused in Lagos on Monday.",
+                "Police arrested the suspect in Lagos on Monday.",
                 CountRole::Arrested,
             ),
             (
