@@ -363,7 +363,13 @@ impl EventExtractor {
             return Vec::new();
         }
 
-        // Evidence of where and who, for the gate.
+        // Evidence of where and who, for the gate. A mention that is only part of a compound modifier
+        // ("Iran-backed", "UN-recognised", "pro-Iran") names neither place, source nor actor.
+        let mentions: Vec<Mention> = mentions
+            .iter()
+            .filter(|m| !is_compound_modifier(text, m))
+            .cloned()
+            .collect();
         // The token right after a mention.
         let after_mention = |m: &Mention| token_of(&toks, m.span[1].saturating_sub(1)).map(|t| t + 1);
         // "16 Myanmar nationals", "Turkish soldiers": a place naming whose people they are, not where it happened.
@@ -377,7 +383,7 @@ impl EventExtractor {
         };
         let place_mentions: Vec<(&Mention, usize)> = mentions
             .iter()
-            .filter(|m| m.kind == EntityKind::Place && !is_compound_modifier(text, m) && !names_people(m))
+            .filter(|m| m.kind == EntityKind::Place && !names_people(m))
             .filter_map(|m| token_of(&toks, m.span[0]).map(|t| (m, t)))
             .collect();
         // A dateline ("CHENNAI:", "New Delhi:", "JAMMU –") says where the reporter filed from: any other place in
@@ -407,11 +413,12 @@ impl EventExtractor {
             .map(|(_, t)| *t)
             .collect();
         place_cues.extend(capitalized_places(text, &toks, lang));
-        let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, &toks, text, mentions);
-        let actor_hits = actors(rules, &toks, text, mentions, &attribution_toks, &attributed_to);
+        let (attributed_to, attribution_hedged, attribution_toks) =
+            attribution(rules, &toks, text, &mentions);
+        let actor_hits = actors(rules, &toks, &mentions, &attribution_toks, &attributed_to);
         // An armed actor that is also the sentence's source ("Haftar's forces announced their full control of
         // Gharyan") is still evidence of who acted, for the gate only.
-        let source_actor_hits = actors(rules, &toks, text, mentions, &[], &attributed_to);
+        let source_actor_hits = actors(rules, &toks, &mentions, &[], &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
         // A number of protesters stated in the sentence (targets.tsv label `protesters`).
         let crowd_counted = quantities.iter().any(|q| {
@@ -523,7 +530,6 @@ impl EventExtractor {
 /// died" and "three died and 30 were injured"), and no disagreement on place or day, is a repeat; the telling with
 /// more counts, then the better placed, dated and credited one, is kept, where the first one stood.
 fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
-    let agree = |a: &Option<String>, b: &Option<String>| a.is_none() || b.is_none() || a == b;
     // Equal counts, or one set of roles inside the other with the same figures for every shared role.
     let counts_agree = |a: &BTreeMap<CountRole, CountRange>, b: &BTreeMap<CountRole, CountRange>| {
         let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -533,7 +539,7 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
         k.family == e.family
             && counts_agree(&k.counts, &e.counts)
             && agree(&k.place, &e.place)
-            && (k.date.is_none() || e.date.is_none() || k.date == e.date)
+            && agree(&k.date, &e.date)
     });
     let detail = |x: &Event| {
         (
@@ -549,6 +555,11 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
         Some(_) => {}
         None => out.push(e),
     }
+}
+
+/// Whether two optional values do not disagree: either is unknown, or both are the same.
+fn agree<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+    a.is_none() || b.is_none() || a == b
 }
 
 /// Splits a sentence where scraped text lost the space after a full stop ("والإنسانية.هاجمت المفجرون",
@@ -1049,7 +1060,6 @@ fn attribution(
     let source_mentions: Vec<(&Mention, usize)> = mentions
         .iter()
         .filter(|m| matches!(m.kind, EntityKind::Org | EntityKind::Person | EntityKind::Actor))
-        .filter(|m| !is_compound_modifier(text, m))
         .filter_map(|m| token_of(toks, m.span[0]).map(|t| (m, t)))
         .collect();
     let push = |n: String, names: &mut Vec<String>| {
@@ -1138,15 +1148,7 @@ fn attribution(
                     e -= 1;
                 }
             }
-            let names_a_source = (s..e).any(|i| {
-                rules
-                    .attribution
-                    .find_at(toks, i)
-                    .iter()
-                    .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
-                    || (lang_is_latin(&toks[i])
-                        && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
-            });
+            let names_a_source = (s..e).any(|i| source_like(rules, toks, text, i));
             let name = surface(text, toks, s, e);
             let overlaps = names
                 .iter()
@@ -1162,8 +1164,8 @@ fn attribution(
     (names, hedged, used)
 }
 
-/// Whether the token just before `cue` ends a source name: a capitalized Latin word, a source-lexicon entry, an
-/// organisation/person mention, or a source word ("police", "officials").
+/// Whether the token just before `cue` ends a source name: a source-lexicon entry, an organisation/person mention,
+/// or a word [`source_like`] accepts.
 fn ends_source_name(
     rules: &LangRules,
     toks: &[Token],
@@ -1180,11 +1182,17 @@ fn ends_source_name(
         || source_mentions
             .iter()
             .any(|(mm, _)| mm.span[0] <= toks[i].start && mm.span[1] >= toks[i].end)
-        || rules
-            .attribution
-            .find_at(toks, i)
-            .iter()
-            .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
+        || source_like(rules, toks, text, i)
+}
+
+/// Whether token `i` can belong to a source name: a source word ("police", «مصدر») or, in Latin script, a
+/// capitalized word.
+fn source_like(rules: &LangRules, toks: &[Token], text: &str, i: usize) -> bool {
+    rules
+        .attribution
+        .find_at(toks, i)
+        .iter()
+        .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
         || (lang_is_latin(&toks[i]) && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
 }
 
@@ -1197,17 +1205,13 @@ fn lang_is_latin(t: &Token) -> bool {
 fn actors(
     rules: &LangRules,
     toks: &[Token],
-    text: &str,
     mentions: &[Mention],
     used: &[(usize, usize)],
     speakers: &[String],
 ) -> Vec<(String, usize)> {
     let in_source = |t: usize| used.iter().any(|(s, e)| t >= *s && t < *e);
     let mut out = Vec::new();
-    for m in mentions
-        .iter()
-        .filter(|m| m.kind == EntityKind::Actor && !is_compound_modifier(text, m))
-    {
+    for m in mentions.iter().filter(|m| m.kind == EntityKind::Actor) {
         if let Some(t) = token_of(toks, m.span[0]) {
             if !in_source(t) {
                 out.push((mention_name(m), t));
