@@ -544,6 +544,12 @@ mod tests {
         assert_eq!(r("on Tuesday", "en", "2019-03-12"), Some(d("2019-03-12")));
         assert_eq!(r("last night", "en", "2019-03-12"), Some(d("2019-03-11")));
         assert_eq!(r("yesterday", "en", "2019-03-12"), Some(d("2019-03-11")));
+        // A possessive weekday names the day of the incident it qualifies.
+        assert_eq!(
+            r("from Friday's attack", "en", "2019-03-12"),
+            Some(d("2019-03-08"))
+        );
+        assert_eq!(r("Sunday’s bombing", "en", "2019-03-12"), Some(d("2019-03-10")));
         assert_eq!(r("مساء أمس الأحد", "ar", "2019-03-12"), Some(d("2019-03-10")));
         assert_eq!(r("أمس الأحد", "ar", "2019-03-12"), Some(d("2019-03-10")));
         assert_eq!(r("مساء أمس", "ar", "2019-03-12"), Some(d("2019-03-11")));

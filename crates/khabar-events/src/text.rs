@@ -110,6 +110,13 @@ fn make_token(norm: String, kind: TokKind, map: &[usize], s: usize, e: usize, to
                 v.push(rest.to_string());
             }
         }
+        // An English possessive ("Friday's attack", "Iraq's army") also matches as its bare word.
+        if let Some(bare) = norm
+            .strip_suffix("'s")
+            .filter(|b| b.chars().count() > 1 && b.is_ascii())
+        {
+            v.push(bare.to_string());
+        }
         v.dedup();
         v
     } else {
