@@ -420,6 +420,14 @@ impl EventExtractor {
         // Gharyan") is still evidence of who acted, for the gate only.
         let source_actor_hits = actors(rules, &toks, &mentions, &[], &attributed_to);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
+        // The counted people of a casualty or arrest count are who it happened to ("arrested 23 suspected militants",
+        // "killing 38 IS fighters"): an actor word among them still anchors the event, but is not shown as an actor.
+        let counted_people: Vec<(usize, usize)> = bindings
+            .iter()
+            .filter(|b| b.role != CountRole::Surrendered)
+            .filter_map(|b| quantities.get(b.q_idx))
+            .map(|q| (q.tok_start, counted_phrase_end(&toks, q, lang)))
+            .collect();
         // A number of protesters stated in the sentence (targets.tsv label `protesters`).
         let crowd_counted = quantities.iter().any(|q| {
             q.noun_tok
@@ -441,6 +449,17 @@ impl EventExtractor {
                 }
                 v
             };
+            let shown_actors: Vec<String> = near_actors
+                .iter()
+                .filter(|name| {
+                    actor_hits.iter().any(|(n, t)| {
+                        n == *name
+                            && t.abs_diff(d.anchor) <= ACTOR_WINDOW
+                            && !counted_people.iter().any(|&(a, b)| in_span(*t, a, b))
+                    })
+                })
+                .cloned()
+                .collect();
             // Families that are counts by nature need one; other count-less events need a day-precise date, or
             // both an actor and a place, in the sentence.
             let count_family = matches!(
@@ -511,7 +530,7 @@ impl EventExtractor {
                 place_kb_id: place.and_then(|m| m.kb_id.clone()),
                 lat: place.and_then(|m| m.lat),
                 lon: place.and_then(|m| m.lon),
-                actors: near_actors,
+                actors: shown_actors,
                 targets: d.targets,
                 counts: d.counts.into_iter().map(|(r, (c, _))| (r, c)).collect(),
                 hedged,
@@ -528,7 +547,8 @@ impl EventExtractor {
 /// Adds `e` unless the article already reported it: a page repeats its headline in the lead, or a paragraph twice,
 /// and one incident told twice is one event. Same family, the same counts (one telling may add a role: "three
 /// died" and "three died and 30 were injured"), and no disagreement on place or day, is a repeat; the telling with
-/// more counts, then the better placed, dated and credited one, is kept, where the first one stood.
+/// more counts, then the better placed, dated and credited one, then the sourced one, is kept, where the first one
+/// stood.
 fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
     // Equal counts, or one set of roles inside the other with the same figures for every shared role.
     let counts_agree = |a: &BTreeMap<CountRole, CountRange>, b: &BTreeMap<CountRole, CountRange>| {
@@ -548,6 +568,8 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
                 + usize::from(x.date.is_some())
                 + usize::from(!x.attributed_to.is_empty())
                 + usize::from(!x.actors.is_empty()),
+            // At equal detail, the telling that names its source: a claim users can trace.
+            !x.attributed_to.is_empty(),
         )
     };
     match repeat {
@@ -826,8 +848,34 @@ fn bind_counts(
     out
 }
 
-/// "wounding three coalition service members and two Iraqi soldiers": a count joined by "and"/"و" to a bound count,
-/// with no role word of its own, adds to it (5 wounded).
+/// How one member of a counted list joins the member before it.
+#[derive(Clone, Copy, PartialEq)]
+enum Link {
+    /// "and" / a "و" prefix, with at most a few words between.
+    And,
+    /// ", and": the serial comma, only after a comma-joined member.
+    CommaAnd,
+    /// A lone comma inside a list that an "and" closes.
+    Comma,
+}
+
+/// True when the links, in reading order, make one list: every link but the last is a comma or "and", and the last
+/// is an "and" ("five men, two women and a girl"; "five men, two women, and a girl").
+fn is_list(links: &[Link]) -> bool {
+    let Some((last, rest)) = links.split_last() else {
+        return false;
+    };
+    rest.iter().all(|l| *l != Link::CommaAnd)
+        && match last {
+            Link::And => true,
+            Link::CommaAnd => rest.contains(&Link::Comma),
+            Link::Comma => false,
+        }
+}
+
+/// "wounding three coalition service members and two Iraqi soldiers": counts listed with a bound count, with no role
+/// word of their own, add to it (5 wounded). The list may run on with commas when an "and" closes it ("killed five
+/// men, two women and a girl": 8; «مقتل ثلاثة أطفال وامرأتين»: 5), on whichever side of the role word it stands.
 fn add_conjoined(
     toks: &[Token],
     qs: &[Quantity],
@@ -837,6 +885,9 @@ fn add_conjoined(
 ) {
     let bound: Vec<usize> = out.iter().map(|b| b.q_idx).collect();
     let is_and = |t: &Token| t.norm == "and" || t.norm == "و";
+    let arabic_and = |t: &Token| t.norm.starts_with('و') && t.variants.len() > 1;
+    let is_comma = |t: &Token| t.kind == TokKind::Punct && matches!(t.norm.as_str(), "," | "،");
+    let end_of = |q: &Quantity| q.noun_tok.map_or(q.tok_end, |n| n + 1);
     for b in out.iter_mut() {
         let Some(q) = qs.get(b.q_idx) else {
             continue;
@@ -844,43 +895,144 @@ fn add_conjoined(
         if q.subset {
             continue;
         }
-        let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
         let role_before = roles.get(b.role_idx).is_some_and(|(_, h)| h.end <= q.tok_start);
-        let partner = qs.iter().enumerate().find(|&(j, o)| {
-            if j == b.q_idx || o.subset || bound.contains(&j) || not_people(o) {
-                return false;
-            }
-            let o_end = o.noun_tok.map_or(o.tok_end, |n| n + 1);
-            let (lo, hi) = if role_before && o.tok_start >= q_end {
-                (q_end, o.tok_start)
-            } else if !role_before && o_end <= q.tok_start {
-                (o_end, q.tok_start)
+        // Walk the list away from the role word, one member at a time.
+        let (mut first, mut last) = (q, q);
+        let mut members: Vec<(&Quantity, Link)> = Vec::new();
+        loop {
+            let (near_start, near_end) = if role_before {
+                (last.tok_start, end_of(last))
             } else {
-                return false;
+                (first.tok_start, end_of(first))
             };
-            let Some(between) = toks.get(lo..hi) else {
-                return false;
+            let next = qs.iter().enumerate().find_map(|(j, o)| {
+                if j == b.q_idx
+                    || o.subset
+                    || bound.contains(&j)
+                    || not_people(o)
+                    || members.iter().any(|(m, _)| std::ptr::eq(*m, o))
+                {
+                    return None;
+                }
+                let (lo, hi) = if role_before && o.tok_start >= near_end {
+                    (near_end, o.tok_start)
+                } else if !role_before && end_of(o) <= near_start {
+                    (end_of(o), near_start)
+                } else {
+                    return None;
+                };
+                let between = toks.get(lo..hi)?;
+                if roles.iter().any(|(_, h)| h.start >= lo && h.start < hi) {
+                    return None;
+                }
+                // The later member of the pair carries any "و" prefix.
+                let later = if role_before { o.tok_start } else { near_start };
+                // "a woman and her two children": a possessive may stand between the "and" and the number.
+                let possessive = |t: &Token| matches!(t.norm.as_str(), "her" | "his" | "their");
+                let joins = match between {
+                    [.., a, p] if possessive(p) => is_and(a),
+                    [.., a] => is_and(a) || arabic_and(a),
+                    [] => false,
+                };
+                let joined_by_and = joins || toks.get(later).is_some_and(arabic_and);
+                let counted = o.noun_tok.is_some();
+                // The "and" joins the two counts directly ("... service members and two Iraqi soldiers",
+                // "ومدني واحد"), not two clauses ("killed 25 bandits and rescued 14 villagers").
+                let link = if between.len() <= 4 && joined_by_and && !between.iter().any(is_clause_punct) {
+                    Link::And
+                } else if counted && between.len() == 2 && is_comma(&between[0]) && is_and(&between[1]) {
+                    Link::CommaAnd
+                } else if counted
+                    && between.len() == 1
+                    && is_comma(&between[0])
+                    && toks.get(later).is_some_and(arabic_and)
+                {
+                    // «ثلاثة أطفال، وامرأتين»: Arabic writes a comma before its "و" without making a serial list.
+                    Link::And
+                } else if counted && between.len() == 1 && is_comma(&between[0]) {
+                    Link::Comma
+                } else {
+                    return None;
+                };
+                Some((o, link))
+            });
+            let Some((o, link)) = next else {
+                break;
             };
-            let arabic_and = toks
-                .get(if role_before { o.tok_start } else { q.tok_start })
-                .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1);
-            // The "and" joins the two counts directly ("... service members and two Iraqi soldiers", "ومدني واحد"),
-            // not two clauses ("killed 25 bandits and rescued 14 villagers").
-            let last_joins = between
-                .last()
-                .is_some_and(|t| is_and(t) || (t.norm.starts_with('و') && t.variants.len() > 1));
-            between.len() <= 4
-                && (last_joins || arabic_and)
-                && !between.iter().any(is_clause_punct)
-                && !roles.iter().any(|(_, h)| h.start >= lo && h.start < hi)
-        });
-        if let Some((_, o)) = partner {
+            members.push((o, link));
+            if role_before {
+                last = o;
+            } else {
+                first = o;
+            }
+        }
+        // The longest run of members that makes one list, read in text order.
+        let links: Vec<Link> = members.iter().map(|(_, l)| *l).collect();
+        let take = (1..=members.len())
+            .rev()
+            .find(|&k| {
+                if role_before {
+                    is_list(&links[..k])
+                } else {
+                    let reading: Vec<Link> = links[..k].iter().rev().copied().collect();
+                    is_list(&reading)
+                }
+            })
+            .unwrap_or(0);
+        // "killed 20 people, five children and two women": a list after a comma that a count of people in general
+        // outnumbers is its breakdown, not more victims.
+        let general = q
+            .noun_tok
+            .and_then(|n| toks.get(n))
+            .is_some_and(|t| matches!(t.norm.as_str(), "people" | "persons" | "civilians" | "others"));
+        let listed: u64 = members[..take].iter().filter_map(|(o, _)| o.max).sum();
+        let breakdown = role_before
+            && general
+            && members.first().is_some_and(|(_, l)| *l == Link::Comma)
+            && q.min.is_some_and(|n| listed <= n);
+        if breakdown {
+            continue;
+        }
+        for (o, _) in &members[..take] {
             b.range = CountRange {
                 min: b.range.min.zip(o.min).map(|(a, c)| a + c),
                 max: b.range.max.zip(o.max).map(|(a, c)| a + c),
             };
         }
     }
+}
+
+/// Words that end an English counted noun phrase: what follows them is no longer the people counted ("23 suspected
+/// militants in raids", "five civilians by Russian forces").
+const PHRASE_ENDERS: &[&str] = &[
+    "by", "in", "at", "on", "near", "from", "with", "and", "or", "to", "after", "during", "as", "when",
+    "while", "who", "that", "which", "were", "was", "had", "have", "has",
+];
+
+/// The token after a quantity's counted noun phrase: its noun and the group it belongs to («ثلاثة عناصر من قوات
+/// النظام», "three members of the Islamic State"), and in English up to two more words before punctuation or a
+/// [`PHRASE_ENDERS`] word ("23 suspected militants", "38 IS fighters").
+fn counted_phrase_end(toks: &[Token], q: &Quantity, lang: &str) -> usize {
+    let mut end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
+    let word = |i: usize| toks.get(i).filter(|t| t.kind == TokKind::Word);
+    if lang == "ar" {
+        if word(end).is_some_and(|t| t.norm == "من") && word(end + 1).is_some() {
+            end += 2;
+        }
+        return end;
+    }
+    let mut words = 0;
+    while words < 2 {
+        match word(end) {
+            Some(t) if matches!(t.norm.as_str(), "of" | "the") => end += 1,
+            Some(t) if !PHRASE_ENDERS.contains(&t.norm.as_str()) => {
+                end += 1;
+                words += 1;
+            }
+            _ => break,
+        }
+    }
+    end
 }
 
 /// True when token `t` lies in `[a, b)`.
@@ -1322,6 +1474,49 @@ mod tests {
     }
 
     #[test]
+    fn counted_victims_and_detainees_are_not_actors() {
+        let actors = |text: &str, lang: &str| {
+            let ev = one(text, lang, "2019-03-12");
+            assert_eq!(ev.len(), 1, "{text}\n{ev:#?}");
+            ev[0].actors.clone()
+        };
+        assert_eq!(
+            actors("Security forces arrested 23 suspected militants in raids across Diyala province on Wednesday.", "en"),
+            vec!["Security forces".to_string()]
+        );
+        assert_eq!(
+            actors(
+                "أفادت مصادر محلية بمقتل ثلاثة عناصر من قوات النظام وجرح آخرين في هجوم لمسلحين مجهولين على حاجز في درعا يوم الاثنين.",
+                "ar"
+            ),
+            vec!["Gunmen".to_string()]
+        );
+        // Who acted stays, on either side of the count.
+        assert_eq!(
+            actors(
+                "Gunmen killed four soldiers at a checkpoint near Kirkuk on Tuesday, police said.",
+                "en"
+            ),
+            vec!["Gunmen".to_string()]
+        );
+        assert_eq!(
+            actors(
+                "Five civilians were killed by Russian air strikes in Idlib on Monday.",
+                "en"
+            ),
+            vec!["Russia".to_string()]
+        );
+        // Those who surrender are a party to the event.
+        assert_eq!(
+            actors(
+                "أعلنت قوات سوريا الديمقراطية أن أكثر من ثلاثة آلاف عنصر من تنظيم داعش استسلموا يوم الاثنين.",
+                "ar"
+            ),
+            vec!["Islamic State".to_string()]
+        );
+    }
+
+    #[test]
     fn mentions_supply_place_and_actor() {
         let text = "قتل 4 مدنيين في قصف مدفعي لقوات النظام على بلدة سراقب أمس.";
         let pos = |needle: &str| {
@@ -1472,6 +1667,47 @@ mod tests {
             e.counts.get(&CountRole::Wounded),
             Some(&CountRange::exact(3)),
             "{ev:#?}"
+        );
+    }
+
+    #[test]
+    fn counted_lists_add_up_on_either_side_of_the_role_word() {
+        let killed = |text: &str, lang: &str| {
+            let ev = one(text, lang, "2019-03-12");
+            let counts: Vec<Option<CountRange>> = ev
+                .iter()
+                .map(|e| e.counts.get(&CountRole::Killed).cloned())
+                .collect();
+            (counts, format!("{ev:#?}"))
+        };
+        for (text, lang, n) in [
+            // Commas inside a list that "and" closes, with and without the serial comma.
+            ("Gunmen shot dead five men, two women and a girl at a checkpoint near Kirkuk on Tuesday, police said.", "en", 8),
+            ("Five men, two women, and a girl were killed when gunmen opened fire on a minibus near Kirkuk on Tuesday.", "en", 8),
+            ("Russian shelling killed a woman and her two children in Kherson on Monday, the governor said.", "en", 3),
+            // An Arabic dual joined by «و», with or without a comma before it.
+            ("أسفرت الغارة عن مقتل ثلاثة أطفال وامرأتين في بلدة كفرنبل يوم الاثنين، بحسب المرصد السوري.", "ar", 5),
+            ("قتل ثلاثة أطفال، وامرأتين في قصف على بلدة كفرنبل يوم الاثنين.", "ar", 5),
+            // No "and" closes the comma: the second number is a part, not a further member.
+            ("An air strike killed 12 people, eight civilians among them, in Maarat al-Numan on Monday.", "en", 12),
+            ("Gunmen killed four soldiers, two of them officers, near Kirkuk on Tuesday, police said.", "en", 4),
+            ("The air strike killed 20 people, five children and two women among them, in Idlib on Monday.", "en", 20),
+            ("The air strike killed 20 people, five children and two women, in Idlib on Monday.", "en", 20),
+        ] {
+            let (counts, dbg) = killed(text, lang);
+            assert_eq!(counts, vec![Some(CountRange::exact(n))], "{text}\n{dbg}");
+        }
+        // Separate clauses stay separate counts.
+        let ev = one(
+            "The blast killed 12 people, 30 more were wounded in Kabul on Sunday, officials said.",
+            "en",
+            "2019-03-12",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(12)));
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Wounded),
+            Some(&CountRange::exact(30))
         );
     }
 

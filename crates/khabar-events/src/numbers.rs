@@ -336,7 +336,17 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         .get(end)
         .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1);
     let dual_subject = v == 2 && !conjoined && rules.roles.find_at(toks, end).iter().any(is_role);
-    if !(right_after || inside || accusative || dual_subject) {
+    // A dual joined by "و" to the noun phrase before it («مقتل ثلاثة أطفال وامرأتين»): a list member, which the
+    // binding adds to the count it follows.
+    let listed_dual = v == 2
+        && i > 0
+        && toks
+            .get(i)
+            .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1)
+        && toks
+            .get(i - 1)
+            .is_some_and(|t| t.kind == TokKind::Word || matches!(t.norm.as_str(), "," | "،"));
+    if !(right_after || inside || accusative || dual_subject || listed_dual) {
         return None;
     }
     Some(Raw {
