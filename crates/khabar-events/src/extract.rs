@@ -1685,6 +1685,7 @@ mod tests {
             ("Gunmen shot dead five men, two women and a girl at a checkpoint near Kirkuk on Tuesday, police said.", "en", 8),
             ("Five men, two women, and a girl were killed when gunmen opened fire on a minibus near Kirkuk on Tuesday.", "en", 8),
             ("Russian shelling killed a woman and her two children in Kherson on Monday, the governor said.", "en", 3),
+            ("Two soldiers and the driver were killed when a roadside bomb hit their vehicle near Kirkuk on Monday.", "en", 3),
             // An Arabic dual joined by «و», with or without a comma before it.
             ("أسفرت الغارة عن مقتل ثلاثة أطفال وامرأتين في بلدة كفرنبل يوم الاثنين، بحسب المرصد السوري.", "ar", 5),
             ("قتل ثلاثة أطفال، وامرأتين في قصف على بلدة كفرنبل يوم الاثنين.", "ar", 5),

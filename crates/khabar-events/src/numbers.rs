@@ -259,48 +259,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         .any(|m| *rules.singulars.value(m) == Single::Article);
     let free = |j: usize| !masked.get(j).copied().unwrap_or(false);
     if is_article {
-        let mut words = 0usize;
-        let mut j = i + 1;
-        while words <= SINGLE_MODIFIERS {
-            let t = toks.get(j)?;
-            if t.norm == "-" && j > i + 1 {
-                // "12-year-old": a hyphen inside the phrase.
-                j += 1;
-                continue;
-            }
-            if !free(j) || !matches!(t.kind, TokKind::Word | TokKind::Number) {
-                // Punctuation or a date word ends the noun phrase.
-                return None;
-            }
-            if let Some((v, end)) = single_noun_at(rules, toks, j, false) {
-                let ended = match toks.get(end) {
-                    None => true,
-                    Some(n) if n.kind == TokKind::Punct => n.norm != "-",
-                    Some(_) => rules
-                        .singulars
-                        .find_at(toks, end)
-                        .iter()
-                        .any(|m| *rules.singulars.value(m) == Single::Follow),
-                };
-                if ended {
-                    return Some(Raw {
-                        start: i,
-                        end,
-                        min: v,
-                        max: v,
-                        plain_year_shape: false,
-                        noun_at: Some(j),
-                    });
-                }
-                // "a Palestinian journalist": the noun was a modifier; read on.
-            } else if rules.roles.longest_at(toks, j).is_some() {
-                // A role word inside the phrase means the article introduced something else.
-                return None;
-            }
-            words += 1;
-            j += 1;
-        }
-        return None;
+        return article_phrase(rules, toks, i, masked);
     }
     // Head-first: the noun right after a role word, or inside a role phrase («لقي شخصان مصرعهما»), or, in the
     // accusative (tanween alef: «اغتال مسلحون مجهولون صحفيا»), the object of a role verb a few words back.
@@ -359,6 +318,74 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     })
 }
 
+/// The noun phrase from the article at `i` to a singular or dual person noun ("a civilian", "a Palestinian
+/// journalist"), as a count; `None` when the phrase goes on past the noun or holds a role word.
+fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
+    let free = |j: usize| !masked.get(j).copied().unwrap_or(false);
+    let mut words = 0usize;
+    let mut j = i + 1;
+    while words <= SINGLE_MODIFIERS {
+        let t = toks.get(j)?;
+        if t.norm == "-" && j > i + 1 {
+            // "12-year-old": a hyphen inside the phrase.
+            j += 1;
+            continue;
+        }
+        if !free(j) || !matches!(t.kind, TokKind::Word | TokKind::Number) {
+            // Punctuation or a date word ends the noun phrase.
+            return None;
+        }
+        if let Some((v, end)) = single_noun_at(rules, toks, j, false) {
+            let ended = match toks.get(end) {
+                None => true,
+                Some(n) if n.kind == TokKind::Punct => n.norm != "-",
+                Some(_) => rules
+                    .singulars
+                    .find_at(toks, end)
+                    .iter()
+                    .any(|m| *rules.singulars.value(m) == Single::Follow),
+            };
+            if ended {
+                return Some(Raw {
+                    start: i,
+                    end,
+                    min: v,
+                    max: v,
+                    plain_year_shape: false,
+                    noun_at: Some(j),
+                });
+            }
+            // "a Palestinian journalist": the noun was a modifier; read on.
+        } else if rules.roles.longest_at(toks, j).is_some() {
+            // A role word inside the phrase means the article introduced something else.
+            return None;
+        }
+        words += 1;
+        j += 1;
+    }
+    return None;
+}
+
+/// "five men, two women and the girl": a definite singular person closing a list of counts is one more member. Only
+/// right after "and" that follows a count and its noun; elsewhere "the man" refers back to someone already counted.
+fn listed_definite(
+    rules: &LangRules,
+    toks: &[Token],
+    i: usize,
+    masked: &[bool],
+    raws: &[Raw],
+) -> Option<Raw> {
+    if toks.get(i)?.norm != "the" || i < 2 || toks[i - 1].norm != "and" {
+        return None;
+    }
+    let last = raws.last()?;
+    let noun_words = toks.get(last.end..i - 1)?;
+    if noun_words.is_empty() || noun_words.len() > 2 || noun_words.iter().any(|t| t.kind != TokKind::Word) {
+        return None;
+    }
+    article_phrase(rules, toks, i, masked).filter(|r| r.min == 1)
+}
+
 /// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word is an age.
 fn is_age_after_name(text: &str, toks: &[Token], start: usize, end: usize) -> bool {
     if end != start + 1 || start < 2 {
@@ -410,7 +437,9 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             i += 1;
             continue;
         }
-        if let Some(r) = single_at(rules, toks, i, masked) {
+        if let Some(r) =
+            single_at(rules, toks, i, masked).or_else(|| listed_definite(rules, toks, i, masked, &raws))
+        {
             i = r.end.max(i + 1);
             raws.push(r);
             continue;
@@ -756,6 +785,13 @@ mod tests {
         // Not a person noun phrase: the noun goes on ("a civilian plane"), or no person noun at all.
         assert!(q("set a civilian plane on fire", "en").is_empty());
         assert!(q("a spokesman said", "en").is_empty());
+        // "the" + a person counts only as the last member of a counted list.
+        assert_eq!(
+            q("two women and the girl were arrested", "en"),
+            vec![(Some(2), Some(2)), (Some(1), Some(1))]
+        );
+        assert!(q("the girl was arrested", "en").is_empty());
+        assert!(q("Both were taken into custody and the man was charged", "en").is_empty());
         // Arabic: right after a role word only.
         assert_eq!(q("استشهد شاب برصاص قوات الاحتلال", "ar"), vec![(Some(1), Some(1))]);
         assert_eq!(q("أسفرت عن مقتل شخصين", "ar"), vec![(Some(2), Some(2))]);
