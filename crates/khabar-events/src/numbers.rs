@@ -363,7 +363,7 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
         words += 1;
         j += 1;
     }
-    return None;
+    None
 }
 
 /// "five men, two women and the girl": a definite singular person closing a list of counts is one more member. Only
