@@ -752,6 +752,18 @@ fn bind_counts(
         if not_people(q) {
             continue;
         }
+        // «قتل 12 شخصاً، بينهم ثلاثة أطفال، وأصيب آخرون»: a part right after its bound total belongs to the total's
+        // role, never to the next role word.
+        if q.subset
+            && out.iter().any(|b| {
+                qs.get(b.q_idx).is_some_and(|t| {
+                    let t_end = t.noun_tok.map_or(t.tok_end, |n| n + 1);
+                    !t.subset && t_end <= q.cue_start && q.cue_start - t_end <= 1
+                })
+            })
+        {
+            continue;
+        }
         // "... rose to 32": the role word may stand anywhere earlier in the clause.
         let bridge_start = bridges.iter().find(|&&(_, e)| e == q.tok_start).map(|&(b, _)| b);
         let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
@@ -805,7 +817,7 @@ fn bind_counts(
             // Ties: a role word standing as the number's noun ("عشرات الجرحى") first, then the language's usual side
             // (Arabic verb-first: before; English: after).
             let prefer_before = lang == "ar";
-            let rank = if !before && q.noun_tok.is_none() && h.start == q.tok_end {
+            let rank = if !before && q.noun_tok.is_none() && q.noun_before.is_none() && h.start == q.tok_end {
                 0
             } else if before == prefer_before {
                 1
@@ -826,6 +838,7 @@ fn bind_counts(
             }
             let target = q
                 .noun_tok
+                .or(q.noun_before)
                 .and_then(|n| rules.targets.longest_at(toks, n))
                 .map(|t| rules.targets.value(&t).clone())
                 .filter(|t| t != "-");
@@ -1686,6 +1699,8 @@ mod tests {
             ("Five men, two women, and a girl were killed when gunmen opened fire on a minibus near Kirkuk on Tuesday.", "en", 8),
             ("Russian shelling killed a woman and her two children in Kherson on Monday, the governor said.", "en", 3),
             ("Two soldiers and the driver were killed when a roadside bomb hit their vehicle near Kirkuk on Monday.", "en", 3),
+            // Two after its noun; a part right after its total is not the next role's count.
+            ("قتل مدنيان اثنان وأصيب ستة آخرون بقصف على حلب أمس الاثنين.", "ar", 2),
             // An Arabic dual joined by «و», with or without a comma before it.
             ("أسفرت الغارة عن مقتل ثلاثة أطفال وامرأتين في بلدة كفرنبل يوم الاثنين، بحسب المرصد السوري.", "ar", 5),
             ("قتل ثلاثة أطفال، وامرأتين في قصف على بلدة كفرنبل يوم الاثنين.", "ar", 5),
@@ -1710,6 +1725,25 @@ mod tests {
             ev[0].counts.get(&CountRole::Wounded),
             Some(&CountRange::exact(30))
         );
+        for (text, killed, wounded) in [
+            // "two" after its noun binds to the role word before the noun.
+            (
+                "استهدف إرهابيون بقذائف صاروخية أحياء سكنية في مدينة حلب أمس الاثنين، ما أدى إلى استشهاد مدنيين اثنين وإصابة ستة آخرين.",
+                2,
+                Some(CountRange::exact(6)),
+            ),
+            // The part after its total is not the count of the wounded that follow.
+            (
+                "قُتل 12 شخصاً، بينهم ثلاثة أطفال، وأصيب آخرون في قصف على مدينة معرة النعمان أمس الأحد.",
+                12,
+                None,
+            ),
+        ] {
+            let ev = one(text, "ar", "2019-03-12");
+            assert_eq!(ev.len(), 1, "{ev:#?}");
+            assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(killed)), "{ev:#?}");
+            assert_eq!(ev[0].counts.get(&CountRole::Wounded).cloned(), wounded, "{ev:#?}");
+        }
     }
 
     #[test]

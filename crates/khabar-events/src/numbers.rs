@@ -32,6 +32,8 @@ pub struct Quantity {
     pub(crate) tok_start: usize,
     pub(crate) tok_end: usize,
     pub(crate) noun_tok: Option<usize>,
+    /// The counted noun when it stands before the number («مدنيين اثنين»); the quantity then starts at it.
+    pub(crate) noun_before: Option<usize>,
     /// Preceded by a subset cue ("including", "بينهم").
     pub(crate) subset: bool,
     /// Token where the quantity's phrase starts, its subset cue included ("including").
@@ -580,6 +582,18 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         {
             continue;
         }
+        let mut noun_before = None;
+        // «مدنيين اثنين», «ومدني واحد»: Arabic puts "one" and "two" after the counted noun, so the count starts at
+        // the noun (and is as near to a role word before it as the noun is).
+        if noun_tok.is_none()
+            && people_before
+            && r.max <= 2
+            && start == r.start
+            && toks.get(r.start).is_some_and(|t| t.kind == TokKind::Word)
+        {
+            start = r.start - 1;
+            noun_before = Some(start);
+        }
         // A plain four-digit 1900..2100 is a year unless it counts people ("2019 people").
         if r.plain_year_shape && (1900..=2100).contains(&r.min) && !people_noun {
             continue;
@@ -614,6 +628,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             tok_start: start,
             tok_end: end,
             noun_tok,
+            noun_before,
             subset,
             cue_start: cue_start.min(start),
         });
@@ -798,6 +813,9 @@ mod tests {
         assert_eq!(q("القبض على إرهابي في الطارمية", "ar"), vec![(Some(1), Some(1))]);
         assert!(q("التقى شاب بصديقه", "ar").is_empty());
         assert_eq!(q("ومدني واحد", "ar"), vec![(Some(1), Some(1))]);
+        // The number after its noun: the count starts at the noun, right after the role word.
+        let found = find_quantities("أدى إلى استشهاد مدنيين اثنين وإصابة ستة آخرين", "ar");
+        assert_eq!(found.first().map(|x| x.text.as_str()), Some("مدنيين اثنين"));
         assert_eq!(q("لقي شخصان مصرعهما", "ar"), vec![(Some(2), Some(2))]);
         assert_eq!(q("إن طفلين قتلا بانفجار لغم", "ar"), vec![(Some(2), Some(2))]);
         assert_eq!(q("بينهم طفلان وأصيب آخرون", "ar"), vec![]);
