@@ -368,24 +368,39 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
     None
 }
 
-/// "five men, two women and the girl": a definite singular person closing a list of counts is one more member. Only
-/// right after "and" that follows a count and its noun; elsewhere "the man" refers back to someone already counted.
-fn listed_definite(
-    rules: &LangRules,
-    toks: &[Token],
-    i: usize,
-    masked: &[bool],
-    raws: &[Raw],
-) -> Option<Raw> {
-    if toks.get(i)?.norm != "the" || i < 2 || toks[i - 1].norm != "and" {
+/// A person closing or continuing a list of counts is one more member: a definite singular after "and" ("five men, two
+/// women and the girl"), or an Arabic singular behind «و» («ثلاثة أطفال وامرأتان ورجل»). Only right after a count and
+/// its noun; elsewhere "the man" refers back to someone already counted, and a lone «ورجل» may be the killer.
+fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], raws: &[Raw]) -> Option<Raw> {
+    let t = toks.get(i)?;
+    let definite = t.norm == "the" && i >= 2 && toks[i - 1].norm == "and";
+    let arabic_and =
+        t.norm.starts_with('و') && t.variants.len() > 1 && !masked.get(i).copied().unwrap_or(false);
+    if !definite && !arabic_and {
         return None;
     }
+    // The previous count ends at its noun (or is a person noun itself: «وامرأتان»), then at most two more words.
     let last = raws.last()?;
-    let noun_words = toks.get(last.end..i - 1)?;
-    if noun_words.is_empty() || noun_words.len() > 2 || noun_words.iter().any(|t| t.kind != TokKind::Word) {
+    let join = if definite { i - 1 } else { i };
+    let noun_words = toks.get(last.end..join)?;
+    if noun_words.len() > 2
+        || (noun_words.is_empty() && last.noun_at.is_none())
+        || noun_words.iter().any(|t| t.kind != TokKind::Word)
+    {
         return None;
     }
-    article_phrase(rules, toks, i, masked).filter(|r| r.min == 1)
+    if definite {
+        return article_phrase(rules, toks, i, masked).filter(|r| r.min == 1);
+    }
+    let (v, end) = single_noun_at(rules, toks, i, true)?;
+    Some(Raw {
+        start: i,
+        end,
+        min: v,
+        max: v,
+        plain_year_shape: false,
+        noun_at: Some(i),
+    })
 }
 
 /// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word is an age.
@@ -440,7 +455,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             continue;
         }
         if let Some(r) =
-            single_at(rules, toks, i, masked).or_else(|| listed_definite(rules, toks, i, masked, &raws))
+            single_at(rules, toks, i, masked).or_else(|| listed_member(rules, toks, i, masked, &raws))
         {
             i = r.end.max(i + 1);
             raws.push(r);
@@ -545,6 +560,16 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             } else {
                 apply_modifier(kind, &mut min, &mut max);
                 start = m.start;
+                // "including about 600 children": a subset cue before the modifier.
+                if let Some(cue) = rules
+                    .modifiers
+                    .ending_at(toks, m.start)
+                    .into_iter()
+                    .find(|c| *rules.modifiers.value(c) == (ModKind::Subset, Position::Before))
+                {
+                    subset = true;
+                    cue_start = cue.start;
+                }
             }
         }
         if rules
