@@ -1621,8 +1621,35 @@ fn is_arabic_stop(word: &str) -> bool {
 
 /// The letters of a Latin name for spelling comparison: lowercased, accents folded, "q" written "k" (ق is Q or
 /// K: "Ksad" ~ Qasad); a second key without a leading article, written apart or not ("Al-Bagouz", "Albagoz").
+/// Words that say what kind of place a name is, not which one: "Diyala province" and "Idlib province" are spelled
+/// alike only in them, so spelling comparisons leave them out.
+const GENERIC_PLACE_WORDS: [&str; 13] = [
+    "province",
+    "governorate",
+    "district",
+    "region",
+    "county",
+    "city",
+    "town",
+    "village",
+    "countryside",
+    "rural",
+    "subdistrict",
+    "municipality",
+    "prefecture",
+];
+
 fn spelling_keys(name: &str) -> Vec<String> {
     let lower: String = name.to_lowercase().chars().map(fold_latin).collect();
+    let specific: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty() && !GENERIC_PLACE_WORDS.contains(w))
+        .collect();
+    let lower = if specific.is_empty() {
+        lower.clone()
+    } else {
+        specific.join(" ")
+    };
     let letters = |s: &str| -> String {
         s.chars()
             .filter(|c| c.is_alphabetic())

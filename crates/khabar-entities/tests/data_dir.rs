@@ -341,3 +341,25 @@ fn foreign_people_in_arabic_get_their_latin_names() {
         "{people:?}"
     );
 }
+
+#[test]
+fn a_province_is_matched_by_its_own_name_not_by_the_word_province() {
+    let Some(kb) = kb() else { return };
+    let linker = EntityLinker::new(Arc::new(kb));
+    // "Diyala province" and "Idlib province" share a consonant skeleton only through "province".
+    let ps = places(
+        &linker,
+        "Security forces arrested 23 suspected militants in raids across Diyala province on Wednesday.",
+    );
+    assert!(
+        !ps.iter()
+            .any(|(_, kb)| kb.as_deref() == Some("k:place:idlib-gov")),
+        "{ps:?}"
+    );
+    let ps = places(&linker, "Shelling hit villages in Idlib province on Wednesday.");
+    assert!(
+        ps.iter()
+            .any(|(_, kb)| kb.as_deref() == Some("k:place:idlib-gov")),
+        "{ps:?}"
+    );
+}
