@@ -337,6 +337,31 @@ const REGION_SUFFIXES: [&str; 6] = [
     " District",
 ];
 
+/// Press spellings and Arabic names of regions (`data/region_aliases.tsv`: region id, pipe-separated names).
+pub const REGION_ALIASES_TSV: &str = include_str!("../data/region_aliases.tsv");
+
+/// Region id → its other names; comment and malformed lines are skipped.
+fn parse_region_aliases(tsv: &str) -> HashMap<&str, Vec<&str>> {
+    tsv.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(id, names)| {
+            (
+                id.trim(),
+                names
+                    .split('|')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+fn is_arabic_char(c: char) -> bool {
+    ('\u{0600}'..='\u{06FF}').contains(&c)
+}
+
 /// A first-level region from the city table.
 #[derive(Debug, PartialEq)]
 struct Region {
@@ -376,7 +401,8 @@ fn regions(csv: &str) -> Vec<Region> {
             for sfx in REGION_SUFFIXES {
                 name = name.strip_suffix(sfx).unwrap_or(name);
             }
-            let name = name.trim().to_string();
+            // "al Hudaydah" → "Al Hudaydah": a name starts with a capital.
+            let name = capitalized(name.trim());
             let aliases = if name == raw { vec![] } else { vec![raw.clone()] };
             let slug: String = name
                 .to_lowercase()
@@ -541,6 +567,7 @@ impl KnowledgeBase {
                     .values()
                     .map(|c| exact_key(&normalizer, &c.name))
                     .collect();
+                let region_aliases = parse_region_aliases(REGION_ALIASES_TSV);
                 // The largest city of each name, and its country.
                 let mut biggest: HashMap<String, (u64, &str)> = HashMap::new();
                 for c in &cities {
@@ -565,7 +592,21 @@ impl KnowledgeBase {
                     }
                     let line_ref = PLACE_TAG | line;
                     let mut keys = vec![key];
-                    for a in &r.aliases {
+                    let extra: Vec<&str> = region_aliases.get(r.id.as_str()).cloned().unwrap_or_default();
+                    let name_ar = extra
+                        .iter()
+                        .find(|a| arabic_ratio(a) > 0.95)
+                        .copied()
+                        .unwrap_or("");
+                    for a in &extra {
+                        let sk = skeleton(&normalizer, a);
+                        if !a.chars().any(is_arabic_char) && sk.len() >= 3 {
+                            skel_pairs.push((sk, line_ref));
+                        }
+                    }
+                    let mut aliases: Vec<&str> = r.aliases.iter().map(String::as_str).collect();
+                    aliases.extend(extra.iter().copied());
+                    for a in &aliases {
                         let k = exact_key(&normalizer, a);
                         if !keys.contains(&k) {
                             keys.push(k);
@@ -579,13 +620,14 @@ impl KnowledgeBase {
                         skel_pairs.push((sk, line_ref));
                     }
                     table.push_str(&format!(
-                        "{}\t{}\t\t{:.5}\t{:.5}\t{}\t{REGION_POPULATION}\t{}\n",
+                        "{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{REGION_POPULATION}\t{}\n",
                         r.id,
                         clean_field(&r.name),
+                        clean_field(name_ar),
                         r.lat,
                         r.lon,
                         r.country,
-                        r.aliases
+                        aliases
                             .iter()
                             .map(|a| clean_field(a))
                             .collect::<Vec<_>>()
@@ -1109,6 +1151,8 @@ mod tests {
         assert!(rs.iter().any(|r| r.name == "Zurich" && r.country == "CH"));
         assert!(!rs.iter().any(|r| r.country == "US"));
         assert_eq!(rs.len(), 3);
+        let lower = regions("lat,lon,name,admin1,admin2,cc\n14.8,42.9,Bajil,Muhafazat al Hudaydah,,YE\n");
+        assert_eq!(lower[0].name, "Al Hudaydah");
     }
 
     use super::*;

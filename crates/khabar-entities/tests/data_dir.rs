@@ -372,3 +372,30 @@ fn a_province_is_matched_by_its_own_name_not_by_the_word_province() {
         "{ps:?}"
     );
 }
+
+#[test]
+fn regions_have_their_press_and_arabic_names() {
+    let Some(kb) = kb() else { return };
+    // Every region named in the alias table exists in the built KB (an id typo would silently drop its names).
+    for line in khabar_entities::REGION_ALIASES_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
+        let id = line.split('\t').next().unwrap_or_default();
+        assert!(kb.entry(id).is_some(), "{id} is not a region of the built KB");
+    }
+    let linker = EntityLinker::new(Arc::new(kb));
+    let ps = places(
+        &linker,
+        "أعلنت الشرطة العراقية مقتل خمسة أشخاص في محافظة ديالى شرقي العراق يوم الاثنين، فيما اندلعت اشتباكات في محافظة الأنبار.",
+    );
+    for id in ["a1:IQ:diyala", "a1:IQ:anbar"] {
+        assert!(ps.iter().any(|(_, kb)| kb.as_deref() == Some(id)), "{id}: {ps:?}");
+    }
+    let ps = places(
+        &linker,
+        "SANAA (Reuters) - Houthi forces shelled government positions in Hodeidah and Taiz provinces, Yemeni officials said.",
+    );
+    // "Taiz" is a press spelling the gazetteer lacks (geonames: Ta'izz).
+    assert!(ps.iter().any(|(m, kb)| m == "Taiz" && kb.is_some()), "{ps:?}");
+}
