@@ -282,6 +282,32 @@ impl EventExtractor {
                 Some(here)
             })
             .collect();
+        // Segments: ", while" / «، فيما» / «، بينما» join two separate reports in one sentence («قتل خمسة في ديالى،
+        // فيما اندلعت اشتباكات في الأنبار»); each segment has its own incident, and its counts stay with it.
+        let seg_of: Vec<usize> = (0..toks.len())
+            .scan(0usize, |seg, i| {
+                let contrast = i > 0
+                    && matches!(toks[i - 1].norm.as_str(), "," | "،")
+                    && (matches!(
+                        toks[i].norm.as_str(),
+                        "while" | "whereas" | "meanwhile" | "فيما" | "بينما"
+                    ) || (toks[i].norm == "في" && toks.get(i + 1).is_some_and(|t| t.norm == "حين")));
+                if contrast {
+                    *seg += 1;
+                }
+                Some(*seg)
+            })
+            .collect();
+        let segment = |pos: usize| seg_of.get(pos).copied().unwrap_or(0);
+        let segments = seg_of.last().copied().unwrap_or(0) + 1;
+        let primary_in = |seg: usize| -> Option<(EventFamily, usize)> {
+            INCIDENT_PRIORITY.iter().find_map(|f| {
+                triggers
+                    .iter()
+                    .find(|(tf, h)| tf == f && segment(h.start) == seg)
+                    .map(|(tf, h)| (*tf, h.start))
+            })
+        };
         // Only when the primary incident's clause holds a count of its own: otherwise the clauses are one report
         // split by a comma ("طائرات التحالف ...، ارتكبت مجزرة راح ضحيتها 50").
         let primary_clause = primary.and_then(|(_, a)| clause_of.get(a));
@@ -314,9 +340,9 @@ impl EventExtractor {
             rules.actors.value(m) == ARMED_ATTACKERS
                 && !counted_people.iter().any(|&(a, b)| in_span(m.start, a, b))
         });
-        let mut drafts: BTreeMap<EventFamily, Draft> = BTreeMap::new();
+        let mut drafts: BTreeMap<(usize, EventFamily), Draft> = BTreeMap::new();
         for b in &bindings {
-            let local = incident_in_clause(b.anchor).or(primary);
+            let local = incident_in_clause(b.anchor).or(primary_in(segment(b.anchor)));
             // Bodies found after an air strike belong to the air strike.
             let role_family = match (b.family, local) {
                 (Some(EventFamily::Discovery), Some((p, _))) => Some(p),
@@ -332,10 +358,12 @@ impl EventExtractor {
             } else {
                 b.anchor
             };
-            let d = drafts.entry(family).or_insert_with(|| Draft {
-                anchor,
-                ..Draft::default()
-            });
+            let d = drafts
+                .entry((segment(b.anchor), family))
+                .or_insert_with(|| Draft {
+                    anchor,
+                    ..Draft::default()
+                });
             if b.target.as_deref() == Some(HOUSEHOLDS) {
                 d.households = true;
                 continue;
@@ -366,15 +394,17 @@ impl EventExtractor {
                 }
             }
         }
-        if let Some((f, anchor)) = primary {
-            drafts.entry(f).or_insert_with(|| Draft {
-                anchor,
-                ..Draft::default()
-            });
+        for seg in 0..segments {
+            if let Some((f, anchor)) = primary_in(seg) {
+                drafts.entry((seg, f)).or_insert_with(|| Draft {
+                    anchor,
+                    ..Draft::default()
+                });
+            }
         }
         for (f, h) in &triggers {
             if !INCIDENT_PRIORITY.contains(f) {
-                drafts.entry(*f).or_insert_with(|| Draft {
+                drafts.entry((segment(h.start), *f)).or_insert_with(|| Draft {
                     anchor: h.start,
                     ..Draft::default()
                 });
@@ -452,7 +482,7 @@ impl EventExtractor {
             .any(|m| m.resolved.precision == DatePrecision::Day);
 
         let mut out = Vec::new();
-        for (family, d) in drafts {
+        for ((_, family), d) in drafts {
             let near_actors: Vec<String> = {
                 let mut v: Vec<String> = Vec::new();
                 for (name, t) in &actor_hits {
@@ -2034,6 +2064,29 @@ mod tests {
         );
         assert_eq!(ev.len(), 1, "{ev:#?}");
         assert_eq!(ev[0].attributed_to, vec!["regional administration".to_string()]);
+    }
+
+    #[test]
+    fn while_joins_two_reports_that_stay_apart() {
+        // «، فيما» / ", while": each side keeps its own incident and counts.
+        let ev = one(
+            "قُتل ثلاثة جنود في هجوم على حاجز في ريف درعا يوم الجمعة، فيما أصيب أربعة مدنيين بانفجار عبوة ناسفة في مدينة جاسم يوم السبت.",
+            "ar",
+            "2021-04-15",
+        );
+        assert_eq!(ev.len(), 2, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(3)));
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), None);
+        assert_eq!(ev[1].counts.get(&CountRole::Wounded), Some(&CountRange::exact(4)));
+        assert_ne!(ev[0].date, ev[1].date);
+        // A toll with no incident word is not the clashes of the other report.
+        let ev = one(
+            "Five people were killed in Baquba on Monday, police said, while clashes erupted in Ramadi.",
+            "en",
+            "2021-04-15",
+        );
+        let battle = ev.iter().find(|e| e.family == EventFamily::Battle);
+        assert!(battle.is_none_or(|b| b.counts.is_empty()), "{ev:#?}");
     }
 
     #[test]
