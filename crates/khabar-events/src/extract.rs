@@ -171,11 +171,47 @@ impl EventExtractor {
             .numeric_order
             .unwrap_or_else(|| NumericOrder::default_for(lang));
         let date_matches = dates::scan_tokens(text, &toks, rules, published, order);
-        if date_matches.iter().any(|d| is_background_date(d, published))
-            || names_past_year(rules, &toks, &date_matches, published)
+        // A past year makes the sentence background, unless it also names a recent day ("found on Sunday a mass
+        // grave of victims killed in 2014"): then only events dated by the year are dropped, below.
+        let recent_day = date_matches.iter().any(|d| {
+            d.resolved.precision == DatePrecision::Day
+                && !d.resolved.since
+                && d.resolved.date.zip(published).is_some_and(|(dt, p)| {
+                    dt <= p
+                        && p.checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS))
+                            .is_some_and(|lim| dt >= lim)
+                })
+        });
+        let past_year = |d: &DateMatch| !d.resolved.since && d.resolved.precision == DatePrecision::Year;
+        let bare_years = past_year_positions(rules, &toks, &date_matches, published);
+        if date_matches
+            .iter()
+            .any(|d| is_background_date(d, published) && !(recent_day && past_year(d)))
+            || (!recent_day && !bare_years.is_empty())
         {
             return Vec::new();
         }
+        // With both, a word nearer to a past year than to a recent day belongs to the background: "recalled the 2014
+        // massacre", "wanted for a 2015 bombing", "the remains of 40 killed in 2014".
+        let past_years: Vec<usize> = date_matches
+            .iter()
+            .filter(|d| past_year(d) && is_background_date(d, published))
+            .map(|d| d.tok_start)
+            .chain(bare_years)
+            .collect();
+        let recent_days: Vec<usize> = date_matches
+            .iter()
+            .filter(|d| d.resolved.precision == DatePrecision::Day && !d.resolved.since)
+            .map(|d| d.tok_start)
+            .collect();
+        let in_background = |pos: usize| {
+            let nearest = |ps: &[usize]| ps.iter().map(|&p| p.abs_diff(pos)).min();
+            match (nearest(&past_years), nearest(&recent_days)) {
+                (Some(y), Some(d)) => y < d,
+                (Some(_), None) => true,
+                _ => false,
+            }
+        };
         let mut masked = vec![false; toks.len()];
         for d in &date_matches {
             for m in masked
@@ -342,6 +378,9 @@ impl EventExtractor {
         });
         let mut drafts: BTreeMap<(usize, EventFamily), Draft> = BTreeMap::new();
         for b in &bindings {
+            if in_background(b.anchor) {
+                continue;
+            }
             let local = incident_in_clause(b.anchor).or(primary_in(segment(b.anchor)));
             // Bodies found after an air strike belong to the air strike.
             let role_family = match (b.family, local) {
@@ -483,6 +522,9 @@ impl EventExtractor {
 
         let mut out = Vec::new();
         for ((_, family), d) in drafts {
+            if in_background(d.anchor) {
+                continue;
+            }
             let near_actors: Vec<String> = {
                 let mut v: Vec<String> = Vec::new();
                 for (name, t) in &actor_hits {
@@ -1114,40 +1156,43 @@ fn nearest_date<'a>(ds: &'a [DateMatch], anchor: usize, clause_of: &[usize]) -> 
         })
 }
 
-/// True when the sentence names a bare year before the publication year outside any date expression and not as a
+/// Positions of the bare years before the publication year outside any date expression and not as a
 /// count of people ("The 1988 Halabja chemical attack killed ...", "the 2014 fall of Mosul"): background, like
 /// "in 2014".
-fn names_past_year(
+fn past_year_positions(
     rules: &LangRules,
     toks: &[Token],
     dates: &[DateMatch],
     published: Option<NaiveDate>,
-) -> bool {
+) -> Vec<usize> {
     let Some(p) = published else {
-        return false;
+        return Vec::new();
     };
-    toks.iter().enumerate().any(|(i, t)| {
-        let year = (t.kind == TokKind::Number && t.norm.len() == 4)
-            .then(|| t.norm.parse::<i32>().ok())
-            .flatten()
-            .filter(|y| (1900..p.year()).contains(y));
-        let counts_people = rules
-            .targets
-            .longest_at(toks, i + 1)
-            .is_some_and(|m| rules.targets.value(&m) != "-");
-        // "the deadliest day since the 2006 war" compares with the past; it does not report it.
-        let after_since = (i.saturating_sub(3)..i).any(|j| {
-            rules
-                .dates
-                .find_at(toks, j)
-                .iter()
-                .any(|m| *rules.dates.value(m) == DateWord::Since)
-        });
-        year.is_some()
-            && !counts_people
-            && !after_since
-            && !dates.iter().any(|d| d.tok_start <= i && i < d.tok_end)
-    })
+    (0..toks.len())
+        .filter(|&i| {
+            let t = &toks[i];
+            let year = (t.kind == TokKind::Number && t.norm.len() == 4)
+                .then(|| t.norm.parse::<i32>().ok())
+                .flatten()
+                .filter(|y| (1900..p.year()).contains(y));
+            let counts_people = rules
+                .targets
+                .longest_at(toks, i + 1)
+                .is_some_and(|m| rules.targets.value(&m) != "-");
+            // "the deadliest day since the 2006 war" compares with the past; it does not report it.
+            let after_since = (i.saturating_sub(3)..i).any(|j| {
+                rules
+                    .dates
+                    .find_at(toks, j)
+                    .iter()
+                    .any(|m| *rules.dates.value(m) == DateWord::Since)
+            });
+            year.is_some()
+                && !counts_people
+                && !after_since
+                && !dates.iter().any(|d| d.tok_start <= i && i < d.tok_end)
+        })
+        .collect()
 }
 
 /// The token index holding char offset `c` (sentence-relative).
@@ -2064,6 +2109,36 @@ mod tests {
         );
         assert_eq!(ev.len(), 1, "{ev:#?}");
         assert_eq!(ev[0].attributed_to, vec!["regional administration".to_string()]);
+    }
+
+    #[test]
+    fn a_recent_day_keeps_its_event_beside_a_past_year() {
+        // Each event or count goes with the nearer of the recent day and the past year.
+        let ev = one(
+            "Police on Monday arrested a man wanted for a 2015 bombing in Ankara that killed 109 people.",
+            "en",
+            "2019-03-12",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(1))
+        );
+        let ev = one(
+            "Iraqi forces on Sunday found a mass grave in Sinjar holding the remains of 40 Yazidis killed by Islamic State in 2014.",
+            "en",
+            "2019-03-12",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Discovery], "{ev:#?}");
+        assert!(
+            ev[0].counts.is_empty(),
+            "the 2014 killings are background: {ev:#?}"
+        );
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2019, 3, 10));
+        assert_no_events(
+            "2019-03-12",
+            &["On Monday, survivors recalled the 2014 massacre in which Islamic State fighters killed 5,000 Yazidis in Sinjar."],
+        );
     }
 
     #[test]
