@@ -623,7 +623,13 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         if r.plain_year_shape && (1900..=2100).contains(&r.min) && !people_noun {
             continue;
         }
-        for probe in [r.end, noun_tok.map_or(r.end, |n| n + 1)] {
+        // «40 شهيداً على الأقل»: a role noun in place of the counted noun may stand before the modifier too.
+        let after_word = if noun_tok.is_none() && toks.get(r.end).is_some_and(|t| t.kind == TokKind::Word) {
+            r.end + 1
+        } else {
+            r.end
+        };
+        for probe in [r.end, noun_tok.map_or(r.end, |n| n + 1), after_word] {
             if let Some(m) = rules.modifiers.longest_at(toks, probe) {
                 let (kind, pos) = *rules.modifiers.value(&m);
                 if pos == Position::After {
@@ -668,7 +674,8 @@ fn mark_subset_lists(toks: &[Token], qs: &mut [Quantity]) {
     let joiner = |t: &Token| matches!(t.norm.as_str(), "," | "،" | "and" | "و");
     for k in 1..qs.len() {
         let prev = &qs[k - 1];
-        if !prev.subset || qs[k].subset {
+        // A count with no counted noun of its own («وأكثر من 74 مصاباً»: the wounded) starts another report.
+        if !prev.subset || qs[k].subset || qs[k].noun_tok.is_none() {
             continue;
         }
         let prev_end = prev.noun_tok.map_or(prev.tok_end, |n| n + 1);
