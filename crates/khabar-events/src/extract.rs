@@ -2163,6 +2163,14 @@ mod tests {
         assert_eq!(ev.len(), 1, "{ev:#?}");
         assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
         assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(1)));
+        // "another" as the subject of its own verb after a count is one more.
+        let ev = one(
+            "Three soldiers were killed and another was injured when gunmen attacked a checkpost in Bannu on Monday night, police said.",
+            "en",
+            "2023-08-15",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(1)));
         // «على الأقل» after a role noun opens the range; the wounded after a subset list are their own count.
         let ev = one(
             "ارتفعت حصيلة الغارة على مدرسة تؤوي نازحين في دير البلح فجر الخميس إلى 30 شهيداً على الأقل، بينهم 10 أطفال و5 نساء، وأكثر من 50 مصاباً.",

@@ -369,10 +369,27 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
 }
 
 /// A person closing or continuing a list of counts is one more member: a definite singular after "and" ("five men, two
-/// women and the girl"), or an Arabic singular behind «و» («ثلاثة أطفال وامرأتان ورجل»). Only right after a count and
+/// women and the girl"), an Arabic singular behind «و» («ثلاثة أطفال وامرأتان ورجل»), or "another" as the subject of
+/// its own verb after a count ("... were killed and another was injured"). Only right after a count and
 /// its noun; elsewhere "the man" refers back to someone already counted, and a lone «ورجل» may be the killer.
 fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], raws: &[Raw]) -> Option<Raw> {
     let t = toks.get(i)?;
+    // "Two policemen were killed and another was injured": "another" as a subject after a count is one more.
+    if t.norm == "another"
+        && !raws.is_empty()
+        && toks
+            .get(i + 1)
+            .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"))
+    {
+        return Some(Raw {
+            start: i,
+            end: i + 1,
+            min: 1,
+            max: 1,
+            plain_year_shape: false,
+            noun_at: Some(i),
+        });
+    }
     let definite = t.norm == "the" && i >= 2 && toks[i - 1].norm == "and";
     let arabic_and =
         t.norm.starts_with('و') && t.variants.len() > 1 && !masked.get(i).copied().unwrap_or(false);
@@ -838,6 +855,15 @@ mod tests {
             vec![(Some(2), Some(2)), (Some(1), Some(1))]
         );
         assert!(q("the girl was arrested", "en").is_empty());
+        assert_eq!(
+            q("Two policemen were killed and another was injured", "en"),
+            vec![(Some(2), Some(2)), (Some(1), Some(1))]
+        );
+        assert!(q("another attack was reported", "en").is_empty());
+        assert_eq!(
+            q("قتل جندي وأصيب آخر", "ar"),
+            vec![(Some(1), Some(1)), (Some(1), Some(1))]
+        );
         assert!(q("Both were taken into custody and the man was charged", "en").is_empty());
         // Arabic: right after a role word only.
         assert_eq!(q("استشهد شاب برصاص قوات الاحتلال", "ar"), vec![(Some(1), Some(1))]);
