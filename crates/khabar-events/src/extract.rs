@@ -318,8 +318,9 @@ impl EventExtractor {
                 Some(here)
             })
             .collect();
-        // Segments: ", while" / «، فيما» / «، بينما» join two separate reports in one sentence («قتل خمسة في ديالى،
-        // فيما اندلعت اشتباكات في الأنبار»); each segment has its own incident, and its counts stay with it.
+        // Segments: ", while" / «، فيما» / «، بينما», or ", and" between two different days, join two separate reports
+        // in one sentence («قتل خمسة في ديالى، فيما اندلعت اشتباكات في الأنبار»); each segment has its own incident,
+        // and its counts stay with it.
         let seg_of: Vec<usize> = (0..toks.len())
             .scan(0usize, |seg, i| {
                 let contrast = i > 0
@@ -328,7 +329,23 @@ impl EventExtractor {
                         toks[i].norm.as_str(),
                         "while" | "whereas" | "meanwhile" | "فيما" | "بينما"
                     ) || (toks[i].norm == "في" && toks.get(i + 1).is_some_and(|t| t.norm == "حين")));
-                if contrast {
+                // ", and" / «، و» between two different days: "a bomb killed an officer on Tuesday, and two soldiers
+                // were wounded in a grenade attack on Wednesday".
+                let and_other_day = i > 0
+                    && matches!(toks[i - 1].norm.as_str(), "," | "،")
+                    && (toks[i].norm == "and"
+                        || (toks[i].norm.starts_with('و') && toks[i].variants.len() > 1))
+                    && {
+                        let day = |d: &&DateMatch| {
+                            d.resolved.precision == DatePrecision::Day && d.resolved.date.is_some()
+                        };
+                        let before = date_matches.iter().filter(day).rfind(|d| d.tok_end <= i);
+                        let after = date_matches.iter().filter(day).find(|d| d.tok_start >= i);
+                        before
+                            .zip(after)
+                            .is_some_and(|(b, a)| b.resolved.date != a.resolved.date)
+                    };
+                if contrast || and_other_day {
                     *seg += 1;
                 }
                 Some(*seg)
@@ -579,7 +596,7 @@ impl EventExtractor {
             if !gate {
                 continue;
             }
-            let (date, precision) = match nearest_date(&date_matches, d.anchor, &clause_of) {
+            let (date, precision) = match nearest_date(&date_matches, d.anchor, &clause_of, &seg_of) {
                 Some(m) => (m.resolved.date, m.resolved.precision),
                 None => (None, DatePrecision::Unknown),
             };
@@ -1149,21 +1166,28 @@ fn in_span(t: usize, a: usize, b: usize) -> bool {
     a <= t && t < b
 }
 
-/// The date expression nearest to the event's anchor word, preferring one in the anchor's own clause ("an air
+/// The date expression nearest to the event's anchor word, preferring one in the anchor's own segment, then clause ("an air
 /// strike killed 4 in Idlib on Monday, while a car bomb in Afrin wounded 9 on Tuesday": the car bomb is Tuesday's).
-fn nearest_date<'a>(ds: &'a [DateMatch], anchor: usize, clause_of: &[usize]) -> Option<&'a DateMatch> {
+fn nearest_date<'a>(
+    ds: &'a [DateMatch],
+    anchor: usize,
+    clause_of: &[usize],
+    seg_of: &[usize],
+) -> Option<&'a DateMatch> {
     let clause = clause_of.get(anchor);
+    let seg = seg_of.get(anchor);
     ds.iter()
         .filter(|d| !(d.resolved.since && d.resolved.precision == DatePrecision::Year))
         .filter(|d| d.resolved.date.is_some() || d.resolved.precision == DatePrecision::Unknown)
         .min_by_key(|d| {
+            let other_segment = seg.is_some() && seg_of.get(d.tok_start) != seg;
             let other_clause = clause.is_some() && clause_of.get(d.tok_start) != clause;
             let distance = if anchor < d.tok_start {
                 d.tok_start - anchor
             } else {
                 anchor.saturating_sub(d.tok_end)
             };
-            (other_clause, distance)
+            (other_segment, other_clause, distance)
         })
 }
 
@@ -2224,6 +2248,16 @@ mod tests {
         assert_eq!(ev[0].counts.get(&CountRole::Wounded), None);
         assert_eq!(ev[1].counts.get(&CountRole::Wounded), Some(&CountRange::exact(4)));
         assert_ne!(ev[0].date, ev[1].date);
+        // ", and" between two different days splits too, and each event takes its own segment's day.
+        let ev = one(
+            "A soldier was killed when a roadside bomb exploded near Tumaco on Tuesday, and three police officers were wounded in a grenade attack on a station in Cali, Valle, on Wednesday, officials said.",
+            "en",
+            "2024-05-23",
+        );
+        assert_eq!(ev.len(), 2, "{ev:#?}");
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2024, 5, 21));
+        assert_eq!(ev[1].date, NaiveDate::from_ymd_opt(2024, 5, 22));
+        assert_eq!(ev[1].counts.get(&CountRole::Wounded), Some(&CountRange::exact(3)));
         // A toll with no incident word is not the clashes of the other report.
         let ev = one(
             "Five people were killed in Baquba on Monday, police said, while clashes erupted in Ramadi.",
