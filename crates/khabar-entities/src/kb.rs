@@ -472,6 +472,11 @@ fn capitalized(w: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The aliases column of a KB table: cleaned names joined by `|`.
+fn alias_field<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.map(clean_field).collect::<Vec<_>>().join("|")
+}
+
 fn clean_field(s: &str) -> String {
     s.replace(['\t', '\n', '|'], " ")
 }
@@ -523,11 +528,7 @@ impl KnowledgeBase {
                 clean_field(arabic.first().map_or("", String::as_str)),
                 c.iso,
                 c.population,
-                arabic
-                    .iter()
-                    .map(|a| clean_field(a))
-                    .collect::<Vec<_>>()
-                    .join("|")
+                alias_field(arabic.iter().map(String::as_str))
             ));
             line += 1;
         }
@@ -627,11 +628,7 @@ impl KnowledgeBase {
                         r.lat,
                         r.lon,
                         r.country,
-                        aliases
-                            .iter()
-                            .map(|a| clean_field(a))
-                            .collect::<Vec<_>>()
-                            .join("|")
+                        alias_field(aliases.iter().copied())
                     ));
                     line += 1;
                 }
@@ -667,7 +664,6 @@ impl KnowledgeBase {
                     skel_pairs.push((sk, r));
                 }
             }
-            let aliases: Vec<String> = names.iter().skip(1).map(|s| clean_field(s)).collect();
             table.push_str(&format!(
                 "gn:{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{}\t{}\n",
                 c.geonameid,
@@ -677,7 +673,7 @@ impl KnowledgeBase {
                 c.longitude,
                 c.countrycode,
                 c.population,
-                aliases.join("|")
+                alias_field(names.iter().skip(1).copied())
             ));
             line += 1;
         }

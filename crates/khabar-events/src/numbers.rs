@@ -87,6 +87,20 @@ struct Raw {
     noun_at: Option<usize>,
 }
 
+impl Raw {
+    /// A person noun at `start` that counts itself (`value` 1 or 2), its phrase ending at `end`.
+    fn person(start: usize, end: usize, value: u64) -> Raw {
+        Raw {
+            start,
+            end,
+            min: value,
+            max: value,
+            plain_year_shape: false,
+            noun_at: Some(start),
+        }
+    }
+}
+
 fn num_word_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<(NumWord, usize)> {
     let m = rules.numbers.longest_at(toks, i)?;
     Some((*rules.numbers.value(&m), m.end))
@@ -310,14 +324,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     if !(right_after || inside || accusative || dual_subject || listed_dual) {
         return None;
     }
-    Some(Raw {
-        start: i,
-        end,
-        min: v,
-        max: v,
-        plain_year_shape: false,
-        noun_at: Some(i),
-    })
+    Some(Raw::person(i, end, v))
 }
 
 /// The noun phrase from the article at `i` to a singular or dual person noun ("a civilian", "a Palestinian
@@ -381,14 +388,7 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
             .get(i + 1)
             .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"))
     {
-        return Some(Raw {
-            start: i,
-            end: i + 1,
-            min: 1,
-            max: 1,
-            plain_year_shape: false,
-            noun_at: Some(i),
-        });
+        return Some(Raw::person(i, i + 1, 1));
     }
     let definite = t.norm == "the" && i >= 2 && toks[i - 1].norm == "and";
     let arabic_and =
@@ -410,14 +410,7 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
         return article_phrase(rules, toks, i, masked).filter(|r| r.min == 1);
     }
     let (v, end) = single_noun_at(rules, toks, i, true)?;
-    Some(Raw {
-        start: i,
-        end,
-        min: v,
-        max: v,
-        plain_year_shape: false,
-        noun_at: Some(i),
-    })
+    Some(Raw::person(i, end, v))
 }
 
 /// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word is an age.
