@@ -522,10 +522,17 @@ impl EventExtractor {
         place_cues.extend(capitalized_places(text, &toks, lang));
         let (attributed_to, attribution_hedged, attribution_toks) =
             attribution(rules, &toks, text, &mentions);
-        let actor_hits = actors(rules, &toks, &mentions, &attribution_toks, &attributed_to);
+        let actor_hits = actors(
+            rules,
+            &toks,
+            &mentions,
+            &attribution_toks,
+            &attributed_to,
+            &counted_people,
+        );
         // An armed actor that is also the sentence's source ("Haftar's forces announced their full control of
         // Gharyan") is still evidence of who acted, for the gate only.
-        let source_actor_hits = actors(rules, &toks, &mentions, &[], &attributed_to);
+        let source_actor_hits = actors(rules, &toks, &mentions, &[], &attributed_to, &counted_people);
         let hedged = attribution_hedged || hedge_cue(rules, &toks);
         // A number of protesters stated in the sentence (targets.tsv label `protesters`).
         let crowd_counted = quantities.iter().any(|q| {
@@ -1488,14 +1495,15 @@ fn lang_is_latin(t: &Token) -> bool {
     t.kind == TokKind::Word && t.norm.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
-/// Actor names with their token position: actor mentions, else the actors lexicon; never the tokens of a credited
-/// source.
+/// Actor names with their token position: actor mentions, and the actors lexicon when no mention stands outside the
+/// `counted` people; never the tokens of a credited source.
 fn actors(
     rules: &LangRules,
     toks: &[Token],
     mentions: &[Mention],
     used: &[(usize, usize)],
     speakers: &[String],
+    counted: &[(usize, usize)],
 ) -> Vec<(String, usize)> {
     let in_source = |t: usize| used.iter().any(|(s, e)| t >= *s && t < *e);
     let mut out = Vec::new();
@@ -1506,7 +1514,10 @@ fn actors(
             }
         }
     }
-    if out.is_empty() {
+    // The lexicon speaks when no mention names who acted: mentions among the counted people are victims
+    // («مقتل ثلاثة عناصر من قوات النظام ... بهجوم لمسلحين مجهولين»).
+    let acting = |t: &usize| !counted.iter().any(|&(a, b)| in_span(*t, a, b));
+    if !out.iter().any(|(_, t)| acting(t)) {
         for m in rules.actors.find_longest(toks) {
             let name = rules.actors.value(&m);
             if name == "@speaker" {
@@ -1642,6 +1653,15 @@ mod tests {
             ),
             vec!["Russia".to_string()]
         );
+        // With entity mentions: the victims' force is a mention, so the lexicon names who acted.
+        let text = "أفادت مصادر محلية بمقتل ثلاثة عناصر من قوات النظام في هجوم لمسلحين مجهولين على حاجز في درعا يوم الاثنين.";
+        let ev = with_mentions(
+            text,
+            "2019-03-12",
+            &[("قوات النظام", EntityKind::Actor, "Syrian government forces")],
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].actors, vec!["Gunmen".to_string()]);
         // Those who surrender are a party to the event.
         assert_eq!(
             actors(
