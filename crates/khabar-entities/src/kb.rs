@@ -7,7 +7,7 @@ use crate::translit::{TranslitParams, Transliterator};
 use crate::wordfreq::{WordFreq, AR_WORD_FREQ_TSV, EN_WORD_FREQ_TSV};
 use crate::{EntityError, NeuralTranslit};
 use khabar_model::EntityKind;
-use khabar_normalize::{arabic_ratio, Normalizer};
+use khabar_normalize::{arabic_ratio, is_arabic, Normalizer};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -358,10 +358,6 @@ fn parse_region_aliases(tsv: &str) -> HashMap<&str, Vec<&str>> {
         .collect()
 }
 
-fn is_arabic_char(c: char) -> bool {
-    ('\u{0600}'..='\u{06FF}').contains(&c)
-}
-
 /// A first-level region from the city table.
 #[derive(Debug, PartialEq)]
 struct Region {
@@ -601,7 +597,7 @@ impl KnowledgeBase {
                         .unwrap_or("");
                     for a in &extra {
                         let sk = skeleton(&normalizer, a);
-                        if !a.chars().any(is_arabic_char) && sk.len() >= 3 {
+                        if !a.chars().any(is_arabic) && sk.len() >= 3 {
                             skel_pairs.push((sk, line_ref));
                         }
                     }

@@ -317,23 +317,27 @@ impl SimilarityModel {
 mod tests {
     use super::*;
 
-    /// The shipped models were fitted on documents that went through the entity and event stages: the
-    /// structured overlap features vary over the fitting data and carry weight (a refit without those stages
-    /// would leave them constant at 0 and unused).
+    /// The shipped models were fitted on documents that went through the entity stage: the kb-id overlap varies
+    /// over the fitting data and carries weight (a refit without that stage would leave it constant at 0 and
+    /// unused). The event-family overlap is fitted too, but since the precision rules of 2026-11 no SemEval pair
+    /// shares an event family (the pages carry no publication date and few events), so it has no weight of its own.
     #[test]
     fn default_model_uses_structured_overlap() {
         let m = SimilarityModel::from_json(DEFAULT_MODEL_JSON).unwrap();
         let lead = m.lead_only.as_deref().expect("lead-only sub-model");
         for model in [&m, lead] {
-            for name in ["kb_jaccard", "families_jaccard"] {
-                let i = model.features.iter().position(|f| f == name).expect("feature");
-                assert!(model.stds[i] > 1e-3, "{name} std {}", model.stds[i]);
-                assert!(
-                    model.weights[i].abs() > 1e-4,
-                    "{name} weight {}",
-                    model.weights[i]
-                );
-            }
+            assert!(model.features.iter().any(|f| f == "families_jaccard"));
+            let i = model
+                .features
+                .iter()
+                .position(|f| f == "kb_jaccard")
+                .expect("feature");
+            assert!(model.stds[i] > 1e-3, "kb_jaccard std {}", model.stds[i]);
+            assert!(
+                model.weights[i].abs() > 1e-4,
+                "kb_jaccard weight {}",
+                model.weights[i]
+            );
         }
     }
 
