@@ -468,6 +468,33 @@ fn capitalized(w: &str) -> String {
         .unwrap_or_default()
 }
 
+/// One row of the KB's places table, before it is written.
+struct NewPlace<'a> {
+    id: &'a str,
+    name: &'a str,
+    name_ar: &'a str,
+    at: Option<(f64, f64)>,
+    country: &'a str,
+    population: u64,
+    aliases: String,
+}
+
+/// A line of `places.tsv`: id, name, Arabic name, lat, lon (empty when unknown), country, population, aliases.
+fn place_row(r: NewPlace) -> String {
+    let (lat, lon) = r.at.map_or((String::new(), String::new()), |(la, lo)| {
+        (format!("{la:.5}"), format!("{lo:.5}"))
+    });
+    format!(
+        "{}\t{}\t{}\t{lat}\t{lon}\t{}\t{}\t{}\n",
+        r.id,
+        clean_field(r.name),
+        clean_field(r.name_ar),
+        r.country,
+        r.population,
+        r.aliases
+    )
+}
+
 /// The aliases column of a KB table: cleaned names joined by `|`.
 fn alias_field<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.map(clean_field).collect::<Vec<_>>().join("|")
@@ -518,14 +545,15 @@ impl KnowledgeBase {
                     exact_pairs.push((key, PLACE_TAG | line));
                 }
             }
-            table.push_str(&format!(
-                "{id}\t{}\t{}\t\t\t{}\t{}\t{}\n",
-                clean_field(&c.name),
-                clean_field(arabic.first().map_or("", String::as_str)),
-                c.iso,
-                c.population,
-                alias_field(arabic.iter().map(String::as_str))
-            ));
+            table.push_str(&place_row(NewPlace {
+                id: &id,
+                name: &c.name,
+                name_ar: arabic.first().map_or("", String::as_str),
+                at: None,
+                country: &c.iso,
+                population: c.population,
+                aliases: alias_field(arabic.iter().map(String::as_str)),
+            }));
             line += 1;
         }
         // US states (cities500 has none, so "Florida" would be a village in New York): ranked as large places.
@@ -544,10 +572,15 @@ impl KnowledgeBase {
                     if sk.len() >= 3 {
                         skel_pairs.push((sk, r));
                     }
-                    table.push_str(&format!(
-                        "{id}\t{}\t\t\t\tUS\t{US_STATE_POPULATION}\t\n",
-                        clean_field(&st.name)
-                    ));
+                    table.push_str(&place_row(NewPlace {
+                        id: &id,
+                        name: &st.name,
+                        name_ar: "",
+                        at: None,
+                        country: "US",
+                        population: US_STATE_POPULATION,
+                        aliases: String::new(),
+                    }));
                     line += 1;
                 }
             }
@@ -616,16 +649,15 @@ impl KnowledgeBase {
                     if sk.len() >= 3 {
                         skel_pairs.push((sk, line_ref));
                     }
-                    table.push_str(&format!(
-                        "{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{REGION_POPULATION}\t{}\n",
-                        r.id,
-                        clean_field(&r.name),
-                        clean_field(name_ar),
-                        r.lat,
-                        r.lon,
-                        r.country,
-                        alias_field(aliases.iter().copied())
-                    ));
+                    table.push_str(&place_row(NewPlace {
+                        id: &r.id,
+                        name: &r.name,
+                        name_ar,
+                        at: Some((r.lat, r.lon)),
+                        country: &r.country,
+                        population: REGION_POPULATION,
+                        aliases: alias_field(aliases.iter().copied()),
+                    }));
                     line += 1;
                 }
             }
@@ -660,17 +692,15 @@ impl KnowledgeBase {
                     skel_pairs.push((sk, r));
                 }
             }
-            table.push_str(&format!(
-                "gn:{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{}\t{}\n",
-                c.geonameid,
-                clean_field(&c.name),
-                clean_field(name_ar),
-                c.latitude,
-                c.longitude,
-                c.countrycode,
-                c.population,
-                alias_field(names.iter().skip(1).copied())
-            ));
+            table.push_str(&place_row(NewPlace {
+                id: &format!("gn:{}", c.geonameid),
+                name: &c.name,
+                name_ar,
+                at: Some((c.latitude, c.longitude)),
+                country: &c.countrycode,
+                population: c.population,
+                aliases: alias_field(names.iter().skip(1).copied()),
+            }));
             line += 1;
         }
         let places = line as usize;
