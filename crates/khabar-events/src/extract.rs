@@ -33,7 +33,9 @@
 use crate::dates::{self, DateMatch, NumericOrder};
 use crate::error::EventResult;
 use crate::numbers::{self, Quantity};
-use crate::rules::{AttrCue, DateWord, LangRules, Match, ModalityKind, PlaceWord, RuleSet, Scope};
+use crate::rules::{
+    AttrCue, DateWord, LangRules, Match, ModKind, ModalityKind, PlaceWord, Position, RuleSet, Scope,
+};
 use crate::text::{surface, tokenize, TokKind, Token};
 use chrono::{Datelike, Duration, NaiveDate};
 use khabar_model::{Article, CountRange, CountRole, DatePrecision, EntityKind, Event, EventFamily, Mention};
@@ -845,6 +847,18 @@ fn bind_counts(
         .filter(|&i| !qs[i].subset)
         .chain((0..qs.len()).filter(|&i| qs[i].subset))
         .collect();
+    // Subset phrases without a number of their own ("9,000 people, most of them women and children, have been
+    // displaced") are asides too, up to the clause punctuation that closes them.
+    let numberless_parts = rules
+        .modifiers
+        .find_all(toks)
+        .into_iter()
+        .filter(|m| *rules.modifiers.value(m) == (ModKind::Subset, Position::Before))
+        .filter(|m| !qs.iter().any(|q| q.subset && q.cue_start == m.start))
+        .filter_map(|m| {
+            let end = (m.end..toks.len()).find(|&i| is_clause_punct(&toks[i]))?;
+            (end - m.end <= 5).then_some((m.start, end))
+        });
     let subset_spans: Vec<(usize, usize)> = qs
         .iter()
         .filter(|q| q.subset && q.tok_start < toks.len())
@@ -854,6 +868,7 @@ fn bind_counts(
                 q.noun_tok.map_or(q.tok_end, |n| n + 1).min(toks.len()),
             )
         })
+        .chain(numberless_parts)
         .collect();
     for qi in order {
         let q = &qs[qi];
@@ -2253,6 +2268,62 @@ mod tests {
         ] {
             assert!(one(text, "ar", "2024-02-18").is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn fresh17_round_shapes() {
+        // A subset phrase without a number is an aside between the count and its role word.
+        let ev = one(
+            "Nearly 5,000 people, most of them women and children, have been displaced from villages in Macomia district on Monday, the UN said.",
+            "en",
+            "2024-02-20",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Displacement], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Displaced),
+            Some(&CountRange::exact(5000))
+        );
+        // Weapons recovered in a raid: the arrest stands, the grenade is no attack.
+        let ev = one(
+            "Police arrested four suspects in Bishnupur district on Thursday and recovered two rifles and a hand grenade, officials said.",
+            "en",
+            "2023-11-24",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        // An ISPR-style exchange of fire is a battle.
+        let ev = one(
+            "Five terrorists were killed during an intense exchange of fire in North Waziristan on Tuesday, the military said.",
+            "en",
+            "2023-11-24",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        // A ceasefire signed is an agreement, not shooting; a movement named for liberation takes no territory.
+        let ev = one(
+            "وقّع الطرفان اليوم الجمعة في جدة اتفاقاً لوقف دائم لإطلاق النار في السودان.",
+            "ar",
+            "2023-05-12",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Agreement], "{ev:#?}");
+        let ev = one(
+            "قُتل خمسة مدنيين جراء قصف شنّته الحركة الشعبية لتحرير السودان على مدينة الدلنج صباح الجمعة.",
+            "ar",
+            "2024-03-02",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Shelling], "{ev:#?}");
+        assert_no_events(
+            "2023-11-24",
+            &[
+                "The government on Thursday rejected as false information reports that 50 soldiers had been killed in an attack near Djibo.",
+                "Al Ahly's attack tore through the defence with two goals before half-time in Cairo on Saturday.",
+            ],
+        );
+        // Fighting named as what came before the capture is no battle of its own.
+        let ev = one(
+            "Rebels seized the army's regional headquarters in Lashio on Saturday after weeks of fighting, a spokesman said.",
+            "en",
+            "2023-11-24",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Territory], "{ev:#?}");
     }
 
     #[test]
