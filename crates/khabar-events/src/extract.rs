@@ -325,28 +325,24 @@ impl EventExtractor {
         // and its counts stay with it.
         let seg_of: Vec<usize> = (0..toks.len())
             .scan(0usize, |seg, i| {
-                let contrast = i > 0
-                    && matches!(toks[i - 1].norm.as_str(), "," | "،")
+                let after_comma = i > 0 && toks[i - 1].is_comma();
+                let contrast = after_comma
                     && (matches!(
                         toks[i].norm.as_str(),
                         "while" | "whereas" | "meanwhile" | "فيما" | "بينما"
                     ) || (toks[i].norm == "في" && toks.get(i + 1).is_some_and(|t| t.norm == "حين")));
                 // ", and" / «، و» between two different days: "a bomb killed an officer on Tuesday, and two soldiers
                 // were wounded in a grenade attack on Wednesday".
-                let and_other_day = i > 0
-                    && matches!(toks[i - 1].norm.as_str(), "," | "،")
-                    && (toks[i].norm == "and"
-                        || (toks[i].norm.starts_with('و') && toks[i].variants.len() > 1))
-                    && {
-                        let day = |d: &&DateMatch| {
-                            d.resolved.precision == DatePrecision::Day && d.resolved.date.is_some()
-                        };
-                        let before = date_matches.iter().filter(day).rfind(|d| d.tok_end <= i);
-                        let after = date_matches.iter().filter(day).find(|d| d.tok_start >= i);
-                        before
-                            .zip(after)
-                            .is_some_and(|(b, a)| b.resolved.date != a.resolved.date)
+                let and_other_day = after_comma && (toks[i].norm == "and" || toks[i].waw_joined()) && {
+                    let day = |d: &&DateMatch| {
+                        d.resolved.precision == DatePrecision::Day && d.resolved.date.is_some()
                     };
+                    let before = date_matches.iter().filter(day).rfind(|d| d.tok_end <= i);
+                    let after = date_matches.iter().filter(day).find(|d| d.tok_start >= i);
+                    before
+                        .zip(after)
+                        .is_some_and(|(b, a)| b.resolved.date != a.resolved.date)
+                };
                 if contrast || and_other_day {
                     *seg += 1;
                 }
@@ -899,10 +895,7 @@ fn bind_counts(
                 // "killed a man and his son and wounded a woman", «قتل ثلاثة أطفال وأصيب آخرون»: a role word joined by
                 // "and" right after the counted phrase starts the next clause; the count is not its count ("was shot
                 // and wounded" is one verb).
-                let coordinated = (h.start == q_end
-                    && toks
-                        .get(h.start)
-                        .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1))
+                let coordinated = (h.start == q_end && toks.get(h.start).is_some_and(Token::waw_joined))
                     || (h.start == q_end + 1 && toks.get(q_end).is_some_and(|t| t.norm == "and"));
                 if coordinated {
                     continue;
@@ -1033,8 +1026,6 @@ fn add_conjoined(
 ) {
     let bound: Vec<usize> = out.iter().map(|b| b.q_idx).collect();
     let is_and = |t: &Token| t.norm == "and" || t.norm == "و";
-    let arabic_and = |t: &Token| t.norm.starts_with('و') && t.variants.len() > 1;
-    let is_comma = |t: &Token| t.kind == TokKind::Punct && matches!(t.norm.as_str(), "," | "،");
     let end_of = |q: &Quantity| q.noun_tok.map_or(q.tok_end, |n| n + 1);
     for b in out.iter_mut() {
         let Some(q) = qs.get(b.q_idx) else {
@@ -1079,25 +1070,25 @@ fn add_conjoined(
                 let possessive = |t: &Token| matches!(t.norm.as_str(), "her" | "his" | "their");
                 let joins = match between {
                     [.., a, p] if possessive(p) => is_and(a),
-                    [.., a] => is_and(a) || arabic_and(a),
+                    [.., a] => is_and(a) || a.waw_joined(),
                     [] => false,
                 };
-                let joined_by_and = joins || toks.get(later).is_some_and(arabic_and);
+                let joined_by_and = joins || toks.get(later).is_some_and(Token::waw_joined);
                 let counted = o.noun_tok.is_some();
                 // The "and" joins the two counts directly ("... service members and two Iraqi soldiers",
                 // "ومدني واحد"), not two clauses ("killed 25 bandits and rescued 14 villagers").
                 let link = if between.len() <= 4 && joined_by_and && !between.iter().any(is_clause_punct) {
                     Link::And
-                } else if counted && between.len() == 2 && is_comma(&between[0]) && is_and(&between[1]) {
+                } else if counted && between.len() == 2 && between[0].is_comma() && is_and(&between[1]) {
                     Link::CommaAnd
                 } else if counted
                     && between.len() == 1
-                    && is_comma(&between[0])
-                    && toks.get(later).is_some_and(arabic_and)
+                    && between[0].is_comma()
+                    && toks.get(later).is_some_and(Token::waw_joined)
                 {
                     // «ثلاثة أطفال، وامرأتين»: Arabic writes a comma before its "و" without making a serial list.
                     Link::And
-                } else if counted && between.len() == 1 && is_comma(&between[0]) {
+                } else if counted && between.len() == 1 && between[0].is_comma() {
                     Link::Comma
                 } else {
                     return None;

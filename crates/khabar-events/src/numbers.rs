@@ -307,20 +307,16 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     // A dual subject right before its role verb («طفلين قتلا»: two children were killed); duals only, since a single
     // noun before a verb is as often the killer as the killed.
     // «بينهم طفلان وأصيب آخرون»: a verb after "و" starts a new clause.
-    let conjoined = toks
-        .get(end)
-        .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1);
+    let conjoined = toks.get(end).is_some_and(Token::waw_joined);
     let dual_subject = v == 2 && !conjoined && rules.roles.find_at(toks, end).iter().any(is_role);
     // A dual joined by "و" to the noun phrase before it («مقتل ثلاثة أطفال وامرأتين»): a list member, which the
     // binding adds to the count it follows.
     let listed_dual = v == 2
         && i > 0
-        && toks
-            .get(i)
-            .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1)
+        && toks.get(i).is_some_and(Token::waw_joined)
         && toks
             .get(i - 1)
-            .is_some_and(|t| t.kind == TokKind::Word || matches!(t.norm.as_str(), "," | "،"));
+            .is_some_and(|t| t.kind == TokKind::Word || t.is_comma());
     if !(right_after || inside || accusative || dual_subject || listed_dual) {
         return None;
     }
@@ -391,8 +387,7 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
         return Some(Raw::person(i, i + 1, 1));
     }
     let definite = t.norm == "the" && i >= 2 && toks[i - 1].norm == "and";
-    let arabic_and =
-        t.norm.starts_with('و') && t.variants.len() > 1 && !masked.get(i).copied().unwrap_or(false);
+    let arabic_and = t.waw_joined() && !masked.get(i).copied().unwrap_or(false);
     if !definite && !arabic_and {
         return None;
     }
@@ -694,10 +689,7 @@ fn mark_subset_lists(toks: &[Token], qs: &mut [Quantity]) {
             && next_start - prev_end <= 2
             && toks.get(prev_end..next_start).is_some_and(|between| {
                 between.iter().all(joiner)
-                    && (!between.is_empty()
-                        || toks
-                            .get(next_start)
-                            .is_some_and(|t| t.norm.starts_with('و') && t.variants.len() > 1))
+                    && (!between.is_empty() || toks.get(next_start).is_some_and(Token::waw_joined))
             });
         if joined {
             qs[k].subset = true;

@@ -28,6 +28,18 @@ pub(crate) struct Token {
     pub variants: Vec<String>,
 }
 
+impl Token {
+    /// An Arabic word written with the conjunction «و» attached ("وامرأتين", "وأصيب"): it has a clitic-free form.
+    pub fn waw_joined(&self) -> bool {
+        self.norm.starts_with('و') && self.variants.len() > 1
+    }
+
+    /// A comma, Latin or Arabic.
+    pub fn is_comma(&self) -> bool {
+        matches!(self.norm.as_str(), "," | "،")
+    }
+}
+
 fn is_joiner_between_digits(c: char) -> bool {
     matches!(c, ',' | '.' | '/' | ':' | '٬' | '٫')
 }
