@@ -858,12 +858,7 @@ fn bind_counts(
     let subset_spans: Vec<(usize, usize)> = qs
         .iter()
         .filter(|q| q.subset && q.tok_start < toks.len())
-        .map(|q| {
-            (
-                q.cue_start,
-                q.noun_tok.map_or(q.tok_end, |n| n + 1).min(toks.len()),
-            )
-        })
+        .map(|q| (q.cue_start, q.phrase_end().min(toks.len())))
         .chain(numberless_parts)
         .collect();
     for qi in order {
@@ -877,7 +872,7 @@ fn bind_counts(
         if q.subset
             && out.iter().any(|b| {
                 qs.get(b.q_idx).is_some_and(|t| {
-                    let t_end = t.noun_tok.map_or(t.tok_end, |n| n + 1);
+                    let t_end = t.phrase_end();
                     !t.subset && t_end <= q.cue_start && q.cue_start - t_end <= 1
                 })
             })
@@ -886,7 +881,7 @@ fn bind_counts(
         }
         // "... rose to 32": the role word may stand anywhere earlier in the clause.
         let bridge_start = bridges.iter().find(|&&(_, e)| e == q.tok_start).map(|&(b, _)| b);
-        let q_end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
+        let q_end = q.phrase_end();
         let mut best: Option<(usize, u8, usize)> = None; // (score, rank, role index): lower is better
         for (ri, (_, h)) in roles.iter().enumerate() {
             let (before, lo, hi) = if h.end <= q.tok_start {
@@ -1026,7 +1021,6 @@ fn add_conjoined(
 ) {
     let bound: Vec<usize> = out.iter().map(|b| b.q_idx).collect();
     let is_and = |t: &Token| t.norm == "and" || t.norm == "و";
-    let end_of = |q: &Quantity| q.noun_tok.map_or(q.tok_end, |n| n + 1);
     for b in out.iter_mut() {
         let Some(q) = qs.get(b.q_idx) else {
             continue;
@@ -1040,9 +1034,9 @@ fn add_conjoined(
         let mut members: Vec<(&Quantity, Link)> = Vec::new();
         loop {
             let (near_start, near_end) = if role_before {
-                (last.tok_start, end_of(last))
+                (last.tok_start, last.phrase_end())
             } else {
-                (first.tok_start, end_of(first))
+                (first.tok_start, first.phrase_end())
             };
             let next = qs.iter().enumerate().find_map(|(j, o)| {
                 if j == b.q_idx
@@ -1055,8 +1049,8 @@ fn add_conjoined(
                 }
                 let (lo, hi) = if role_before && o.tok_start >= near_end {
                     (near_end, o.tok_start)
-                } else if !role_before && end_of(o) <= near_start {
-                    (end_of(o), near_start)
+                } else if !role_before && o.phrase_end() <= near_start {
+                    (o.phrase_end(), near_start)
                 } else {
                     return None;
                 };
@@ -1152,7 +1146,7 @@ const PHRASE_ENDERS: &[&str] = &[
 /// النظام», "three members of the Islamic State"), and in English up to two more words before punctuation or a
 /// [`PHRASE_ENDERS`] word ("23 suspected militants", "38 IS fighters").
 fn counted_phrase_end(toks: &[Token], q: &Quantity, lang: &str) -> usize {
-    let mut end = q.noun_tok.map_or(q.tok_end, |n| n + 1);
+    let mut end = q.phrase_end();
     let word = |i: usize| toks.get(i).filter(|t| t.kind == TokKind::Word);
     if lang == "ar" {
         if word(end).is_some_and(|t| t.norm == "من") && word(end + 1).is_some() {

@@ -40,6 +40,13 @@ pub struct Quantity {
     pub(crate) cue_start: usize,
 }
 
+impl Quantity {
+    /// The token after the quantity's phrase: after its counted noun when it has one, else after the number.
+    pub(crate) fn phrase_end(&self) -> usize {
+        self.noun_tok.map_or(self.tok_end, |n| n + 1)
+    }
+}
+
 /// Finds the counts in `sentence` with the shipped rules of `lang` (`ar` or anything else for English).
 pub fn find_quantities(sentence: &str, lang: &str) -> Vec<Quantity> {
     let Some(rules) = default_rules() else {
@@ -683,7 +690,7 @@ fn mark_subset_lists(toks: &[Token], qs: &mut [Quantity]) {
         if !prev.subset || qs[k].subset || qs[k].noun_tok.is_none() {
             continue;
         }
-        let prev_end = prev.noun_tok.map_or(prev.tok_end, |n| n + 1);
+        let prev_end = prev.phrase_end();
         let next_start = qs[k].tok_start;
         let joined = next_start >= prev_end
             && next_start - prev_end <= 2
