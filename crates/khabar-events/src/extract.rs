@@ -351,14 +351,17 @@ impl EventExtractor {
             .collect();
         let segment = |pos: usize| seg_of.get(pos).copied().unwrap_or(0);
         let segments = seg_of.last().copied().unwrap_or(0) + 1;
-        let primary_in = |seg: usize| -> Option<(EventFamily, usize)> {
-            INCIDENT_PRIORITY.iter().find_map(|f| {
-                triggers
-                    .iter()
-                    .find(|(tf, h)| tf == f && segment(h.start) == seg && !in_background(h.start))
-                    .map(|(tf, h)| (*tf, h.start))
+        // Each segment's incident: its first trigger in priority order, background ones left out.
+        let primaries: Vec<Option<(EventFamily, usize)>> = (0..segments)
+            .map(|seg| {
+                INCIDENT_PRIORITY.iter().find_map(|f| {
+                    triggers
+                        .iter()
+                        .find(|(tf, h)| tf == f && segment(h.start) == seg && !in_background(h.start))
+                        .map(|(tf, h)| (*tf, h.start))
+                })
             })
-        };
+            .collect();
         // Only when the primary incident's clause holds a count of its own: otherwise the clauses are one report
         // split by a comma ("طائرات التحالف ...، ارتكبت مجزرة راح ضحيتها 50").
         let primary_clause = primary.and_then(|(_, a)| clause_of.get(a));
@@ -387,16 +390,17 @@ impl EventExtractor {
             .collect();
         // Gunmen or militants who are not among the counted: a toll they caused with no incident word is an attack
         // ("Gunmen burst into a party ..., killing 12 people", «قتل 5 أشخاص برصاص مسلحين»).
-        let armed_attackers = rules.actors.find_longest(&toks).iter().any(|m| {
-            rules.actors.value(m) == ARMED_ATTACKERS
-                && !counted_people.iter().any(|&(a, b)| in_span(m.start, a, b))
-        });
+        let armed_attackers = rules
+            .actors
+            .find_longest(&toks)
+            .iter()
+            .any(|m| rules.actors.value(m) == ARMED_ATTACKERS && !in_any_span(m.start, &counted_people));
         let mut drafts: BTreeMap<(usize, EventFamily), Draft> = BTreeMap::new();
         for b in &bindings {
             if in_background(b.anchor) {
                 continue;
             }
-            let local = incident_in_clause(b.anchor).or(primary_in(segment(b.anchor)));
+            let local = incident_in_clause(b.anchor).or(primaries.get(segment(b.anchor)).copied().flatten());
             // Bodies found after an air strike belong to the air strike.
             let role_family = match (b.family, local) {
                 (Some(EventFamily::Discovery), Some((p, _))) => Some(p),
@@ -448,8 +452,8 @@ impl EventExtractor {
                 }
             }
         }
-        for seg in 0..segments {
-            if let Some((f, anchor)) = primary_in(seg) {
+        for (seg, primary) in primaries.iter().enumerate() {
+            if let Some((f, anchor)) = *primary {
                 drafts.entry((seg, f)).or_insert_with(|| Draft {
                     anchor,
                     ..Draft::default()
@@ -470,9 +474,10 @@ impl EventExtractor {
 
         // Evidence of where and who, for the gate. A mention that is only part of a compound modifier
         // ("Iran-backed", "UN-recognised", "pro-Iran") names neither place, source nor actor.
+        let chars: Vec<char> = text.chars().collect();
         let mentions: Vec<Mention> = mentions
             .iter()
-            .filter(|m| !is_compound_modifier(text, m))
+            .filter(|m| !is_compound_modifier(&chars, m))
             .cloned()
             .collect();
         // The token right after a mention.
@@ -562,7 +567,7 @@ impl EventExtractor {
                     actor_hits.iter().any(|(n, t)| {
                         n == *name
                             && t.abs_diff(d.anchor) <= ACTOR_WINDOW
-                            && !counted_people.iter().any(|&(a, b)| in_span(*t, a, b))
+                            && !in_any_span(*t, &counted_people)
                     })
                 })
                 .cloned()
@@ -1173,6 +1178,11 @@ fn in_span(t: usize, a: usize, b: usize) -> bool {
     a <= t && t < b
 }
 
+/// True when token `t` lies in any of `spans`.
+fn in_any_span(t: usize, spans: &[(usize, usize)]) -> bool {
+    spans.iter().any(|&(a, b)| in_span(t, a, b))
+}
+
 /// The date expression nearest to the event's anchor word, preferring one in the anchor's own segment, then clause ("an air
 /// strike killed 4 in Idlib on Monday, while a car bomb in Afrin wounded 9 on Tuesday": the car bomb is Tuesday's).
 fn nearest_date<'a>(
@@ -1318,9 +1328,9 @@ fn is_stop(rules: &LangRules, toks: &[Token], i: usize) -> bool {
 }
 
 /// Whether a mention is only part of a compound modifier ("Iran-backed militia", "UN-recognised government",
-/// "pro-Iran fighters"): it names a backer or an allegiance, not where it happened or who spoke or acted.
-fn is_compound_modifier(text: &str, m: &Mention) -> bool {
-    let chars: Vec<char> = text.chars().collect();
+/// "pro-Iran fighters"): it names a backer or an allegiance, not where it happened or who spoke or acted. `chars` are
+/// the sentence's characters, which mention spans index.
+fn is_compound_modifier(chars: &[char], m: &Mention) -> bool {
     let [s, e] = m.span;
     let joined_after = chars.get(e) == Some(&'-') && chars.get(e + 1).is_some_and(|c| c.is_lowercase());
     let joined_before = s >= 4 && {
@@ -1505,7 +1515,7 @@ fn actors(
     speakers: &[String],
     counted: &[(usize, usize)],
 ) -> Vec<(String, usize)> {
-    let in_source = |t: usize| used.iter().any(|(s, e)| t >= *s && t < *e);
+    let in_source = |t: usize| in_any_span(t, used);
     let mut out = Vec::new();
     for m in mentions.iter().filter(|m| m.kind == EntityKind::Actor) {
         if let Some(t) = token_of(toks, m.span[0]) {
@@ -1516,7 +1526,7 @@ fn actors(
     }
     // The lexicon speaks when no mention names who acted: mentions among the counted people are victims
     // («مقتل ثلاثة عناصر من قوات النظام ... بهجوم لمسلحين مجهولين»).
-    let acting = |t: &usize| !counted.iter().any(|&(a, b)| in_span(*t, a, b));
+    let acting = |t: &usize| !in_any_span(*t, counted);
     if !out.iter().any(|(_, t)| acting(t)) {
         for m in rules.actors.find_longest(toks) {
             let name = rules.actors.value(&m);
