@@ -1641,15 +1641,12 @@ const GENERIC_PLACE_WORDS: [&str; 13] = [
 
 fn spelling_keys(name: &str) -> Vec<String> {
     let lower: String = name.to_lowercase().chars().map(fold_latin).collect();
-    let specific: Vec<&str> = lower
+    let specific = lower
         .split(|c: char| c.is_whitespace() || c == '-')
         .filter(|w| !w.is_empty() && !GENERIC_PLACE_WORDS.contains(w))
-        .collect();
-    let lower = if specific.is_empty() {
-        lower.clone()
-    } else {
-        specific.join(" ")
-    };
+        .collect::<Vec<_>>()
+        .join(" ");
+    let lower = if specific.is_empty() { lower } else { specific };
     let letters = |s: &str| -> String {
         s.chars()
             .filter(|c| c.is_alphabetic())
