@@ -500,6 +500,18 @@ fn resolve_parts(
         });
     }
     if let Some(r) = rel_month {
+        // "last year", «العام الماضي»: whole years back name a year, not a month.
+        if r < 0 && r % 12 == 0 {
+            return Some(ResolvedDate {
+                date: published.and_then(|p| {
+                    i32::try_from(r / 12)
+                        .ok()
+                        .and_then(|back| NaiveDate::from_ymd_opt(p.year() + back, 1, 1))
+                }),
+                precision: DatePrecision::Year,
+                since,
+            });
+        }
         let Some(p) = published else {
             return Some(day_unknown(since));
         };
@@ -534,6 +546,29 @@ mod tests {
 
     fn r(expr: &str, lang: &str, pubd: &str) -> Option<NaiveDate> {
         resolve(expr, lang, Some(d(pubd))).and_then(|r| r.date)
+    }
+
+    #[test]
+    fn whole_years_back_name_a_year() {
+        for (expr, lang) in [
+            ("last year", "en"),
+            ("a year ago", "en"),
+            ("العام الماضي", "ar"),
+            ("قبل عام", "ar"),
+        ] {
+            let got = resolve(expr, lang, Some(d("2020-03-12"))).unwrap();
+            assert_eq!(
+                (got.date, got.precision),
+                (Some(d("2019-01-01")), DatePrecision::Year),
+                "{expr}"
+            );
+            // Undated: still a year, before a publication date nobody knows.
+            let got = resolve(expr, lang, None).unwrap();
+            assert_eq!((got.date, got.precision), (None, DatePrecision::Year), "{expr}");
+        }
+        assert_eq!(r("last month", "en", "2020-03-12"), Some(d("2020-02-01")));
+        assert_eq!(r("the year 2019", "en", "2020-03-12"), Some(d("2019-01-01")));
+        assert_eq!(r("during 2016", "en", "2020-03-12"), Some(d("2016-01-01")));
     }
 
     #[test]

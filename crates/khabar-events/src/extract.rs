@@ -18,7 +18,11 @@
 //! - a single victim counts one and an Arabic dual two ("a civilian was killed", «استشهد شاب», «مقتل شخصين»:
 //!   `singulars.tsv`); a count of families (`households`) makes the event but is not a count of people;
 //! - a bare year before the publication year ("the 1988 Halabja attack") makes the sentence background, unless it
-//!   follows "since" in a comparison ("the deadliest day since the 2006 war");
+//!   follows "since" in a comparison ("the deadliest day since the 2006 war"); an undated article's latest named
+//!   year stands in for the publication year, and "last year" is background with or without one;
+//! - a natural disaster (`modality.tsv` kind `disaster`) drops its sentence, and a toll or displacement with no
+//!   incident word later in its paragraph, or anywhere under a disaster headline, is the disaster's;
+//! - a charge is not a report: the killing in "arrested three suspects for allegedly killing a boy" is no event;
 //! - with no date expression in the sentence the date is null with precision `unknown`: the publication date is
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
 //!   publication date would be wrong too often;
@@ -91,6 +95,17 @@ struct Draft {
     households: bool,
 }
 
+/// What a sentence's events depend on beyond the sentence itself.
+#[derive(Debug, Clone, Copy, Default)]
+struct DocContext {
+    /// In an undated article, the latest year it names: earlier years are background, as before a publication
+    /// year.
+    ref_year: Option<i32>,
+    /// The headline, or an earlier sentence of the paragraph, names a natural disaster: a toll or displacement with
+    /// no incident word of its own is the disaster's.
+    disaster: bool,
+}
+
 /// The actors-lexicon label of gunmen and militants (`actors.tsv`).
 const ARMED_ATTACKERS: &str = "Gunmen";
 
@@ -127,8 +142,41 @@ impl EventExtractor {
     /// and no story id: the pipeline assigns them.
     pub fn extract(&self, article: &Article, mentions: &[Mention]) -> Vec<Event> {
         let mut out = Vec::new();
-        for s in sentences(&article.text).into_iter().flat_map(split_joined) {
-            let lang = if arabic_ratio(&s.text) >= 0.3 { "ar" } else { "en" };
+        let sents: Vec<_> = sentences(&article.text)
+            .into_iter()
+            .flat_map(split_joined)
+            .collect();
+        let toks: Vec<Vec<Token>> = sents
+            .iter()
+            .map(|s| tokenize(&self.normalizer, &s.text))
+            .collect();
+        let lang_of = |text: &str| if arabic_ratio(text) >= 0.3 { "ar" } else { "en" };
+        let ref_year = if article.published.is_none() {
+            sents
+                .iter()
+                .zip(&toks)
+                .filter_map(|(s, t)| latest_year(self.rules.lang(lang_of(&s.text)), t))
+                .max()
+        } else {
+            None
+        };
+        let headline_disaster = article.title.as_deref().is_some_and(|t| {
+            let rules = self.rules.lang(lang_of(t));
+            names_disaster(&modality_cues(rules, &tokenize(&self.normalizer, t)))
+        });
+        let chars: Vec<char> = article.text.chars().collect();
+        let mut paragraph_disaster = false;
+        let mut prev_end = 0;
+        for (s, toks) in sents.iter().zip(&toks) {
+            // A new paragraph (a line break since the last sentence) ends the last one's disaster context.
+            if chars
+                .get(prev_end.min(s.start)..s.start)
+                .is_some_and(|gap| gap.contains(&'\n'))
+            {
+                paragraph_disaster = false;
+            }
+            prev_end = s.end;
+            let lang = lang_of(&s.text);
             let local: Vec<Mention> = mentions
                 .iter()
                 .filter(|m| m.span[0] >= s.start && m.span[1] <= s.end && m.span[0] < m.span[1])
@@ -138,7 +186,14 @@ impl EventExtractor {
                     m
                 })
                 .collect();
-            for mut e in self.sentence_events(&s.text, lang, article.published, &local) {
+            let context = DocContext {
+                ref_year,
+                disaster: headline_disaster || paragraph_disaster,
+            };
+            let (events, disaster) =
+                self.sentence_events(&s.text, toks, lang, article.published, &local, context);
+            paragraph_disaster |= disaster;
+            for mut e in events {
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
                 push_unrepeated(&mut out, e);
@@ -147,63 +202,73 @@ impl EventExtractor {
         out
     }
 
+    /// The events of one sentence (`toks` are its tokens), and whether it names a natural disaster.
     fn sentence_events(
         &self,
         text: &str,
+        toks: &[Token],
         lang: &str,
         published: Option<NaiveDate>,
         mentions: &[Mention],
-    ) -> Vec<Event> {
-        let toks = tokenize(&self.normalizer, text);
+        context: DocContext,
+    ) -> (Vec<Event>, bool) {
         // An unsplit blob is not evidence: real sentences are shorter.
-        if toks.is_empty() || toks.len() > MAX_SENTENCE_TOKENS || numbers::is_table(&toks) {
-            return Vec::new();
+        if toks.is_empty() || toks.len() > MAX_SENTENCE_TOKENS || numbers::is_table(toks) {
+            return (Vec::new(), false);
         }
         let rules = self.rules.lang(lang);
-        let modality = modality_cues(rules, &toks);
-        if modality.iter().any(|(k, _)| {
-            matches!(
-                rules.modality.value(k).0,
-                ModalityKind::Background | ModalityKind::Skip
-            )
-        }) {
-            return Vec::new();
+        let modality = modality_cues(rules, toks);
+        if names_disaster(&modality) {
+            return (Vec::new(), true);
+        }
+        if modality
+            .iter()
+            .any(|(_, k)| matches!(k, ModalityKind::Background | ModalityKind::Skip))
+        {
+            return (Vec::new(), false);
         }
         let order = self
             .numeric_order
             .unwrap_or_else(|| NumericOrder::default_for(lang));
-        let date_matches = dates::scan_tokens(text, &toks, rules, published, order);
+        let date_matches = dates::scan_tokens(text, toks, rules, published, order);
         // A past year makes the sentence background, unless it also names a recent day ("found on Sunday a mass
         // grave of victims killed in 2014"): then only events dated by the year are dropped, below.
+        // In an undated article a weekday or "yesterday" cannot be resolved, but it still names a recent day.
+        let undated_day = |d: &DateMatch| {
+            published.is_none() && d.resolved.precision == DatePrecision::Unknown && !d.resolved.since
+        };
         let recent_day = date_matches.iter().any(|d| {
-            d.resolved.precision == DatePrecision::Day
-                && !d.resolved.since
-                && d.resolved.date.zip(published).is_some_and(|(dt, p)| {
-                    dt <= p
-                        && p.checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS))
-                            .is_some_and(|lim| dt >= lim)
-                })
+            undated_day(d)
+                || (d.resolved.precision == DatePrecision::Day
+                    && !d.resolved.since
+                    && d.resolved.date.zip(published).is_some_and(|(dt, p)| {
+                        dt <= p
+                            && p.checked_sub_signed(Duration::days(MAX_EVENT_AGE_DAYS))
+                                .is_some_and(|lim| dt >= lim)
+                    }))
         });
         let past_year = |d: &DateMatch| !d.resolved.since && d.resolved.precision == DatePrecision::Year;
-        let bare_years = past_year_positions(rules, &toks, &date_matches, published);
+        // The year "now" is the publication's, or in an undated article the latest year it names.
+        let this_year = published.map(|p| p.year()).or(context.ref_year);
+        let bare_years = past_year_positions(rules, toks, &date_matches, this_year);
         if date_matches
             .iter()
-            .any(|d| is_background_date(d, published) && !(recent_day && past_year(d)))
+            .any(|d| is_background_date(d, this_year) && !(recent_day && past_year(d)))
             || (!recent_day && !bare_years.is_empty())
         {
-            return Vec::new();
+            return (Vec::new(), false);
         }
         // With both, a word nearer to a past year than to a recent day belongs to the background: "recalled the 2014
         // massacre", "wanted for a 2015 bombing", "the remains of 40 killed in 2014".
         let past_years: Vec<usize> = date_matches
             .iter()
-            .filter(|d| past_year(d) && is_background_date(d, published))
+            .filter(|d| past_year(d) && is_background_date(d, this_year))
             .map(|d| d.tok_start)
             .chain(bare_years)
             .collect();
         let recent_days: Vec<usize> = date_matches
             .iter()
-            .filter(|d| d.resolved.precision == DatePrecision::Day && !d.resolved.since)
+            .filter(|d| (d.resolved.precision == DatePrecision::Day && !d.resolved.since) || undated_day(d))
             .map(|d| d.tok_start)
             .collect();
         let in_background = |pos: usize| {
@@ -224,12 +289,12 @@ impl EventExtractor {
                 *m = true;
             }
         }
-        let quantities = numbers::scan(text, &toks, rules, &masked);
+        let quantities = numbers::scan(text, toks, rules, &masked);
 
         // Triggers, minus masks and modality-blocked ones.
         let mut triggers: Vec<(EventFamily, Hit)> = Vec::new();
         let mut weak_triggers: Vec<usize> = Vec::new();
-        for m in rules.triggers.find_longest(&toks) {
+        for m in rules.triggers.find_longest(toks) {
             if let (Some(f), weak) = *rules.triggers.value(&m) {
                 if weak {
                     weak_triggers.push(m.start);
@@ -238,16 +303,17 @@ impl EventExtractor {
                     start: m.start,
                     end: m.end,
                 };
-                if !blocked(rules, &toks, &modality, hit) && !masked[m.start] {
+                if !blocked(rules, toks, &modality, hit) && !masked[m.start] {
                     triggers.push((f, hit));
                 }
             }
         }
+        let incident_named = triggers.iter().any(|(f, _)| INCIDENT_PRIORITY.contains(f));
         // Role words, minus blocked ones, with the `none` ones ("abducted", "fell sick"): those take the number
         // nearest them too, so it is no casualty count of a farther role word, and bind nothing.
         let roles: Vec<(Match, Hit)> = rules
             .roles
-            .find_longest(&toks)
+            .find_longest(toks)
             .into_iter()
             .map(|m| {
                 (
@@ -258,14 +324,14 @@ impl EventExtractor {
                     },
                 )
             })
-            .filter(|(_, h)| !blocked(rules, &toks, &modality, *h))
+            .filter(|(_, h)| !blocked(rules, toks, &modality, *h))
             .collect();
         let bridges: Vec<(usize, usize)> = modality
             .iter()
             .filter(|(_, k)| *k == ModalityKind::Bridge)
             .map(|(m, _)| (m.start, m.end))
             .collect();
-        let bindings = bind_counts(rules, &toks, &quantities, &roles, &bridges, lang);
+        let bindings = bind_counts(rules, toks, &quantities, &roles, &bridges, lang);
 
         // A trigger that is also the role word of a count owned by another family names that family's event
         // ("captured 30 fighters" is an arrest, not territory).
@@ -294,12 +360,12 @@ impl EventExtractor {
                 displacement_roles.iter().any(|r| {
                     r.start >= h.end
                         && r.start - h.end <= SUBJECT_WINDOW
-                        && !(h.end..r.start).any(|i| is_clause_break(&toks, i))
+                        && !(h.end..r.start).any(|i| is_clause_break(toks, i))
                 })
             };
             triggers.retain(|(f, h)| {
                 !INCIDENT_PRIORITY.contains(f)
-                    || !(blocked(rules, &toks, &reasons, *h) || subject_of_displacing(h))
+                    || !(blocked(rules, toks, &reasons, *h) || subject_of_displacing(h))
             });
         }
         let primary = INCIDENT_PRIORITY.iter().find_map(|f| {
@@ -314,7 +380,7 @@ impl EventExtractor {
         let clause_of: Vec<usize> = (0..toks.len())
             .scan(0usize, |c, i| {
                 let here = *c;
-                if is_clause_break(&toks, i) {
+                if is_clause_break(toks, i) {
                     *c += 1;
                 }
                 Some(here)
@@ -386,13 +452,13 @@ impl EventExtractor {
             .iter()
             .filter(|b| b.role != CountRole::Surrendered)
             .filter_map(|b| quantities.get(b.q_idx))
-            .map(|q| (q.tok_start, counted_phrase_end(&toks, q, lang)))
+            .map(|q| (q.tok_start, counted_phrase_end(toks, q, lang)))
             .collect();
         // Gunmen or militants who are not among the counted: a toll they caused with no incident word is an attack
         // ("Gunmen burst into a party ..., killing 12 people", «قتل 5 أشخاص برصاص مسلحين»).
         let armed_attackers = rules
             .actors
-            .find_longest(&toks)
+            .find_longest(toks)
             .iter()
             .any(|m| rules.actors.value(m) == ARMED_ATTACKERS && !in_any_span(m.start, &counted_people));
         let mut drafts: BTreeMap<(usize, EventFamily), Draft> = BTreeMap::new();
@@ -440,7 +506,7 @@ impl EventExtractor {
         for q in quantities.iter().filter(|q| q.subset) {
             let Some(t) = q
                 .noun_tok
-                .and_then(|n| rules.targets.longest_at(&toks, n))
+                .and_then(|n| rules.targets.longest_at(toks, n))
                 .map(|m| rules.targets.value(&m).clone())
                 .filter(|t| t != "-")
             else {
@@ -469,7 +535,7 @@ impl EventExtractor {
             }
         }
         if drafts.is_empty() {
-            return Vec::new();
+            return (Vec::new(), false);
         }
 
         // Evidence of where and who, for the gate. A mention that is only part of a compound modifier
@@ -481,20 +547,20 @@ impl EventExtractor {
             .cloned()
             .collect();
         // The token right after a mention.
-        let after_mention = |m: &Mention| token_of(&toks, m.span[1].saturating_sub(1)).map(|t| t + 1);
+        let after_mention = |m: &Mention| token_of(toks, m.span[1].saturating_sub(1)).map(|t| t + 1);
         // "16 Myanmar nationals", "Turkish soldiers": a place naming whose people they are, not where it happened.
         let names_people = |m: &Mention| {
             after_mention(m).is_some_and(|n| {
                 rules
                     .targets
-                    .longest_at(&toks, n)
+                    .longest_at(toks, n)
                     .is_some_and(|x| rules.targets.value(&x) != "-")
             })
         };
         let place_mentions: Vec<(&Mention, usize)> = mentions
             .iter()
             .filter(|m| m.kind == EntityKind::Place && !names_people(m))
-            .filter_map(|m| token_of(&toks, m.span[0]).map(|t| (m, t)))
+            .filter_map(|m| token_of(toks, m.span[0]).map(|t| (m, t)))
             .collect();
         // A dateline ("CHENNAI:", "New Delhi:", "JAMMU –") says where the reporter filed from: any other place in
         // the sentence is a better answer to where it happened.
@@ -506,7 +572,7 @@ impl EventExtractor {
                 .is_some_and(|x| matches!(x.norm.as_str(), ":" | "–" | "—"))
                 && (t == 0 || upper)
         };
-        let place_words = rules.places.find_all(&toks);
+        let place_words = rules.places.find_all(toks);
         let mut place_cues: Vec<usize> = place_words
             .iter()
             .filter(|m| *rules.places.value(m) == PlaceWord::Cue)
@@ -522,12 +588,11 @@ impl EventExtractor {
             })
             .map(|(_, t)| *t)
             .collect();
-        place_cues.extend(capitalized_places(text, &toks, lang));
-        let (attributed_to, attribution_hedged, attribution_toks) =
-            attribution(rules, &toks, text, &mentions);
+        place_cues.extend(capitalized_places(text, toks, lang));
+        let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, toks, text, &mentions);
         let actor_hits = actors(
             rules,
-            &toks,
+            toks,
             &mentions,
             &attribution_toks,
             &attributed_to,
@@ -535,12 +600,12 @@ impl EventExtractor {
         );
         // An armed actor that is also the sentence's source ("Haftar's forces announced their full control of
         // Gharyan") is still evidence of who acted, for the gate only.
-        let source_actor_hits = actors(rules, &toks, &mentions, &[], &attributed_to, &counted_people);
-        let hedged = attribution_hedged || hedge_cue(rules, &toks);
+        let source_actor_hits = actors(rules, toks, &mentions, &[], &attributed_to, &counted_people);
+        let hedged = attribution_hedged || hedge_cue(rules, toks);
         // A number of protesters stated in the sentence (targets.tsv label `protesters`).
         let crowd_counted = quantities.iter().any(|q| {
             q.noun_tok
-                .and_then(|n| rules.targets.longest_at(&toks, n))
+                .and_then(|n| rules.targets.longest_at(toks, n))
                 .is_some_and(|m| rules.targets.value(&m) == "protesters")
         });
         let has_day = date_matches
@@ -603,7 +668,12 @@ impl EventExtractor {
             } else {
                 true
             };
-            if !gate {
+            // In a disaster's paragraph, a toll or displacement with no incident word is the disaster's ("At least
+            // seven people have been killed on the south coast this week" after the wildfires).
+            let disaster_toll = context.disaster
+                && !incident_named
+                && matches!(family, EventFamily::Other | EventFamily::Displacement);
+            if !gate || disaster_toll {
                 continue;
             }
             let (date, precision) = match nearest_date(&date_matches, d.anchor, &clause_of, &seg_of) {
@@ -652,7 +722,7 @@ impl EventExtractor {
                 story_id: None,
             });
         }
-        out
+        (out, false)
     }
 }
 
@@ -775,15 +845,17 @@ fn blocked(rules: &LangRules, toks: &[Token], cues: &[(Match, ModalityKind)], hi
     })
 }
 
-fn is_background_date(d: &DateMatch, published: Option<NaiveDate>) -> bool {
+fn is_background_date(d: &DateMatch, this_year: Option<i32>) -> bool {
     let r = d.resolved;
     // "since 2014", "since December": a running total over months, not a report of one incident ("since May 10"
     // keeps its day).
     if r.since && matches!(r.precision, DatePrecision::Year | DatePrecision::Month) {
         return true;
     }
-    match (r.precision, r.date, published) {
-        (DatePrecision::Year, Some(date), Some(p)) => date.year() < p.year(),
+    match (r.precision, r.date, this_year) {
+        (DatePrecision::Year, Some(date), Some(y)) => date.year() < y,
+        // "last year" in an undated article: a year before an unknown publication date.
+        (DatePrecision::Year, None, _) => true,
         _ => false,
     }
 }
@@ -1215,9 +1287,9 @@ fn past_year_positions(
     rules: &LangRules,
     toks: &[Token],
     dates: &[DateMatch],
-    published: Option<NaiveDate>,
+    this_year: Option<i32>,
 ) -> Vec<usize> {
-    let Some(p) = published else {
+    let Some(this_year) = this_year else {
         return Vec::new();
     };
     (0..toks.len())
@@ -1226,7 +1298,7 @@ fn past_year_positions(
             let year = (t.kind == TokKind::Number && t.norm.len() == 4)
                 .then(|| t.norm.parse::<i32>().ok())
                 .flatten()
-                .filter(|y| (1900..p.year()).contains(y));
+                .filter(|y| (1900..this_year).contains(y));
             let counts_people = rules
                 .targets
                 .longest_at(toks, i + 1)
@@ -1245,6 +1317,26 @@ fn past_year_positions(
                 && !dates.iter().any(|d| d.tok_start <= i && i < d.tok_end)
         })
         .collect()
+}
+
+/// The latest year a sentence names: a four-digit number from 1900 to 2100 that counts nothing ("in 2019", "the
+/// 2011 attack", not "2000 people" or "1500 air strikes").
+fn latest_year(rules: &LangRules, toks: &[Token]) -> Option<i32> {
+    (0..toks.len())
+        .filter(|&i| rules.targets.longest_at(toks, i + 1).is_none())
+        .filter_map(|i| {
+            let t = &toks[i];
+            (t.kind == TokKind::Number && t.norm.len() == 4)
+                .then(|| t.norm.parse::<i32>().ok())
+                .flatten()
+        })
+        .filter(|y| (1900..=2100).contains(y))
+        .max()
+}
+
+/// Whether a sentence's modality cues name a natural disaster (`modality.tsv` kind `disaster`).
+fn names_disaster(cues: &[(Match, ModalityKind)]) -> bool {
+    cues.iter().any(|(_, k)| *k == ModalityKind::Disaster)
 }
 
 /// The token index holding char offset `c` (sentence-relative).
@@ -2728,5 +2820,80 @@ mod tests {
             "2020-01-02"
         )
         .is_empty());
+    }
+
+    fn undated(text: &str) -> Vec<Event> {
+        EventExtractor::new()
+            .unwrap()
+            .extract(&article(text, "en", None), &[])
+    }
+
+    #[test]
+    fn a_disaster_owns_the_bare_tolls_of_its_paragraph() {
+        let fires = "Wildfires swept through the south coast of New South Wales on Sunday. At least seven people were \
+                     killed in the town of Cobargo on Sunday, and 4,000 people fled to the beach in Mallacoota.";
+        let ev = one(fires, "en", "2020-01-02");
+        assert!(ev.is_empty(), "{ev:#?}");
+        // A new paragraph ends the disaster's context; an incident word of its own keeps an event in it.
+        let next = "Wildfires swept through the south coast on Sunday.\nAt least seven people were killed in the town \
+                    of Cobargo on Sunday.";
+        assert_eq!(families(&one(next, "en", "2020-01-02")), vec![EventFamily::Other]);
+        let attack =
+            "Floods hit the camps in Kassala on Sunday. Gunmen killed three soldiers in an attack on a \
+                      checkpoint in Kassala on Sunday.";
+        assert_eq!(
+            families(&one(attack, "en", "2020-01-02")),
+            vec![EventFamily::Attack]
+        );
+        let ar = "ضربت السيول مدينة كسلا يوم الأحد. ولقي 12 شخصاً حتفهم في مدينة كسلا يوم الأحد.";
+        assert!(one(ar, "ar", "2020-01-02").is_empty());
+    }
+
+    #[test]
+    fn a_disaster_headline_owns_every_bare_toll_of_the_article() {
+        let text = "Twelve people died in the town of Kassala on Sunday, officials said.";
+        let mut a = article(text, "en", Some("2020-08-10"));
+        let x = EventExtractor::new().unwrap();
+        assert_eq!(families(&x.extract(&a, &[])), vec![EventFamily::Other]);
+        a.title = Some("Floods sweep eastern Sudan".into());
+        assert!(x.extract(&a, &[]).is_empty());
+    }
+
+    #[test]
+    fn an_undated_article_dates_its_background_by_its_latest_year() {
+        let text = "Veterans recalled their Benghazi rants during 2016. The group was referring to the 2011 attack by \
+                    Islamists in which four Americans died.";
+        let ev = undated(text);
+        assert!(ev.is_empty(), "{ev:#?}");
+        // "last year" is background with or without a publication date; a weekday beside it is still news.
+        assert!(undated("Last year, only seven were arrested, the police said.").is_empty());
+        assert!(one(
+            "Last year, only seven were arrested, the police said.",
+            "en",
+            "2020-01-02"
+        )
+        .is_empty());
+        let ev = undated("Police arrested at least 14 activists on Saturday for joining protests last year.");
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        let ev = undated("The year 2019 saw five Israelis killed by militants in stabbing attacks.");
+        assert!(ev.is_empty(), "{ev:#?}");
+    }
+
+    #[test]
+    fn a_charge_is_not_a_second_report() {
+        let s = "The Ogun state command of the Nigerian Police has arrested three suspects for allegedly killing a \
+                 seven-year-old boy on Sunday.";
+        let ev = one(s, "en", "2020-05-04");
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(3))
+        );
+        let ar = "ألقت الشرطة القبض على ثلاثة أشخاص يوم الأحد بتهمة قتل طفل في البصرة.";
+        let ev = one(ar, "ar", "2020-05-04");
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        // Still an incident when the killing is reported, not charged.
+        let s = "Gunmen killed three soldiers on Sunday in an attack on a checkpoint in Diyala.";
+        assert_eq!(families(&one(s, "en", "2020-05-04")), vec![EventFamily::Attack]);
     }
 }

@@ -336,6 +336,10 @@ pub(crate) enum ModalityKind {
     Cause,
     Background,
     Skip,
+    /// A natural disaster (flood, earthquake, wildfire): drops its sentence like `Skip`, and makes the rest of its
+    /// paragraph (the whole article when in the headline) a disaster context, where a toll or displacement with no
+    /// incident word of its own is the disaster's, not a conflict event.
+    Disaster,
     Except,
     /// "rose to", "climbed to": a number right after it takes a role word from anywhere earlier in its clause
     /// ("the death toll from Monday's bombing at a market in Baghdad rose to 32").
@@ -536,6 +540,7 @@ impl LangRules {
                     "cause" => ModalityKind::Cause,
                     "background" => ModalityKind::Background,
                     "skip" => ModalityKind::Skip,
+                    "disaster" => ModalityKind::Disaster,
                     "except" => ModalityKind::Except,
                     "bridge" => ModalityKind::Bridge,
                     "reason" => ModalityKind::Reason,
