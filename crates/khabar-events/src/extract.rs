@@ -601,6 +601,9 @@ impl EventExtractor {
         // An armed actor that is also the sentence's source ("Haftar's forces announced their full control of
         // Gharyan") is still evidence of who acted, for the gate only.
         let source_actor_hits = actors(rules, toks, &mentions, &[], &attributed_to, &counted_people);
+        // The side named right after an incident and "on" / "against" / «على» was attacked ("US air strikes on
+        // Iran-backed Kataib Hezbollah"): never shown as who acted.
+        let attacked = attacked_spans(rules, toks, &triggers, &masked);
         let hedged = attribution_hedged || hedge_cue(rules, toks);
         // A number of protesters stated in the sentence (targets.tsv label `protesters`).
         let crowd_counted = quantities.iter().any(|q| {
@@ -633,6 +636,7 @@ impl EventExtractor {
                         n == *name
                             && t.abs_diff(d.anchor) <= ACTOR_WINDOW
                             && !in_any_span(*t, &counted_people)
+                            && !in_any_span(*t, &attacked)
                     })
                 })
                 .cloned()
@@ -1599,6 +1603,43 @@ fn lang_is_latin(t: &Token) -> bool {
 
 /// Actor names with their token position: actor mentions, and the actors lexicon when no mention stands outside the
 /// `counted` people; never the tokens of a credited source.
+/// Most words after an `@object` cue ("air strikes on ...") that still name the attacked side.
+const OBJECT_WINDOW: usize = 5;
+
+/// Token spans naming the attacked side: after an incident word and an `@object` cue of `actors.tsv` ("on",
+/// "against", «على», «ضد») within two words, up to [`OBJECT_WINDOW`] words, a date, a clause break or an `@agent`
+/// cue ("by", «من قبل»): "an attack on Sunday by IS" keeps IS as the actor.
+fn attacked_spans(
+    rules: &LangRules,
+    toks: &[Token],
+    triggers: &[(EventFamily, Hit)],
+    masked: &[bool],
+) -> Vec<(usize, usize)> {
+    let marks = rules.actors.find_longest(toks);
+    let is = |m: &Match, label: &str| rules.actors.value(m) == label;
+    triggers
+        .iter()
+        .filter_map(|(_, h)| {
+            let cue = marks.iter().find(|m| {
+                is(m, "@object")
+                    && m.start >= h.end
+                    && m.start - h.end <= 2
+                    && !(h.end..m.start).any(|i| is_clause_break(toks, i) || masked.get(i) == Some(&true))
+            })?;
+            let mut end = cue.end;
+            while end < toks.len()
+                && end - cue.end < OBJECT_WINDOW
+                && !is_clause_break(toks, end)
+                && masked.get(end) != Some(&true)
+                && !marks.iter().any(|m| m.start == end && is(m, "@agent"))
+            {
+                end += 1;
+            }
+            Some((cue.end, end))
+        })
+        .collect()
+}
+
 fn actors(
     rules: &LangRules,
     toks: &[Token],
@@ -1624,7 +1665,7 @@ fn actors(
             let name = rules.actors.value(&m);
             if name == "@speaker" {
                 out.extend(speakers.iter().map(|s| (s.clone(), m.start)));
-            } else if !in_source(m.start) {
+            } else if !in_source(m.start) && !name.starts_with('@') {
                 out.push((name.clone(), m.start));
             }
         }
@@ -2895,5 +2936,23 @@ mod tests {
         // Still an incident when the killing is reported, not charged.
         let s = "Gunmen killed three soldiers on Sunday in an attack on a checkpoint in Diyala.";
         assert_eq!(families(&one(s, "en", "2020-05-04")), vec![EventFamily::Attack]);
+    }
+
+    #[test]
+    fn the_side_attacked_is_not_the_actor() {
+        let s = "Coalition air strikes on Islamic State positions near Baghuz killed 20 fighters on Sunday.";
+        let ev = one(s, "en", "2019-03-12");
+        assert_eq!(
+            ev[0].actors,
+            vec!["International Coalition".to_string()],
+            "{ev:#?}"
+        );
+        let s = "An attack on Sunday by Islamic State gunmen killed five soldiers near Baiji.";
+        let ev = one(s, "en", "2019-03-12");
+        assert!(ev[0].actors.contains(&"Islamic State".to_string()), "{ev:#?}");
+        let ar = "شنت طائرات التحالف الدولي يوم الأحد غارات على مواقع لتنظيم داعش في الباغوز، ما أسفر عن مقتل 20 مسلحاً.";
+        let ev = one(ar, "ar", "2019-03-12");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert!(!ev[0].actors.contains(&"Islamic State".to_string()), "{ev:#?}");
     }
 }
