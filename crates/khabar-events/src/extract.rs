@@ -948,6 +948,16 @@ fn bind_counts(
         if not_people(q) {
             continue;
         }
+        // "10 shootings, including five deaths": a part of a number of incidents belongs to a tally of them, not to
+        // one incident's toll.
+        if q.subset
+            && qs.iter().any(|t| {
+                let t_end = t.phrase_end();
+                !t.subset && not_people(t) && t_end <= q.cue_start && q.cue_start - t_end <= 1
+            })
+        {
+            continue;
+        }
         // «قتل 12 شخصاً، بينهم ثلاثة أطفال، وأصيب آخرون»: a part right after its bound total belongs to the total's
         // role, never to the next role word.
         if q.subset
@@ -2954,5 +2964,21 @@ mod tests {
         let ev = one(ar, "ar", "2019-03-12");
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
         assert!(!ev[0].actors.contains(&"Islamic State".to_string()), "{ev:#?}");
+    }
+
+    #[test]
+    fn a_part_of_a_number_of_incidents_is_a_tally() {
+        let s =
+            "By morning, the police were investigating 10 shootings, including five deaths, across the city.";
+        let ev = one(s, "en", "2020-01-01");
+        assert!(ev.is_empty(), "{ev:#?}");
+        // A part of a number of people is still that toll's.
+        let s = "Gunmen killed 10 people, including five children, in an attack on a market in Maiduguri on Sunday.";
+        let ev = one(s, "en", "2020-01-06");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(10)),
+            "{ev:#?}"
+        );
     }
 }
