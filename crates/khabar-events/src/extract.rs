@@ -93,6 +93,8 @@ struct Draft {
     /// A count of households ("3,000 families", "عشرات العائلات") was bound: evidence of the event, but not a count
     /// of people, so it is not recorded.
     households: bool,
+    /// A count took the incident carried from the previous sentence.
+    carried: bool,
 }
 
 /// What a sentence's events depend on beyond the sentence itself.
@@ -104,6 +106,20 @@ struct DocContext {
     /// The headline, or an earlier sentence of the paragraph, names a natural disaster: a toll or displacement with
     /// no incident word of its own is the disaster's.
     disaster: bool,
+    /// The incident the previous sentence of the paragraph reported without a toll ("Jihadists attacked a military
+    /// post on Sunday."): a toll with no incident word of its own is its toll ("Eleven soldiers were killed.").
+    carried: Option<EventFamily>,
+}
+
+/// What one sentence gave: its events, each with whether it refers back to an incident told before (a toll taking
+/// the carried incident, or a definite incident word: "in the assault", «العدوان»), and facts about the sentence.
+#[derive(Debug, Default)]
+struct SentenceOut {
+    events: Vec<(Event, bool)>,
+    /// The sentence names a natural disaster.
+    disaster: bool,
+    /// The sentence updates a toll ("rose to 55"): its day is the announcement's, not the incident's.
+    toll_update: bool,
 }
 
 /// The actors-lexicon label of gunmen and militants (`actors.tsv`).
@@ -141,7 +157,7 @@ impl EventExtractor {
     /// Extracts the events of an article. `mentions` come from the entity stage (may be empty); events get id `""`
     /// and no story id: the pipeline assigns them.
     pub fn extract(&self, article: &Article, mentions: &[Mention]) -> Vec<Event> {
-        let mut out = Vec::new();
+        let mut out: Vec<Event> = Vec::new();
         let sents: Vec<_> = sentences(&article.text)
             .into_iter()
             .flat_map(split_joined)
@@ -167,13 +183,17 @@ impl EventExtractor {
         let chars: Vec<char> = article.text.chars().collect();
         let mut paragraph_disaster = false;
         let mut prev_end = 0;
+        // Where the previous sentence's events went in `out`.
+        let mut prev_events: Vec<usize> = Vec::new();
         for (s, toks) in sents.iter().zip(&toks) {
-            // A new paragraph (a line break since the last sentence) ends the last one's disaster context.
+            // A new paragraph (a line break since the last sentence) ends the last one's disaster context and
+            // carried incident.
             if chars
                 .get(prev_end.min(s.start)..s.start)
                 .is_some_and(|gap| gap.contains(&'\n'))
             {
                 paragraph_disaster = false;
+                prev_events.clear();
             }
             prev_end = s.end;
             let lang = lang_of(&s.text);
@@ -189,15 +209,29 @@ impl EventExtractor {
             let context = DocContext {
                 ref_year,
                 disaster: headline_disaster || paragraph_disaster,
+                carried: prev_events
+                    .iter()
+                    .rev()
+                    .find_map(|&i| tollless(&out, i))
+                    .map(|e| e.family),
             };
-            let (events, disaster) =
-                self.sentence_events(&s.text, toks, lang, article.published, &local, context);
-            paragraph_disaster |= disaster;
-            for mut e in events {
+            let told = self.sentence_events(&s.text, toks, lang, article.published, &local, context);
+            paragraph_disaster |= told.disaster;
+            let mut these = Vec::new();
+            for (mut e, refers_back) in told.events {
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
-                push_unrepeated(&mut out, e);
+                // The toll of an incident the previous sentence told ("Jihadists attacked a post in Tessit on Sunday.
+                // Eleven soldiers were killed in the assault.") completes that event.
+                let earlier = prev_events.iter().copied().find(|&i| {
+                    tollless(&out, i).is_some_and(|a| continues(a, &e, refers_back, told.toll_update))
+                });
+                match earlier {
+                    Some(i) => merge_toll(&mut out[i], e, &chars, told.toll_update),
+                    None => these.push(push_unrepeated(&mut out, e)),
+                }
             }
+            prev_events = these;
         }
         out
     }
@@ -211,21 +245,24 @@ impl EventExtractor {
         published: Option<NaiveDate>,
         mentions: &[Mention],
         context: DocContext,
-    ) -> (Vec<Event>, bool) {
+    ) -> SentenceOut {
         // An unsplit blob is not evidence: real sentences are shorter.
         if toks.is_empty() || toks.len() > MAX_SENTENCE_TOKENS || numbers::is_table(toks) {
-            return (Vec::new(), false);
+            return SentenceOut::default();
         }
         let rules = self.rules.lang(lang);
         let modality = modality_cues(rules, toks);
         if names_disaster(&modality) {
-            return (Vec::new(), true);
+            return SentenceOut {
+                disaster: true,
+                ..SentenceOut::default()
+            };
         }
         if modality
             .iter()
             .any(|(_, k)| matches!(k, ModalityKind::Background | ModalityKind::Skip))
         {
-            return (Vec::new(), false);
+            return SentenceOut::default();
         }
         let order = self
             .numeric_order
@@ -256,7 +293,7 @@ impl EventExtractor {
             .any(|d| is_background_date(d, this_year) && !(recent_day && past_year(d)))
             || (!recent_day && !bare_years.is_empty())
         {
-            return (Vec::new(), false);
+            return SentenceOut::default();
         }
         // With both, a word nearer to a past year than to a recent day belongs to the background: "recalled the 2014
         // massacre", "wanted for a 2015 bombing", "the remains of 40 killed in 2014".
@@ -473,8 +510,12 @@ impl EventExtractor {
                 (f, _) => f,
             };
             let harmed = matches!(b.role, CountRole::Killed | CountRole::Wounded);
+            let carried = context
+                .carried
+                .filter(|_| harmed && local.is_none() && role_family.is_none());
             let family = role_family
                 .or(local.map(|p| p.0))
+                .or(carried)
                 .or((armed_attackers && harmed).then_some(EventFamily::Attack))
                 .unwrap_or(EventFamily::Other);
             let anchor = if Some(family) == local.map(|p| p.0) {
@@ -488,6 +529,7 @@ impl EventExtractor {
                     anchor,
                     ..Draft::default()
                 });
+            d.carried |= carried.is_some();
             if b.target.as_deref() == Some(HOUSEHOLDS) {
                 d.households = true;
                 continue;
@@ -535,7 +577,7 @@ impl EventExtractor {
             }
         }
         if drafts.is_empty() {
-            return (Vec::new(), false);
+            return SentenceOut::default();
         }
 
         // Evidence of where and who, for the gate. A mention that is only part of a compound modifier
@@ -615,9 +657,20 @@ impl EventExtractor {
             .iter()
             .any(|m| m.resolved.precision == DatePrecision::Day);
 
+        // "arrested five IS members in a raid / in an operation": a fight told without a toll beside a counted arrest
+        // or surrender is that operation, not a second report.
+        let operation_segments: Vec<usize> = drafts
+            .iter()
+            .filter(|((_, f), d)| {
+                matches!(f, EventFamily::Arrest | EventFamily::Surrender) && !d.counts.is_empty()
+            })
+            .map(|((seg, _), _)| *seg)
+            .collect();
         let mut out = Vec::new();
-        for ((_, family), d) in drafts {
-            if in_background(d.anchor) {
+        for ((seg, family), d) in drafts {
+            if in_background(d.anchor)
+                || (family == EventFamily::Battle && d.counts.is_empty() && operation_segments.contains(&seg))
+            {
                 continue;
             }
             let near_actors: Vec<String> = {
@@ -676,7 +729,10 @@ impl EventExtractor {
             // seven people have been killed on the south coast this week" after the wildfires).
             let disaster_toll = context.disaster
                 && !incident_named
-                && matches!(family, EventFamily::Other | EventFamily::Displacement);
+                && matches!(
+                    family,
+                    EventFamily::Other | EventFamily::Displacement | EventFamily::Discovery
+                );
             if !gate || disaster_toll {
                 continue;
             }
@@ -706,27 +762,35 @@ impl EventExtractor {
                     (dateline(m, *t), !located_near, t.abs_diff(d.anchor))
                 })
                 .map(|(m, _)| *m);
-            out.push(Event {
-                id: String::new(),
-                article_id: String::new(),
-                family,
-                date,
-                date_precision: precision,
-                place: place.map(|m| m.canonical.clone().unwrap_or_else(|| m.mention.clone())),
-                place_kb_id: place.and_then(|m| m.kb_id.clone()),
-                lat: place.and_then(|m| m.lat),
-                lon: place.and_then(|m| m.lon),
-                actors: shown_actors,
-                targets: d.targets,
-                counts: d.counts.into_iter().map(|(r, (c, _))| (r, c)).collect(),
-                hedged,
-                attributed_to: attributed_to.clone(),
-                sentence: text.to_string(),
-                span: [0, text.chars().count()],
-                story_id: None,
-            });
+            let refers_back = d.carried || definite_at(toks, d.anchor, lang);
+            out.push((
+                Event {
+                    id: String::new(),
+                    article_id: String::new(),
+                    family,
+                    date,
+                    date_precision: precision,
+                    place: place.map(|m| m.canonical.clone().unwrap_or_else(|| m.mention.clone())),
+                    place_kb_id: place.and_then(|m| m.kb_id.clone()),
+                    lat: place.and_then(|m| m.lat),
+                    lon: place.and_then(|m| m.lon),
+                    actors: shown_actors,
+                    targets: d.targets,
+                    counts: d.counts.into_iter().map(|(r, (c, _))| (r, c)).collect(),
+                    hedged,
+                    attributed_to: attributed_to.clone(),
+                    sentence: text.to_string(),
+                    span: [0, text.chars().count()],
+                    story_id: None,
+                },
+                refers_back,
+            ));
         }
-        (out, false)
+        SentenceOut {
+            events: out,
+            disaster: false,
+            toll_update: !bridges.is_empty(),
+        }
     }
 }
 
@@ -735,7 +799,7 @@ impl EventExtractor {
 /// died" and "three died and 30 were injured"), and no disagreement on place or day, is a repeat; the telling with
 /// more counts, then the better placed, dated and credited one, then the sourced one, is kept, where the first one
 /// stood.
-fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
+fn push_unrepeated(out: &mut Vec<Event>, e: Event) -> usize {
     // Equal counts, or one set of roles inside the other with the same figures for every shared role.
     let counts_agree = |a: &BTreeMap<CountRole, CountRange>, b: &BTreeMap<CountRole, CountRange>| {
         let (small, big) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -759,9 +823,86 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) {
         )
     };
     match repeat {
-        Some(k) if detail(&e) > detail(&out[k]) => out[k] = e,
-        Some(_) => {}
-        None => out.push(e),
+        Some(k) => {
+            if detail(&e) > detail(&out[k]) {
+                out[k] = e;
+            }
+            k
+        }
+        None => {
+            out.push(e);
+            out.len() - 1
+        }
+    }
+}
+
+/// The event at `i` when it is an incident told without a toll (a toll in the next sentence may complete it).
+fn tollless(out: &[Event], i: usize) -> Option<&Event> {
+    out.get(i)
+        .filter(|e| e.counts.is_empty() && INCIDENT_PRIORITY[..4].contains(&e.family))
+}
+
+/// Whether `b`, from the sentence after `a`'s, gives the toll of the incident `a` told without one: only harm
+/// counts, the same family or a reference back (`refers_back`), no other place, and no other day unless `b` updates
+/// a toll (then its day is the announcement's).
+fn continues(a: &Event, b: &Event, refers_back: bool, toll_update: bool) -> bool {
+    let harm_only = !b.counts.is_empty()
+        && b.counts
+            .keys()
+            .all(|r| matches!(r, CountRole::Killed | CountRole::Wounded | CountRole::Missing));
+    harm_only
+        && (a.family == b.family || refers_back)
+        && agree(&a.place, &b.place)
+        && (toll_update || agree(&a.date, &b.date))
+}
+
+/// Completes `a` with the toll `b` gives of the same incident in the next sentence: counts, targets, hedging and
+/// sources join, and the evidence span covers both sentences.
+fn merge_toll(a: &mut Event, b: Event, chars: &[char], toll_update: bool) {
+    a.counts = b.counts;
+    for t in b.targets {
+        if !a.targets.contains(&t) {
+            a.targets.push(t);
+        }
+    }
+    for src in b.attributed_to {
+        if !a.attributed_to.contains(&src) {
+            a.attributed_to.push(src);
+        }
+    }
+    a.hedged |= b.hedged;
+    if a.actors.is_empty() {
+        a.actors = b.actors;
+    }
+    if a.place.is_none() {
+        a.place = b.place;
+        a.place_kb_id = b.place_kb_id;
+        a.lat = b.lat;
+        a.lon = b.lon;
+    }
+    if a.date.is_none() && !toll_update {
+        a.date = b.date;
+        a.date_precision = b.date_precision;
+    }
+    a.span = [a.span[0], b.span[1].max(a.span[1])];
+    a.sentence = chars
+        .get(a.span[0]..a.span[1])
+        .map(|c| c.iter().collect())
+        .unwrap_or(a.sentence.clone());
+}
+
+/// Whether the incident word at `i` is definite, so it names an incident told before ("the assault", «العدوان»).
+fn definite_at(toks: &[Token], i: usize, lang: &str) -> bool {
+    if lang == "ar" {
+        toks.get(i).is_some_and(|t| {
+            let w = t.norm.trim_start_matches(['و', 'ف']);
+            ["ال", "بال", "لل", "كال"].iter().any(|p| w.starts_with(p))
+        })
+    } else {
+        i > 0
+            && toks
+                .get(i - 1)
+                .is_some_and(|t| matches!(t.norm.as_str(), "the" | "this" | "that"))
     }
 }
 
@@ -1478,7 +1619,20 @@ fn attribution(
             names.push(n);
         }
     };
-    for m in rules.attribution.find_all(toks) {
+    let cues = rules.attribution.find_all(toks);
+    // A longer plain cue covering a hedging one is what the text says («وفق أحكام المادة 4»: under the law's
+    // provisions, not "according to").
+    let plain_cover = |m: &Match| {
+        cues.iter().any(|n| {
+            matches!(
+                rules.attribution.value(n),
+                AttrCue::CueThenSource { hedging: false }
+            ) && n.start <= m.start
+                && m.end <= n.end
+                && n.end - n.start > m.end - m.start
+        })
+    };
+    for m in cues.iter().copied().filter(|m| !plain_cover(m)) {
         let cue = *rules.attribution.value(&m);
         // "Commander Abdul Ghani said the first group of ...": after a plain speech verb that follows a source name,
         // only a known source ("told AFP") is a second one; other words are the statement.
@@ -2980,5 +3134,85 @@ mod tests {
             Some(&CountRange::exact(10)),
             "{ev:#?}"
         );
+    }
+
+    #[test]
+    fn the_next_sentence_gives_the_toll_of_an_incident_told_without_one() {
+        let text = "Jihadists attacked a military post in Tessit, in Mali's Gao region, on Sunday. Eleven soldiers were \
+                    reportedly killed and 14 wounded in the assault, local officials told AFP.";
+        let ev = one(text, "en", "2021-08-09");
+        assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:#?}");
+        let e = &ev[0];
+        assert_eq!(e.counts.get(&CountRole::Killed), Some(&CountRange::exact(11)));
+        assert_eq!(e.counts.get(&CountRole::Wounded), Some(&CountRange::exact(14)));
+        assert_eq!(e.date, NaiveDate::from_ymd_opt(2021, 8, 8));
+        assert!(e.hedged);
+        // The evidence covers both sentences.
+        assert_eq!(e.span, [0, text.chars().count()]);
+        assert_eq!(e.sentence, text);
+        // A toll with no incident word of its own takes the incident told just before; the announcement's day of a
+        // toll update does not replace the incident's.
+        let ar = "اندلعت ليل الاثنين اشتباكات عنيفة بين جهاز الردع واللواء 444 في أحياء جنوبي العاصمة الليبية طرابلس. \
+                  وأعلن مركز طب الطوارئ والدعم، الأربعاء، ارتفاع حصيلة ضحايا الاشتباكات إلى 55 قتيلاً و146 جريحاً.";
+        let ev = one(ar, "ar", "2023-08-16");
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(55)));
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2023, 8, 14));
+        assert_eq!(ev[0].attributed_to, vec!["مركز طب الطوارئ والدعم".to_string()]);
+        let sana =
+            "نفذ العدو الإسرائيلي فجر اليوم عدواناً جوياً استهدف عدداً من النقاط في محيط دمشق. وأدى العدوان إلى \
+                    استشهاد مدنيين اثنين وإصابة 15 آخرين.";
+        let ev = one(sana, "ar", "2023-02-19");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2023, 2, 19));
+    }
+
+    #[test]
+    fn a_toll_elsewhere_stays_its_own() {
+        // A new paragraph carries nothing over; another place is another incident.
+        let text = "Jihadists attacked a military post in Tessit on Sunday.\nEleven people were killed in Gao on Sunday.";
+        let ev = one(text, "en", "2021-08-09");
+        assert_eq!(
+            families(&ev),
+            vec![EventFamily::Attack, EventFamily::Other],
+            "{ev:#?}"
+        );
+        assert!(ev[0].counts.is_empty());
+        let text =
+            "Jihadists attacked a military post in Tessit on Sunday. An air strike killed eleven people in \
+                    Menaka on Monday.";
+        let ev = one(text, "en", "2021-08-09");
+        assert_eq!(
+            families(&ev),
+            vec![EventFamily::Attack, EventFamily::Airstrike],
+            "{ev:#?}"
+        );
+        // A part of a toll given before is no toll of its own.
+        let text = "Heavy clashes on the outskirts of Marib on Friday left at least 14 fighters dead on both sides, \
+                    military sources said. Among the dead were eight Houthis, the sources added.";
+        let ev = one(text, "en", "2021-02-20");
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange {
+                min: Some(14),
+                max: None
+            })
+        );
+    }
+
+    #[test]
+    fn an_operation_beside_a_counted_arrest_is_that_arrest() {
+        let s = "In a separate operation on Sunday, police in Kirkuk province arrested five Islamic State members in a \
+                 raid on a village near Hawija.";
+        let ev = one(s, "en", "2021-02-22");
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        // A law cited is not a source: no hedge.
+        let ar = "أعلنت قيادة شرطة محافظة كركوك، اليوم الثلاثاء، القبض على مطلوبَين اثنين وفق أحكام المادة 4 إرهاب في \
+                  ناحية الرشاد.";
+        let ev = one(ar, "ar", "2021-02-23");
+        assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
+        assert!(!ev[0].hedged, "{ev:#?}");
     }
 }
