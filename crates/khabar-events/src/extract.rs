@@ -1,8 +1,10 @@
 //! The event extractor: sentences → triggers, counts with roles, dates, hedging, attribution → [`Event`]s.
 //!
 //! Precision rules (each documented where applied):
-//! - one sentence is the whole evidence: family, counts, date, place, actors, hedging and attribution all come from
-//!   the sentence the event cites;
+//! - the cited text is the whole evidence: family, counts, date, place, actors, hedging and attribution all come from
+//!   the sentence the event cites, or, when the next sentence of the paragraph gives the toll of an incident told
+//!   without one ("Jihadists attacked a post in Tessit on Sunday. Eleven soldiers were killed in the assault."),
+//!   from those two sentences, and the event's `sentence` and `span` then cover both;
 //! - an event needs a trigger word or a role word bound to a count; displacement, arrest and surrender need a count,
 //!   or a day-precise date and an actor near the trigger;
 //!   other events without a count need a day-precise date in the sentence, or both an actor and a place within

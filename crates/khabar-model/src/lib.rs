@@ -372,9 +372,10 @@ pub struct Event {
     pub hedged: bool,
     /// Sources the sentence credits.
     pub attributed_to: Vec<String>,
-    /// The evidence sentence, verbatim.
+    /// The evidence sentence, verbatim (two adjacent sentences when the second gives the toll of an incident the
+    /// first told without one).
     pub sentence: String,
-    /// Char span of the evidence sentence in the article text.
+    /// Char span of the evidence sentence(s) in the article text.
     pub span: [usize; 2],
     /// The story of the article.
     pub story_id: Option<String>,
