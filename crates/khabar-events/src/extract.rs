@@ -69,7 +69,7 @@ const ROLE_WINDOW_BEFORE: usize = 7;
 /// Most words between a number's noun and a role word after it.
 const ROLE_WINDOW_AFTER: usize = 6;
 /// Most words between an incident and the displacing verb it is the subject of ("fighting near Tripoli has displaced").
-const SUBJECT_WINDOW: usize = 8;
+const SUBJECT_WINDOW: usize = 12;
 /// Words around a trigger where actors (and, for undated events without counts, places) are looked for.
 pub const ACTOR_WINDOW: usize = 6;
 
@@ -100,7 +100,7 @@ struct Draft {
 }
 
 /// What a sentence's events depend on beyond the sentence itself.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct DocContext {
     /// In an undated article, the latest year it names: earlier years are background, as before a publication
     /// year.
@@ -108,16 +108,35 @@ struct DocContext {
     /// The headline, or an earlier sentence of the paragraph, names a natural disaster: a toll or displacement with
     /// no incident word of its own is the disaster's.
     disaster: bool,
-    /// The incident the previous sentence of the paragraph reported without a toll ("Jihadists attacked a military
-    /// post on Sunday."): a toll with no incident word of its own is its toll ("Eleven soldiers were killed.").
-    carried: Option<EventFamily>,
+    /// The incident the previous sentence of the paragraph reported ("Jihadists attacked a military post on
+    /// Sunday."): a harm count it does not give yet, with no incident word of its own, is its toll ("Eleven soldiers
+    /// were killed.").
+    carried: Option<Carried>,
 }
 
-/// What one sentence gave: its events, each with whether it refers back to an incident told before (a toll taking
-/// the carried incident, or a definite incident word: "in the assault", «العدوان»), and facts about the sentence.
+/// An incident told in the previous sentence, and the count roles it already has.
+#[derive(Debug, Clone)]
+struct Carried {
+    family: EventFamily,
+    taken: Vec<CountRole>,
+}
+
+/// How an event of a sentence refers back to an incident told before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backref {
+    /// Not at all, or the sentence starts a new report ("Meanwhile", «إلى ذلك»).
+    No,
+    /// Its incident word is definite: "in the assault", «العدوان».
+    Definite,
+    /// It has no incident word of its own: its counts took the carried incident.
+    Carried,
+}
+
+/// What one sentence gave: its events, each with how it refers back to an incident told before, and facts about the
+/// sentence.
 #[derive(Debug, Default)]
 struct SentenceOut {
-    events: Vec<(Event, bool)>,
+    events: Vec<(Event, Backref)>,
     /// The sentence names a natural disaster.
     disaster: bool,
     /// The sentence updates a toll ("rose to 55"): its day is the announcement's, not the incident's.
@@ -211,26 +230,33 @@ impl EventExtractor {
             let context = DocContext {
                 ref_year,
                 disaster: headline_disaster || paragraph_disaster,
-                carried: prev_events
-                    .iter()
-                    .rev()
-                    .find_map(|&i| tollless(&out, i))
-                    .map(|e| e.family),
+                carried: prev_events.iter().rev().find_map(|&i| {
+                    open_incident(&out, i).map(|e| Carried {
+                        family: e.family,
+                        taken: e.counts.keys().copied().collect(),
+                    })
+                }),
             };
             let told = self.sentence_events(&s.text, toks, lang, article.published, &local, context);
             paragraph_disaster |= told.disaster;
-            let mut these = Vec::new();
-            for (mut e, refers_back) in told.events {
+            let mut these: Vec<usize> = Vec::new();
+            for (mut e, backref) in told.events {
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
                 // The toll of an incident the previous sentence told ("Jihadists attacked a post in Tessit on Sunday.
                 // Eleven soldiers were killed in the assault.") completes that event.
                 let earlier = prev_events.iter().copied().find(|&i| {
-                    tollless(&out, i).is_some_and(|a| continues(a, &e, refers_back, told.toll_update))
+                    open_incident(&out, i).is_some_and(|a| continues(a, &e, backref, told.toll_update))
                 });
-                match earlier {
-                    Some(i) => merge_toll(&mut out[i], e, &chars, told.toll_update),
-                    None => these.push(push_unrepeated(&mut out, e)),
+                let at = match earlier {
+                    Some(i) => {
+                        merge_toll(&mut out[i], e, &chars, told.toll_update);
+                        i
+                    }
+                    None => push_unrepeated(&mut out, e),
+                };
+                if !these.contains(&at) {
+                    these.push(at);
                 }
             }
             prev_events = these;
@@ -266,6 +292,9 @@ impl EventExtractor {
         {
             return SentenceOut::default();
         }
+        // "Meanwhile", «إلى ذلك»: a new report continues nothing told before.
+        let shift = modality.iter().any(|(_, k)| *k == ModalityKind::Shift);
+        let carried = context.carried.filter(|_| !shift);
         let order = self
             .numeric_order
             .unwrap_or_else(|| NumericOrder::default_for(lang));
@@ -512,9 +541,18 @@ impl EventExtractor {
                 (f, _) => f,
             };
             let harmed = matches!(b.role, CountRole::Killed | CountRole::Wounded);
-            let carried = context
-                .carried
-                .filter(|_| harmed && local.is_none() && role_family.is_none());
+            // A harm count (or bodies recovered) with no incident word of its own, of a role the incident told in the
+            // previous sentence does not have yet, is that incident's.
+            let carried = carried
+                .as_ref()
+                .filter(|c| {
+                    local.is_none()
+                        && matches!(role_family, None | Some(EventFamily::Discovery))
+                        && HARM_ROLES.contains(&b.role)
+                        && !c.taken.contains(&b.role)
+                })
+                .map(|c| c.family);
+            let role_family = if carried.is_some() { None } else { role_family };
             let family = role_family
                 .or(local.map(|p| p.0))
                 .or(carried)
@@ -659,8 +697,8 @@ impl EventExtractor {
             .iter()
             .any(|m| m.resolved.precision == DatePrecision::Day);
 
-        // "arrested five IS members in a raid / in an operation": a fight told without a toll beside a counted arrest
-        // or surrender is that operation, not a second report.
+        // "arrested five IS members in a raid / in an operation ... and seized explosives": a fight or a seizure told
+        // without a toll beside a counted arrest or surrender is that operation, not a second report.
         let operation_segments: Vec<usize> = drafts
             .iter()
             .filter(|((_, f), d)| {
@@ -671,7 +709,9 @@ impl EventExtractor {
         let mut out = Vec::new();
         for ((seg, family), d) in drafts {
             if in_background(d.anchor)
-                || (family == EventFamily::Battle && d.counts.is_empty() && operation_segments.contains(&seg))
+                || (matches!(family, EventFamily::Battle | EventFamily::Territory)
+                    && d.counts.is_empty()
+                    && operation_segments.contains(&seg))
             {
                 continue;
             }
@@ -764,7 +804,15 @@ impl EventExtractor {
                     (dateline(m, *t), !located_near, t.abs_diff(d.anchor))
                 })
                 .map(|(m, _)| *m);
-            let refers_back = d.carried || definite_at(toks, d.anchor, lang);
+            let backref = if shift {
+                Backref::No
+            } else if d.carried {
+                Backref::Carried
+            } else if definite_at(toks, d.anchor, lang) {
+                Backref::Definite
+            } else {
+                Backref::No
+            };
             out.push((
                 Event {
                     id: String::new(),
@@ -785,7 +833,7 @@ impl EventExtractor {
                     span: [0, text.chars().count()],
                     story_id: None,
                 },
-                refers_back,
+                backref,
             ));
         }
         SentenceOut {
@@ -838,30 +886,37 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) -> usize {
     }
 }
 
-/// The event at `i` when it is an incident told without a toll (a toll in the next sentence may complete it).
-fn tollless(out: &[Event], i: usize) -> Option<&Event> {
-    out.get(i)
-        .filter(|e| e.counts.is_empty() && INCIDENT_PRIORITY[..4].contains(&e.family))
+/// Count roles of harm: what an incident's toll gives.
+const HARM_ROLES: [CountRole; 3] = [CountRole::Killed, CountRole::Wounded, CountRole::Missing];
+
+/// The event at `i` when it is an incident (air strike, shelling, attack, battle) a toll in the next sentence may
+/// complete.
+fn open_incident(out: &[Event], i: usize) -> Option<&Event> {
+    out.get(i).filter(|e| INCIDENT_PRIORITY[..4].contains(&e.family))
 }
 
-/// Whether `b`, from the sentence after `a`'s, gives the toll of the incident `a` told without one: only harm
-/// counts, the same family or a reference back (`refers_back`), no other place, and no other day unless `b` updates
-/// a toll (then its day is the announcement's).
-fn continues(a: &Event, b: &Event, refers_back: bool, toll_update: bool) -> bool {
-    let harm_only = !b.counts.is_empty()
-        && b.counts
-            .keys()
-            .all(|r| matches!(r, CountRole::Killed | CountRole::Wounded | CountRole::Missing));
+/// Whether `b`, from the sentence after `a`'s, gives the toll of the incident `a` told: only harm counts, none of a
+/// role `a` already has; a count with no incident word of its own or a definite incident word ("the assault"), or,
+/// when `a` has no toll yet, the same family; no other place; no other day, unless `b` has no incident word or
+/// updates a toll (then its day is the announcement's).
+fn continues(a: &Event, b: &Event, backref: Backref, toll_update: bool) -> bool {
+    let harm_only = !b.counts.is_empty() && b.counts.keys().all(|r| HARM_ROLES.contains(r));
+    let refers = match backref {
+        Backref::Carried => a.family == b.family,
+        Backref::Definite => true,
+        Backref::No => a.counts.is_empty() && a.family == b.family,
+    };
     harm_only
-        && (a.family == b.family || refers_back)
+        && refers
+        && b.counts.keys().all(|r| !a.counts.contains_key(r))
         && agree(&a.place, &b.place)
-        && (toll_update || agree(&a.date, &b.date))
+        && (toll_update || backref == Backref::Carried || agree(&a.date, &b.date))
 }
 
 /// Completes `a` with the toll `b` gives of the same incident in the next sentence: counts, targets, hedging and
 /// sources join, and the evidence span covers both sentences.
 fn merge_toll(a: &mut Event, b: Event, chars: &[char], toll_update: bool) {
-    a.counts = b.counts;
+    a.counts.extend(b.counts);
     for t in b.targets {
         if !a.targets.contains(&t) {
             a.targets.push(t);
@@ -896,10 +951,9 @@ fn merge_toll(a: &mut Event, b: Event, chars: &[char], toll_update: bool) {
 /// Whether the incident word at `i` is definite, so it names an incident told before ("the assault", «العدوان»).
 fn definite_at(toks: &[Token], i: usize, lang: &str) -> bool {
     if lang == "ar" {
-        toks.get(i).is_some_and(|t| {
-            let w = t.norm.trim_start_matches(['و', 'ف']);
-            ["ال", "بال", "لل", "كال"].iter().any(|p| w.starts_with(p))
-        })
+        // «العدوان», «والاشتباكات»; not «بالمدفعية»: Arabic names instruments and kinds with the article too.
+        toks.get(i)
+            .is_some_and(|t| t.norm.trim_start_matches(['و', 'ف']).starts_with("ال"))
     } else {
         i > 0
             && toks
@@ -3216,5 +3270,63 @@ mod tests {
         let ev = one(ar, "ar", "2021-02-23");
         assert_eq!(families(&ev), vec![EventFamily::Arrest], "{ev:#?}");
         assert!(!ev[0].hedged, "{ev:#?}");
+    }
+
+    #[test]
+    fn later_sentences_add_the_roles_an_incident_lacks() {
+        // Bodies recovered after the strike are its dead; a third sentence adds the wounded of "the clashes".
+        let ar = "استهدفت غارة إسرائيلية منزلاً في حي الجنينة شرقي رفح فجر اليوم. وأفاد الدفاع المدني بأن طواقمه انتشلت \
+                  جثامين تسعة شهداء من تحت الأنقاض.";
+        let ev = one(ar, "ar", "2024-03-04");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(9)));
+        let ar = "اندلعت اشتباكات عنيفة بين الجيش ومسلحين في بلدة بابنوسة يوم الأحد. وقالت الوكالة إن 17 مسلحاً قتلوا في \
+                  الاشتباكات. وأضافت الوكالة أن ثلاثة جنود أصيبوا بجروح طفيفة في المواجهات.";
+        let ev = one(ar, "ar", "2024-01-22");
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(17)));
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(3)));
+        // "Meanwhile" starts a new report.
+        let text = "Jihadists attacked a military post in Tessit on Sunday. Meanwhile, eleven people were killed in \
+                    the assault on a convoy.";
+        let ev = one(text, "en", "2021-08-09");
+        assert!(ev.iter().all(|e| e.sentence.len() < text.len()), "{ev:#?}");
+        // The statement's day does not part a toll from the strike it gives.
+        let text =
+            "US forces carried out an air strike against al-Shabaab fighters near Jilib on Thursday. Three \
+                    militants were killed, US Africa Command said in a statement on Friday.";
+        let ev = one(text, "en", "2023-06-09");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2023, 6, 8));
+    }
+
+    #[test]
+    fn fresh19_round_shapes() {
+        let s = "Counter Terrorism Department personnel arrested 11 militants in Dera Ghazi Khan on Saturday and seized \
+                 explosives and two pistols from their possession.";
+        assert_eq!(families(&one(s, "en", "2024-03-10")), vec![EventFamily::Arrest]);
+        let s = "Speculators mounted a fresh attack on the Pakistani rupee on Thursday, driving it down 3 percent.";
+        assert!(one(s, "en", "2024-03-10").is_empty());
+        let s = "Dissidents killed a soldier and a police officer and wounded four others in an attack on a checkpoint \
+                 in Argelia on Friday.";
+        let ev = one(s, "en", "2024-05-25");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(2)),
+            "{ev:#?}"
+        );
+        let ar = "استشهد مواطن وزوجته، ظهر اليوم الاثنين، في غارة نفذتها مسيّرة إسرائيلية على منزلهما في بلدة عيتا الشعب.";
+        let ev = one(ar, "ar", "2024-02-12");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(2)),
+            "{ev:#?}"
+        );
+        let s = "Fighting between Myanmar's military and the Arakan Army has forced more than 12,000 people to flee their \
+                 homes in Maungdaw township since Monday, the UN refugee agency said on Thursday.";
+        assert_eq!(
+            families(&one(s, "en", "2024-08-08")),
+            vec![EventFamily::Displacement]
+        );
     }
 }

@@ -43,7 +43,8 @@ pub struct Quantity {
 impl Quantity {
     /// The token after the quantity's phrase: after its counted noun when it has one, else after the number.
     pub(crate) fn phrase_end(&self) -> usize {
-        self.noun_tok.map_or(self.tok_end, |n| n + 1)
+        // A single's noun may be two words ("a police officer"): the phrase ends where its tokens do.
+        self.noun_tok.map_or(self.tok_end, |n| (n + 1).max(self.tok_end))
     }
 }
 

@@ -340,6 +340,8 @@ pub(crate) enum ModalityKind {
     /// paragraph (the whole article when in the headline) a disaster context, where a toll or displacement with no
     /// incident word of its own is the disaster's, not a conflict event.
     Disaster,
+    /// "Meanwhile", «إلى ذلك»: the sentence starts a new report; it continues no incident told before it.
+    Shift,
     Except,
     /// "rose to", "climbed to": a number right after it takes a role word from anywhere earlier in its clause
     /// ("the death toll from Monday's bombing at a market in Baghdad rose to 32").
@@ -541,6 +543,7 @@ impl LangRules {
                     "background" => ModalityKind::Background,
                     "skip" => ModalityKind::Skip,
                     "disaster" => ModalityKind::Disaster,
+                    "shift" => ModalityKind::Shift,
                     "except" => ModalityKind::Except,
                     "bridge" => ModalityKind::Bridge,
                     "reason" => ModalityKind::Reason,
