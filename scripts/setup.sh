@@ -38,8 +38,7 @@ cargo build --release -p khabar-cli
 BIN="$ROOT/target/release/khabar"
 
 say "knowledge base"
-{ [ -f "$KHABAR_DATA/kb/places.fst" ] && [ -f "$KHABAR_DATA/kb/name_freq.tsv" ] && [ -f "$KHABAR_DATA/kb/ar_word_freq.tsv" ] \
-  && ! [ "$KHABAR_DATA/geonames/rg_cities1000.csv" -nt "$KHABAR_DATA/kb/places.fst" ]; } || "$BIN" kb build
+"$BIN" kb build --if-stale
 
 say "demo on the five sample articles"
 SAMPLES="$ROOT/../shared/samples"

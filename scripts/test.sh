@@ -29,8 +29,7 @@ else
   echo "test: scale-out servers did not start (see target/services.log); their tests will say SKIPPED"
 fi
 cargo build -p khabar-cli
-{ [ -f "$KHABAR_DATA/kb/places.fst" ] && [ -f "$KHABAR_DATA/kb/name_freq.tsv" ] && [ -f "$KHABAR_DATA/kb/ar_word_freq.tsv" ] \
-  && ! [ "$KHABAR_DATA/geonames/rg_cities1000.csv" -nt "$KHABAR_DATA/kb/places.fst" ]; } || target/debug/khabar kb build
+target/debug/khabar kb build --if-stale
 set +e  # a failing test run still prints the summary below
 cargo test --workspace --no-fail-fast 2>&1 | tee target/test.log
 status=${PIPESTATUS[0]}

@@ -566,7 +566,15 @@ pub fn eval_events(devset: Option<PathBuf>) -> Result<()> {
 }
 
 /// `khabar kb build`.
-pub fn kb_build(data: &Path) -> Result<()> {
+pub fn kb_build(data: &Path, if_stale: bool) -> Result<()> {
+    match khabar_entities::stale_reason(data) {
+        None if if_stale => {
+            println!("kb is up to date in {}", data.join("kb").display());
+            return Ok(());
+        }
+        Some(why) => println!("building the kb: {why}"),
+        None => {}
+    }
     let report = khabar_entities::KnowledgeBase::build(data)
         .with_context(|| format!("building the KB in {}", data.display()))?;
     println!("{report}");
@@ -590,6 +598,7 @@ pub fn kb_build(data: &Path) -> Result<()> {
             raw.display()
         );
     }
+    khabar_entities::write_stamp(data).context("writing the kb stamp")?;
     Ok(())
 }
 

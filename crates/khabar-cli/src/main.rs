@@ -92,7 +92,11 @@ enum Eval {
 #[derive(Subcommand)]
 enum Kb {
     /// Builds the knowledge base under DATA/kb from the gazetteer, name table and curated file.
-    Build,
+    Build {
+        /// Only when it is missing, was built by an older khabar, or a source file under DATA changed since.
+        #[arg(long)]
+        if_stale: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -352,7 +356,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             ),
             Eval::Events { devset } => commands::eval_events(devset),
         },
-        Command::Kb(Kb::Build) => commands::kb_build(&data),
+        Command::Kb(Kb::Build { if_stale }) => commands::kb_build(&data, if_stale),
     }
 }
 

@@ -4,10 +4,10 @@
 use crate::index::AliasIndex;
 use crate::key::{exact_key, skeleton};
 use crate::translit::{TranslitParams, Transliterator};
-use crate::wordfreq::{WordFreq, AR_WORD_FREQ_TSV, EN_WORD_FREQ_TSV};
+use crate::wordfreq::{WordFreq, AR_WORDFREQ_RAW, AR_WORD_FREQ_TSV, EN_WORD_FREQ_TSV};
 use crate::{EntityError, NeuralTranslit};
 use khabar_model::EntityKind;
-use khabar_normalize::{arabic_ratio, is_arabic, Normalizer};
+use khabar_normalize::{arabic_ratio, is_arabic, Diacritics, Normalizer, Tatweel};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -21,6 +21,49 @@ pub const CURATED_TSV: &str = include_str!("../data/curated.tsv");
 
 /// References above this bit point into the places table; below it into the curated table.
 pub(crate) const PLACE_TAG: u32 = 1 << 31;
+
+/// Version of what [`KnowledgeBase::build`] writes: raise it when the builder changes its output, so
+/// [`stale_reason`] asks for a rebuild of knowledge bases built before.
+pub const KB_FORMAT: u32 = 2;
+
+/// The stamp `khabar kb build` writes last, under `<data_dir>/kb/`: the [`KB_FORMAT`] it was built with.
+pub const KB_STAMP: &str = "BUILT";
+
+/// Files under the data dir that the KB is built from: a newer one means the KB is out of date.
+const KB_SOURCES: [&str; 5] = [
+    "geonames/cities500.json",
+    "geonames/countries.json",
+    "geonames/rg_cities1000.csv",
+    COUNTRIES_AR_TSV,
+    "names/names.sqlite3",
+];
+
+/// Why the KB under `<data_dir>/kb/` must be (re)built, or `None` when it is up to date: no stamp, a stamp of another
+/// [`KB_FORMAT`], or a source file newer than the stamp.
+pub fn stale_reason(data_dir: &Path) -> Option<String> {
+    let stamp = data_dir.join("kb").join(KB_STAMP);
+    let Ok(text) = std::fs::read_to_string(&stamp) else {
+        return Some(format!("no {}", stamp.display()));
+    };
+    if text.trim() != KB_FORMAT.to_string() {
+        return Some(format!(
+            "built with format {}, this build writes {KB_FORMAT}",
+            text.trim()
+        ));
+    }
+    let built = std::fs::metadata(&stamp).and_then(|m| m.modified()).ok()?;
+    KB_SOURCES.iter().find_map(|rel| {
+        let src = data_dir.join(rel);
+        let modified = std::fs::metadata(&src).and_then(|m| m.modified()).ok()?;
+        (modified > built).then(|| format!("{} is newer than the KB", src.display()))
+    })
+}
+
+/// Writes the stamp of a finished build ([`KB_STAMP`]).
+pub fn write_stamp(data_dir: &Path) -> Result<(), EntityError> {
+    let path = data_dir.join("kb").join(KB_STAMP);
+    write_file(&path, format!("{KB_FORMAT}\n").as_bytes())
+}
 
 /// One knowledge-base entry as the pipeline sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -500,6 +543,55 @@ fn alias_field<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.map(clean_field).collect::<Vec<_>>().join("|")
 }
 
+/// Frequency per word of Arabic text above which a place-name spelling counts as in use ([`arabic_display_name`]).
+const SPELLING_IN_USE: f64 = 1e-5;
+
+/// Letters of Persian, Urdu, Pashto or Kurdish that Arabic does not write (پ چ ژ گ ڤ ں ہ ے ٹ ڈ ڑ ۆ ێ ە ھ...).
+fn is_non_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0679}'..='\u{06BF}' | '\u{06C0}'..='\u{06D3}' | '\u{06D5}' | '\u{06EE}'..='\u{06FF}')
+        && !matches!(c, '\u{06A9}' | '\u{06CC}')
+}
+
+/// The Arabic name to show for a place (`canonical_ar`): among its Arabic-script names, those Arabic writes (Persian
+/// keheh and yeh folded to kaf and yeh, names with other Persian or Urdu letters left out), without diacritics or
+/// tatweel; the one whose rarest word is most common in Arabic text wins (طرابلس over ترابلس, طهران over تهران), up
+/// to [`SPELLING_IN_USE`], and the first given on a tie. Empty when none is Arabic.
+fn arabic_display_name<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    freq: &WordFreq,
+    matching: &Normalizer,
+) -> String {
+    let plain = Normalizer::new().with(Diacritics).with(Tatweel);
+    let mut best: Option<(f64, String)> = None;
+    for name in names {
+        if arabic_ratio(name) <= 0.95 {
+            continue;
+        }
+        let folded: String = plain
+            .normalize(name.trim())
+            .chars()
+            .map(|c| match c {
+                '\u{06A9}' => '\u{0643}',
+                '\u{06CC}' => '\u{064A}',
+                c => c,
+            })
+            .collect();
+        if folded.is_empty() || folded.chars().any(is_non_arabic_letter) {
+            continue;
+        }
+        // Capped: past one word in 100,000 a spelling is simply in use, and a name that is also a common word
+        // ("وين", where) must not win for it.
+        let score = folded
+            .split_whitespace()
+            .map(|w| freq.frequency(&exact_key(matching, w)).min(SPELLING_IN_USE))
+            .fold(f64::INFINITY, f64::min);
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, folded));
+        }
+    }
+    best.map(|(_, n)| n).unwrap_or_default()
+}
+
 fn clean_field(s: &str) -> String {
     s.replace(['\t', '\n', '|'], " ")
 }
@@ -527,6 +619,11 @@ impl KnowledgeBase {
         let countries: BTreeMap<String, GeoCountry> = serde_json::from_str(&raw)?;
 
         let countries_ar = read_countries_ar(&data_dir.join(COUNTRIES_AR_TSV));
+        // Arabic word frequencies choose each place's Arabic display name among its spellings.
+        let ar_freq = WordFreq::from_wordfreq(&data_dir.join(AR_WORDFREQ_RAW)).unwrap_or_else(|e| {
+            warn!(error = %e, "no Arabic word frequencies: a place's first Arabic spelling is shown");
+            WordFreq::default()
+        });
         let mut table = String::new();
         let mut exact_pairs: Vec<(String, u32)> = Vec::new();
         let mut skel_pairs: Vec<(String, u32)> = Vec::new();
@@ -548,7 +645,11 @@ impl KnowledgeBase {
             table.push_str(&place_row(NewPlace {
                 id: &id,
                 name: &c.name,
-                name_ar: arabic.first().map_or("", String::as_str),
+                name_ar: &arabic_display_name(
+                    arabic.iter().take(1).map(String::as_str),
+                    &ar_freq,
+                    &normalizer,
+                ),
                 at: None,
                 country: &c.iso,
                 population: c.population,
@@ -623,11 +724,7 @@ impl KnowledgeBase {
                     let line_ref = PLACE_TAG | line;
                     let mut keys = vec![key];
                     let extra: Vec<&str> = region_aliases.get(r.id.as_str()).cloned().unwrap_or_default();
-                    let name_ar = extra
-                        .iter()
-                        .find(|a| arabic_ratio(a) > 0.95)
-                        .copied()
-                        .unwrap_or("");
+                    let name_ar = arabic_display_name(extra.iter().copied(), &ar_freq, &normalizer);
                     for a in &extra {
                         let sk = skeleton(&normalizer, a);
                         if !a.chars().any(is_arabic) && sk.len() >= 3 {
@@ -652,7 +749,7 @@ impl KnowledgeBase {
                     table.push_str(&place_row(NewPlace {
                         id: &r.id,
                         name: &r.name,
-                        name_ar,
+                        name_ar: &name_ar,
                         at: Some((r.lat, r.lon)),
                         country: &r.country,
                         population: REGION_POPULATION,
@@ -667,18 +764,15 @@ impl KnowledgeBase {
         }
         for c in &cities {
             let mut names: Vec<&str> = vec![c.name.as_str()];
-            let mut name_ar = "";
             let main_skeleton = skeleton(&normalizer, &c.name);
             for a in &c.alternatenames {
                 // Latin alternates that do not sound like the name are nicknames or junk ("Day" for Dayton).
                 let latin_junk = is_latin_name(a) && !sounds_alike(&skeleton(&normalizer, a), &main_skeleton);
                 if keep_alias(a) && !latin_junk && !names.contains(&a.as_str()) {
                     names.push(a);
-                    if name_ar.is_empty() && arabic_ratio(a) > 0.95 {
-                        name_ar = a;
-                    }
                 }
             }
+            let name_ar = arabic_display_name(names.iter().copied(), &ar_freq, &normalizer);
             let r = PLACE_TAG | line;
             let mut seen_keys = HashSet::new();
             let mut seen_skel = HashSet::new();
@@ -695,7 +789,7 @@ impl KnowledgeBase {
             table.push_str(&place_row(NewPlace {
                 id: &format!("gn:{}", c.geonameid),
                 name: &c.name,
-                name_ar,
+                name_ar: &name_ar,
                 at: Some((c.latitude, c.longitude)),
                 country: &c.countrycode,
                 population: c.population,
@@ -1148,6 +1242,58 @@ fn read_names(dir: &Path, name: &str) -> Result<NameTable, EntityError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_kb_is_stale_without_its_stamp_after_a_format_change_or_a_newer_source() {
+        use super::*;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("kb")).unwrap();
+        assert!(stale_reason(d).is_some_and(|why| why.starts_with("no ")));
+        write_stamp(d).unwrap();
+        assert_eq!(stale_reason(d), None);
+        std::fs::write(d.join("kb").join(KB_STAMP), "1\n").unwrap();
+        assert!(stale_reason(d).is_some_and(|why| why.contains("format 1")));
+        write_stamp(d).unwrap();
+        std::fs::create_dir_all(d.join("geonames")).unwrap();
+        let src = d.join("geonames").join("rg_cities1000.csv");
+        std::fs::write(&src, "lat,lon,name,admin1,admin2,cc\n").unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+        std::fs::File::options()
+            .write(true)
+            .open(&src)
+            .and_then(|f| f.set_modified(later))
+            .unwrap();
+        assert!(stale_reason(d).is_some_and(|why| why.contains("rg_cities1000.csv")));
+    }
+
+    #[test]
+    fn the_arabic_display_name_is_the_spelling_arabic_text_uses() {
+        use super::*;
+        // Centibels as in wordfreq's Arabic list: lower is more common.
+        let freq = WordFreq::from_pairs(&[
+            ("طرابلس", 453),
+            ("ترابلس", 700),
+            ("طهران", 432),
+            ("تهران", 645),
+            ("تل", 444),
+            ("ابيب", 475),
+            ("الربيع", 436),
+            ("فيينا", 494),
+            ("وين", 464),
+        ]);
+        let m = Normalizer::for_matching();
+        let show = |names: &[&str]| arabic_display_name(names.iter().copied(), &freq, &m);
+        assert_eq!(show(&["Tripoli", "ترابلس", "طرابلس"]), "طرابلس");
+        // Persian keheh and yeh are folded, other Persian or Urdu letters leave a spelling out, diacritics go.
+        assert_eq!(show(&["تهران", "طهران"]), "طهران");
+        assert_eq!(show(&["آوکلند"]), "آوكلند");
+        assert_eq!(show(&["جموں"]), "");
+        assert_eq!(show(&["الصّين"]), "الصين");
+        // A name that is also a common word does not win for it: past "in use", the first spelling stays.
+        assert_eq!(show(&["فيينا", "وين"]), "فيينا");
+        assert_eq!(show(&["تل أبيب", "تل الربيع"]), "تل أبيب");
+    }
+
     #[test]
     fn regions_sit_at_the_mean_of_their_cities_without_administrative_words() {
         let csv = "lat,lon,name,admin1,admin2,cc\n\

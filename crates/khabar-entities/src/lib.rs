@@ -29,7 +29,10 @@ mod rerank;
 mod translit;
 mod wordfreq;
 
-pub use kb::{BuildReport, KbEntry, KnowledgeBase, COUNTRIES_AR_TSV, CURATED_TSV, REGION_ALIASES_TSV};
+pub use kb::{
+    stale_reason, write_stamp, BuildReport, KbEntry, KnowledgeBase, COUNTRIES_AR_TSV, CURATED_TSV, KB_FORMAT,
+    KB_STAMP, REGION_ALIASES_TSV,
+};
 pub use link::{EntityLinker, EntityStage};
 pub use namefreq::{NameFreq, NameStats, NAME_FREQ_TSV};
 pub use neural::{clean_arabic, held_out_of_training, Encoded, NeuralTranslit};
