@@ -62,6 +62,8 @@ pub struct DateMatch {
     pub resolved: ResolvedDate,
     pub(crate) tok_start: usize,
     pub(crate) tok_end: usize,
+    /// The expression names a day by a weekday or a relative day ("Sunday", "yesterday"), resolvable or not.
+    pub(crate) names_day: bool,
 }
 
 /// Resolves one date expression (the first found in `expr_text`) against the publication date.
@@ -399,6 +401,7 @@ fn interpret(
         resolved,
         tok_start,
         tok_end,
+        names_day: weekday.is_some() || rel.is_some(),
     })
 }
 
