@@ -1555,14 +1555,13 @@ fn past_year_positions(
 /// 2011 attack", not "2000 people" or "1500 air strikes").
 fn latest_year(rules: &LangRules, toks: &[Token]) -> Option<i32> {
     (0..toks.len())
-        .filter(|&i| rules.targets.longest_at(toks, i + 1).is_none())
         .filter_map(|i| {
             let t = &toks[i];
             (t.kind == TokKind::Number && t.norm.len() == 4)
                 .then(|| t.norm.parse::<i32>().ok())
                 .flatten()
+                .filter(|y| (1900..=2100).contains(y) && rules.targets.longest_at(toks, i + 1).is_none())
         })
-        .filter(|y| (1900..=2100).contains(y))
         .max()
 }
 
