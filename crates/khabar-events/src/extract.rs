@@ -718,12 +718,22 @@ impl EventExtractor {
             })
             .map(|((seg, _), _)| *seg)
             .collect();
+        // «أسفرت اشتباكات عن مقتل تسعة بحسب جهاز الإسعاف، فيما أحصى مركز طب الطوارئ ثلاثة عشر قتيلاً»: a bare toll
+        // beside an incident that has a figure for that role already is another source's figure for it, no second event.
+        let incident_roles: Vec<CountRole> = drafts
+            .iter()
+            .filter(|((_, f), _)| INCIDENT_PRIORITY.contains(f))
+            .flat_map(|(_, d)| d.counts.keys().copied())
+            .collect();
         let mut out = Vec::new();
         for ((seg, family), d) in drafts {
             if in_background(d.anchor)
                 || (matches!(family, EventFamily::Battle | EventFamily::Territory)
                     && d.counts.is_empty()
                     && operation_segments.contains(&seg))
+                || (family == EventFamily::Other
+                    && !d.counts.is_empty()
+                    && d.counts.keys().all(|r| incident_roles.contains(r)))
             {
                 continue;
             }
@@ -3445,5 +3455,24 @@ mod tests {
             Some(&CountRange::exact(65)),
             "{ev:#?}"
         );
+    }
+
+    #[test]
+    fn fresh22_round_shapes() {
+        // Two sources' figures for one toll: the second is no second event.
+        let ar = "أسفرت اشتباكات بين مجموعتين مسلحتين في منطقة جنزور غربي طرابلس، مساء الأربعاء، عن مقتل تسعة أشخاص بحسب \
+                  جهاز الإسعاف والطوارئ، فيما أحصى مركز طب الطوارئ والدعم ثلاثة عشر قتيلاً.";
+        let ev = one(ar, "ar", "2023-08-17");
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(9)));
+        // A game, a poem and a stock-market "massacre" report nothing.
+        let s = "In \"Frontline: Sahel\", a strategy game released on Tuesday, players retake the town of Menaka after \
+                 jihadists have killed twenty villagers.";
+        assert!(one(s, "en", "2024-10-08").is_empty());
+        let ar = "في قصيدته التي ألقاها مساء الجمعة في أمسية شعرية بالقاهرة، يكتب الشاعر: ثلاثة وعشرون شهيداً في شارع واحد.";
+        assert!(one(ar, "ar", "2024-04-27").is_empty());
+        let ar = "تكبدت سوق العراق للأوراق المالية، اليوم الأحد، مجزرة حقيقية، إذ هوت أسهم المصارف وخسر المستثمرون 300 مليار \
+                  دينار.";
+        assert!(one(ar, "ar", "2023-02-05").is_empty());
     }
 }
