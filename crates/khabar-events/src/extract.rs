@@ -3475,4 +3475,30 @@ mod tests {
                   دينار.";
         assert!(one(ar, "ar", "2023-02-05").is_empty());
     }
+
+    #[test]
+    fn fresh23_round_shapes() {
+        let text =
+            "A military jet bombed a monastery sheltering displaced villagers in Kantbalu township early on \
+                    Wednesday. At least 17 people were killed and dozens wounded, residents said.";
+        let ev = one(text, "en", "2024-05-16");
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange {
+                min: Some(17),
+                max: None
+            })
+        );
+        let s = "Fighting between the military and the Arakan Army has driven more than 12,000 people from their homes \
+                 in Kyauktaw township over the past two weeks, according to local aid groups.";
+        assert_eq!(
+            families(&one(s, "en", "2024-05-16")),
+            vec![EventFamily::Displacement]
+        );
+        // An appeal's running figure is no event.
+        let s = "The World Food Programme on Wednesday appealed for $98 million, warning that gang violence has forced \
+                 more than 700,000 people from their homes.";
+        assert!(one(s, "en", "2024-05-16").is_empty());
+    }
 }
