@@ -3478,9 +3478,9 @@ mod tests {
 
     #[test]
     fn fresh23_round_shapes() {
-        let text =
-            "A military jet bombed a monastery sheltering displaced villagers in Kantbalu township early on \
-                    Wednesday. At least 17 people were killed and dozens wounded, residents said.";
+        let text = "A military jet bombed a monastery sheltering displaced villagers in Kantbalu township early on \
+                    Wednesday. At least 17 people, four of them children, were killed and dozens wounded, residents \
+                    said.";
         let ev = one(text, "en", "2024-05-16");
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
         assert_eq!(

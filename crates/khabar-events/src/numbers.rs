@@ -594,7 +594,20 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         {
             continue;
         }
-        let noun_tok = r.noun_at.or_else(|| noun_after(rules, toks, r.end));
+        // "At least 17 people, four of them children, were killed": a part named after its number.
+        let mut noun_from = r.end;
+        if !subset {
+            if let Some(m) = rules
+                .modifiers
+                .longest_at(toks, r.end)
+                .filter(|m| *rules.modifiers.value(m) == (ModKind::Subset, Position::After))
+            {
+                subset = true;
+                noun_from = m.end;
+                end = m.end;
+            }
+        }
+        let noun_tok = r.noun_at.or_else(|| noun_after(rules, toks, noun_from));
         let people_noun = noun_tok.is_some_and(|n| {
             rules
                 .targets
@@ -645,7 +658,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         for probe in [r.end, noun_tok.map_or(r.end, |n| n + 1), after_word] {
             if let Some(m) = rules.modifiers.longest_at(toks, probe) {
                 let (kind, pos) = *rules.modifiers.value(&m);
-                if pos == Position::After {
+                if pos == Position::After && kind != ModKind::Subset {
                     apply_modifier(kind, &mut min, &mut max);
                     if probe == r.end {
                         end = m.end;
