@@ -111,7 +111,12 @@ pub(crate) fn scan_tokens(
     let mut i = 0;
     while i < toks.len() {
         if let Some(m) = words.get(wi).filter(|m| m.start == i) {
-            items.push((m.start, m.end, Item::Word(*rules.dates.value(m))));
+            let item = match *rules.dates.value(m) {
+                // «حركة 23 مارس» names a rebel group, not a day.
+                DateWord::Name => Item::Other,
+                w => Item::Word(w),
+            };
+            items.push((m.start, m.end, item));
             i = m.end;
             wi += 1;
             continue;
@@ -549,6 +554,28 @@ mod tests {
 
     fn r(expr: &str, lang: &str, pubd: &str) -> Option<NaiveDate> {
         resolve(expr, lang, Some(d(pubd))).and_then(|r| r.date)
+    }
+
+    #[test]
+    fn a_name_that_holds_a_date_is_no_date() {
+        let d = resolve(
+            "حركة 23 مارس",
+            "ar",
+            Some(NaiveDate::from_ymd_opt(2025, 2, 20).unwrap()),
+        );
+        assert_eq!(d, None);
+        let d = resolve(
+            "the March 23 Movement",
+            "en",
+            Some(NaiveDate::from_ymd_opt(2025, 2, 20).unwrap()),
+        );
+        assert_eq!(d, None);
+        assert!(resolve(
+            "23 مارس",
+            "ar",
+            Some(NaiveDate::from_ymd_opt(2025, 4, 2).unwrap())
+        )
+        .is_some());
     }
 
     #[test]

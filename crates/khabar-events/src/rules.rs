@@ -312,6 +312,8 @@ pub(crate) enum DateWord {
     YearCue,
     /// An ordinal day word ("السابع" in «السابع من أكتوبر»): the day of the month.
     Ordinal(u32),
+    /// A name that holds a date ("March 23 Movement", «حركة 23 مارس»): no date at all.
+    Name,
 }
 
 /// Single-victim words (`singulars.tsv`).
@@ -532,6 +534,7 @@ impl LangRules {
                     "connector" => DateWord::Connector,
                     "year_cue" => DateWord::YearCue,
                     "ordinal" => DateWord::Ordinal(number(v)? as u32),
+                    "name" => DateWord::Name,
                     other => return Err(format!("unknown date kind `{other}`")),
                 })
             })?,
