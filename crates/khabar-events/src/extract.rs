@@ -3501,4 +3501,40 @@ mod tests {
                  more than 700,000 people from their homes.";
         assert!(one(s, "en", "2024-05-16").is_empty());
     }
+
+    #[test]
+    fn fresh24_round_shapes() {
+        // "11 of them" is the count itself; only an aside after a comma is a part.
+        let s = "Armed men stopped two buses near Rarkan late on Monday night and shot dead 11 of them after checking \
+                 their identity cards.";
+        let ev = one(s, "en", "2023-10-17");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(11)),
+            "{ev:#?}"
+        );
+        // Attack drones strike from the air; an Indian "encounter" is a gunfight, and its next sentence's wounded are
+        // its own.
+        let s = "Russian forces attacked Odesa with Shahed attack drones overnight into Sunday. Two people were killed \
+                 and nine others injured.";
+        assert_eq!(
+            families(&one(s, "en", "2025-03-09")),
+            vec![EventFamily::Airstrike]
+        );
+        let s = "Two militants were killed in an encounter with security forces in Kupwara district on Tuesday. An Army \
+                 porter was also injured in the exchange of fire.";
+        let ev = one(s, "en", "2024-11-06");
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(1)));
+        // A heart attack, weapons seized and destroyed, a verbal clash and a graduation drill report nothing.
+        let s = "General Ramiro Velandia died of a heart attack at his home in Bogota on Sunday, the ministry said.";
+        assert!(one(s, "en", "2023-06-26").is_empty());
+        let s =
+            "The Defence Ministry on Friday destroyed 4,300 firearms seized from criminal groups in Sinaloa.";
+        assert!(one(s, "en", "2023-06-24").is_empty());
+        let ar = "شهدت جلسة مجلس النواب، اليوم الاثنين، اشتباكاً كلامياً حاداً بين نائبين.";
+        assert!(one(ar, "ar", "2024-07-22").is_empty());
+        let ar = "شهد الرئيس، اليوم الأربعاء، حفل تخرج دفعة جديدة تضمن عروضاً عسكرية تحاكي اقتحام أوكار العناصر الإرهابية.";
+        assert!(one(ar, "ar", "2024-07-24").is_empty());
+    }
 }

@@ -596,7 +596,9 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         }
         // "At least 17 people, four of them children, were killed": a part named after its number.
         let mut noun_from = r.end;
-        if !subset {
+        // Only as an aside after a comma: "shot dead 11 of them" is the count itself.
+        let after_comma = r.start > 0 && toks.get(r.start - 1).is_some_and(Token::is_comma);
+        if !subset && after_comma {
             if let Some(m) = rules
                 .modifiers
                 .longest_at(toks, r.end)
