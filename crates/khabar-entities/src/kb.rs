@@ -543,7 +543,7 @@ fn alias_field<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.map(clean_field).collect::<Vec<_>>().join("|")
 }
 
-/// Frequency per word of Arabic text above which a place-name spelling counts as in use ([`arabic_display_name`]).
+/// Frequency per word of Arabic text above which a place-name spelling counts as in use ([`ArabicDisplay`]).
 const SPELLING_IN_USE: f64 = 1e-5;
 
 /// Letters of Persian, Urdu, Pashto or Kurdish that Arabic does not write (پ چ ژ گ ڤ ں ہ ے ٹ ڈ ڑ ۆ ێ ە ھ...).
@@ -552,44 +552,64 @@ fn is_non_arabic_letter(c: char) -> bool {
         && !matches!(c, '\u{06A9}' | '\u{06CC}')
 }
 
-/// The Arabic name to show for a place (`canonical_ar`): among its Arabic-script names, those Arabic writes (Persian
-/// keheh and yeh folded to kaf and yeh, names with other Persian or Urdu letters left out), without diacritics or
-/// tatweel; the one whose rarest word is most common in Arabic text wins (طرابلس over ترابلس, طهران over تهران), up
-/// to [`SPELLING_IN_USE`], and the first given on a tie. Empty when none is Arabic.
-fn arabic_display_name<'a>(
-    names: impl IntoIterator<Item = &'a str>,
-    freq: &WordFreq,
-    matching: &Normalizer,
-) -> String {
-    let plain = Normalizer::new().with(Diacritics).with(Tatweel);
-    let mut best: Option<(f64, String)> = None;
-    for name in names {
-        if arabic_ratio(name) <= 0.95 {
-            continue;
-        }
-        let folded: String = plain
-            .normalize(name.trim())
-            .chars()
-            .map(|c| match c {
-                '\u{06A9}' => '\u{0643}',
-                '\u{06CC}' => '\u{064A}',
-                c => c,
-            })
-            .collect();
-        if folded.is_empty() || folded.chars().any(is_non_arabic_letter) {
-            continue;
-        }
-        // Capped: past one word in 100,000 a spelling is simply in use, and a name that is also a common word
-        // ("وين", where) must not win for it.
-        let score = folded
-            .split_whitespace()
-            .map(|w| freq.frequency(&exact_key(matching, w)).min(SPELLING_IN_USE))
-            .fold(f64::INFINITY, f64::min);
-        if best.as_ref().is_none_or(|(b, _)| score > *b) {
-            best = Some((score, folded));
+/// Chooses the Arabic name to show for a place (`canonical_ar`), built once per KB build.
+struct ArabicDisplay {
+    /// Arabic word frequencies (wordfreq's list).
+    freq: WordFreq,
+    /// Drops diacritics and tatweel for display.
+    plain: Normalizer,
+    /// The KB's matching normalization, the frequency list's keys.
+    matching: Normalizer,
+}
+
+impl ArabicDisplay {
+    fn new(freq: WordFreq) -> ArabicDisplay {
+        ArabicDisplay {
+            freq,
+            plain: Normalizer::new().with(Diacritics).with(Tatweel),
+            matching: Normalizer::for_matching(),
         }
     }
-    best.map(|(_, n)| n).unwrap_or_default()
+
+    /// Among a place's Arabic-script names, those Arabic writes (Persian keheh and yeh folded to kaf and yeh, names
+    /// with other Persian or Urdu letters left out), without diacritics or tatweel; the one whose rarest word is most
+    /// common in Arabic text wins (طرابلس over ترابلس, طهران over تهران), up to [`SPELLING_IN_USE`], and the first given
+    /// on a tie. Empty when none is Arabic.
+    fn name<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> String {
+        let mut best: Option<(f64, String)> = None;
+        for name in names {
+            if arabic_ratio(name) <= 0.95 {
+                continue;
+            }
+            let folded: String = self
+                .plain
+                .normalize(name.trim())
+                .chars()
+                .map(|c| match c {
+                    '\u{06A9}' => '\u{0643}',
+                    '\u{06CC}' => '\u{064A}',
+                    c => c,
+                })
+                .collect();
+            if folded.is_empty() || folded.chars().any(is_non_arabic_letter) {
+                continue;
+            }
+            // Capped: past one word in 100,000 a spelling is simply in use, and a name that is also a common word
+            // ("وين", where) must not win for it.
+            let score = folded
+                .split_whitespace()
+                .map(|w| {
+                    self.freq
+                        .frequency(&exact_key(&self.matching, w))
+                        .min(SPELLING_IN_USE)
+                })
+                .fold(f64::INFINITY, f64::min);
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, folded));
+            }
+        }
+        best.map(|(_, n)| n).unwrap_or_default()
+    }
 }
 
 fn clean_field(s: &str) -> String {
@@ -620,10 +640,12 @@ impl KnowledgeBase {
 
         let countries_ar = read_countries_ar(&data_dir.join(COUNTRIES_AR_TSV));
         // Arabic word frequencies choose each place's Arabic display name among its spellings.
-        let ar_freq = WordFreq::from_wordfreq(&data_dir.join(AR_WORDFREQ_RAW)).unwrap_or_else(|e| {
-            warn!(error = %e, "no Arabic word frequencies: a place's first Arabic spelling is shown");
-            WordFreq::default()
-        });
+        let arabic_display = ArabicDisplay::new(
+            WordFreq::from_wordfreq(&data_dir.join(AR_WORDFREQ_RAW)).unwrap_or_else(|e| {
+                warn!(error = %e, "no Arabic word frequencies: a place's first Arabic spelling is shown");
+                WordFreq::default()
+            }),
+        );
         let mut table = String::new();
         let mut exact_pairs: Vec<(String, u32)> = Vec::new();
         let mut skel_pairs: Vec<(String, u32)> = Vec::new();
@@ -645,11 +667,7 @@ impl KnowledgeBase {
             table.push_str(&place_row(NewPlace {
                 id: &id,
                 name: &c.name,
-                name_ar: &arabic_display_name(
-                    arabic.iter().take(1).map(String::as_str),
-                    &ar_freq,
-                    &normalizer,
-                ),
+                name_ar: &arabic_display.name(arabic.iter().take(1).map(String::as_str)),
                 at: None,
                 country: &c.iso,
                 population: c.population,
@@ -724,7 +742,7 @@ impl KnowledgeBase {
                     let line_ref = PLACE_TAG | line;
                     let mut keys = vec![key];
                     let extra: Vec<&str> = region_aliases.get(r.id.as_str()).cloned().unwrap_or_default();
-                    let name_ar = arabic_display_name(extra.iter().copied(), &ar_freq, &normalizer);
+                    let name_ar = arabic_display.name(extra.iter().copied());
                     for a in &extra {
                         let sk = skeleton(&normalizer, a);
                         if !a.chars().any(is_arabic) && sk.len() >= 3 {
@@ -772,7 +790,7 @@ impl KnowledgeBase {
                     names.push(a);
                 }
             }
-            let name_ar = arabic_display_name(names.iter().copied(), &ar_freq, &normalizer);
+            let name_ar = arabic_display.name(names.iter().copied());
             let r = PLACE_TAG | line;
             let mut seen_keys = HashSet::new();
             let mut seen_skel = HashSet::new();
@@ -1281,8 +1299,8 @@ mod tests {
             ("فيينا", 494),
             ("وين", 464),
         ]);
-        let m = Normalizer::for_matching();
-        let show = |names: &[&str]| arabic_display_name(names.iter().copied(), &freq, &m);
+        let display = ArabicDisplay::new(freq);
+        let show = |names: &[&str]| display.name(names.iter().copied());
         assert_eq!(show(&["Tripoli", "ترابلس", "طرابلس"]), "طرابلس");
         // Persian keheh and yeh are folded, other Persian or Urdu letters leave a spelling out, diacritics go.
         assert_eq!(show(&["تهران", "طهران"]), "طهران");

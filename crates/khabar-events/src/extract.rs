@@ -976,7 +976,7 @@ fn merge_toll(a: &mut Event, b: Event, chars: &[char], toll_update: bool) {
     a.sentence = chars
         .get(a.span[0]..a.span[1])
         .map(|c| c.iter().collect())
-        .unwrap_or(a.sentence.clone());
+        .unwrap_or_else(|| a.sentence.clone());
 }
 
 /// Whether the incident word at `i` is definite, so it names an incident told before ("the assault", «العدوان»).
@@ -1536,11 +1536,9 @@ fn past_year_positions(
     };
     (0..toks.len())
         .filter(|&i| {
-            let t = &toks[i];
-            let year = (t.kind == TokKind::Number && t.norm.len() == 4)
-                .then(|| t.norm.parse::<i32>().ok())
-                .flatten()
-                .filter(|y| (1900..this_year).contains(y));
+            if !year_token(&toks[i]).is_some_and(|y| (1900..this_year).contains(&y)) {
+                return false;
+            }
             let counts_people = rules
                 .targets
                 .longest_at(toks, i + 1)
@@ -1553,10 +1551,7 @@ fn past_year_positions(
                     .iter()
                     .any(|m| *rules.dates.value(m) == DateWord::Since)
             });
-            year.is_some()
-                && !counts_people
-                && !after_since
-                && !dates.iter().any(|d| d.tok_start <= i && i < d.tok_end)
+            !counts_people && !after_since && !dates.iter().any(|d| d.tok_start <= i && i < d.tok_end)
         })
         .collect()
 }
@@ -1566,13 +1561,17 @@ fn past_year_positions(
 fn latest_year(rules: &LangRules, toks: &[Token]) -> Option<i32> {
     (0..toks.len())
         .filter_map(|i| {
-            let t = &toks[i];
-            (t.kind == TokKind::Number && t.norm.len() == 4)
-                .then(|| t.norm.parse::<i32>().ok())
-                .flatten()
+            year_token(&toks[i])
                 .filter(|y| (1900..=2100).contains(y) && rules.targets.longest_at(toks, i + 1).is_none())
         })
         .max()
+}
+
+/// The value of a four-digit number token (a year's shape).
+fn year_token(t: &Token) -> Option<i32> {
+    (t.kind == TokKind::Number && t.norm.len() == 4)
+        .then(|| t.norm.parse().ok())
+        .flatten()
 }
 
 /// Whether a sentence's modality cues name a natural disaster (`modality.tsv` kind `disaster`).
