@@ -256,6 +256,9 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
 /// Most words (the verb's subject) between a role verb and an accusative singular object ("اغتال مسلحون مجهولون صحفيا").
 const ACCUSATIVE_WINDOW: usize = 3;
 
+/// Most tokens between a role verb and a dual object after it, a date aside included.
+const DUAL_OBJECT_REACH: usize = 12;
+
 /// Most words between an indefinite article and its singular noun ("a 12-year-old Palestinian boy").
 const SINGLE_MODIFIERS: usize = 3;
 
@@ -298,7 +301,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         return None;
     }
     let (v, end) = single_noun_at(rules, toks, i, true)?;
-    let is_role = |m: &crate::rules::Match| rules.roles.value(m).0.is_some();
+    let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
     let right_after = rules.roles.ending_at(toks, i).iter().any(is_role);
     let inside = i > 0
         && rules
@@ -311,6 +314,28 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
             i > back
                 && rules.roles.ending_at(toks, i - back).iter().any(is_role)
                 && toks[i - back..i].iter().all(|t| t.kind == TokKind::Word)
+        });
+    // An accusative dual object («اعتقلت دورية تابعة لجهاز الأمن العام، صباح اليوم الأحد، شخصين»): the verb's subject
+    // and a date set off by commas may stand between.
+    let far_dual = v == 2
+        && toks.get(i).is_some_and(|t| t.norm.ends_with("ين"))
+        && (1..i.min(DUAL_OBJECT_REACH + 1)).any(|back| {
+            let between = &toks[i - back..i];
+            let date_or_its_comma = |k: usize| {
+                let j = i - back + k;
+                !free(j) || (toks[j].is_comma() && (!free(j + 1) || (j > 0 && !free(j - 1))))
+            };
+            rules.roles.ending_at(toks, i - back).iter().any(is_role)
+                && between
+                    .iter()
+                    .enumerate()
+                    .all(|(k, t)| t.kind == TokKind::Word || date_or_its_comma(k))
+                && between
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, t)| t.kind == TokKind::Word && free(i - back + k))
+                    .count()
+                    <= ACCUSATIVE_WINDOW + 3
         });
     // A dual subject right before its role verb («طفلين قتلا»: two children were killed); duals only, since a single
     // noun before a verb is as often the killer as the killed.
@@ -325,7 +350,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         && toks
             .get(i - 1)
             .is_some_and(|t| t.kind == TokKind::Word || t.is_comma());
-    if !(right_after || inside || accusative || dual_subject || listed_dual) {
+    if !(right_after || inside || accusative || far_dual || dual_subject || listed_dual) {
         return None;
     }
     Some(Raw::person(i, end, v))
@@ -610,11 +635,17 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             }
         }
         let noun_tok = r.noun_at.or_else(|| noun_after(rules, toks, noun_from));
+        // A people word of `targets.tsv`, or a singular person noun ("One person was killed").
         let people_noun = noun_tok.is_some_and(|n| {
             rules
                 .targets
                 .longest_at(toks, n)
                 .is_some_and(|m| rules.targets.value(&m) != "-")
+                || rules
+                    .singulars
+                    .find_at(toks, n)
+                    .iter()
+                    .any(|m| matches!(rules.singulars.value(m), Single::Noun(1)))
         });
         // "one of the causes", "أحد أسباب": a lone "one" counts only people.
         // ... unless a person noun stands just before it ("ومدني واحد": and one civilian), not as "of one family"

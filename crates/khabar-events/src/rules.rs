@@ -385,7 +385,7 @@ pub(crate) struct LangRules {
     /// Family named by a trigger (None: a mask), and whether the trigger is weak (family written `attack?`): a weak
     /// trigger makes an event only when a count is bound to it ("fired tear gas ..., wounding dozens").
     pub triggers: Lexicon<(Option<EventFamily>, bool)>,
-    pub roles: Lexicon<(Option<CountRole>, Option<EventFamily>)>,
+    pub roles: Lexicon<RoleWord>,
     pub targets: Lexicon<String>,
     pub numbers: Lexicon<NumWord>,
     pub modifiers: Lexicon<(ModKind, Position)>,
@@ -399,6 +399,19 @@ pub(crate) struct LangRules {
     pub places: Lexicon<PlaceWord>,
     /// Singular and dual person nouns that are counts of one or two, with their articles and followers.
     pub singulars: Lexicon<Single>,
+}
+
+/// A role word of `roles.tsv`: the count role it gives a number (none: it takes its number so no farther role word
+/// does, and binds nothing), the event family it names, and whether it counts only numbers of a known kind of
+/// people (role written `arrested?`: «ضبط» seizes men and rifles alike).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleWord {
+    /// The count role.
+    pub role: Option<CountRole>,
+    /// The family the role word names by itself (`arrest` for "detained").
+    pub family: Option<EventFamily>,
+    /// Only numbers whose noun is a people word of `targets.tsv` are its count.
+    pub people_only: bool,
 }
 
 /// The file names a language folder holds.
@@ -482,12 +495,20 @@ impl LangRules {
                 None => family(c[0]).map(|f| (f, false)),
             })?,
             roles: parse_lexicon(&n, &src(1), 3, |c| {
-                let role = if c[0] == "none" {
+                let (name, people_only) = match c[0].strip_suffix('?') {
+                    Some(r) => (r, true),
+                    None => (c[0], false),
+                };
+                let role = if name == "none" {
                     None
                 } else {
-                    Some(CountRole::parse(c[0]).ok_or_else(|| format!("unknown role `{}`", c[0]))?)
+                    Some(CountRole::parse(name).ok_or_else(|| format!("unknown role `{name}`"))?)
                 };
-                Ok((role, family(c[1])?))
+                Ok(RoleWord {
+                    role,
+                    family: family(c[1])?,
+                    people_only,
+                })
             })?,
             targets: parse_lexicon(&n, &src(2), 2, |c| Ok(c[0].to_string()))?,
             numbers: parse_lexicon(&n, &src(3), 3, |c| match c[0] {
