@@ -344,6 +344,8 @@ pub(crate) enum ModalityKind {
     Disaster,
     /// "Meanwhile", «إلى ذلك»: the sentence starts a new report; it continues no incident told before it.
     Shift,
+    /// "The deaths came when", «وسقط الضحايا»: the sentence tells the incident behind the toll told just before it.
+    TollRef,
     Except,
     /// "rose to", "climbed to": a number right after it takes a role word from anywhere earlier in its clause
     /// ("the death toll from Monday's bombing at a market in Baghdad rose to 32").
@@ -568,6 +570,7 @@ impl LangRules {
                     "skip" => ModalityKind::Skip,
                     "disaster" => ModalityKind::Disaster,
                     "shift" => ModalityKind::Shift,
+                    "tollref" => ModalityKind::TollRef,
                     "except" => ModalityKind::Except,
                     "bridge" => ModalityKind::Bridge,
                     "reason" => ModalityKind::Reason,
