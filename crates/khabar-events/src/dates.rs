@@ -262,7 +262,15 @@ fn interpret(
         match item {
             Item::Word(DateWord::Month(m)) if month.is_none() => month = Some((idx, *m, false)),
             Item::Word(DateWord::HijriMonth(m)) if month.is_none() => month = Some((idx, *m, true)),
-            Item::Word(DateWord::Weekday(w)) => weekday = weekday.or(Some(*w)),
+            // «ليلة السبت-الأحد»: the later day.
+            Item::Word(DateWord::Weekday(w)) => {
+                let after_into = idx > 0 && matches!(run[idx - 1].2, Item::Word(DateWord::Into));
+                weekday = if after_into {
+                    Some(*w)
+                } else {
+                    weekday.or(Some(*w))
+                };
+            }
             Item::Word(DateWord::Rel(r)) => rel = rel.or(Some(*r)),
             Item::Word(DateWord::RelMonth(r)) => rel_month = rel_month.or(Some(*r)),
             Item::Word(DateWord::Last) => last = true,
@@ -444,7 +452,16 @@ fn resolve_parts(
                 Some(y) => i64::from(y),
                 None => return Some(day_unknown(since)),
             };
-            return Some(day_precision(hijri_to_gregorian(y, m, d)));
+            // The tabular calendar may be a day or two off the observed one: a weekday named with the date
+            // («الجمعة 20 شوال 1446هـ») settles it.
+            let g = hijri_to_gregorian(y, m, d).map(|g| match weekday {
+                Some(w) => (-2i64..=2)
+                    .filter_map(|k| g.checked_add_signed(Duration::days(k)))
+                    .find(|x| x.weekday().num_days_from_monday() == w % 7)
+                    .unwrap_or(g),
+                None => g,
+            });
+            return Some(day_precision(g));
         }
         match (day, year) {
             (Some(d), Some(y)) => return Some(day_precision(NaiveDate::from_ymd_opt(y, m, d))),

@@ -263,12 +263,23 @@ const DUAL_OBJECT_REACH: usize = 12;
 const SINGLE_MODIFIERS: usize = 3;
 
 fn single_noun_at(rules: &LangRules, toks: &[Token], i: usize, after_role: bool) -> Option<(u64, usize)> {
+    single_kind_at(rules, toks, i, after_role).map(|(v, end, _)| (v, end))
+}
+
+/// [`single_noun_at`], and whether the noun is a relative (`Single::Relative`).
+fn single_kind_at(
+    rules: &LangRules,
+    toks: &[Token],
+    i: usize,
+    after_role: bool,
+) -> Option<(u64, usize, bool)> {
     rules
         .singulars
         .find_at(toks, i)
         .into_iter()
         .filter_map(|m| match (rules.singulars.value(&m), after_role) {
-            (Single::Noun(v), false) | (Single::AfterRole(v), true) => Some((*v, m.end)),
+            (Single::Noun(v), false) | (Single::AfterRole(v), true) => Some((*v, m.end, false)),
+            (Single::Relative(v), true) => Some((*v, m.end, true)),
             _ => None,
         })
         .max_by_key(|x| x.1)
@@ -286,6 +297,15 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         .any(|m| *rules.singulars.value(m) == Single::Article);
     let free = |j: usize| !masked.get(j).copied().unwrap_or(false);
     if is_article {
+        // "one of them an African migrant": the part's noun phrase, not another count.
+        let after_part = rules
+            .modifiers
+            .ending_at(toks, i)
+            .iter()
+            .any(|m| *rules.modifiers.value(m) == (ModKind::Subset, Position::After));
+        if after_part {
+            return None;
+        }
         return article_phrase(rules, toks, i, masked);
     }
     // Head-first: the noun right after a role word, or inside a role phrase («لقي شخصان مصرعهما»), or, in the
@@ -300,7 +320,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     if after_number {
         return None;
     }
-    let (v, end) = single_noun_at(rules, toks, i, true)?;
+    let (v, end, relative) = single_kind_at(rules, toks, i, true)?;
     let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
     let right_after = rules.roles.ending_at(toks, i).iter().any(is_role);
     let inside = i > 0
@@ -344,7 +364,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     let dual_subject = v == 2 && !conjoined && rules.roles.find_at(toks, end).iter().any(is_role);
     // A dual joined by "و" to the noun phrase before it («مقتل ثلاثة أطفال وامرأتين»): a list member, which the
     // binding adds to the count it follows.
-    let listed_dual = v == 2
+    let listed_dual = (v == 2 || relative)
         && i > 0
         && toks.get(i).is_some_and(Token::waw_joined)
         && toks
@@ -634,6 +654,13 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                 end = m.end;
             }
         }
+        // "arrest (5) terrorists": the noun follows the closing parenthesis.
+        let in_parens = r.start > 0
+            && toks.get(r.start - 1).is_some_and(|t| t.norm == "(")
+            && toks.get(r.end).is_some_and(|t| t.norm == ")");
+        if in_parens && noun_from == r.end {
+            noun_from = r.end + 1;
+        }
         let noun_tok = r.noun_at.or_else(|| noun_after(rules, toks, noun_from));
         // A people word of `targets.tsv`, or a singular person noun ("One person was killed").
         let people_noun = noun_tok.is_some_and(|n| {
@@ -663,6 +690,8 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             && toks.get(r.start).is_some_and(|t| t.kind == TokKind::Word)
             && !people_noun
             && !people_before
+            // "two citizens, one of them an African migrant,": a part of the count before it.
+            && !subset
         {
             continue;
         }

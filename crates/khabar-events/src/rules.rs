@@ -309,6 +309,8 @@ pub(crate) enum DateWord {
     ThisMonth,
     Since,
     Connector,
+    /// The dash of a night between two days («ليلة السبت-الأحد»): the night is told under the later day.
+    Into,
     YearCue,
     /// An ordinal day word ("السابع" in «السابع من أكتوبر»): the day of the month.
     Ordinal(u32),
@@ -324,6 +326,9 @@ pub(crate) enum Single {
     Noun(u64),
     /// A singular or dual person noun that counts itself right after a role word ("استشهد شاب", "مقتل شخصين").
     AfterRole(u64),
+    /// A relative with a possessive pronoun («زوجته», «طفليهما»): counts itself like `AfterRole`, and also as a
+    /// member joined by «و» to the counted people before it («استشهاد مواطن وزوجته وطفليهما»: 4).
+    Relative(u64),
     /// An indefinite article that introduces a singular noun ("a", "an").
     Article,
     /// A word that may follow a singular noun and shows the noun phrase ended ("was", "and", "in").
@@ -555,6 +560,7 @@ impl LangRules {
                     "this_month" => DateWord::ThisMonth,
                     "since" => DateWord::Since,
                     "connector" => DateWord::Connector,
+                    "into" => DateWord::Into,
                     "year_cue" => DateWord::YearCue,
                     "ordinal" => DateWord::Ordinal(number(v)? as u32),
                     "name" => DateWord::Name,
@@ -604,6 +610,7 @@ impl LangRules {
             singulars: parse_lexicon(&n, &src(13), 3, |c| match c[0] {
                 "single" => Ok(Single::Noun(number(c[1])?)),
                 "after_role" => Ok(Single::AfterRole(number(c[1])?)),
+                "relative" => Ok(Single::Relative(number(c[1])?)),
                 "article" => Ok(Single::Article),
                 "follow" => Ok(Single::Follow),
                 other => Err(format!("unknown singulars kind `{other}`")),
