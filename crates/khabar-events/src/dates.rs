@@ -362,21 +362,53 @@ fn interpret(
     if used.is_empty() {
         return None;
     }
-    let resolved = resolve_parts(
-        month,
-        day,
-        year,
-        weekday,
-        rel,
-        rel_month,
-        numeric.map(|i| run[i].0),
-        toks,
-        published,
-        order,
-        last,
-        this_month,
-        since,
-    )?;
+    // "in March", «في آذار»: a bare month name after "in" (capitalized in Latin script, so not "in may") is the
+    // latest such month up to publication.
+    let bare_month = match month {
+        Some((mi, m, false))
+            if day.is_none()
+                && year.is_none()
+                && weekday.is_none()
+                && rel.is_none()
+                && !since
+                && !this_month =>
+        {
+            let t = run[mi].0;
+            let located = t > 0 && matches!(toks[t - 1].norm.as_str(), "in" | "during" | "في" | "خلال");
+            let capital = text
+                .chars()
+                .nth(toks[t].start)
+                .is_some_and(|c| !c.is_ascii() || c.is_uppercase());
+            (located && capital).then_some(m)
+        }
+        _ => None,
+    };
+    let resolved = if let Some(m) = bare_month {
+        ResolvedDate {
+            date: published.and_then(|p| {
+                let year = if m > p.month() { p.year() - 1 } else { p.year() };
+                NaiveDate::from_ymd_opt(year, m, 1)
+            }),
+            precision: DatePrecision::Month,
+            since: false,
+        }
+    } else {
+        resolve_parts(
+            month,
+            day,
+            year,
+            weekday,
+            rel,
+            rel_month,
+            numeric.map(|i| run[i].0),
+            toks,
+            published,
+            order,
+            last,
+            this_month,
+            since,
+        )?
+    };
     // Span: from the first used item back over leading parts/since, to the last used item.
     let first_used = used.iter().copied().min()?;
     let last_used = used.iter().copied().max()?;

@@ -66,6 +66,11 @@ const INCIDENT_PRIORITY: [EventFamily; 5] = [
 
 /// Most words of a part's own phrase after its number and noun, up to the comma that closes the aside.
 const SUBSET_TAIL: usize = 6;
+/// Most sentences without events between an incident and a toll update that still completes it ("Later in the day,
+/// the committee said the toll had risen to 17").
+const MAX_EVENTLESS_GAP: usize = 3;
+/// An undated displacement figure this large is a tally of the displaced, not one flight.
+const DISPLACED_STOCK: u64 = 1_000_000;
 /// Most words between a role word and the number it binds (role before the number).
 const ROLE_WINDOW_BEFORE: usize = 7;
 /// Most words between a number's noun and a role word after it.
@@ -121,6 +126,9 @@ struct DocContext {
 struct Carried {
     family: EventFamily,
     taken: BTreeMap<CountRole, CountRange>,
+    /// Told more than one sentence back: only an explicit toll update ("rose to", «ارتفاع عدد القتلى إلى») takes
+    /// it up.
+    stale: bool,
 }
 
 /// How an event of a sentence refers back to an incident told before it.
@@ -217,7 +225,17 @@ impl EventExtractor {
         let mut eventless = 0usize;
         // The previous sentence's held-back incidents.
         let mut held: Vec<Event> = Vec::new();
+        // The day of a heading that introduces a list ("Israeli strikes on the south today:"), for its items.
+        let mut list_date: Option<(NaiveDate, DatePrecision)> = None;
         for (s, toks) in sents.iter().zip(&toks) {
+            let item = s
+                .text
+                .trim_start()
+                .starts_with(['\u{2022}', '-', '*', '\u{2013}', '\u{25aa}', '\u{25cf}']);
+            if !item {
+                list_date = None;
+            }
+            let heading = s.text.trim_end().ends_with(':');
             // A new paragraph (a line break since the last sentence) ends the last one's disaster context and
             // carried incident.
             if chars
@@ -251,18 +269,29 @@ impl EventExtractor {
                     .map(|e| Carried {
                         family: e.family,
                         taken: e.counts.clone(),
+                        stale: eventless > 1,
                     }),
             };
             let told = self.sentence_events(&s.text, toks, lang, article.published, &local, context);
             paragraph_disaster |= told.disaster;
             let mut these: Vec<usize> = Vec::new();
             for (mut e, backref) in told.events {
+                // A heading's incident without a toll only announces the list below it.
+                if heading && e.counts.is_empty() {
+                    list_date = e.date.map(|d| (d, e.date_precision));
+                    continue;
+                }
+                if let (None, true, Some((d, p))) = (e.date, item, list_date) {
+                    e.date = Some(d);
+                    e.date_precision = p;
+                }
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
                 // The toll of an incident the previous sentence told ("Jihadists attacked a post in Tessit on Sunday.
                 // Eleven soldiers were killed in the assault.") completes that event.
                 let mut earlier = prev_events.iter().copied().find(|&i| {
-                    open_incident(&out, i).is_some_and(|a| continues(a, &e, backref, told.toll_update))
+                    (eventless <= 1 || told.toll_update)
+                        && open_incident(&out, i).is_some_and(|a| continues(a, &e, backref, told.toll_update))
                 });
                 // A held-back incident whose toll this is stands now, with it.
                 if earlier.is_none() && backref == Backref::Carried {
@@ -302,10 +331,15 @@ impl EventExtractor {
                 }
             }
             held = told.held;
+            // A quoted witness or official between an incident and its toll does not break the thread.
+            let quote = s.text.trim_start().starts_with(['"', '\u{201c}', '\u{ab}', '\'']);
             if these.is_empty() {
-                eventless += 1;
-                if eventless > 1 {
-                    prev_events.clear();
+                if !quote {
+                    eventless += 1;
+                    // Past one sentence only a toll update takes the incident up, and past three nothing does.
+                    if eventless > MAX_EVENTLESS_GAP {
+                        prev_events.clear();
+                    }
                 }
             } else {
                 eventless = 0;
@@ -337,19 +371,37 @@ impl EventExtractor {
                 ..SentenceOut::default()
             };
         }
-        if modality
+        // A running total told after the day's figures («أسفرت عن استشهاد 41 شخصاً، ما يرفع الحصيلة الإجمالية منذ بدء
+        // العدوان إلى 2350», "..., bringing the toll since 7 October 2023 to 57,130"): the background is the bridge's
+        // clause only, which is cut off; the day's figures stand.
+        let total_cut = modality
             .iter()
-            .any(|(_, k)| matches!(k, ModalityKind::Background | ModalityKind::Skip))
-        {
+            .filter(|(m, k)| *k == ModalityKind::Total && m.start > 0 && toks[m.start - 1].is_comma())
+            .map(|(m, _)| m.start)
+            .min();
+        let background_at: Vec<usize> = modality
+            .iter()
+            .filter(|(_, k)| *k == ModalityKind::Background)
+            .map(|(m, _)| m.start)
+            .collect();
+        let skip = modality.iter().any(|(_, k)| *k == ModalityKind::Skip);
+        let cut = match total_cut {
+            Some(c) if !background_at.is_empty() && background_at.iter().all(|&b| b > c) => Some(c),
+            _ => None,
+        };
+        if skip || (!background_at.is_empty() && cut.is_none()) {
             return SentenceOut::default();
         }
+        let cut = cut.unwrap_or(toks.len());
         // "Meanwhile", «إلى ذلك»: a new report continues nothing told before.
         let shift = modality.iter().any(|(_, k)| *k == ModalityKind::Shift);
-        let carried = context.carried.filter(|_| !shift);
+        let updates_toll = modality.iter().any(|(_, k)| *k == ModalityKind::Bridge);
+        let carried = context.carried.filter(|c| !shift && (!c.stale || updates_toll));
         let order = self
             .numeric_order
             .unwrap_or_else(|| NumericOrder::default_for(lang));
-        let date_matches = dates::scan_tokens(text, toks, rules, published, order);
+        let mut date_matches = dates::scan_tokens(text, toks, rules, published, order);
+        date_matches.retain(|d| d.tok_start < cut);
         // A past year makes the sentence background, unless it also names a recent day ("found on Sunday a mass
         // grave of victims killed in 2014"): then only events dated by the year are dropped, below.
         // In an undated article a weekday or "yesterday" cannot be resolved, but it still names a recent day.
@@ -366,13 +418,16 @@ impl EventExtractor {
                                 .is_some_and(|lim| dt >= lim)
                     }))
         });
-        let past_year = |d: &DateMatch| !d.resolved.since && d.resolved.precision == DatePrecision::Year;
+        // A past year, or a past month ("a missile strike on the port in March killed 21").
+        let past_year = |d: &DateMatch| {
+            !d.resolved.since && matches!(d.resolved.precision, DatePrecision::Year | DatePrecision::Month)
+        };
         // The year "now" is the publication's, or in an undated article the latest year it names.
         let this_year = published.map(|p| p.year()).or(context.ref_year);
         let bare_years = past_year_positions(rules, toks, &date_matches, this_year);
         if date_matches
             .iter()
-            .any(|d| is_background_date(d, this_year) && !(recent_day && past_year(d)))
+            .any(|d| is_background_date(d, this_year, published) && !(recent_day && past_year(d)))
             || (!recent_day && !bare_years.is_empty())
         {
             return SentenceOut::default();
@@ -381,7 +436,7 @@ impl EventExtractor {
         // massacre", "wanted for a 2015 bombing", "the remains of 40 killed in 2014".
         let past_years: Vec<usize> = date_matches
             .iter()
-            .filter(|d| past_year(d) && is_background_date(d, this_year))
+            .filter(|d| past_year(d) && is_background_date(d, this_year, published))
             .map(|d| d.tok_start)
             .chain(bare_years)
             .collect();
@@ -419,6 +474,9 @@ impl EventExtractor {
                 *m = true;
             }
         }
+        for m in masked.iter_mut().skip(cut) {
+            *m = true;
+        }
         let quantities = numbers::scan(text, toks, rules, &masked);
 
         // Triggers, minus masks and modality-blocked ones.
@@ -454,14 +512,15 @@ impl EventExtractor {
                     },
                 )
             })
-            .filter(|(_, h)| !blocked(rules, toks, &modality, &date_asides, *h))
+            .filter(|(_, h)| h.start < cut && !blocked(rules, toks, &modality, &date_asides, *h))
             .collect();
         let bridges: Vec<(usize, usize)> = modality
             .iter()
             .filter(|(_, k)| *k == ModalityKind::Bridge)
             .map(|(m, _)| (m.start, m.end))
             .collect();
-        let bindings = bind_counts(rules, toks, &quantities, &roles, &bridges, &date_asides, lang);
+        let (bindings, uncounted_people) =
+            bind_counts(rules, toks, &quantities, &roles, &bridges, &date_asides, lang);
 
         // A trigger that is also the role word of a count owned by another family names that family's event
         // ("captured 30 fighters" is an arrest, not territory).
@@ -805,6 +864,22 @@ impl EventExtractor {
             })
             .map(|((seg, _), d)| (*seg, d.anchor))
             .collect();
+        // "air strikes hit tents sheltering displaced families": a displacement, arrest or surrender without a count
+        // beside an incident describes its victims.
+        let incident_segments: Vec<usize> = drafts
+            .keys()
+            .filter(|(_, f)| INCIDENT_PRIORITY.contains(f))
+            .map(|(seg, _)| *seg)
+            .collect();
+        let describes_victims = |seg: usize, family: EventFamily, d: &Draft| {
+            d.counts.is_empty()
+                && !d.households
+                && matches!(
+                    family,
+                    EventFamily::Displacement | EventFamily::Arrest | EventFamily::Surrender
+                )
+                && incident_segments.contains(&seg)
+        };
         let in_operation = |seg: usize, family: EventFamily, d: &Draft| {
             d.counts.is_empty()
                 && operation_segments.iter().any(|&(s, anchor)| {
@@ -842,6 +917,7 @@ impl EventExtractor {
         for ((seg, family), d) in drafts {
             if in_background(d.anchor)
                 || in_operation(seg, family, &d)
+                || describes_victims(seg, family, &d)
                 || (family == EventFamily::Other
                     && !d.counts.is_empty()
                     && d.counts.keys().all(|r| incident_roles.contains(r)))
@@ -894,10 +970,23 @@ impl EventExtractor {
                 // "thousands of protesters gathered", «خرج آلاف المتظاهرين»: a counted crowd is a concrete protest.
                 true
             } else if d.counts.is_empty() && count_family {
-                // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor.
-                has_day && !near_actors.is_empty()
+                // "arrested a senior IS leader in Kirkuk on Monday": dated, with its actor; gunmen who "stop" a bus
+                // («أوقف مسلحون حافلتين») arrest no one.
+                has_day && near_actors.iter().any(|a| a != ARMED_ATTACKERS)
+            } else if family == EventFamily::Displacement
+                && date_matches.is_empty()
+                && d.counts
+                    .values()
+                    .any(|(c, _)| c.min.is_some_and(|n| n >= DISPLACED_STOCK))
+            {
+                // "Some 7.2 million people are now internally displaced": an undated count of millions is how many
+                // are displaced, not a flight.
+                false
             } else if d.counts.is_empty() {
-                has_day || (place_near && (!near_actors.is_empty() || source_actor_near))
+                // A number of people neutralised or abducted makes the incident concrete without being its toll.
+                has_day
+                    || (place_near && (!near_actors.is_empty() || source_actor_near))
+                    || (uncounted_people && INCIDENT_PRIORITY.contains(&family))
             } else {
                 true
             };
@@ -1219,7 +1308,7 @@ fn blocked(
     })
 }
 
-fn is_background_date(d: &DateMatch, this_year: Option<i32>) -> bool {
+fn is_background_date(d: &DateMatch, this_year: Option<i32>, published: Option<NaiveDate>) -> bool {
     let r = d.resolved;
     // "since 2014", "since December": a running total over months, not a report of one incident ("since May 10"
     // keeps its day).
@@ -1230,6 +1319,10 @@ fn is_background_date(d: &DateMatch, this_year: Option<i32>) -> bool {
         (DatePrecision::Year, Some(date), Some(y)) => date.year() < y,
         // "last year" in an undated article: a year before an unknown publication date.
         (DatePrecision::Year, None, _) => true,
+        // A month before the publication's ("in March", "last month"): an earlier incident recalled.
+        (DatePrecision::Month, Some(date), _) => {
+            published.is_some_and(|p| (date.year(), date.month()) < (p.year(), p.month()))
+        }
         _ => false,
     }
 }
@@ -1272,6 +1365,7 @@ fn is_clause_break(toks: &[Token], i: usize) -> bool {
 
 /// Binds each quantity to the nearest role word (before it, or after its counted noun), never across another
 /// quantity; clause punctuation between them costs two words. One quantity per role is kept later (the nearest).
+/// Also says whether a role word that counts nothing ("neutralised", "abducted") took a number of people.
 fn bind_counts(
     rules: &LangRules,
     toks: &[Token],
@@ -1280,7 +1374,8 @@ fn bind_counts(
     bridges: &[(usize, usize)],
     date_asides: &[(usize, usize)],
     lang: &str,
-) -> Vec<Binding> {
+) -> (Vec<Binding>, bool) {
+    let mut uncounted_people = false;
     // Counted things that are not people ("twin suicide bombings", "3 villages").
     let not_people = |q: &Quantity| {
         q.noun_tok.is_some_and(|n| {
@@ -1405,6 +1500,11 @@ fn bind_counts(
                 .collect();
             // The bridge may open its own participle clause ("died ... of injuries sustained in Sunday's attack,
             // bringing the death toll to 18"): one comma right before it.
+            // «ارتفاع عدد القتلى إلى 17، بينهم خمسة أطفال، وإصابة أكثر من 30»: a role word joined by «و» right after
+            // the part set off after the count starts the next clause too.
+            if !before && toks.get(h.start).is_some_and(Token::waw_joined) && aside.iter().all(|a| *a) {
+                continue;
+            }
             let bridged = before
                 && bridge_start.is_some_and(|b| {
                     h.end <= b
@@ -1460,6 +1560,8 @@ fn bind_counts(
                 ..
             } = *rules.roles.value(m)
             else {
+                // "neutralised 31 jihadists", "abducted 40": people taken by a role word that counts nothing.
+                uncounted_people |= people;
                 continue;
             };
             if q.subset && out.iter().any(|b| b.role == role) {
@@ -1489,7 +1591,7 @@ fn bind_counts(
         }
     }
     add_conjoined(toks, qs, roles, &mut out, &not_people);
-    out
+    (out, uncounted_people)
 }
 
 /// How one member of a counted list joins the member before it.
@@ -3954,5 +4056,78 @@ mod tests {
         assert_eq!(families(&one(ar, "ar", "2025-05-01")), vec![EventFamily::Attack]);
         let ar = "ولم يُحاسَب أي مسؤول عن الهجوم حتى اليوم، رغم تقارير أممية حمّلت النظام المسؤولية.";
         assert!(one(ar, "ar", "2025-08-21").is_empty());
+    }
+
+    #[test]
+    fn fresh29_30_round_shapes() {
+        // Incidents recalled from a past month, "a similar attack", and displacement tallies are background.
+        let s = "A missile strike on the city's port in March killed 21 people.";
+        assert!(one(s, "en", "2024-08-20").is_empty());
+        let s = "A similar attack on a cafe in the same district killed five people on Friday.";
+        assert!(one(s, "en", "2024-08-20").is_empty());
+        let s =
+            "Much of the Old City is still in ruins, and tens of thousands of residents remain displaced.";
+        assert!(one(s, "en", "2024-08-20").is_empty());
+        let s = "Some 7.2 million people are internally displaced across the country, UNHCR said.";
+        assert!(one(s, "en", "2024-08-20").is_empty());
+        // Displaced families who were hit are the strike's victims, not a flight; gunmen who stop buses arrest no one.
+        let s =
+            "Israeli air strikes hit tents sheltering displaced families in al-Mawasi on Tuesday, the Civil \
+                 Defence said.";
+        assert_eq!(
+            families(&one(s, "en", "2024-07-16")),
+            vec![EventFamily::Airstrike]
+        );
+        let ar = "أوقف مسلحون، مساء الثلاثاء، حافلتين للركاب على الطريق السريع في منطقة بارخان.";
+        assert!(one(ar, "ar", "2025-02-19").is_empty());
+        // A toll update two quoted sentences later completes the incident; a part set off after the count keeps
+        // the next role word to itself.
+        let ar = "قصفت قوات الدعم السريع بالمدفعية، صباح الثلاثاء، مخيم أبو شوك في الفاشر، ما أدى إلى مقتل تسعة أشخاص. \
+                  وقال أحد السكان: \"سقطت القذائف على السوق\". وأضاف أن الأهالي نقلوا المصابين إلى المستشفى. وفي وقت \
+                  لاحق، أعلنت تنسيقية لجان المقاومة ارتفاع عدد القتلى إلى 17، بينهم خمسة أطفال، وإصابة أكثر من 30 آخرين.";
+        let ev = one(ar, "ar", "2024-06-12");
+        assert_eq!(families(&ev), vec![EventFamily::Shelling], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(17)));
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Wounded),
+            Some(&CountRange {
+                min: Some(31),
+                max: None
+            })
+        );
+        // Thousands joined by «و»; a range keeps both multipliers.
+        let q = numbers::find_quantities("ارتفعت الحصيلة إلى 43 ألفاً و391 شهيداً", "ar");
+        assert_eq!(q[0].min, Some(43_391), "{q:?}");
+        let q = numbers::find_quantities("فر ما بين 200 ألف و250 ألف شخص", "ar");
+        assert_eq!((q[0].min, q[0].max), (Some(200_000), Some(250_000)), "{q:?}");
+        // A daily bulletin: the day's figures stand beside the running total that is cut off.
+        let ar = "أسفرت الغارات على لبنان خلال الـ24 ساعة الماضية عن استشهاد 41 شخصاً، ما يرفع الحصيلة الإجمالية منذ بدء \
+                  العدوان إلى 2350 شهيداً.";
+        let ev = one(ar, "ar", "2024-10-15");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(41)),
+            "{ev:#?}"
+        );
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2024, 10, 15));
+        // A heading announces its list; the items take its day.
+        let s = "Health Ministry, Saturday: Israeli strikes on the south today:\n\u{2022} Aitaroun: a drone strike on a \
+                 motorcycle killed one citizen.\n\u{2022} Yohmor: a strike on a house killed a man and his son.";
+        let ev = one(s, "en", "2025-05-17");
+        assert_eq!(ev.len(), 2, "{ev:#?}");
+        assert!(ev.iter().all(|e| e.date == NaiveDate::from_ymd_opt(2025, 5, 17)));
+        assert_eq!(ev[1].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
+        // "six (6)" is one figure; "sent to hell" is killed; "neutralised" counts nothing but the fight stands.
+        let s = "After an intense exchange of fire on Wednesday, six (6) khwarij were sent to hell.";
+        let ev = one(s, "en", "2025-03-13");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(6)),
+            "{ev:#?}"
+        );
+        let s = "Troops neutralised 13 terrorists in a fierce firefight near Wajiroko on Thursday.";
+        let ev = one(s, "en", "2025-05-16");
+        assert_eq!(families(&ev), vec![EventFamily::Battle]);
+        assert!(ev[0].counts.is_empty(), "{ev:#?}");
     }
 }

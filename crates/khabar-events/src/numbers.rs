@@ -205,6 +205,25 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
             if m >= 1000 {
                 v *= m as f64;
                 end = e;
+                // «43 ألفاً و391»: the remainder joined by «و».
+                let rest = toks
+                    .get(end)
+                    .filter(|t| t.norm == "و")
+                    .and_then(|_| toks.get(end + 1))
+                    .filter(|t| t.kind == TokKind::Number)
+                    .and_then(|t| t.norm.parse::<u64>().ok())
+                    .filter(|r| *r < m)
+                    // «بين 200 ألف و250 ألفاً»: the second number of a range has its own multiplier.
+                    .filter(|_| {
+                        !matches!(
+                            num_word_at(rules, toks, end + 2),
+                            Some((NumWord::Mult(_) | NumWord::Num(_), _))
+                        )
+                    });
+                if let Some(r) = rest {
+                    v += r as f64;
+                    end += 2;
+                }
             }
         }
         if decimal && end == i + 1 {
@@ -520,7 +539,17 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             continue;
         }
         match raw_at(rules, toks, i) {
-            Some(Ok(r)) => {
+            Some(Ok(mut r)) => {
+                // "six (6) khwarij": the figure repeated in digits belongs to the words before it.
+                let repeated = toks.get(r.end).is_some_and(|t| t.norm == "(")
+                    && toks
+                        .get(r.end + 1)
+                        .and_then(|t| t.norm.parse::<u64>().ok())
+                        .is_some_and(|v| v == r.min)
+                    && toks.get(r.end + 2).is_some_and(|t| t.norm == ")");
+                if repeated && r.min == r.max {
+                    r.end += 3;
+                }
                 // A number with a unit after it is not a count, and the unit's words are not numbers either
                 // ("44 في المئة").
                 match rules

@@ -351,6 +351,9 @@ pub(crate) enum ModalityKind {
     Shift,
     /// "The deaths came when", «وسقط الضحايا»: the sentence tells the incident behind the toll told just before it.
     TollRef,
+    /// ", bringing the toll since ...", «، ما يرفع الحصيلة الإجمالية»: after a comma, a running total's clause starts;
+    /// a background cue inside it drops only that clause.
+    Total,
     Except,
     /// "rose to", "climbed to": a number right after it takes a role word from anywhere earlier in its clause
     /// ("the death toll from Monday's bombing at a market in Baghdad rose to 32").
@@ -577,6 +580,7 @@ impl LangRules {
                     "disaster" => ModalityKind::Disaster,
                     "shift" => ModalityKind::Shift,
                     "tollref" => ModalityKind::TollRef,
+                    "total" => ModalityKind::Total,
                     "except" => ModalityKind::Except,
                     "bridge" => ModalityKind::Bridge,
                     "reason" => ModalityKind::Reason,
