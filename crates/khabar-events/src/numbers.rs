@@ -275,6 +275,26 @@ fn raw_at(rules: &LangRules, toks: &[Token], i: usize) -> Option<Result<Raw, usi
 /// Most words (the verb's subject) between a role verb and an accusative singular object ("اغتال مسلحون مجهولون صحفيا").
 const ACCUSATIVE_WINDOW: usize = 3;
 
+/// Whether "of [its|the|their|his|her|our] <people>" follows a lone "one" ending at `end`.
+fn one_of_people(rules: &LangRules, toks: &[Token], end: usize) -> bool {
+    if toks.get(end).is_none_or(|t| t.norm != "of") {
+        return false;
+    }
+    let mut n = end + 1;
+    if toks
+        .get(n)
+        .is_some_and(|t| matches!(t.norm.as_str(), "its" | "the" | "their" | "his" | "her" | "our"))
+    {
+        n += 1;
+    }
+    (n..n + 2).any(|k| {
+        rules
+            .targets
+            .longest_at(toks, k)
+            .is_some_and(|m| rules.targets.value(&m) != "-")
+    })
+}
+
 /// Most tokens between a role verb and a dual object after it, a date aside included.
 const DUAL_OBJECT_REACH: usize = 12;
 
@@ -721,6 +741,8 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             && !people_before
             // "two citizens, one of them an African migrant,": a part of the count before it.
             && !subset
+            // "one of its volunteers was shot dead": one of a kind of people.
+            && !one_of_people(rules, toks, r.end)
         {
             continue;
         }
