@@ -411,7 +411,13 @@ impl EventExtractor {
         let cut = cut.unwrap_or(toks.len());
         // "Meanwhile", «إلى ذلك»: a new report continues nothing told before.
         let shift = modality.iter().any(|(_, k)| *k == ModalityKind::Shift);
-        let updates_toll = modality.iter().any(|(_, k)| *k == ModalityKind::Bridge);
+        // "rose to", «ارتفاع حصيلة ... إلى»: the sentence updates a toll.
+        let bridges: Vec<(usize, usize)> = modality
+            .iter()
+            .filter(|(_, k)| *k == ModalityKind::Bridge)
+            .map(|(m, _)| (m.start, m.end))
+            .collect();
+        let updates_toll = !bridges.is_empty();
         let carried = context.carried.filter(|c| !shift && (!c.stale || updates_toll));
         let order = self
             .numeric_order
@@ -529,11 +535,6 @@ impl EventExtractor {
                 )
             })
             .filter(|(_, h)| h.start < cut && !blocked(rules, toks, &modality, &date_asides, *h))
-            .collect();
-        let bridges: Vec<(usize, usize)> = modality
-            .iter()
-            .filter(|(_, k)| *k == ModalityKind::Bridge)
-            .map(|(m, _)| (m.start, m.end))
             .collect();
         let (bindings, uncounted_people) =
             bind_counts(rules, toks, &quantities, &roles, &bridges, &date_asides, lang);
@@ -710,7 +711,7 @@ impl EventExtractor {
                         && matches!(role_family, None | Some(EventFamily::Discovery))
                         && HARM_ROLES.contains(&b.role)
                         // A role it has already is an update ("rose to 19") or the same figure told again.
-                        && c.taken.get(&b.role).is_none_or(|r| *r == b.range || !bridges.is_empty())
+                        && c.taken.get(&b.role).is_none_or(|r| *r == b.range || updates_toll)
                 })
                 .map(|c| c.family);
             let role_family = if carried.is_some() { None } else { role_family };
@@ -747,12 +748,7 @@ impl EventExtractor {
         }
         // Subsets ("including 11 children") add who was counted to the events that have counts.
         for q in quantities.iter().filter(|q| q.subset) {
-            let Some(t) = q
-                .noun_tok
-                .and_then(|n| rules.targets.longest_at(toks, n))
-                .map(|m| rules.targets.value(&m).clone())
-                .filter(|t| t != "-")
-            else {
+            let Some(t) = q.noun_tok.and_then(|n| rules.people_at(toks, n)).cloned() else {
                 continue;
             };
             for d in drafts.values_mut().filter(|d| !d.counts.is_empty()) {
@@ -792,14 +788,7 @@ impl EventExtractor {
         // The token right after a mention.
         let after_mention = |m: &Mention| token_of(toks, m.span[1].saturating_sub(1)).map(|t| t + 1);
         // "16 Myanmar nationals", "Turkish soldiers": a place naming whose people they are, not where it happened.
-        let names_people = |m: &Mention| {
-            after_mention(m).is_some_and(|n| {
-                rules
-                    .targets
-                    .longest_at(toks, n)
-                    .is_some_and(|x| rules.targets.value(&x) != "-")
-            })
-        };
+        let names_people = |m: &Mention| after_mention(m).is_some_and(|n| rules.people_at(toks, n).is_some());
         let place_mentions: Vec<(&Mention, usize)> = mentions
             .iter()
             .filter(|m| m.kind == EntityKind::Place && !names_people(m))
@@ -833,7 +822,12 @@ impl EventExtractor {
             .collect();
         let named_places = capitalized_places(text, toks, lang);
         place_cues.extend(named_places.iter().copied());
-        let (attributed_to, attribution_hedged, attribution_toks) = attribution(rules, toks, text, &mentions);
+        let Credit {
+            names: attributed_to,
+            hedged: attribution_hedged,
+            used: attribution_toks,
+            cue_ends,
+        } = attribution(rules, toks, text, &mentions);
         let actor_hits = actors(
             rules,
             toks,
@@ -851,17 +845,9 @@ impl EventExtractor {
         let hedged = attribution_hedged || hedge_cue(rules, toks);
         // A date right after the crediting verb or its source («أعلنت خلية الإعلام الأمني، اليوم الأحد، مقتل ثلاثة
         // ... مساء أمس السبت», "the ministry said on Tuesday") dates the statement: another date is the incident's.
-        let statement_ends: Vec<usize> = rules
-            .attribution
-            .find_all(toks)
+        let statement_ends: Vec<usize> = cue_ends
             .iter()
-            .filter(|m| {
-                matches!(
-                    rules.attribution.value(m),
-                    AttrCue::CueThenSource { .. } | AttrCue::SourceThenCue { .. }
-                )
-            })
-            .map(|m| m.end)
+            .copied()
             .chain(attribution_toks.iter().map(|&(_, e)| e))
             .collect();
         // So does a dateline's date («الحديدة - سبأ: الجمعة 20 شوال 1446هـ», "DNIPRO, Ukraine, Sept 17 —").
@@ -1119,7 +1105,7 @@ impl EventExtractor {
             events: out,
             held: held_back,
             disaster: false,
-            toll_update: !bridges.is_empty(),
+            toll_update: updates_toll,
             toll_ref: modality.iter().any(|(_, k)| *k == ModalityKind::TollRef),
             names_place: !place_mentions.is_empty() || !named_places.is_empty(),
         }
@@ -1200,7 +1186,7 @@ fn open_incident(out: &[Event], i: usize) -> Option<&Event> {
 /// when `a` has no toll yet, the same family; no other place; no other day, unless `b` has no incident word or
 /// updates a toll (then its day is the announcement's).
 fn continues(a: &Event, b: &Event, backref: Backref, toll_update: bool) -> bool {
-    let harm_only = !b.counts.is_empty() && b.counts.keys().all(|r| HARM_ROLES.contains(r));
+    let harm_only = is_harm_toll(b);
     let refers = match backref {
         Backref::Carried => a.family == b.family,
         Backref::Definite => true,
@@ -1222,6 +1208,11 @@ fn continues(a: &Event, b: &Event, backref: Backref, toll_update: bool) -> bool 
             || agree(&a.date, &b.date))
 }
 
+/// Whether the event's counts are a toll: harm roles only (killed, wounded, ...), at least one.
+fn is_harm_toll(e: &Event) -> bool {
+    !e.counts.is_empty() && e.counts.keys().all(|r| HARM_ROLES.contains(r))
+}
+
 /// How an event relates to the incidents the article told before it, past the sentence before.
 enum Told {
     /// A bare toll of the last incident with figures at least as high: an update ("Late on Tuesday, the governor said
@@ -1239,8 +1230,7 @@ enum Told {
 
 /// Whether `e` retells an incident already in `out` ([`Told`]).
 fn told_before(out: &[Event], e: &Event, backref: Backref, names_place: bool) -> Told {
-    let harm_only = !e.counts.is_empty() && e.counts.keys().all(|r| HARM_ROLES.contains(r));
-    if !harm_only {
+    if !is_harm_toll(e) {
         return Told::New;
     }
     let Some(i) = out
@@ -1278,10 +1268,7 @@ fn told_before(out: &[Event], e: &Event, backref: Backref, names_place: bool) ->
 /// Whether `a` is a bare toll (harm counts with no incident word) that the incident `b`, told next, may own: no
 /// other place.
 fn bare_toll_of(a: &Event, b: &Event) -> bool {
-    a.family == EventFamily::Other
-        && !a.counts.is_empty()
-        && a.counts.keys().all(|r| HARM_ROLES.contains(r))
-        && agree(&a.place, &b.place)
+    a.family == EventFamily::Other && is_harm_toll(a) && agree(&a.place, &b.place)
 }
 
 /// Completes `a` with the toll `b` gives of the same incident in the next sentence: counts, targets, hedging and
@@ -1571,12 +1558,13 @@ fn bind_counts(
         let q_end = q.phrase_end();
         // (score, rank, role index): lower is better; and whether the role word is bridged to the number.
         let mut best: Option<(usize, u8, usize, bool)> = None;
-        // A counted noun that names people ("4 عناصر", not "3 بنادق").
-        let people = q
+        // Who the counted noun names, when it names people ("4 عناصر", not "3 بنادق").
+        let target = q
             .noun_tok
             .or(q.noun_before)
-            .and_then(|n| rules.targets.longest_at(toks, n))
-            .is_some_and(|t| rules.targets.value(&t) != "-");
+            .and_then(|n| rules.people_at(toks, n))
+            .cloned();
+        let people = target.is_some();
         let list_member = toks.get(q.tok_start).is_some_and(Token::waw_joined)
             && qs
                 .iter()
@@ -1693,12 +1681,6 @@ fn bind_counts(
             if q.subset && out.iter().any(|b| b.role == role) {
                 continue;
             }
-            let target = q
-                .noun_tok
-                .or(q.noun_before)
-                .and_then(|n| rules.targets.longest_at(toks, n))
-                .map(|t| rules.targets.value(&t).clone())
-                .filter(|t| t != "-");
             out.push(Binding {
                 role,
                 family,
@@ -1962,10 +1944,7 @@ fn past_year_positions(
             if !year_token(&toks[i]).is_some_and(|y| (1900..this_year).contains(&y)) {
                 return false;
             }
-            let counts_people = rules
-                .targets
-                .longest_at(toks, i + 1)
-                .is_some_and(|m| rules.targets.value(&m) != "-");
+            let counts_people = rules.people_at(toks, i + 1).is_some();
             // "the deadliest day since the 2006 war" compares with the past; it does not report it.
             let after_since = (i.saturating_sub(3)..i).any(|j| {
                 rules
@@ -2106,13 +2085,21 @@ fn mention_name(m: &Mention) -> String {
     m.canonical.clone().unwrap_or_else(|| m.mention.clone())
 }
 
-/// Sources the sentence credits, whether a crediting cue hedges, and the tokens used by the sources.
-fn attribution(
-    rules: &LangRules,
-    toks: &[Token],
-    text: &str,
-    mentions: &[Mention],
-) -> (Vec<String>, bool, Vec<(usize, usize)>) {
+/// What a sentence says of its sources ([`attribution`]).
+struct Credit {
+    /// The sources it credits.
+    names: Vec<String>,
+    /// A crediting cue hedges ("according to", «بحسب»).
+    hedged: bool,
+    /// The tokens the sources take.
+    used: Vec<(usize, usize)>,
+    /// Where each crediting verb or phrase ends ("said", «أعلنت»): a date right after it is the statement's.
+    cue_ends: Vec<usize>,
+}
+
+/// Sources the sentence credits, whether a crediting cue hedges, the tokens used by the sources, and where the
+/// crediting cues end.
+fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mention]) -> Credit {
     let mut names: Vec<String> = Vec::new();
     let mut hedged = false;
     let mut used: Vec<(usize, usize)> = Vec::new();
@@ -2128,6 +2115,16 @@ fn attribution(
         }
     };
     let cues = rules.attribution.find_all(toks);
+    let cue_ends: Vec<usize> = cues
+        .iter()
+        .filter(|m| {
+            matches!(
+                rules.attribution.value(m),
+                AttrCue::CueThenSource { .. } | AttrCue::SourceThenCue { .. }
+            )
+        })
+        .map(|m| m.end)
+        .collect();
     // A longer plain cue covering a hedging one is what the text says («وفق أحكام المادة 4»: under the law's
     // provisions, not "according to").
     let plain_cover = |m: &Match| {
@@ -2234,7 +2231,12 @@ fn attribution(
             }
         }
     }
-    (names, hedged, used)
+    Credit {
+        names,
+        hedged,
+        used,
+        cue_ends,
+    }
 }
 
 /// Whether the token just before `cue` ends a source name: a source-lexicon entry, an organisation/person mention,

@@ -287,12 +287,7 @@ fn one_of_people(rules: &LangRules, toks: &[Token], end: usize) -> bool {
     {
         n += 1;
     }
-    (n..n + 2).any(|k| {
-        rules
-            .targets
-            .longest_at(toks, k)
-            .is_some_and(|m| rules.targets.value(&m) != "-")
-    })
+    (n..n + 2).any(|k| rules.people_at(toks, k).is_some())
 }
 
 /// Most tokens between a role verb and a dual object after it, a date aside included.
@@ -713,10 +708,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         let noun_tok = r.noun_at.or_else(|| noun_after(rules, toks, noun_from));
         // A people word of `targets.tsv`, or a singular person noun ("One person was killed").
         let people_noun = noun_tok.is_some_and(|n| {
-            rules
-                .targets
-                .longest_at(toks, n)
-                .is_some_and(|m| rules.targets.value(&m) != "-")
+            rules.people_at(toks, n).is_some()
                 || rules
                     .singulars
                     .find_at(toks, n)

@@ -492,6 +492,15 @@ fn scope(s: &str) -> Result<Scope, String> {
 }
 
 impl LangRules {
+    /// The `targets.tsv` label of the people word at token `n` ("civilians", "fighters"); none when the word there
+    /// counts things (label `-`) or is no target word.
+    pub(crate) fn people_at(&self, toks: &[Token], n: usize) -> Option<&String> {
+        self.targets
+            .longest_at(toks, n)
+            .map(|m| self.targets.value(&m))
+            .filter(|t| *t != "-")
+    }
+
     /// Parses a language folder given as `(file name, text)` pairs in [`FILES`] order.
     fn parse(lang: &str, texts: &[&str; 14]) -> EventResult<LangRules> {
         let n = Normalizer::for_matching();
