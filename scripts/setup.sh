@@ -21,7 +21,13 @@ say "system packages (Debian)"
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 PKGS="build-essential pkg-config unzip python3 python3-pip chromium chromium-driver npm"
 missing=""
-for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# npm may come with a Node.js installed outside Debian (nodesource, nvm): then it is there, and Debian's npm
+# package would conflict with it.
+for p in $PKGS; do
+  dpkg -s "$p" >/dev/null 2>&1 && continue
+  [ "$p" = npm ] && command -v npm >/dev/null && continue
+  missing="$missing $p"
+done
 if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
