@@ -113,7 +113,7 @@ pub(crate) fn scan_tokens(
         if let Some(m) = words.get(wi).filter(|m| m.start == i) {
             let item = match *rules.dates.value(m) {
                 // «حركة 23 مارس» names a rebel group, not a day.
-                DateWord::Name => Item::Other,
+                DateWord::Name | DateWord::SameDay => Item::Other,
                 w => Item::Word(w),
             };
             items.push((m.start, m.end, item));

@@ -316,6 +316,8 @@ pub(crate) enum DateWord {
     Ordinal(u32),
     /// A name that holds a date ("March 23 Movement", «حركة 23 مارس»): no date at all.
     Name,
+    /// "the same day", «في اليوم نفسه»: no date of its own; the day of the incident told before.
+    SameDay,
 }
 
 /// Single-victim words (`singulars.tsv`).
@@ -361,6 +363,9 @@ pub(crate) enum ModalityKind {
     /// "جراء", "due to": in a sentence that counts displaced people, the incident it introduces is the reason they
     /// left, not a separate report.
     Reason,
+    /// «وكان ... قد»: the sentence tells what had happened before the report; with a month or a year for its date
+    /// and no recent day named, it is background.
+    Pluperfect,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -387,6 +392,8 @@ pub(crate) enum AttrCue {
     Stop,
     /// A word that names a source ("official", "مصدر"): a surface source name must hold one or a capital.
     SourceWord,
+    /// "he said", «وأضاف»: credits the source named before, in an earlier sentence.
+    Pronoun,
 }
 
 /// All rules of one language.
@@ -576,6 +583,7 @@ impl LangRules {
                     "year_cue" => DateWord::YearCue,
                     "ordinal" => DateWord::Ordinal(number(v)? as u32),
                     "name" => DateWord::Name,
+                    "same_day" => DateWord::SameDay,
                     other => return Err(format!("unknown date kind `{other}`")),
                 })
             })?,
@@ -593,6 +601,7 @@ impl LangRules {
                     "except" => ModalityKind::Except,
                     "bridge" => ModalityKind::Bridge,
                     "reason" => ModalityKind::Reason,
+                    "pluperfect" => ModalityKind::Pluperfect,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
@@ -611,6 +620,7 @@ impl LangRules {
                 }),
                 "stop" => Ok(AttrCue::Stop),
                 "source_word" => Ok(AttrCue::SourceWord),
+                "pronoun" => Ok(AttrCue::Pronoun),
                 other => Err(format!("unknown attribution kind `{other}`")),
             })?,
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
