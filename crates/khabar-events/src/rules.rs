@@ -394,6 +394,8 @@ pub(crate) enum AttrCue {
     SourceWord,
     /// "he said", «وأضاف»: credits the source named before, in an earlier sentence.
     Pronoun,
+    /// "now", "also": passed over between a source and its verb ("the mayor now says").
+    Adverb,
 }
 
 /// All rules of one language.
@@ -621,6 +623,7 @@ impl LangRules {
                 "stop" => Ok(AttrCue::Stop),
                 "source_word" => Ok(AttrCue::SourceWord),
                 "pronoun" => Ok(AttrCue::Pronoun),
+                "adverb" => Ok(AttrCue::Adverb),
                 other => Err(format!("unknown attribution kind `{other}`")),
             })?,
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
