@@ -656,6 +656,7 @@ impl EventExtractor {
             hedged: attribution_hedged,
             used: attribution_toks,
             cue_ends,
+            pronoun: pronoun_credit,
         } = attribution(rules, toks, text, &mentions);
         // A date right after the crediting verb or its source («أعلنت خلية الإعلام الأمني، اليوم الأحد، مقتل ثلاثة
         // ... مساء أمس السبت», "the ministry said on Tuesday") dates the statement: another date is the incident's.
@@ -1152,11 +1153,7 @@ impl EventExtractor {
                 .find_longest(toks)
                 .iter()
                 .any(|m| *rules.dates.value(m) == DateWord::SameDay),
-            pronoun_credit: rules
-                .attribution
-                .find_all(toks)
-                .iter()
-                .any(|m| *rules.attribution.value(m) == AttrCue::Pronoun),
+            pronoun_credit,
         }
     }
 }
@@ -2209,6 +2206,8 @@ struct Credit {
     used: Vec<(usize, usize)>,
     /// Where each crediting verb or phrase ends ("said", «أعلنت»): a date right after it is the statement's.
     cue_ends: Vec<usize>,
+    /// A pronoun credits the source named before ("he said", «وأضاف أن»).
+    pronoun: bool,
 }
 
 /// Sources the sentence credits, whether a crediting cue hedges, the tokens used by the sources, and where the
@@ -2367,11 +2366,15 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
             }
         }
     }
+    let pronoun = cues
+        .iter()
+        .any(|m| *rules.attribution.value(m) == AttrCue::Pronoun);
     Credit {
         names,
         hedged,
         used,
         cue_ends,
+        pronoun,
     }
 }
 
