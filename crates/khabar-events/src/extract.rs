@@ -1225,23 +1225,28 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) -> usize {
 
 /// Completes `kept` with what `other`, a telling of the same incident, gives and it lacks: day, place, actors, and
 /// sources (with their hedging).
-fn fill_in(kept: &mut Event, other: Event) {
+fn fill_in(kept: &mut Event, mut other: Event) {
     if kept.date.is_none() {
         kept.date = other.date;
         kept.date_precision = other.date_precision;
     }
-    if kept.place.is_none() {
-        kept.place = other.place;
-        kept.place_kb_id = other.place_kb_id;
-        kept.lat = other.lat;
-        kept.lon = other.lon;
-    }
+    take_place(kept, &mut other);
     if kept.actors.is_empty() {
         kept.actors = other.actors;
     }
     if kept.attributed_to.is_empty() && !other.attributed_to.is_empty() {
         kept.attributed_to = other.attributed_to;
         kept.hedged |= other.hedged;
+    }
+}
+
+/// Gives `dst` the place of `src` (name, kb id, coordinates) when it has none.
+fn take_place(dst: &mut Event, src: &mut Event) {
+    if dst.place.is_none() {
+        dst.place = src.place.take();
+        dst.place_kb_id = src.place_kb_id.take();
+        dst.lat = src.lat.take();
+        dst.lon = src.lon.take();
     }
 }
 
@@ -1373,7 +1378,8 @@ fn bare_toll_of(a: &Event, b: &Event) -> bool {
 
 /// Completes `a` with the toll `b` gives of the same incident in the next sentence: counts, targets, hedging and
 /// sources join, and the evidence span covers both sentences.
-fn merge_toll(a: &mut Event, b: Event, chars: &[char], toll_update: bool) {
+fn merge_toll(a: &mut Event, mut b: Event, chars: &[char], toll_update: bool) {
+    take_place(a, &mut b);
     a.counts.extend(b.counts);
     for t in b.targets {
         if !a.targets.contains(&t) {
@@ -1388,12 +1394,6 @@ fn merge_toll(a: &mut Event, b: Event, chars: &[char], toll_update: bool) {
     a.hedged |= b.hedged;
     if a.actors.is_empty() {
         a.actors = b.actors;
-    }
-    if a.place.is_none() {
-        a.place = b.place;
-        a.place_kb_id = b.place_kb_id;
-        a.lat = b.lat;
-        a.lon = b.lon;
     }
     if a.date.is_none() && !toll_update {
         a.date = b.date;
