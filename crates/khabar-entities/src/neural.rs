@@ -39,17 +39,42 @@ struct Meta {
 const FORWARD: &str = "arabic-to-latin";
 const REVERSE: &str = "latin-to-arabic";
 
+/// Inputs of at most this many rows go through [`Linear::forward`]'s row-by-row product.
+const SMALL_ROWS: usize = 16;
+
 struct Linear {
-    /// `in × out` (the transpose of PyTorch's layout).
+    /// `in × out` (the transpose of PyTorch's layout), row-major.
     wt: Array2<f32>,
     b: Array1<f32>,
 }
 
 impl Linear {
     fn forward(&self, x: &ArrayView2<f32>) -> Array2<f32> {
-        let mut y = x.dot(&self.wt);
-        y += &self.b;
-        y
+        if x.nrows() > SMALL_ROWS {
+            let mut y = x.dot(&self.wt);
+            y += &self.b;
+            return y;
+        }
+        // A name is a few rows: a general matrix product would copy ("pack") the whole weight matrix on every
+        // call, which cost more than the product itself; summing scaled weight rows reads it once.
+        let n = self.wt.ncols();
+        let (Some(w), Some(b)) = (self.wt.as_slice(), self.b.as_slice()) else {
+            let mut y = x.dot(&self.wt);
+            y += &self.b;
+            return y;
+        };
+        let mut out = Vec::with_capacity(x.nrows() * n);
+        for xr in x.rows() {
+            let start = out.len();
+            out.extend_from_slice(b);
+            let yr = &mut out[start..];
+            for (&xi, wr) in xr.iter().zip(w.chunks_exact(n)) {
+                for (y, &wv) in yr.iter_mut().zip(wr) {
+                    *y += xi * wv;
+                }
+            }
+        }
+        Array2::from_shape_vec((x.nrows(), n), out).unwrap_or_else(|_| x.dot(&self.wt) + &self.b)
     }
 }
 
@@ -262,7 +287,11 @@ impl NeuralTranslit {
         let (d, ff) = (meta.d, meta.ff);
         let lin = |name: &str, i: usize, o: usize| -> Result<Linear, EntityError> {
             Ok(Linear {
-                wt: w.matrix(&format!("{name}.weight"), o, i)?.reversed_axes(),
+                wt: w
+                    .matrix(&format!("{name}.weight"), o, i)?
+                    .reversed_axes()
+                    .as_standard_layout()
+                    .into_owned(),
                 b: w.vector(&format!("{name}.bias"), o)?,
             })
         };
