@@ -672,29 +672,13 @@ impl EventExtractor {
                     .get(d.tok_end)
                     .is_some_and(|t| matches!(t.norm.as_str(), "—" | "–"))
         };
-        // Right after the verb or source, or after "in a statement" / «في بيان» / «في تقرير نشرته».
+        // Right after the verb or source, or after "in a statement" / «في بيان» / «في تقرير نشرته» (attribution.tsv's
+        // `statement` words).
         let after_statement = |d: &DateMatch| {
             statement_ends.iter().any(|&e| {
                 d.tok_start >= e
                     && d.tok_start - e <= 4
-                    && toks[e..d.tok_start].iter().all(|t| {
-                        t.is_comma()
-                            || matches!(
-                                t.norm.as_str(),
-                                "in" | "a"
-                                    | "its"
-                                    | "statement"
-                                    | "report"
-                                    | "published"
-                                    | "في"
-                                    | "بيان"
-                                    | "تقرير"
-                                    | "نشرته"
-                                    | "اصدرته"
-                                    | "له"
-                                    | "لها"
-                            )
-                    })
+                    && (e..d.tok_start).all(|i| toks[i].is_comma() || is_statement_word(rules, toks, i))
             })
         };
         let statement_dates: Vec<usize> = date_matches
@@ -2139,6 +2123,15 @@ fn is_source_word(rules: &LangRules, toks: &[Token], i: usize) -> bool {
         .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
 }
 
+/// Whether token `i` is one of attribution.tsv's `statement` words ("in a statement", «في بيان له»).
+fn is_statement_word(rules: &LangRules, toks: &[Token], i: usize) -> bool {
+    rules
+        .attribution
+        .find_at(toks, i)
+        .iter()
+        .any(|m| m.end == i + 1 && *rules.attribution.value(m) == AttrCue::Statement)
+}
+
 fn is_stop(rules: &LangRules, toks: &[Token], i: usize) -> bool {
     let Some(t) = toks.get(i) else {
         return true;
@@ -2258,7 +2251,9 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
             && m.start > 0
             && ends_source_name(rules, toks, text, &sources, &source_mentions, m.start);
         let (lo, hi, hedging, forward) = match cue {
-            AttrCue::Stop | AttrCue::SourceWord | AttrCue::Pronoun | AttrCue::Adverb => continue,
+            AttrCue::Stop | AttrCue::SourceWord | AttrCue::Pronoun | AttrCue::Adverb | AttrCue::Statement => {
+                continue
+            }
             AttrCue::CueThenSource { hedging } => {
                 if is_stop(rules, toks, m.end) {
                     continue;

@@ -396,6 +396,8 @@ pub(crate) enum AttrCue {
     Pronoun,
     /// "now", "also": passed over between a source and its verb ("the mayor now says").
     Adverb,
+    /// "in a statement", «في بيان»: words that may stand between a crediting verb and the statement's own date.
+    Statement,
 }
 
 /// All rules of one language.
@@ -624,6 +626,7 @@ impl LangRules {
                 "source_word" => Ok(AttrCue::SourceWord),
                 "pronoun" => Ok(AttrCue::Pronoun),
                 "adverb" => Ok(AttrCue::Adverb),
+                "statement" => Ok(AttrCue::Statement),
                 other => Err(format!("unknown attribution kind `{other}`")),
             })?,
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
