@@ -87,6 +87,17 @@ pub fn scan(sentence: &str, lang: &str, published: Option<NaiveDate>) -> Vec<Dat
         published,
         NumericOrder::default_for(lang),
     )
+    .dates
+}
+
+/// What [`scan_tokens`] finds in a sentence's tokens.
+pub(crate) struct TokenDates {
+    /// The date expressions, resolved.
+    pub dates: Vec<DateMatch>,
+    /// Token spans of names that hold a date («حركة 23 مارس», "March 23 Movement"): neither a date nor a count.
+    pub names: Vec<(usize, usize)>,
+    /// Whether a `same_day` word ("the same day", «في اليوم نفسه») is there.
+    pub same_day: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -103,10 +114,16 @@ pub(crate) fn scan_tokens(
     rules: &LangRules,
     published: Option<NaiveDate>,
     order: NumericOrder,
-) -> Vec<DateMatch> {
+) -> TokenDates {
     // (start token, end token, item)
     let mut items: Vec<(usize, usize, Item)> = Vec::new();
     let words = rules.dates.find_longest(toks);
+    let names = words
+        .iter()
+        .filter(|m| *rules.dates.value(m) == DateWord::Name)
+        .map(|m| (m.start, m.end))
+        .collect();
+    let same_day = words.iter().any(|m| *rules.dates.value(m) == DateWord::SameDay);
     let mut wi = 0;
     let mut i = 0;
     while i < toks.len() {
@@ -159,7 +176,11 @@ pub(crate) fn scan_tokens(
             out.push(m);
         }
     }
-    out
+    TokenDates {
+        dates: out,
+        names,
+        same_day,
+    }
 }
 
 fn ordinal(s: &str) -> Option<u32> {

@@ -345,6 +345,9 @@ pub(crate) enum ModalityKind {
     Cause,
     Background,
     Skip,
+    /// "Related stories", «اقرأ أيضاً»: drops its sentence like `Skip`; as a heading ("Related stories:") it opens a
+    /// list of other stories' headlines, the lines after it with no closing full stop.
+    Teasers,
     /// A natural disaster (flood, earthquake, wildfire): drops its sentence like `Skip`, and makes the rest of its
     /// paragraph (the whole article when in the headline) a disaster context, where a toll or displacement with no
     /// incident word of its own is the disaster's, not a conflict event.
@@ -366,6 +369,9 @@ pub(crate) enum ModalityKind {
     /// «وكان ... قد»: the sentence tells what had happened before the report; with a month or a year for its date
     /// and no recent day named, it is background.
     Pluperfect,
+    /// "condemned the", «أعربت عن إدانتها»: a condemnation names an incident without reporting it; an event with no
+    /// count whose incident word it governs is dropped (a toll told after it stands).
+    Reaction,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -598,6 +604,7 @@ impl LangRules {
                     "cause" => ModalityKind::Cause,
                     "background" => ModalityKind::Background,
                     "skip" => ModalityKind::Skip,
+                    "teasers" => ModalityKind::Teasers,
                     "disaster" => ModalityKind::Disaster,
                     "shift" => ModalityKind::Shift,
                     "tollref" => ModalityKind::TollRef,
@@ -606,6 +613,7 @@ impl LangRules {
                     "bridge" => ModalityKind::Bridge,
                     "reason" => ModalityKind::Reason,
                     "pluperfect" => ModalityKind::Pluperfect,
+                    "reaction" => ModalityKind::Reaction,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
