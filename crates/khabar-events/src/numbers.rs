@@ -495,14 +495,20 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
     Some(Raw::person(i, end, v))
 }
 
-/// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word is an age.
+/// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word ("Khaled al-Masri, 38,"
+/// too) is an age.
 fn is_age_after_name(text: &str, toks: &[Token], start: usize, end: usize) -> bool {
     if end != start + 1 || start < 2 {
         return false;
     }
     let comma = |t: Option<&Token>| t.is_some_and(|t| t.norm == ",");
     let name = toks.get(start - 2).is_some_and(|t| {
-        t.kind == TokKind::Word && text.chars().nth(t.start).is_some_and(|c| c.is_ascii_uppercase())
+        t.kind == TokKind::Word
+            && text
+                .chars()
+                .skip(t.start)
+                .take(t.end - t.start)
+                .any(|c| c.is_ascii_uppercase())
     });
     let closes = comma(toks.get(end)) || toks.get(end).is_none_or(|t| t.norm == "." || t.norm == ")");
     toks.get(start).is_some_and(|t| t.kind == TokKind::Number) && comma(toks.get(start - 1)) && name && closes
@@ -674,13 +680,19 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                 }
             }
         }
-        if rules
-            .units
-            .ending_at(toks, start)
-            .iter()
-            .chain(rules.units.ending_at(toks, r.start).iter())
-            .any(|m| *rules.units.value(m) == Position::Before)
-        {
+        let unit_before = |at: usize| {
+            rules
+                .units
+                .ending_at(toks, at)
+                .iter()
+                .any(|m| *rules.units.value(m) == Position::Before)
+        };
+        // "two men, aged 41 and 58,": a number joined to one after such a word is one too.
+        let joined_to_unit = r.start >= 2
+            && matches!(toks[r.start - 1].norm.as_str(), "and" | "," | "،" | "و")
+            && toks[r.start - 2].kind == TokKind::Number
+            && unit_before(r.start - 2);
+        if unit_before(start) || unit_before(r.start) || joined_to_unit {
             continue;
         }
         // "At least 17 people, four of them children, were killed": a part named after its number.
