@@ -16,7 +16,8 @@ fn samples_dir() -> PathBuf {
             return candidate;
         }
     }
-    PathBuf::from("/work/shared/samples")
+    // The repository's bundled copies.
+    manifest.join("../../tests/data/samples")
 }
 
 fn samples() -> Vec<(String, String)> {

@@ -1,4 +1,5 @@
-//! Real behaviour on the shared sample articles (`/work/shared/samples`, or `$KHABAR_SAMPLES`).
+//! Real behaviour on the sample articles (`$KHABAR_SAMPLES`, else the repository's bundled copies of
+//! `../shared/samples`).
 
 use chrono::NaiveDate;
 use khabar_events::EventExtractor;
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 fn samples_dir() -> Option<PathBuf> {
     let dir = std::env::var_os("KHABAR_SAMPLES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/samples"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/samples"));
     if dir.is_dir() {
         Some(dir)
     } else {

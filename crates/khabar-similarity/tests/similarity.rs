@@ -22,10 +22,17 @@ fn encoder() -> Option<Encoder> {
     }
 }
 
+/// A sample article: the repository's bundled copy, else the shared one beside the checkout.
 fn sample(name: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/samples")
-        .join(name);
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = [
+        manifest.join("../../tests/data/samples"),
+        manifest.join("../../../shared/samples"),
+    ]
+    .into_iter()
+    .map(|dir| dir.join(name))
+    .find(|p| p.is_file())
+    .unwrap_or_else(|| manifest.join("../../tests/data/samples").join(name));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
