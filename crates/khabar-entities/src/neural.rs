@@ -50,19 +50,20 @@ struct Linear {
 
 impl Linear {
     fn forward(&self, x: &ArrayView2<f32>) -> Array2<f32> {
-        if x.nrows() > SMALL_ROWS {
+        let general = || {
             let mut y = x.dot(&self.wt);
             y += &self.b;
-            return y;
-        }
+            y
+        };
         // A name is a few rows: a general matrix product would copy ("pack") the whole weight matrix on every
         // call, which cost more than the product itself; summing scaled weight rows reads it once.
-        let n = self.wt.ncols();
         let (Some(w), Some(b)) = (self.wt.as_slice(), self.b.as_slice()) else {
-            let mut y = x.dot(&self.wt);
-            y += &self.b;
-            return y;
+            return general();
         };
+        if x.nrows() > SMALL_ROWS {
+            return general();
+        }
+        let n = self.wt.ncols();
         let mut out = Vec::with_capacity(x.nrows() * n);
         for xr in x.rows() {
             let start = out.len();
@@ -74,7 +75,7 @@ impl Linear {
                 }
             }
         }
-        Array2::from_shape_vec((x.nrows(), n), out).unwrap_or_else(|_| x.dot(&self.wt) + &self.b)
+        Array2::from_shape_vec((x.nrows(), n), out).unwrap_or_else(|_| general())
     }
 }
 
