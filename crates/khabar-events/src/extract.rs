@@ -156,8 +156,8 @@ struct SentenceOut {
     /// Incidents told with too little evidence to stand alone (no toll, day or place): the next sentence may give
     /// their toll.
     held: Vec<Event>,
-    /// Incidents named but not reported (condemned, recalled, quoted; no toll): they only fill in a telling of the
-    /// same incident already made.
+    /// Incidents named but not reported (condemned, or recalled with no day; no toll): they only fill in a telling
+    /// of the same incident already made.
     retold: Vec<Event>,
     /// The sentence names a place (a mention, or a capitalized name after a locative).
     names_place: bool,
@@ -496,14 +496,13 @@ impl EventExtractor {
                                 .is_some_and(|lim| dt >= lim)
                     }))
         });
-        // A past year, or a past month ("a missile strike on the port in March killed 21").
-        let past_year = |d: &DateMatch| {
-            !d.resolved.since && matches!(d.resolved.precision, DatePrecision::Year | DatePrecision::Month)
-        };
-        // Either, or a running total's start ("since March"): with a recent day named too, only what is nearer to
-        // it is background («تظاهر آلاف، اليوم الجمعة، ... للمطالبة بالإفراج عن الناشطة المحتجزة منذ آذار/مارس»).
+        // A year or a month, also as a running total's start ("since March"): with a recent day named too, only what
+        // is nearer to it is background («تظاهر آلاف، اليوم الجمعة، ... للمطالبة بالإفراج عن الناشطة المحتجزة منذ
+        // آذار/مارس»).
         let month_or_year =
             |d: &DateMatch| matches!(d.resolved.precision, DatePrecision::Year | DatePrecision::Month);
+        // A past year, or a past month ("a missile strike on the port in March killed 21").
+        let past_year = |d: &DateMatch| !d.resolved.since && month_or_year(d);
         // The year "now" is the publication's, or in an undated article the latest year it names.
         let this_year = published.map(|p| p.year()).or(context.ref_year);
         let bare_years = past_year_positions(rules, toks, &date_matches, this_year);
@@ -638,11 +637,6 @@ impl EventExtractor {
             .filter_map(|b| roles.get(b.role_idx).map(|r| r.1))
             .collect();
         if !displacement_roles.is_empty() && bindings.iter().all(|b| b.family.is_some()) {
-            let reasons: Vec<(Match, ModalityKind)> = modality
-                .iter()
-                .filter(|(_, k)| *k == ModalityKind::Reason)
-                .map(|(m, _)| (*m, ModalityKind::Cause))
-                .collect();
             let subject_of_displacing = |h: &Hit| {
                 displacement_roles.iter().any(|r| {
                     r.start >= h.end
@@ -652,7 +646,8 @@ impl EventExtractor {
             };
             triggers.retain(|(f, h)| {
                 !INCIDENT_PRIORITY.contains(f)
-                    || !(blocked(rules, toks, &reasons, &date_asides, *h) || subject_of_displacing(h))
+                    || !(governed(rules, toks, &modality, &date_asides, *h, &[ModalityKind::Reason])
+                        || subject_of_displacing(h))
             });
         }
         // A family's incident word: its first one that is no weak word, else its first ("استهدفت طائرة مسيّرة": the
@@ -1035,24 +1030,20 @@ impl EventExtractor {
                     .get(&family)
                     .is_some_and(|(first, roles)| *first < seg && d.counts.keys().all(|r| roles.contains(r)))
         };
-        // A condemnation's incident word ("condemned the latest attack"), as `blocked` reads an irrealis scope.
-        let reactions: Vec<(Match, ModalityKind)> = modality
-            .iter()
-            .filter(|(_, k)| *k == ModalityKind::Reaction)
-            .map(|(m, _)| (*m, ModalityKind::Irrealis))
-            .collect();
+        // A condemnation's incident word ("condemned the latest attack").
         let reaction_to = |anchor: usize| {
-            !reactions.is_empty()
-                && blocked(
-                    rules,
-                    toks,
-                    &reactions,
-                    &date_asides,
-                    Hit {
-                        start: anchor,
-                        end: anchor + 1,
-                    },
-                )
+            let hit = Hit {
+                start: anchor,
+                end: anchor + 1,
+            };
+            governed(
+                rules,
+                toks,
+                &modality,
+                &date_asides,
+                hit,
+                &[ModalityKind::Reaction],
+            )
         };
         let mut out = Vec::new();
         let mut held_back = Vec::new();
@@ -1567,13 +1558,33 @@ fn blocked(
     asides: &[(usize, usize)],
     hit: Hit,
 ) -> bool {
+    governed(
+        rules,
+        toks,
+        cues,
+        asides,
+        hit,
+        &[
+            ModalityKind::Negation,
+            ModalityKind::Irrealis,
+            ModalityKind::Cause,
+        ],
+    )
+}
+
+/// True when a cue of one of `kinds` governs the words `[hit.start, hit.end)` within its rule's scope.
+fn governed(
+    rules: &LangRules,
+    toks: &[Token],
+    cues: &[(Match, ModalityKind)],
+    asides: &[(usize, usize)],
+    hit: Hit,
+    kinds: &[ModalityKind],
+) -> bool {
     // The commas around a date aside do not end a clause.
     let aside_comma = |i: usize| asides.iter().any(|&(a, b)| i + 1 == a || i == b);
     cues.iter().any(|(m, kind)| {
-        if !matches!(
-            kind,
-            ModalityKind::Negation | ModalityKind::Irrealis | ModalityKind::Cause
-        ) {
+        if !kinds.contains(kind) {
             return false;
         }
         if m.start < hit.end && hit.start < m.end {
@@ -1654,11 +1665,15 @@ fn is_clause_break(toks: &[Token], i: usize) -> bool {
     !inside_word
 }
 
+/// Whether the token's first character in `text` (its sentence) is an uppercase letter.
+fn starts_capitalized(text: &str, t: &Token) -> bool {
+    text.chars().nth(t.start).is_some_and(char::is_uppercase)
+}
+
 /// Token spans of short asides set off by commas: a place's region ("in Konduga, Borno State, has"), ages ("two
 /// men, aged 41 and 58, were wounded").
 fn short_asides(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
-    let capitalized =
-        |t: &Token| t.kind == TokKind::Word && text.chars().nth(t.start).is_some_and(char::is_uppercase);
+    let capitalized = |t: &Token| t.kind == TokKind::Word && starts_capitalized(text, t);
     let mut out = Vec::new();
     for (a, t) in toks.iter().enumerate() {
         if !t.is_comma() {
@@ -2199,10 +2214,7 @@ fn capitalized_places(text: &str, toks: &[Token], lang: &str) -> Vec<usize> {
     }
     // A title-case headline ("Ajay Devgn On CAA Protests: ...") capitalizes every word: no evidence of a place.
     let words: Vec<&Token> = toks.iter().filter(|t| t.kind == TokKind::Word).collect();
-    let capitalized = words
-        .iter()
-        .filter(|t| text.chars().nth(t.start).is_some_and(char::is_uppercase))
-        .count();
+    let capitalized = words.iter().filter(|t| starts_capitalized(text, t)).count();
     if words.len() >= 4 && capitalized * 10 > words.len() * 6 {
         return Vec::new();
     }
@@ -2212,7 +2224,7 @@ fn capitalized_places(text: &str, toks: &[Token], lang: &str) -> Vec<usize> {
             w[0].norm.as_str(),
             "in" | "near" | "outside" | "at" | "on" | "into" | "from" | "of"
         ) && w[1].kind == TokKind::Word
-            && text.chars().nth(w[1].start).is_some_and(char::is_uppercase)
+            && starts_capitalized(text, &w[1])
             && !matches!(
                 w[1].norm.as_str(),
                 "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
@@ -2515,8 +2527,7 @@ fn ends_source_name(
 /// Whether token `i` can belong to a source name: a source word ("police", «مصدر») or, in Latin script, a
 /// capitalized word.
 fn source_like(rules: &LangRules, toks: &[Token], text: &str, i: usize) -> bool {
-    is_source_word(rules, toks, i)
-        || (lang_is_latin(&toks[i]) && text.chars().nth(toks[i].start).is_some_and(char::is_uppercase))
+    is_source_word(rules, toks, i) || (lang_is_latin(&toks[i]) && starts_capitalized(text, &toks[i]))
 }
 
 fn lang_is_latin(t: &Token) -> bool {
