@@ -148,7 +148,13 @@ pub(crate) fn scan_tokens(
                     value: t.norm.parse().unwrap_or(0),
                     digits: t.norm.len(),
                 }
-            } else if parse_numeric(&t.norm).is_some() {
+            } else if parse_numeric(&t.norm).is_some()
+                || (parse_day_month(&t.norm).is_some()
+                    && i > 0
+                    && matches!(toks[i - 1].norm.as_str(), "on" | "في" | "يوم" | "بتاريخ"))
+            {
+                // A day and month with no year only after "on" / «في» / «يوم»: "on 14/3"; a bare "4/3" may be a
+                // score, an article of law or a ratio.
                 Item::Numeric
             } else {
                 Item::Other
@@ -209,7 +215,40 @@ fn parse_numeric(s: &str) -> Option<(u32, u32, u32)> {
     Some((n[0], n[1], n[2]))
 }
 
+/// Splits `14/3` into two numbers of one or two digits.
+fn parse_day_month(s: &str) -> Option<(u32, u32)> {
+    let (a, b) = s.split_once('/')?;
+    let small = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
+    (small(a) && small(b)).then(|| Some((a.parse().ok()?, b.parse().ok()?)))?
+}
+
+/// Most days before publication a day and month without a year ("on 14/3") may name.
+const DAY_MONTH_REACH: i64 = 92;
+
+/// A day and month without a year: the reading of the language's order, else the other, that falls within
+/// [`DAY_MONTH_REACH`] days before publication (or the day after); none without a publication date.
+fn day_month_date(a: u32, b: u32, published: NaiveDate, order: NumericOrder) -> Option<NaiveDate> {
+    let (day_first, month_first) = ((a, b), (b, a));
+    let (preferred, other) = match order {
+        NumericOrder::DayFirst => (day_first, month_first),
+        NumericOrder::MonthFirst => (month_first, day_first),
+    };
+    let near = |(day, month): (u32, u32)| {
+        [published.year(), published.year() - 1]
+            .into_iter()
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+            .find(|d| {
+                let back = (published - *d).num_days();
+                (-1..=DAY_MONTH_REACH).contains(&back)
+            })
+    };
+    near(preferred).or_else(|| near(other))
+}
+
 fn numeric_date(s: &str, published: Option<NaiveDate>, order: NumericOrder) -> Option<NaiveDate> {
+    if let Some((a, b)) = parse_day_month(s) {
+        return day_month_date(a, b, published?, order);
+    }
     let (a, b, c) = parse_numeric(s)?;
     if a > 999 {
         return NaiveDate::from_ymd_opt(a as i32, b, c);
@@ -733,6 +772,12 @@ mod tests {
             Some(d("2019-03-12"))
         );
         assert_eq!(r("2019-03-10", "en", "2019-03-12"), Some(d("2019-03-10")));
+        // A day and month with no year: after "on" / «في» only, near publication, the year's turn included.
+        assert_eq!(r("on 14/3", "en", "2026-03-15"), Some(d("2026-03-14")));
+        assert_eq!(r("في 28/12", "ar", "2026-01-03"), Some(d("2025-12-28")));
+        assert_eq!(r("on 3/14", "en", "2026-03-15"), Some(d("2026-03-14")));
+        assert_eq!(r("on 14/9", "en", "2026-03-15"), None);
+        assert_eq!(r("Article 4/3", "en", "2026-03-15"), None);
     }
 
     #[test]

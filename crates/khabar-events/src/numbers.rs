@@ -864,7 +864,8 @@ fn noun_after(rules: &LangRules, toks: &[Token], end: usize) -> Option<usize> {
         j += 1;
     }
     let t = toks.get(j)?;
-    if t.kind != TokKind::Word {
+    // Nor is a coordinator: in "killing 3 and injuring 12" the "and" starts the next role's clause.
+    if t.kind != TokKind::Word || matches!(t.norm.as_str(), "and" | "or") {
         return None;
     }
     // A role word or modifier right after the number is not the noun.

@@ -404,6 +404,8 @@ pub(crate) enum AttrCue {
     Adverb,
     /// "in a statement", «في بيان»: words that may stand between a crediting verb and the statement's own date.
     Statement,
+    /// "Breaking", «عاجل»: a headline label before a colon, never a source ("Breaking News: ...").
+    Label,
 }
 
 /// All rules of one language.
@@ -635,6 +637,7 @@ impl LangRules {
                 "pronoun" => Ok(AttrCue::Pronoun),
                 "adverb" => Ok(AttrCue::Adverb),
                 "statement" => Ok(AttrCue::Statement),
+                "label" => Ok(AttrCue::Label),
                 other => Err(format!("unknown attribution kind `{other}`")),
             })?,
             sources: parse_lexicon(&n, &src(10), 2, |c| Ok(c[0].to_string()))?,
