@@ -244,19 +244,33 @@ impl EventExtractor {
         let mut list_date: Option<(NaiveDate, DatePrecision)> = None;
         // Under a "Related stories:" heading: the lines of other stories' headlines that follow it.
         let mut teaser_list = false;
-        for (s, toks) in sents.iter().zip(&toks) {
-            if teaser_list && !s.text.trim_end().ends_with(['.', '!', '?', '؟', '\u{06d4}']) {
+        let items: Vec<bool> = sents.iter().map(|s| is_list_item(&s.text)).collect();
+        for (k, (s, toks)) in sents.iter().zip(&toks).enumerate() {
+            if teaser_list && !ends_with_full_stop(&s.text) {
                 prev_end = s.end;
                 continue;
             }
-            let item = s
-                .text
-                .trim_start()
-                .starts_with(['\u{2022}', '-', '*', '\u{2013}', '\u{25aa}', '\u{25cf}']);
+            let item = items[k];
             if !item {
                 list_date = None;
             }
             let heading = s.text.trim_end().ends_with(':');
+            // A title line over a list ("Eastern DRC: security incidents, Saturday 8 November", «موجز عمليات يوم
+            // أمس الأحد») gives its day to the items that have none.
+            if !item && !ends_with_full_stop(&s.text) && items.get(k + 1) == Some(&true) {
+                let lang = lang_of(&s.text);
+                let order = self
+                    .numeric_order
+                    .unwrap_or_else(|| NumericOrder::default_for(lang));
+                let found =
+                    dates::scan_tokens(&s.text, toks, self.rules.lang(lang), article.published, order);
+                list_date = found
+                    .dates
+                    .iter()
+                    .filter(|d| d.resolved.precision == DatePrecision::Day && !d.resolved.since)
+                    .find_map(|d| d.resolved.date)
+                    .map(|d| (d, DatePrecision::Day));
+            }
             // A new paragraph (a line break since the last sentence) ends the last one's disaster context and
             // carried incident.
             if chars
@@ -283,16 +297,20 @@ impl EventExtractor {
             let context = DocContext {
                 ref_year,
                 disaster: headline_disaster || paragraph_disaster,
-                carried: prev_events
-                    .iter()
-                    .rev()
-                    .find_map(|&i| open_incident(&out, i))
-                    .or(held.first())
-                    .map(|e| Carried {
-                        family: e.family,
-                        taken: e.counts.clone(),
-                        stale: eventless > 1,
-                    }),
+                // A held-back incident is the previous sentence's: never stale, whatever came before it.
+                carried: match (
+                    prev_events.iter().rev().find_map(|&i| open_incident(&out, i)),
+                    held.first(),
+                ) {
+                    (Some(e), _) if eventless <= 1 => Some((e, false)),
+                    (_, Some(h)) => Some((h, false)),
+                    (e, None) => e.map(|e| (e, true)),
+                }
+                .map(|(e, stale)| Carried {
+                    family: e.family,
+                    taken: e.counts.clone(),
+                    stale,
+                }),
             };
             let told = self.sentence_events(&s.text, toks, lang, article.published, &local, context);
             teaser_list = told.teasers && heading;
@@ -1244,6 +1262,24 @@ impl EventExtractor {
     }
 }
 
+/// Whether a line is an item of a list: a bullet or dash ("- Lubero territory: ...", "• ..."), or a number with a
+/// full stop, hyphen or bracket ("1. Iraqi Air Force ...", «1- وجّهت طائرات ...»).
+fn is_list_item(text: &str) -> bool {
+    let t = text.trim_start();
+    if t.starts_with(['\u{2022}', '-', '*', '\u{2013}', '\u{25aa}', '\u{25cf}']) {
+        return true;
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    (1..=2).contains(&digits)
+        && t[digits..].starts_with(['.', '-', ')'])
+        && t[digits + 1..].starts_with(char::is_whitespace)
+}
+
+/// Whether a sentence ends with a full stop, a question or an exclamation mark (a title line does not).
+fn ends_with_full_stop(text: &str) -> bool {
+    text.trim_end().ends_with(['.', '!', '?', '؟', '\u{06d4}'])
+}
+
 /// Whether two count ranges tell one figure: the same range, or an exact figure inside the other range ("6 killed"
 /// in a headline, "at least six" in the lead). Two open ranges ("more than 2,000", "more than 6,500") do not.
 fn overlap(a: &CountRange, b: &CountRange) -> bool {
@@ -1690,11 +1726,27 @@ fn starts_capitalized(text: &str, t: &Token) -> bool {
 
 /// Token spans of short asides set off by commas: a place's region ("in Konduga, Borno State, has"), ages ("two
 /// men, aged 41 and 58, were wounded"); and a unit's proper name after "of" ("Two border guards of the Police
-/// Command of Sistan and Baluchestan province were martyred").
+/// Command of Sistan and Baluchestan province were martyred"); a relative clause before the verb ("a girl who was
+/// walking home from school were wounded").
 fn short_asides(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     let capitalized = |t: &Token| t.kind == TokKind::Word && starts_capitalized(text, t);
     let mut out = Vec::new();
     for (a, t) in toks.iter().enumerate() {
+        // A relative clause between the counted people and their verb ("a nine-year-old girl who was walking home
+        // from school were wounded", "three children who were playing outside were killed").
+        if t.norm == "who"
+            && toks
+                .get(a + 1)
+                .is_some_and(|n| matches!(n.norm.as_str(), "was" | "were"))
+        {
+            let verb = (a + 2..toks.len().min(a + 10))
+                .take_while(|&i| !is_clause_punct(&toks[i]))
+                .find(|&i| matches!(toks[i].norm.as_str(), "was" | "were"));
+            if let Some(v) = verb {
+                out.push((a, v));
+            }
+            continue;
+        }
         // Not a person's post ("Andrew Bennett of The Nevada Office of Traffic Safety").
         if t.norm == "of" && a > 0 && !capitalized(&toks[a - 1]) {
             let joiner = |t: &Token| matches!(t.norm.as_str(), "of" | "the" | "and");
@@ -5199,5 +5251,47 @@ mod tests {
                 .is_some_and(|c| c.min == Some(25))),
             "{ev:#?}"
         );
+    }
+
+    #[test]
+    fn fresh50_51_round_shapes() {
+        // A title line over a numbered list gives its day to an item with none.
+        let x = EventExtractor::new().unwrap();
+        let text = "Security Media Cell — daily operations summary, Monday 2 June 2025\n1. Iraqi Air Force F-16 jets \
+                    struck an ISIS hideout in the Hamrin mountains, killing four terrorists.\n2. Engineering teams \
+                    removed 17 explosive devices in the Tarmiyah district.";
+        let a = article(text, "en", Some("2025-06-02"));
+        let ev = x.extract(&a, &[]);
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2025, 6, 2));
+        // An incident held back for its toll is the previous sentence's, even after a question line; a relative
+        // clause stands between the counted people and their verb.
+        let text = "PRESENTER: Mayor, what happened in your municipality?\nMAYOR: Dissidents threw explosives at the \
+                    police station and then opened fire on it with rifles. Two police officers and a girl who was \
+                    walking home from school were wounded.";
+        let ev = x.extract(&article(text, "en", Some("2025-11-20")), &[]);
+        assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(3)));
+        // Spoken negation and an analyst's scenario: no event.
+        assert!(one(
+            "الأصوات اللي سمعتوها الليلة في الدوحة ألعاب نارية، مو قصف ولا صواريخ.",
+            "ar",
+            "2025-12-18"
+        )
+        .is_empty());
+        assert!(one(
+            "We could be looking at an assault on the scale of El Fasher, thousands of people killed.",
+            "en",
+            "2026-02-26"
+        )
+        .is_empty());
+        // "about an hour ago" is the publication day.
+        let ev = one(
+            "An Israeli drone struck a car near Bint Jbeil about an hour ago, killing two people.",
+            "en",
+            "2026-01-08",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2026, 1, 8));
     }
 }

@@ -64,7 +64,8 @@ pub fn sentences(text: &str) -> Vec<Sentence> {
                 j += 1;
             }
             let followed_by_space = j >= chars.len() || chars[j].is_whitespace();
-            if followed_by_space && !(c == '.' && is_abbreviation(&chars, start, i)) {
+            let keeps = c == '.' && (is_abbreviation(&chars, start, i) || is_enumerator(&chars, start, i));
+            if followed_by_space && !keeps {
                 cut = Some(j);
             }
             i = j.max(i + 1) - 1;
@@ -92,6 +93,15 @@ fn is_abbreviation(chars: &[char], sentence_start: usize, dot: usize) -> bool {
         return true;
     }
     ABBREVIATIONS.contains(&word.as_str())
+}
+
+/// A list item's number at the start of a sentence ("1. Iraqi Air Force jets struck ..."): one or two digits.
+fn is_enumerator(chars: &[char], sentence_start: usize, dot: usize) -> bool {
+    let lead = chars[sentence_start..dot]
+        .iter()
+        .skip_while(|c| c.is_whitespace())
+        .collect::<Vec<_>>();
+    (1..=2).contains(&lead.len()) && lead.iter().all(|c| c.is_ascii_digit())
 }
 
 fn push_trimmed(chars: &[char], mut s: usize, mut e: usize, out: &mut Vec<Sentence>) {
@@ -124,6 +134,21 @@ mod tests {
                 "Gen. Joseph Votel spoke.",
                 "About 3.5 km away, U.S. jets struck!",
                 "New line here"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_numbered_item_keeps_its_number() {
+        let t = "Daily summary, Monday 2 June\n1. Jets struck a hideout. Four were killed.\n12. Teams removed mines.";
+        let s: Vec<String> = sentences(t).into_iter().map(|s| s.text).collect();
+        assert_eq!(
+            s,
+            vec![
+                "Daily summary, Monday 2 June",
+                "1. Jets struck a hideout.",
+                "Four were killed.",
+                "12. Teams removed mines."
             ]
         );
     }
