@@ -242,6 +242,8 @@ impl EventExtractor {
         let mut held: Vec<Event> = Vec::new();
         // The day of a heading that introduces a list ("Israeli strikes on the south today:"), for its items.
         let mut list_date: Option<(NaiveDate, DatePrecision)> = None;
+        // ... and the sources its title names («حصيلة المرصد السوري لحقوق الإنسان ليوم الثلاثاء»).
+        let mut list_sources: Vec<String> = Vec::new();
         // Under a "Related stories:" heading: the lines of other stories' headlines that follow it.
         let mut teaser_list = false;
         let items: Vec<bool> = sents.iter().map(|s| is_list_item(&s.text)).collect();
@@ -253,17 +255,19 @@ impl EventExtractor {
             let item = items[k];
             if !item {
                 list_date = None;
+                list_sources.clear();
             }
             let heading = s.text.trim_end().ends_with(':');
             // A title line over a list ("Eastern DRC: security incidents, Saturday 8 November", «موجز عمليات يوم
-            // أمس الأحد») gives its day to the items that have none.
+            // أمس الأحد») gives its day and its sources to the items that have none.
             if !item && !ends_with_full_stop(&s.text) && items.get(k + 1) == Some(&true) {
                 let lang = lang_of(&s.text);
+                let rules = self.rules.lang(lang);
                 let order = self
                     .numeric_order
                     .unwrap_or_else(|| NumericOrder::default_for(lang));
-                let found =
-                    dates::scan_tokens(&s.text, toks, self.rules.lang(lang), article.published, order);
+                list_sources = title_sources(rules, toks, &s.text);
+                let found = dates::scan_tokens(&s.text, toks, rules, article.published, order);
                 list_date = found
                     .dates
                     .iter()
@@ -325,6 +329,9 @@ impl EventExtractor {
                 if let (None, true, Some((d, p))) = (e.date, item, list_date) {
                     e.date = Some(d);
                     e.date_precision = p;
+                }
+                if item && e.attributed_to.is_empty() {
+                    e.attributed_to.clone_from(&list_sources);
                 }
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
@@ -2647,6 +2654,22 @@ fn edge_source(rules: &LangRules, toks: &[Token], text: &str) -> Option<(usize, 
             .filter(|&sep| names_source(0, sep))
             .map(|sep| (0, sep))
     })
+}
+
+/// The sources a list's title names: known sources anywhere in it ("Security Media Cell — daily operations summary"),
+/// or one set off at its edge ([`edge_source`]).
+fn title_sources(rules: &LangRules, toks: &[Token], text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in rules.sources.find_longest(toks) {
+        let name = rules.sources.value(&m);
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    if out.is_empty() {
+        out.extend(edge_source(rules, toks, text).map(|(s, e)| surface(text, toks, s, e)));
+    }
+    out
 }
 
 /// Whether the token just before `cue` ends a source name: a source-lexicon entry, an organisation/person mention,
@@ -5255,7 +5278,7 @@ mod tests {
 
     #[test]
     fn fresh50_51_round_shapes() {
-        // A title line over a numbered list gives its day to an item with none.
+        // A title line over a numbered list gives its day and source to an item with none.
         let x = EventExtractor::new().unwrap();
         let text = "Security Media Cell — daily operations summary, Monday 2 June 2025\n1. Iraqi Air Force F-16 jets \
                     struck an ISIS hideout in the Hamrin mountains, killing four terrorists.\n2. Engineering teams \
@@ -5264,6 +5287,7 @@ mod tests {
         let ev = x.extract(&a, &[]);
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
         assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2025, 6, 2));
+        assert_eq!(ev[0].attributed_to, vec!["Security Media Cell".to_string()]);
         // An incident held back for its toll is the previous sentence's, even after a question line; a relative
         // clause stands between the counted people and their verb.
         let text = "PRESENTER: Mayor, what happened in your municipality?\nMAYOR: Dissidents threw explosives at the \
