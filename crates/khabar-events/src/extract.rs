@@ -317,7 +317,8 @@ impl EventExtractor {
                 }),
             };
             let told = self.sentence_events(&s.text, toks, lang, article.published, &local, context);
-            teaser_list = told.teasers && heading;
+            // A teaser heading ("Related stories:", "MOST READ") heads the title lines under it.
+            teaser_list = told.teasers && (heading || !ends_with_full_stop(&s.text));
             paragraph_disaster |= told.disaster;
             let mut these: Vec<usize> = Vec::new();
             for (mut e, backref) in told.events {
@@ -5317,5 +5318,30 @@ mod tests {
         );
         assert_eq!(ev.len(), 1, "{ev:#?}");
         assert_eq!(ev[0].date, NaiveDate::from_ymd_opt(2026, 1, 8));
+    }
+
+    #[test]
+    fn fresh52_53_round_shapes() {
+        // A "MOST READ" list (no colon, numbered or not) and a "Related:" line are other stories' headlines.
+        let x = EventExtractor::new().unwrap();
+        let text = "An Israeli air strike on a tent in al-Mawasi killed six people on Sunday, the civil defence said.\n\
+                    MOST READ\n1. Russian missile strike on Kharkiv apartment block kills seven\n2. Gunmen kill 23 in \
+                    attack on Plateau village, police say\nRelated: Air strike on Rakhine hospital kills 31, rescuers \
+                    say\nWe use cookies to improve your experience.";
+        let ev = x.extract(&article(text, "en", Some("2026-01-11")), &[]);
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        let text =
+            "قُتل 11 مدنياً مساء أمس الأحد في هجوم شنّته قوات الدعم السريع على قرية أم قرفة.\nالأكثر قراءة:\n- \
+                    مقتل 5 مدنيين بقصف مدفعي على كادقلي\n- الجنيه السوداني يسجل تراجعاً جديداً أمام الدولار";
+        let ev = x.extract(&article(text, "ar", Some("2026-03-09")), &[]);
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(11)));
+        // A verdict headline is no attack.
+        assert!(one(
+            "ATC sentences two to death in Police Lines mosque blast case",
+            "en",
+            "2026-01-30"
+        )
+        .is_empty());
     }
 }
