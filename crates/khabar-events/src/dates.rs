@@ -150,11 +150,12 @@ pub(crate) fn scan_tokens(
                 }
             } else if parse_numeric(&t.norm).is_some()
                 || (parse_day_month(&t.norm).is_some()
-                    && i > 0
-                    && matches!(toks[i - 1].norm.as_str(), "on" | "في" | "يوم" | "بتاريخ"))
+                    && items
+                        .last()
+                        .is_some_and(|&(_, end, item)| end == i && item == Item::Word(DateWord::Part)))
             {
-                // A day and month with no year only after "on" / «في» / «يوم»: "on 14/3"; a bare "4/3" may be a
-                // score, an article of law or a ratio.
+                // A day and month with no year only right after a `part` word of dates.tsv ("on 14/3", «في
+                // 28/12», «مساء 14/3»); a bare "4/3" may be a score, an article of law or a ratio.
                 Item::Numeric
             } else {
                 Item::Other
