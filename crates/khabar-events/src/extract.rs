@@ -98,6 +98,7 @@ struct Hit {
 #[derive(Debug, Default)]
 struct Draft {
     anchor: usize,
+    /// Per role, the range kept and its binding's rank (distance, then indefinite singular after a figure).
     counts: BTreeMap<CountRole, (CountRange, (usize, usize))>,
     targets: Vec<String>,
     /// A count of households ("3,000 families", "عشرات العائلات") was bound: evidence of the event, but not a count
@@ -850,6 +851,19 @@ impl EventExtractor {
             .find_longest(toks)
             .iter()
             .any(|m| rules.actors.value(m) == ARMED_ATTACKERS && !in_any_span(m.start, &counted_people));
+        // A draft keeps, per role, the binding of the lowest rank: the nearest, and at equal distance a figure before
+        // an indefinite singular ("The death of an American citizen in a rocket attack ... led to a retaliatory U.S.
+        // airstrike in which at least 25 militiamen were killed").
+        let rank = |b: &Binding| {
+            let by_article = quantities.get(b.q_idx).is_some_and(|q| {
+                rules
+                    .singulars
+                    .find_at(toks, q.tok_start)
+                    .iter()
+                    .any(|m| *rules.singulars.value(m) == Single::Article)
+            });
+            (b.score, usize::from(by_article))
+        };
         let mut drafts: BTreeMap<(usize, EventFamily), Draft> = BTreeMap::new();
         for b in &bindings {
             if in_background(b.anchor) {
@@ -900,21 +914,10 @@ impl EventExtractor {
                 d.households = true;
                 continue;
             }
-            // At equal distance a figure beats an indefinite singular ("The death of an American citizen in a rocket
-            // attack ... led to a retaliatory U.S. airstrike in which at least 25 militiamen were killed").
-            let by_article = |b: &Binding| {
-                quantities.get(b.q_idx).is_some_and(|q| {
-                    rules
-                        .singulars
-                        .find_at(toks, q.tok_start)
-                        .iter()
-                        .any(|m| *rules.singulars.value(m) == Single::Article)
-                })
-            };
-            let rank = |b: &Binding| (b.score, usize::from(by_article(b)));
-            let better = d.counts.get(&b.role).is_none_or(|(_, kept)| rank(b) < *kept);
+            let rank = rank(b);
+            let better = d.counts.get(&b.role).is_none_or(|(_, kept)| rank < *kept);
             if better {
-                d.counts.insert(b.role, (b.range, rank(b)));
+                d.counts.insert(b.role, (b.range, rank));
             }
             if let Some(t) = &b.target {
                 if !d.targets.contains(t) {
@@ -2336,11 +2339,16 @@ fn hedge_cue(rules: &LangRules, toks: &[Token]) -> bool {
 
 /// Whether token `i` is a word that names a source ("mission", "ministry", «مصدر»).
 fn is_source_word(rules: &LangRules, toks: &[Token], i: usize) -> bool {
+    attribution_kind_at(rules, toks, i, AttrCue::SourceWord)
+}
+
+/// Whether an attribution.tsv entry of `kind` starts at token `i`.
+fn attribution_kind_at(rules: &LangRules, toks: &[Token], i: usize, kind: AttrCue) -> bool {
     rules
         .attribution
         .find_at(toks, i)
         .iter()
-        .any(|m| *rules.attribution.value(m) == AttrCue::SourceWord)
+        .any(|m| *rules.attribution.value(m) == kind)
 }
 
 /// Whether token `i` is one of attribution.tsv's `statement` words ("in a statement", «في بيان له»).
@@ -2612,26 +2620,13 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
 /// ("Breaking News:"); after a dash, lower-case source words only (a page title's "– The News Journal" names the
 /// site). A leading source takes a colon only: "Tripoli — ..." is a dateline.
 fn edge_source(rules: &LangRules, toks: &[Token], text: &str) -> Option<(usize, usize)> {
-    let acronym = |t: &Token| {
-        t.end >= t.start + 2
-            && text
-                .chars()
-                .skip(t.start)
-                .take(t.end - t.start)
-                .all(|c| c.is_ascii_uppercase())
-    };
+    let acronym = |t: &Token| t.end >= t.start + 2 && t.chars_in(text).all(|c| c.is_ascii_uppercase());
     let names_source = |s: usize, e: usize| {
         e > s
             && e - s <= 4
             && (s..e).all(|i| source_like(rules, toks, text, i))
             && (s..e).any(|i| is_source_word(rules, toks, i) || acronym(&toks[i]))
-            && !(s..e).any(|i| {
-                rules
-                    .attribution
-                    .find_at(toks, i)
-                    .iter()
-                    .any(|m| *rules.attribution.value(m) == AttrCue::Label)
-            })
+            && !(s..e).any(|i| attribution_kind_at(rules, toks, i, AttrCue::Label))
     };
     let mut end = toks.len();
     while end > 0 && toks[end - 1].kind != TokKind::Word {

@@ -502,14 +502,9 @@ fn is_age_after_name(text: &str, toks: &[Token], start: usize, end: usize) -> bo
         return false;
     }
     let comma = |t: Option<&Token>| t.is_some_and(|t| t.norm == ",");
-    let name = toks.get(start - 2).is_some_and(|t| {
-        t.kind == TokKind::Word
-            && text
-                .chars()
-                .skip(t.start)
-                .take(t.end - t.start)
-                .any(|c| c.is_ascii_uppercase())
-    });
+    let name = toks
+        .get(start - 2)
+        .is_some_and(|t| t.kind == TokKind::Word && t.chars_in(text).any(|c| c.is_ascii_uppercase()));
     let closes = comma(toks.get(end)) || toks.get(end).is_none_or(|t| t.norm == "." || t.norm == ")");
     toks.get(start).is_some_and(|t| t.kind == TokKind::Number) && comma(toks.get(start - 1)) && name && closes
 }

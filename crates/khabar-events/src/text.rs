@@ -38,6 +38,13 @@ impl Token {
     pub fn is_comma(&self) -> bool {
         matches!(self.norm.as_str(), "," | "،")
     }
+
+    /// The token's original characters in `text`, its sentence.
+    pub fn chars_in<'a>(&self, text: &'a str) -> impl Iterator<Item = char> + 'a {
+        text.chars()
+            .skip(self.start)
+            .take(self.end.saturating_sub(self.start))
+    }
 }
 
 fn is_joiner_between_digits(c: char) -> bool {

@@ -97,11 +97,12 @@ fn is_abbreviation(chars: &[char], sentence_start: usize, dot: usize) -> bool {
 
 /// A list item's number at the start of a sentence ("1. Iraqi Air Force jets struck ..."): one or two digits.
 fn is_enumerator(chars: &[char], sentence_start: usize, dot: usize) -> bool {
-    let lead = chars[sentence_start..dot]
+    let before = &chars[sentence_start..dot];
+    let lead = before
         .iter()
-        .skip_while(|c| c.is_whitespace())
-        .collect::<Vec<_>>();
-    (1..=2).contains(&lead.len()) && lead.iter().all(|c| c.is_ascii_digit())
+        .position(|c| !c.is_whitespace())
+        .map_or(&before[before.len()..], |k| &before[k..]);
+    (1..=2).contains(&lead.len()) && lead.iter().all(char::is_ascii_digit)
 }
 
 fn push_trimmed(chars: &[char], mut s: usize, mut e: usize, out: &mut Vec<Sentence>) {
