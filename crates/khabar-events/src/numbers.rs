@@ -396,6 +396,8 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     // «بينهم طفلان وأصيب آخرون»: a verb after "و" starts a new clause.
     let conjoined = toks.get(end).is_some_and(Token::waw_joined);
     let dual_subject = v == 2 && !conjoined && rules.roles.find_at(toks, end).iter().any(is_role);
+    let single_subject =
+        v == 1 && !conjoined && !relative && single_subject_of_clause(rules, toks, i, end, masked);
     // A dual joined by "و" to the noun phrase before it («مقتل ثلاثة أطفال وامرأتين»): a list member, which the
     // binding adds to the count it follows.
     let listed_dual = (v == 2 || relative)
@@ -404,7 +406,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         && toks
             .get(i - 1)
             .is_some_and(|t| t.kind == TokKind::Word || t.is_comma());
-    if !(right_after || inside || accusative || far_dual || dual_subject || listed_dual) {
+    if !(right_after || inside || accusative || far_dual || dual_subject || single_subject || listed_dual) {
         return None;
     }
     Some(Raw::person(i, end, v))
@@ -456,6 +458,64 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
         j += 1;
     }
     None
+}
+
+/// Words after a role verb that show its clause ended with it: the verb had no object, so the noun before it was
+/// its subject, the person it happened to («أن جندياً قُتل جراء ...», «إن امرأة قتلت وأصيب طفلاها»).
+const CLAUSE_END_AFTER_ROLE: [&str; 10] = [
+    "في",
+    "جراء",
+    "اثر",
+    "برصاص",
+    "بنيران",
+    "خلال",
+    "بجروح",
+    "متاثرا",
+    "عندما",
+    "بعد",
+];
+
+/// An indefinite singular person noun at `i..end` as the subject of a role verb whose clause ends with it, right
+/// after «أن», «بأن» or «إن» («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
+/// the person it happened to. One accusative adjective may stand between («جندياً إسرائيلياً»). Elsewhere a single
+/// noun before a verb is as often the killer as the killed; a killer's verb takes an object.
+fn single_subject_of_clause(
+    rules: &LangRules,
+    toks: &[Token],
+    i: usize,
+    end: usize,
+    masked: &[bool],
+) -> bool {
+    let (Some(noun), Some(prev)) = (toks.get(i), i.checked_sub(1).and_then(|p| toks.get(p))) else {
+        return false;
+    };
+    if !matches!(prev.norm.as_str(), "ان" | "بان") || noun.norm.starts_with("ال") {
+        return false;
+    }
+    let adjective = toks
+        .get(end)
+        .is_some_and(|t| t.kind == TokKind::Word && t.norm.ends_with('ا') && noun.norm.ends_with('ا'));
+    let verb_at = if adjective { end + 1 } else { end };
+    let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
+    let Some(verb_end) = rules
+        .roles
+        .find_at(toks, verb_at)
+        .iter()
+        .filter(|m| is_role(m))
+        .map(|m| m.end)
+        .max()
+    else {
+        return false;
+    };
+    match toks.get(verb_end) {
+        None => true,
+        Some(t) => {
+            t.kind == TokKind::Punct
+                || t.waw_joined()
+                || masked.get(verb_end).copied().unwrap_or(false)
+                || CLAUSE_END_AFTER_ROLE.contains(&t.norm.as_str())
+        }
+    }
 }
 
 /// A person closing or continuing a list of counts is one more member: a definite singular after "and" ("five men, two
@@ -866,6 +926,11 @@ fn noun_after(rules: &LangRules, toks: &[Token], end: usize) -> Option<usize> {
     // A role word or modifier right after the number is not the noun.
     if rules.roles.longest_at(toks, j).is_some() && rules.targets.longest_at(toks, j).is_none() {
         return None;
+    }
+    // "two other soldiers": the people noun after "other" is the noun ("two more people died" stays an increment,
+    // which a running total told with it outranks).
+    if t.norm == "other" && rules.people_at(toks, j + 1).is_some() {
+        return Some(j + 1);
     }
     Some(j)
 }
