@@ -21,15 +21,6 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn samples() -> Option<PathBuf> {
-    [
-        repo().join("../shared/samples"),
-        repo().join("tests/data/samples"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
-}
-
 fn find_program(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     for dir in std::env::split_paths(&path) {
@@ -175,8 +166,8 @@ fn add_disputed_story(store: &mut SqliteStore) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn story_list_story_page_and_map_in_headless_chromium() {
     let data_dir = khabar_pipeline::resolve_data_dir(None);
-    let Some(samples) = samples() else {
-        eprintln!("skipping: no sample articles (shared/samples)");
+    let Some(samples) = khabar_testdata::samples_dir() else {
+        eprintln!("skipping: no sample articles (set KHABAR_SAMPLES)");
         return;
     };
     let (Some(chromedriver), Some(chromium)) = (

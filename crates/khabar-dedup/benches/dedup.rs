@@ -5,7 +5,6 @@
 //! Arabic), 10% of them syndicated copies of an earlier text (one word in 60 replaced, another masthead/footer).
 
 use khabar_dedup::{DedupConfig, DedupIndex};
-use std::path::PathBuf;
 use std::time::Instant;
 
 struct Rng(u64);
@@ -22,20 +21,10 @@ impl Rng {
 }
 
 fn vocabulary() -> Vec<String> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dir = manifest
-        .ancestors()
-        .map(|a| a.join("shared").join("samples"))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| PathBuf::from("/work/shared/samples"));
-    let mut words = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries.flatten() {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                words.extend(text.split_whitespace().map(str::to_string));
-            }
-        }
-    }
+    let mut words: Vec<String> = khabar_testdata::samples()
+        .iter()
+        .flat_map(|(_, text)| text.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
     if words.is_empty() {
         words = (0..5000).map(|i| format!("w{i}")).collect();
     }

@@ -3,42 +3,11 @@
 //! different reports of the same story must stay apart.
 
 use khabar_dedup::{DedupConfig, DedupIndex};
-use std::path::PathBuf;
-
-fn samples_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("KHABAR_SAMPLES") {
-        return PathBuf::from(dir);
-    }
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    for ancestor in manifest.ancestors() {
-        let candidate = ancestor.join("shared").join("samples");
-        if candidate.is_dir() {
-            return candidate;
-        }
-    }
-    // The repository's bundled copies.
-    manifest.join("../../tests/data/samples")
-}
-
 fn samples() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let dir = samples_dir();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("samples at {}: {e}", dir.display()))
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        out.push((name, text));
-    }
+    let out = khabar_testdata::samples();
     assert!(
         out.len() >= 5,
-        "expected the 5 sample articles in {}",
-        dir.display()
+        "expected the 5 sample articles (set KHABAR_SAMPLES)"
     );
     out
 }

@@ -40,14 +40,7 @@ fn main() {
         }
     };
     println!("load: {:.2}s", load_start.elapsed().as_secs_f64());
-    let samples_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
-    let mut bodies: Vec<String> = std::fs::read_dir(&samples_dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut bodies: Vec<String> = khabar_testdata::samples().into_iter().map(|(_, t)| t).collect();
     if bodies.is_empty() {
         bodies.push(include_str!("../tests/data/reference.jsonl").to_string());
     }

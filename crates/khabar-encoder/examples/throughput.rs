@@ -9,7 +9,7 @@
 //! similarity path: title + body up to 510 pieces).
 //! `--vectors FILE` writes the embeddings (raw little-endian f32) when FILE is absent, else compares against it and
 //! prints the lowest cosine: run it before and after a change to the forward pass.
-//! Articles: the shared samples (`/work/shared/samples`) plus, when the SemEval CSV is given, its English and
+//! Articles: the sample articles (`khabar_testdata::samples_dir`) plus, when the SemEval CSV is given, its English and
 //! Arabic documents (real news pages). Each round embeds every article once per thread count, one
 //! `embed_document` call per article as the pipeline does; CPU seconds come from /proc/self/stat, so the
 //! per-article CPU figure holds even on a loaded machine.
@@ -27,17 +27,10 @@ fn cpu_seconds() -> f64 {
 }
 
 fn corpus(csv: Option<&PathBuf>, limit: usize) -> Vec<(Option<String>, String)> {
-    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(&samples) {
-        let mut paths: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        paths.sort();
-        for p in paths {
-            if let Ok(text) = std::fs::read_to_string(&p) {
-                out.push(split_title(&text));
-            }
-        }
-    }
+    let mut out: Vec<(Option<String>, String)> = khabar_testdata::samples()
+        .iter()
+        .map(|(_, text)| split_title(text))
+        .collect();
     if let Some(csv) = csv {
         let mut seen = BTreeSet::new();
         if let Ok(mut reader) = csv::Reader::from_path(csv) {

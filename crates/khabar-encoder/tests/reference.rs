@@ -138,16 +138,9 @@ fn tokenizer_never_panics_and_ids_stay_in_vocab() {
         .unwrap();
 }
 
-/// Real articles: the shared samples when present, else the reference texts.
+/// Real articles: the sample articles when present, else the reference texts.
 fn articles() -> Vec<String> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
-    let mut texts: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut texts: Vec<String> = khabar_testdata::samples().into_iter().map(|(_, t)| t).collect();
     if texts.is_empty() {
         texts = cases().into_iter().map(|c| c.text).collect();
     }

@@ -4,7 +4,6 @@
 
 use khabar_entities::{EntityLinker, KnowledgeBase};
 use khabar_model::Article;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -40,25 +39,10 @@ fn main() {
         kb.has_gazetteer()
     );
     let linker = EntityLinker::new(Arc::new(kb));
-    let dirs = [
-        PathBuf::from("/work/shared/samples"),
-        PathBuf::from("../../shared/samples"),
-    ];
-    let mut texts: Vec<String> = Vec::new();
-    if let Some(dir) = dirs.iter().find(|d| d.is_dir()) {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
-        files.sort();
-        for f in files {
-            if let Ok(t) = std::fs::read_to_string(&f) {
-                texts.push(sized(&t, 600));
-            }
-        }
-    }
+    let mut texts: Vec<String> = khabar_testdata::samples()
+        .iter()
+        .map(|(_, t)| sized(t, 600))
+        .collect();
     if texts.is_empty() {
         let en =
             "Syrian Democratic Forces said on Monday they took Baghuz from Islamic State, according to AFP. ";

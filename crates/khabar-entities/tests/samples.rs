@@ -2,38 +2,20 @@
 
 use khabar_entities::{EntityLinker, KnowledgeBase};
 use khabar_model::{Article, EntityKind, Mention};
-use std::path::PathBuf;
 use std::sync::Arc;
-
-fn samples_dir() -> Option<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        std::env::var_os("KHABAR_SHARED").map(|s| PathBuf::from(s).join("samples")),
-        Some(manifest.join("../../../shared/samples")),
-        Some(manifest.join("../../shared/samples")),
-        Some(PathBuf::from("/work/shared/samples")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_dir())
-}
 
 fn article(id: &str, text: String) -> Article {
     Article::from_text(id.to_string(), text)
 }
 
 fn linked(kb: Arc<KnowledgeBase>) -> Option<Vec<(String, Vec<Mention>)>> {
-    let dir = samples_dir()?;
+    let files = khabar_testdata::sample_files();
+    if files.is_empty() {
+        return None;
+    }
     let linker = EntityLinker::new(kb);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .ok()?
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
     let mut out = Vec::new();
-    for f in files
-        .into_iter()
-        .filter(|f| f.extension().is_some_and(|e| e == "txt"))
-    {
+    for f in files {
         let text = std::fs::read_to_string(&f).ok()?;
         let id = f.file_name()?.to_string_lossy().to_string();
         let a = article(&id, text.clone());

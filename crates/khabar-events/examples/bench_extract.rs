@@ -38,21 +38,13 @@ fn main() {
             articles.push(article(format!("d{i}"), text, &lang));
         }
     }
-    if let Ok(dir) = std::fs::read_dir("/work/shared/samples") {
-        for entry in dir.flatten() {
-            if let Ok(text) = std::fs::read_to_string(entry.path()) {
-                let lang = if khabar_normalize::arabic_ratio(&text) > 0.3 {
-                    "ar"
-                } else {
-                    "en"
-                };
-                articles.push(article(
-                    entry.file_name().to_string_lossy().into_owned(),
-                    text,
-                    lang,
-                ));
-            }
-        }
+    for (name, text) in khabar_testdata::samples() {
+        let lang = if khabar_normalize::arabic_ratio(&text) > 0.3 {
+            "ar"
+        } else {
+            "en"
+        };
+        articles.push(article(name, text, lang));
     }
     let chars: usize = articles.iter().map(|a| a.text.chars().count()).sum();
     let start = Instant::now();

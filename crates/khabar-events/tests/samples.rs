@@ -1,5 +1,4 @@
-//! Real behaviour on the sample articles (`$KHABAR_SAMPLES`, else the repository's bundled copies of
-//! `../shared/samples`).
+//! Real behaviour on the sample articles (found by `khabar-testdata`).
 
 use chrono::NaiveDate;
 use khabar_events::EventExtractor;
@@ -7,15 +6,11 @@ use khabar_model::{Article, CountRange, CountRole, DatePrecision, Event, EventFa
 use std::path::PathBuf;
 
 fn samples_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("KHABAR_SAMPLES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/samples"));
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("samples not found at {}; skipping", dir.display());
-        None
+    let dir = khabar_testdata::samples_dir();
+    if dir.is_none() {
+        eprintln!("samples not found (set KHABAR_SAMPLES); skipping");
     }
+    dir
 }
 
 fn events_of(file: &str, lang: &str, published: Option<&str>) -> Option<(String, Vec<Event>)> {

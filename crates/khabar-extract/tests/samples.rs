@@ -1,15 +1,10 @@
-//! Golden-ish tests on the five real scraped samples (copied from `shared/samples/`): every boilerplate block is
+//! Golden-ish tests on the five real scraped samples (found by `khabar-testdata`): every boilerplate block is
 //! removed and listed with a reason, every body paragraph is kept, title/date/site come out as the text allows.
 
 use khabar_extract::{extract_text, Extracted};
 
-fn sample(name: &str) -> String {
-    let path = format!("{}/tests/samples/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 fn extract(name: &str) -> (String, Extracted) {
-    let raw = sample(name);
+    let raw = khabar_testdata::sample(name);
     let extracted = extract_text(&raw).unwrap_or_else(|e| panic!("{name}: {e}"));
     (raw, extracted)
 }

@@ -6,7 +6,11 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let dir = args.get(1).cloned().unwrap_or_else(|| "../shared/samples".into());
+    let dir = args.get(1).cloned().unwrap_or_else(|| {
+        khabar_testdata::samples_dir()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default()
+    });
     let rounds: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(200);
     let mut texts = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {

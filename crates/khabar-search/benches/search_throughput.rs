@@ -8,23 +8,12 @@
 //! KHABAR_BENCH_N=20000 cargo bench -p khabar-search --bench search_throughput
 //! ```
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use khabar_model::cpu::process_seconds as cpu_seconds;
 use khabar_model::{Article, DatePrecision, EntityKind, Event, EventFamily, Mention};
 use khabar_search::{AliasExpander, NoExpansion, SearchIndex, SearchQuery};
-
-fn samples_dir() -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = repo.join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo.join("tests/data/samples")
-    }
-}
 
 /// xorshift64: deterministic, dependency-free.
 struct Rng(u64);
@@ -57,11 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5000);
     let mut pools: [Vec<String>; 2] = [Vec::new(), Vec::new()];
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(samples_dir())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
-    for p in paths {
+    for p in khabar_testdata::sample_files() {
         let text = std::fs::read_to_string(&p)?;
         let arabic = khabar_normalize::arabic_ratio(&text) > 0.5;
         for s in khabar_normalize::sentences(&text) {

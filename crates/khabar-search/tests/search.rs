@@ -1,21 +1,11 @@
 //! End-to-end tests of the search index on the real sample articles plus a few real-shaped ones.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use khabar_model::{Article, DatePrecision, EntityKind, Event, EventFamily, Mention};
 use khabar_search::{AliasExpander, NoExpansion, SearchError, SearchHit, SearchIndex, SearchQuery};
-
-fn samples_dir() -> PathBuf {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let shared = repo.join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo.join("tests/data/samples")
-    }
-}
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -48,12 +38,7 @@ fn sample_articles() -> Vec<Article> {
         date(2019, 2, 6),
         date(2019, 3, 12),
     ];
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(samples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
+    let paths = khabar_testdata::sample_files();
     assert_eq!(paths.len(), 5, "expected the five sample articles");
     paths
         .iter()

@@ -6,7 +6,7 @@
 //! CARGO_TARGET_DIR=target-similarity cargo run --release -p khabar-similarity --example bench_throughput -- \
 //!     [/work/shared/eval/semeval2022t8/train.csv] [--articles 600] [--threads 1,2] [--samples DIR]
 //! ```
-//! Articles are real text: the shared samples (`/work/shared/samples`, 2 en + 3 ar) and, when the SemEval CSV is
+//! Articles are real text: the shared samples (`khabar_testdata::samples_dir`, 2 en + 3 ar) and, when the SemEval CSV is
 //! given, its English and Arabic documents (real news pages, title + body). Each thread count gets its own rayon
 //! pool; the clusterer is single-threaded by design (each add depends on the earlier ones), so only the encoder
 //! and text features use the pool. Prints wall and CPU seconds per phase and the 1-minute load average before
@@ -91,7 +91,7 @@ fn main() -> anyhow::Result<()> {
     let mut csv: Option<PathBuf> = None;
     let mut limit = 600usize;
     let mut threads = vec![1usize, 2];
-    let mut samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/samples");
+    let mut samples = khabar_testdata::samples_dir().unwrap_or_default();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--samples" => samples = args.next().map(PathBuf::from).unwrap_or(samples),

@@ -22,20 +22,6 @@ fn encoder() -> Option<Encoder> {
     }
 }
 
-/// A sample article: the repository's bundled copy, else the shared one beside the checkout.
-fn sample(name: &str) -> String {
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path = [
-        manifest.join("../../tests/data/samples"),
-        manifest.join("../../../shared/samples"),
-    ]
-    .into_iter()
-    .map(|dir| dir.join(name))
-    .find(|p| p.is_file())
-    .unwrap_or_else(|| manifest.join("../../tests/data/samples").join(name));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 const UNRELATED_EN: &str = "Central bank raises interest rates for third time this year\n\
 The central bank raised its benchmark interest rate by a quarter of a percentage point on Wednesday, citing \
 persistent inflation in services and a tight labour market. Policymakers voted seven to two for the increase. \
@@ -52,10 +38,10 @@ const UNRELATED_AR: &str = "المنتخب يتأهل إلى نهائي كأس �
 fn same_story_outscores_unrelated_news_within_and_across_languages() {
     let Some(enc) = encoder() else { return };
     let model = SimilarityModel::default();
-    let en_a = sample("000_bb25a827665d689f.txt");
-    let en_b = sample("002_afe46e73b73918ef.txt");
-    let ar_a = sample("001_304fbf79cd7fc7b7.txt");
-    let ar_b = sample("003_8f6554c1735d4e29.txt");
+    let en_a = khabar_testdata::sample("000_bb25a827665d689f.txt");
+    let en_b = khabar_testdata::sample("002_afe46e73b73918ef.txt");
+    let ar_a = khabar_testdata::sample("001_304fbf79cd7fc7b7.txt");
+    let ar_b = khabar_testdata::sample("003_8f6554c1735d4e29.txt");
 
     let en_en = score_texts(&enc, &model, &en_a, &en_b);
     let ar_ar = score_texts(&enc, &model, &ar_a, &ar_b);
@@ -127,8 +113,8 @@ fn same_story_outscores_unrelated_news_within_and_across_languages() {
 fn pairs_jsonl_scores_in_order_and_counts_bad_lines() {
     let Some(enc) = encoder() else { return };
     let model = SimilarityModel::default();
-    let en_a = sample("000_bb25a827665d689f.txt");
-    let ar_a = sample("001_304fbf79cd7fc7b7.txt");
+    let en_a = khabar_testdata::sample("000_bb25a827665d689f.txt");
+    let ar_a = khabar_testdata::sample("001_304fbf79cd7fc7b7.txt");
     let mut input = String::new();
     input += &serde_json::json!({"id": "same", "text1": en_a, "text2": ar_a, "lang1": "en", "lang2": "ar",
         "published1": "2019-03-10", "published2": "2019-03-12"})
@@ -179,7 +165,7 @@ fn template_only_pages_get_the_base_rate_and_real_articles_do_not() {
     let articles: Vec<DocFeatures> = ["002_afe46e73b73918ef.txt", "003_8f6554c1735d4e29.txt"]
         .iter()
         .map(|name| {
-            let text = sample(name);
+            let text = khabar_testdata::sample(name);
             let (title, body) = khabar_similarity::split_title(&text);
             doc(title.unwrap_or_default(), body)
         })

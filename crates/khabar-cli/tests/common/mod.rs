@@ -11,14 +11,9 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The five sample articles: `../shared/samples` beside the repository, else the bundled copies.
+/// The five sample articles ([`khabar_testdata::samples_dir`]).
 pub fn samples() -> PathBuf {
-    let shared = repo().join("../shared/samples");
-    if shared.is_dir() {
-        shared
-    } else {
-        repo().join("tests/data/samples")
-    }
+    khabar_testdata::samples_dir().unwrap_or_else(|| repo().join("tests/data/samples"))
 }
 
 /// The data directory when it holds the encoder weights (made by scripts/setup-data.sh); otherwise prints why
