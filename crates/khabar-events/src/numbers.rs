@@ -396,8 +396,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
     // «بينهم طفلان وأصيب آخرون»: a verb after "و" starts a new clause.
     let conjoined = toks.get(end).is_some_and(Token::waw_joined);
     let dual_subject = v == 2 && !conjoined && rules.roles.find_at(toks, end).iter().any(is_role);
-    let single_subject =
-        v == 1 && !conjoined && !relative && single_subject_of_clause(rules, toks, i, end, masked);
+    let single_subject = v == 1 && !relative && single_subject_of_clause(rules, toks, i, end, masked);
     // A dual joined by "و" to the noun phrase before it («مقتل ثلاثة أطفال وامرأتين»): a list member, which the
     // binding adds to the count it follows.
     let listed_dual = (v == 2 || relative)
@@ -477,7 +476,8 @@ const CLAUSE_END_AFTER_ROLE: [&str; 10] = [
 
 /// An indefinite singular person noun at `i..end` as the subject of a role verb whose clause ends with it, right
 /// after «أن», «بأن» or «إن» («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
-/// the person it happened to. One accusative adjective may stand between («جندياً إسرائيلياً»). Elsewhere a single
+/// the person it happened to. One accusative adjective («جندياً إسرائيلياً») and relatives joined by «و» («رجلاً
+/// وزوجته») may stand between. Elsewhere a single
 /// noun before a verb is as often the killer as the killed; a killer's verb takes an object.
 fn single_subject_of_clause(
     rules: &LangRules,
@@ -495,7 +495,18 @@ fn single_subject_of_clause(
     let adjective = toks
         .get(end)
         .is_some_and(|t| t.kind == TokKind::Word && t.norm.ends_with('ا') && noun.norm.ends_with('ا'));
-    let verb_at = if adjective { end + 1 } else { end };
+    let mut verb_at = if adjective { end + 1 } else { end };
+    // «إن رجلاً وزوجته قُتلا»: relatives joined by «و» belong to the subject.
+    while toks.get(verb_at).is_some_and(Token::waw_joined) {
+        match single_kind_at(rules, toks, verb_at, true) {
+            Some((_, e, true)) => verb_at = e,
+            _ => break,
+        }
+    }
+    // «أن شاباً وأصيب ...»: a verb joined by «و» starts another clause.
+    if toks.get(verb_at).is_some_and(Token::waw_joined) {
+        return false;
+    }
     let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
     let Some(verb_end) = rules
         .roles
