@@ -241,10 +241,8 @@ impl EventExtractor {
         let mut eventless = 0usize;
         // The previous sentence's held-back incidents.
         let mut held: Vec<Event> = Vec::new();
-        // The day of a heading that introduces a list ("Israeli strikes on the south today:"), for its items.
-        let mut list_date: Option<(NaiveDate, DatePrecision)> = None;
-        // ... and the sources its title names («حصيلة المرصد السوري لحقوق الإنسان ليوم الثلاثاء»).
-        let mut list_sources: Vec<String> = Vec::new();
+        // What the title or heading over a list gives its items.
+        let mut list = ListTitle::default();
         // Under a "Related stories:" heading: the lines of other stories' headlines that follow it.
         let mut teaser_list = false;
         let items: Vec<bool> = sents.iter().map(|s| is_list_item(&s.text)).collect();
@@ -255,8 +253,7 @@ impl EventExtractor {
             }
             let item = items[k];
             if !item {
-                list_date = None;
-                list_sources.clear();
+                list = ListTitle::default();
             }
             let heading = s.text.trim_end().ends_with(':');
             // A title line over a list ("Eastern DRC: security incidents, Saturday 8 November", «موجز عمليات يوم
@@ -267,14 +264,16 @@ impl EventExtractor {
                 let order = self
                     .numeric_order
                     .unwrap_or_else(|| NumericOrder::default_for(lang));
-                list_sources = title_sources(rules, toks, &s.text);
                 let found = dates::scan_tokens(&s.text, toks, rules, article.published, order);
-                list_date = found
-                    .dates
-                    .iter()
-                    .filter(|d| d.resolved.precision == DatePrecision::Day && !d.resolved.since)
-                    .find_map(|d| d.resolved.date)
-                    .map(|d| (d, DatePrecision::Day));
+                list = ListTitle {
+                    date: found
+                        .dates
+                        .iter()
+                        .filter(|d| d.resolved.precision == DatePrecision::Day && !d.resolved.since)
+                        .find_map(|d| d.resolved.date)
+                        .map(|d| (d, DatePrecision::Day)),
+                    sources: title_sources(rules, toks, &s.text),
+                };
             }
             // A new paragraph (a line break since the last sentence) ends the last one's disaster context and
             // carried incident.
@@ -325,15 +324,11 @@ impl EventExtractor {
             for (mut e, backref) in told.events {
                 // A heading's incident without a toll only announces the list below it.
                 if heading && e.counts.is_empty() {
-                    list_date = e.date.map(|d| (d, e.date_precision));
+                    list.date = e.date.map(|d| (d, e.date_precision));
                     continue;
                 }
-                if let (None, true, Some((d, p))) = (e.date, item, list_date) {
-                    e.date = Some(d);
-                    e.date_precision = p;
-                }
-                if item && e.attributed_to.is_empty() {
-                    e.attributed_to.clone_from(&list_sources);
+                if item {
+                    list.give_to(&mut e);
                 }
                 e.article_id = article.id.clone();
                 e.span = [s.start, s.end];
@@ -1269,6 +1264,28 @@ impl EventExtractor {
             same_day,
             pronoun_credit,
             teasers: false,
+        }
+    }
+}
+
+/// What a list's title line or heading gives the items under it that lack their own: the day it names ("Eastern
+/// DRC: security incidents, Saturday 8 November", "Israeli strikes on the south today:") and the sources it names
+/// («حصيلة المرصد السوري لحقوق الإنسان ليوم الثلاثاء»).
+#[derive(Debug, Default)]
+struct ListTitle {
+    date: Option<(NaiveDate, DatePrecision)>,
+    sources: Vec<String>,
+}
+
+impl ListTitle {
+    /// Gives an item's event the title's day and sources where it has none.
+    fn give_to(&self, e: &mut Event) {
+        if let (None, Some((d, p))) = (e.date, self.date) {
+            e.date = Some(d);
+            e.date_precision = p;
+        }
+        if e.attributed_to.is_empty() {
+            e.attributed_to.clone_from(&self.sources);
         }
     }
 }
