@@ -321,7 +321,14 @@ impl EventExtractor {
             teaser_list = told.teasers && (heading || !ends_with_full_stop(&s.text));
             paragraph_disaster |= told.disaster;
             let mut these: Vec<usize> = Vec::new();
-            for (mut e, backref) in told.events {
+            // Every event of the sentence points at it.
+            let locate = |mut e: Event| {
+                e.article_id.clone_from(&article.id);
+                e.span = [s.start, s.end];
+                e
+            };
+            for (e, backref) in told.events {
+                let mut e = locate(e);
                 // A heading's incident without a toll only announces the list below it.
                 if heading && e.counts.is_empty() {
                     list.date = e.date.map(|d| (d, e.date_precision));
@@ -330,8 +337,6 @@ impl EventExtractor {
                 if item {
                     list.give_to(&mut e);
                 }
-                e.article_id = article.id.clone();
-                e.span = [s.start, s.end];
                 // "About 3,000 residents fled ... the same day, he said.": the day and the source of the report
                 // before.
                 if told.same_day && e.date.is_none() {
@@ -404,9 +409,7 @@ impl EventExtractor {
                     these.push(at);
                 }
             }
-            for mut e in told.retold {
-                e.article_id = article.id.clone();
-                e.span = [s.start, s.end];
+            for e in told.retold.into_iter().map(locate) {
                 if let Told::Again(i) = told_before(&out, &e, Backref::Definite, told.names_place) {
                     fill_in(&mut out[i], e);
                 }
