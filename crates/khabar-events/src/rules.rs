@@ -372,6 +372,15 @@ pub(crate) enum ModalityKind {
     /// "condemned the", «أعربت عن إدانتها»: a condemnation names an incident without reporting it; an event with no
     /// count whose incident word it governs is dropped (a toll told after it stands).
     Reaction,
+    /// ", in breach of the truce agreed last month", «، رغم إعلان المبادئ الذي وقّعه الطرفان الشهر الماضي»: after a
+    /// comma, a clause about something else that the incident is set against; it is cut off, dates and all.
+    Aside,
+    /// "mourners buried", «شيّع»: a funeral is told after its incident; the sentence is background unless it tells
+    /// the incident itself with an incident word ("a day after he was killed in an Israeli strike", «الذي استشهد أمس
+    /// برصاص ...») and no `recall` cue.
+    Funeral,
+    /// "last week", «الأسبوع الماضي»: in a funeral's sentence, the incident it tells was not the news of the day.
+    Recall,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -616,6 +625,9 @@ impl LangRules {
                     "reason" => ModalityKind::Reason,
                     "pluperfect" => ModalityKind::Pluperfect,
                     "reaction" => ModalityKind::Reaction,
+                    "aside" => ModalityKind::Aside,
+                    "funeral" => ModalityKind::Funeral,
+                    "recall" => ModalityKind::Recall,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
