@@ -459,26 +459,12 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
     None
 }
 
-/// Words after a role verb that show its clause ended with it: the verb had no object, so the noun before it was
-/// its subject, the person it happened to («أن جندياً قُتل جراء ...», «إن امرأة قتلت وأصيب طفلاها»).
-const CLAUSE_END_AFTER_ROLE: [&str; 10] = [
-    "في",
-    "جراء",
-    "اثر",
-    "برصاص",
-    "بنيران",
-    "خلال",
-    "بجروح",
-    "متاثرا",
-    "عندما",
-    "بعد",
-];
-
 /// An indefinite singular person noun at `i..end` as the subject of a role verb whose clause ends with it, right
 /// after «أن», «بأن» or «إن» («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
 /// the person it happened to. One accusative adjective («جندياً إسرائيلياً») and relatives joined by «و» («رجلاً
-/// وزوجته») may stand between. Elsewhere a single
-/// noun before a verb is as often the killer as the killed; a killer's verb takes an object.
+/// وزوجته») may stand between. The clause ends at punctuation, a word joined by «و», a date, or a `follow` word of
+/// `singulars.tsv` («جراء», «برصاص», «في»). Elsewhere a single noun before a verb is as often the killer as the
+/// killed; a killer's verb takes an object.
 fn single_subject_of_clause(
     rules: &LangRules,
     toks: &[Token],
@@ -524,7 +510,11 @@ fn single_subject_of_clause(
             t.kind == TokKind::Punct
                 || t.waw_joined()
                 || masked.get(verb_end).copied().unwrap_or(false)
-                || CLAUSE_END_AFTER_ROLE.contains(&t.norm.as_str())
+                || rules
+                    .singulars
+                    .find_at(toks, verb_end)
+                    .iter()
+                    .any(|m| *rules.singulars.value(m) == Single::Follow)
         }
     }
 }

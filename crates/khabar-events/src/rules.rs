@@ -333,7 +333,8 @@ pub(crate) enum Single {
     Relative(u64),
     /// An indefinite article that introduces a singular noun ("a", "an").
     Article,
-    /// A word that may follow a singular noun and shows the noun phrase ended ("was", "and", "in").
+    /// A word that may follow a singular noun and shows the noun phrase ended ("was", "and", "in"); in Arabic, a word
+    /// after a role verb that shows its clause ended («جراء», «برصاص»), so the noun before the verb was its subject.
     Follow,
 }
 
