@@ -5564,6 +5564,15 @@ mod tests {
         );
         assert_eq!(ev.len(), 1, "{ev:#?}");
         assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(5)));
+        // "he and two other journalists": the named person is one more.
+        let ev = one(
+            "An Israeli strike on their car in the Nuseirat refugee camp on Sunday killed him and two other \
+             journalists.",
+            "en",
+            "2024-12-30",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(3)));
         // «ما أدى إلى ارتقاء شهيد»: one killed.
         let ev = one(
             "استهدفت مسيّرة إسرائيلية صباح اليوم الأربعاء دراجة نارية في بلدة عيتا الشعب، ما أدى إلى ارتقاء شهيد.",

@@ -840,6 +840,25 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
                 }
             }
         }
+        // "he and two other journalists were killed", "Amira and three other children": the person named before
+        // "and" is one more of them (unless already counted: "killed him and two other journalists").
+        let named_before = start >= 2
+            && out.last().is_none_or(|q: &Quantity| q.tok_end + 1 < start)
+            && toks[start - 1].norm == "and"
+            && (matches!(toks[start - 2].norm.as_str(), "he" | "she" | "him" | "her")
+                || text
+                    .chars()
+                    .nth(toks[start - 2].start)
+                    .is_some_and(|c| c.is_ascii_uppercase()));
+        if named_before
+            && people_noun
+            && toks
+                .get(r.end)
+                .is_some_and(|t| matches!(t.norm.as_str(), "other" | "others"))
+        {
+            min = min.map(|v| v + 1);
+            max = max.map(|v| v + 1);
+        }
         let (Some(first), Some(last)) = (toks.get(start), toks.get(end.saturating_sub(1))) else {
             continue;
         };
