@@ -82,9 +82,17 @@ impl<T> Lexicon<T> {
         out
     }
 
-    /// Non-overlapping matches, the longer winning (then the earlier).
+    /// Non-overlapping matches, the longer winning (then the earlier, then the one without a gap).
     pub fn find_longest(&self, toks: &[Token]) -> Vec<Match> {
-        longest_non_overlapping(self.find_all(toks))
+        let mut all = self.find_all(toks);
+        // Of two matches over the same words, the pattern without a gap wins ("in an air operation" over "in an ...
+        // operation"): the sort below keeps this order among ties.
+        all.sort_by_key(|m| {
+            self.entries
+                .get(m.entry)
+                .is_some_and(|(pat, _)| pat.iter().any(|p| matches!(p, PatTok::Gap)))
+        });
+        longest_non_overlapping(all)
     }
 
     fn new(entries: Vec<(Vec<PatTok>, T)>) -> Lexicon<T> {
@@ -382,6 +390,9 @@ pub(crate) enum ModalityKind {
     Funeral,
     /// "last week", «الأسبوع الماضي»: in a funeral's sentence, the incident it tells was not the news of the day.
     Recall,
+    /// "could not be independently verified", «لم يتسنَّ التحقق»: the report of the sentence before, and of this one,
+    /// is hedged.
+    Unverified,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -629,6 +640,7 @@ impl LangRules {
                     "aside" => ModalityKind::Aside,
                     "funeral" => ModalityKind::Funeral,
                     "recall" => ModalityKind::Recall,
+                    "unverified" => ModalityKind::Unverified,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
