@@ -5608,6 +5608,21 @@ mod tests {
         );
         assert_eq!(ev.len(), 1, "{ev:#?}");
         assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(3)));
+        // A relative pronoun as the subject of a harm verb that ends its clause counts the one it stands for; one
+        // for boats that went out does not.
+        let ev = one(
+            "شيّع أهالي بلدة قباطية، اليوم الأحد، جثمان الشهيد أحمد زكارنة، الذي استشهد أمس برصاص قوات الاحتلال.",
+            "ar",
+            "2025-01-12",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(1)));
+        assert!(one(
+            "وعلى ضفة البحيرة يحصي صياد عجوز القوارب القليلة التي خرجت اليوم.",
+            "ar",
+            "2025-12-10"
+        )
+        .is_empty());
         // «ما أدى إلى ارتقاء شهيد»: one killed.
         let ev = one(
             "استهدفت مسيّرة إسرائيلية صباح اليوم الأربعاء دراجة نارية في بلدة عيتا الشعب، ما أدى إلى ارتقاء شهيد.",

@@ -9,6 +9,7 @@
 
 use crate::rules::{default_rules, LangRules, ModKind, NumWord, Position, Single};
 use crate::text::{tokenize, TokKind, Token};
+use khabar_model::CountRole;
 use khabar_normalize::Normalizer;
 
 /// A sentence with more numbers than this is a table or a list: no counts are read from it.
@@ -459,6 +460,56 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
     None
 }
 
+/// A `who` relative pronoun of `singulars.tsv` at `i` as the subject of a role verb whose clause ends with it
+/// ("a journalist who was shot dead by ...", «الشهيد أحمد زكارنة الذي استشهد أمس برصاص ...»): the one or two people
+/// it stands for, when the verb is one of harm (killed, wounded).
+fn relative_subject(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
+    let (v, end) = rules
+        .singulars
+        .find_at(toks, i)
+        .iter()
+        .find_map(|m| match rules.singulars.value(m) {
+            Single::Who(v) => Some((*v, m.end)),
+            _ => None,
+        })?;
+    // Only a harm verb: «القوارب التي خرجت اليوم» are boats, not people who left.
+    let harm = rules.roles.find_at(toks, end).iter().any(|m| {
+        matches!(
+            rules.roles.value(m).role,
+            Some(CountRole::Killed | CountRole::Wounded)
+        )
+    });
+    (harm && role_clause_ends(rules, toks, end, masked)).then(|| Raw::person(i, end, v))
+}
+
+/// Whether a role verb starts at `at` and its clause ends with it: at punctuation, a word joined by «و», a date, or a
+/// `follow` word («جراء», «برصاص», "by", "in"). A killer's verb takes an object instead.
+fn role_clause_ends(rules: &LangRules, toks: &[Token], at: usize, masked: &[bool]) -> bool {
+    let Some(verb_end) = rules
+        .roles
+        .find_at(toks, at)
+        .iter()
+        .filter(|m| rules.roles.value(m).role.is_some())
+        .map(|m| m.end)
+        .max()
+    else {
+        return false;
+    };
+    match toks.get(verb_end) {
+        None => true,
+        Some(t) => {
+            t.kind == TokKind::Punct
+                || t.waw_joined()
+                || masked.get(verb_end).copied().unwrap_or(false)
+                || rules
+                    .singulars
+                    .find_at(toks, verb_end)
+                    .iter()
+                    .any(|m| *rules.singulars.value(m) == Single::Follow)
+        }
+    }
+}
+
 /// An indefinite singular person noun at `i..end` as the subject of a role verb whose clause ends with it, right
 /// after «أن», «بأن» or «إن» («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
 /// the person it happened to. One accusative adjective («جندياً إسرائيلياً») and relatives joined by «و» («رجلاً
@@ -493,30 +544,7 @@ fn single_subject_of_clause(
     if toks.get(verb_at).is_some_and(Token::waw_joined) {
         return false;
     }
-    let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
-    let Some(verb_end) = rules
-        .roles
-        .find_at(toks, verb_at)
-        .iter()
-        .filter(|m| is_role(m))
-        .map(|m| m.end)
-        .max()
-    else {
-        return false;
-    };
-    match toks.get(verb_end) {
-        None => true,
-        Some(t) => {
-            t.kind == TokKind::Punct
-                || t.waw_joined()
-                || masked.get(verb_end).copied().unwrap_or(false)
-                || rules
-                    .singulars
-                    .find_at(toks, verb_end)
-                    .iter()
-                    .any(|m| *rules.singulars.value(m) == Single::Follow)
-        }
-    }
+    role_clause_ends(rules, toks, verb_at, masked)
 }
 
 /// A person closing or continuing a list of counts is one more member: a definite singular after "and" ("five men, two
@@ -608,8 +636,9 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             i += 1;
             continue;
         }
-        if let Some(r) =
-            single_at(rules, toks, i, masked).or_else(|| listed_member(rules, toks, i, masked, &raws))
+        if let Some(r) = single_at(rules, toks, i, masked)
+            .or_else(|| listed_member(rules, toks, i, masked, &raws))
+            .or_else(|| relative_subject(rules, toks, i, masked))
         {
             i = r.end.max(i + 1);
             raws.push(r);

@@ -344,6 +344,9 @@ pub(crate) enum Single {
     /// A word that may follow a singular noun and shows the noun phrase ended ("was", "and", "in"); in Arabic, a word
     /// after a role verb that shows its clause ended («جراء», «برصاص»), so the noun before the verb was its subject.
     Follow,
+    /// A relative pronoun that stands for one person (value 1) or two (value 2) as the subject of a role verb whose
+    /// clause ends with it ("the journalist, who was shot dead by ...", «الشهيد ... الذي استشهد أمس»): it counts them.
+    Who(u64),
 }
 
 /// Modality cue kinds.
@@ -678,6 +681,7 @@ impl LangRules {
                 "relative" => Ok(Single::Relative(number(c[1])?)),
                 "article" => Ok(Single::Article),
                 "follow" => Ok(Single::Follow),
+                "who" => Ok(Single::Who(number(c[1])?)),
                 other => Err(format!("unknown singulars kind `{other}`")),
             })?,
         })
