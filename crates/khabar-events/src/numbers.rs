@@ -511,7 +511,7 @@ fn role_clause_ends(rules: &LangRules, toks: &[Token], at: usize, masked: &[bool
 }
 
 /// An indefinite singular person noun at `i..end` as the subject of a role verb whose clause ends with it, right
-/// after «أن», «بأن» or «إن» («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
+/// after a `that` word of `singulars.tsv` («أن», «بأن», «إن») («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
 /// the person it happened to. One accusative adjective («جندياً إسرائيلياً») and relatives joined by «و» («رجلاً
 /// وزوجته») may stand between. The clause ends at punctuation, a word joined by «و», a date, or a `follow` word of
 /// `singulars.tsv` («جراء», «برصاص», «في»). Elsewhere a single noun before a verb is as often the killer as the
@@ -523,10 +523,16 @@ fn single_subject_of_clause(
     end: usize,
     masked: &[bool],
 ) -> bool {
-    let (Some(noun), Some(prev)) = (toks.get(i), i.checked_sub(1).and_then(|p| toks.get(p))) else {
+    let Some(noun) = toks.get(i) else {
         return false;
     };
-    if !matches!(prev.norm.as_str(), "ان" | "بان") || noun.norm.starts_with("ال") {
+    let after_that = i > 0
+        && rules
+            .singulars
+            .find_at(toks, i - 1)
+            .iter()
+            .any(|m| m.end == i && *rules.singulars.value(m) == Single::That);
+    if !after_that || noun.norm.starts_with("ال") {
         return false;
     }
     let adjective = toks

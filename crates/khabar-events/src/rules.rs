@@ -347,6 +347,8 @@ pub(crate) enum Single {
     /// A relative pronoun that stands for one person (value 1) or two (value 2) as the subject of a role verb whose
     /// clause ends with it ("the journalist, who was shot dead by ...", «الشهيد ... الذي استشهد أمس»): it counts them.
     Who(u64),
+    /// A word after which an indefinite singular noun is the subject of the clause that follows («أن», «بأن», «إن»).
+    That,
 }
 
 /// Modality cue kinds.
@@ -682,6 +684,7 @@ impl LangRules {
                 "article" => Ok(Single::Article),
                 "follow" => Ok(Single::Follow),
                 "who" => Ok(Single::Who(number(c[1])?)),
+                "that" => Ok(Single::That),
                 other => Err(format!("unknown singulars kind `{other}`")),
             })?,
         })
