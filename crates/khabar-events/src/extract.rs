@@ -5689,4 +5689,30 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn fresh62_63_round_shapes() {
+        // A drone dropping explosives on an ambulance is a drone strike.
+        let ev = one(
+            "A Russian drone dropped explosives on an ambulance in Kherson's Dniprovskyi district on Thursday morning, \
+             wounding two paramedics, the regional governor said.",
+            "en",
+            "2025-03-14",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        // Tallies, appeals and a downed drone that hurt no one are no incident; a launch told with its
+        // interception neither.
+        assert_no_events(
+            "2025-08-19",
+            &[
+                "Preliminary figures for this year show at least 265 aid workers killed as of Aug. 14.",
+                "The United Nations appealed on Monday for $6 billion to help nearly 26 million people who have fled \
+                 their homes.",
+                "A drone was shot down near Erbil International Airport late on Wednesday without causing any \
+                 casualties or damage, the directorate said.",
+                "The Houthis said on Friday they had fired a missile at Ben Gurion Airport, hours after the Israeli \
+                 military said it had intercepted a missile launched from Yemen.",
+            ],
+        );
+    }
 }
