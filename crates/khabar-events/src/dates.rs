@@ -220,7 +220,10 @@ fn parse_numeric(s: &str) -> Option<(u32, u32, u32)> {
 fn parse_day_month(s: &str) -> Option<(u32, u32)> {
     let (a, b) = s.split_once('/')?;
     let small = |p: &str| (1..=2).contains(&p.len()) && p.chars().all(|c| c.is_ascii_digit());
-    (small(a) && small(b)).then(|| Some((a.parse().ok()?, b.parse().ok()?)))?
+    if !(small(a) && small(b)) {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?))
 }
 
 /// Most days before publication a day and month without a year ("on 14/3") may name.

@@ -465,13 +465,18 @@ impl EventExtractor {
         }
         let rules = self.rules.lang(lang);
         let modality = modality_cues(rules, toks);
+        let has = |kind: ModalityKind| modality.iter().any(|(_, k)| *k == kind);
         // "The toll could not be independently verified": the report before it, and this one, are hedged.
-        let unverified = modality.iter().any(|(_, k)| *k == ModalityKind::Unverified);
+        let unverified = has(ModalityKind::Unverified);
+        // No events: all the sentence passes on is whether it hedges the report before it.
+        let nothing = || SentenceOut {
+            unverified,
+            ..SentenceOut::default()
+        };
         if names_disaster(&modality) {
             return SentenceOut {
                 disaster: true,
-                unverified,
-                ..SentenceOut::default()
+                ..nothing()
             };
         }
         // A running total told after the day's figures («أسفرت عن استشهاد 41 شخصاً، ما يرفع الحصيلة الإجمالية منذ بدء
@@ -492,22 +497,17 @@ impl EventExtractor {
             .filter(|(_, k)| *k == ModalityKind::Background)
             .map(|(m, _)| m.start)
             .collect();
-        let teasers = modality.iter().any(|(_, k)| *k == ModalityKind::Teasers);
-        let has = |kind: ModalityKind| modality.iter().any(|(_, k)| *k == kind);
+        let teasers = has(ModalityKind::Teasers);
         let skip = teasers || has(ModalityKind::Skip);
         let total_cut =
             total_cut.filter(|&c| !background_at.is_empty() && background_at.iter().all(|&b| b > c));
         let cut = total_cut.into_iter().chain(aside_cut).min();
         if skip || background_at.iter().any(|&b| cut.is_none_or(|c| b < c)) {
-            return SentenceOut {
-                teasers,
-                unverified,
-                ..SentenceOut::default()
-            };
+            return SentenceOut { teasers, ..nothing() };
         }
         let cut = cut.unwrap_or(toks.len());
         // "Meanwhile", «إلى ذلك»: a new report continues nothing told before.
-        let shift = modality.iter().any(|(_, k)| *k == ModalityKind::Shift);
+        let shift = has(ModalityKind::Shift);
         // "rose to", «ارتفاع حصيلة ... إلى»: the sentence updates a toll.
         let bridges: Vec<(usize, usize)> = modality
             .iter()
@@ -538,10 +538,7 @@ impl EventExtractor {
                     .iter()
                     .any(|m| rules.triggers.value(m).0.is_some()))
         {
-            return SentenceOut {
-                unverified,
-                ..SentenceOut::default()
-            };
+            return nothing();
         }
         // A past year makes the sentence background, unless it also names a recent day ("found on Sunday a mass
         // grave of victims killed in 2014"): then only events dated by the year are dropped, below.
@@ -571,17 +568,14 @@ impl EventExtractor {
         let bare_years = past_year_positions(rules, toks, &date_matches, this_year);
         // «وكان تنظيم داعش قد فجّر الجامع في حزيران/يونيو 2017»: what had happened in a month or year named, with no
         // recent day, is background even where the publication date is unknown.
-        let pluperfect = modality.iter().any(|(_, k)| *k == ModalityKind::Pluperfect);
+        let pluperfect = has(ModalityKind::Pluperfect);
         if date_matches
             .iter()
             .any(|d| is_background_date(d, this_year, published) && !(recent_day && month_or_year(d)))
             || (!recent_day && !bare_years.is_empty())
             || (pluperfect && !recent_day && date_matches.iter().any(past_year))
         {
-            return SentenceOut {
-                unverified,
-                ..SentenceOut::default()
-            };
+            return nothing();
         }
         // With both, a word nearer to a past year than to a recent day belongs to the background: "recalled the 2014
         // massacre", "wanted for a 2015 bombing", "the remains of 40 killed in 2014".
@@ -991,10 +985,7 @@ impl EventExtractor {
             }
         }
         if drafts.is_empty() {
-            return SentenceOut {
-                unverified,
-                ..SentenceOut::default()
-            };
+            return nothing();
         }
 
         // The token right after a mention.
@@ -1072,10 +1063,11 @@ impl EventExtractor {
             .collect();
         // "air strikes hit tents sheltering displaced families": a displacement, arrest or surrender without a count
         // beside an incident describes its victims.
-        let incident_segments: Vec<usize> = drafts
-            .keys()
-            .filter(|(_, f)| INCIDENT_PRIORITY.contains(f))
-            .map(|(seg, _)| *seg)
+        // Segments with an incident, and whether that incident has a toll.
+        let incident_segments: Vec<(usize, bool)> = drafts
+            .iter()
+            .filter(|((_, f), _)| INCIDENT_PRIORITY.contains(f))
+            .map(|((seg, _), d)| (*seg, !d.counts.is_empty()))
             .collect();
         let describes_victims = |seg: usize, family: EventFamily, d: &Draft| {
             d.counts.is_empty()
@@ -1084,17 +1076,12 @@ impl EventExtractor {
                     family,
                     EventFamily::Displacement | EventFamily::Arrest | EventFamily::Surrender
                 )
-                && incident_segments.contains(&seg)
+                && incident_segments.iter().any(|&(s, _)| s == seg)
         };
         // "police opened fire on protesters, killing five", «إطلاق نار خلال تظاهرة»: a protest without a count beside an
         // incident with a toll is where it happened, not a second report.
-        let harmed_segments: Vec<usize> = drafts
-            .iter()
-            .filter(|((_, f), d)| INCIDENT_PRIORITY.contains(f) && !d.counts.is_empty())
-            .map(|((seg, _), _)| *seg)
-            .collect();
         let protest_scene = |seg: usize, family: EventFamily, d: &Draft| {
-            family == EventFamily::Protest && d.counts.is_empty() && harmed_segments.contains(&seg)
+            family == EventFamily::Protest && d.counts.is_empty() && incident_segments.contains(&(seg, true))
         };
         let in_operation = |seg: usize, family: EventFamily, d: &Draft| {
             d.counts.is_empty()
@@ -1316,7 +1303,7 @@ impl EventExtractor {
             retold,
             disaster: false,
             toll_update: updates_toll,
-            toll_ref: modality.iter().any(|(_, k)| *k == ModalityKind::TollRef),
+            toll_ref: has(ModalityKind::TollRef),
             names_place: !place_mentions.is_empty() || !named_places.is_empty(),
             same_day,
             pronoun_credit,
@@ -2518,6 +2505,12 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
         .filter(|m| matches!(m.kind, EntityKind::Org | EntityKind::Person | EntityKind::Actor))
         .filter_map(|m| token_of(toks, m.span[0]).map(|t| (m, t)))
         .collect();
+    // A surface name inside a name already credited, or holding one, is that source again.
+    let overlaps = |names: &[String], name: &str| {
+        names
+            .iter()
+            .any(|n| n.contains(name) || name.contains(n.as_str()))
+    };
     let push = |n: String, names: &mut Vec<String>| {
         if !n.is_empty() && !names.iter().any(|x| x.eq_ignore_ascii_case(&n)) {
             names.push(n);
@@ -2664,10 +2657,7 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
             }
             let names_a_source = (s..e).any(|i| source_like(rules, toks, text, i));
             let name = surface(text, toks, s, e).replace('"', "");
-            let overlaps = names
-                .iter()
-                .any(|n| n.contains(name.as_str()) || name.contains(n.as_str()));
-            if s < e && names_a_source && !overlaps {
+            if s < e && names_a_source && !overlaps(&names, &name) {
                 push(name, &mut names);
                 used.push((s, e));
             } else {
@@ -2677,10 +2667,7 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
     }
     if let Some((s, e)) = edge_source(rules, toks, text) {
         let name = surface(text, toks, s, e);
-        if !names
-            .iter()
-            .any(|n| n.contains(name.as_str()) || name.contains(n.as_str()))
-        {
+        if !overlaps(&names, &name) {
             push(name, &mut names);
             used.push((s, e));
         }

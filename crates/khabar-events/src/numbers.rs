@@ -511,8 +511,8 @@ fn role_clause_ends(rules: &LangRules, toks: &[Token], at: usize, masked: &[bool
 }
 
 /// An indefinite singular person noun at `i..end` as the subject of a role verb whose clause ends with it, right
-/// after a `that` word of `singulars.tsv` («أن», «بأن», «إن») («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل وأصيب ثلاثة»):
-/// the person it happened to. One accusative adjective («جندياً إسرائيلياً») and relatives joined by «و» («رجلاً
+/// after a `that` word of `singulars.tsv` («قالت الصحيفة إن امرأة قُتلت، ...», «أفادت بأن جندياً إسرائيلياً قُتل
+/// وأصيب ثلاثة»): the person it happened to. One accusative adjective («جندياً إسرائيلياً») and relatives joined by «و» («رجلاً
 /// وزوجته») may stand between. The clause ends at punctuation, a word joined by «و», a date, or a `follow` word of
 /// `singulars.tsv` («جراء», «برصاص», «في»). Elsewhere a single noun before a verb is as often the killer as the
 /// killed; a killer's verb takes an object.
@@ -881,9 +881,9 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             && out.last().is_none_or(|q: &Quantity| q.tok_end + 1 < start)
             && toks[start - 1].norm == "and"
             && (matches!(toks[start - 2].norm.as_str(), "he" | "she" | "him" | "her")
-                || text
-                    .chars()
-                    .nth(toks[start - 2].start)
+                || toks[start - 2]
+                    .chars_in(text)
+                    .next()
                     .is_some_and(|c| c.is_ascii_uppercase()));
         if named_before
             && people_noun
