@@ -377,15 +377,20 @@ impl EventExtractor {
                 }
                 // The incident behind a bare toll told just before ("Forty people were killed on Wednesday in Kyauk
                 // Ni Maw. The deaths came when a junta fighter jet dropped bombs on the village") is that toll's.
-                let behind =
-                    if told.toll_ref && e.counts.is_empty() && INCIDENT_PRIORITY[..4].contains(&e.family) {
-                        prev_events
-                            .iter()
-                            .copied()
-                            .find(|&i| out.get(i).is_some_and(|a| bare_toll_of(a, &e)))
-                    } else {
-                        None
-                    };
+                // So is one that gives the same toll again with its incident, day and all ("... called for an end to
+                // attacks on the press after reporter Hashim Adam Issa was killed in El Fasher. Issa was shot dead
+                // by RSF fighters on Saturday ...").
+                let same_toll = |a: &Event| !e.counts.is_empty() && a.counts == e.counts;
+                let behind = if INCIDENT_PRIORITY[..4].contains(&e.family)
+                    && ((told.toll_ref && e.counts.is_empty()) || !e.counts.is_empty())
+                {
+                    prev_events.iter().copied().find(|&i| {
+                        out.get(i)
+                            .is_some_and(|a| bare_toll_of(a, &e) && (e.counts.is_empty() || same_toll(a)))
+                    })
+                } else {
+                    None
+                };
                 let at = match (earlier, behind) {
                     (Some(i), _) => {
                         merge_toll(&mut out[i], e, &chars, told.toll_update);
@@ -393,8 +398,18 @@ impl EventExtractor {
                     }
                     (None, Some(i)) => {
                         let family = e.family;
+                        // An incident that gives the toll again with its own day dates it (a bare "The deaths came
+                        // when ..." may carry the statement's day instead).
+                        let day = e
+                            .date
+                            .filter(|_| !e.counts.is_empty())
+                            .map(|d| (d, e.date_precision));
                         merge_toll(&mut out[i], e, &chars, false);
                         out[i].family = family;
+                        if let Some((date, precision)) = day {
+                            out[i].date = Some(date);
+                            out[i].date_precision = precision;
+                        }
                         i
                     }
                     (None, None) => match told_before(&out, &e, backref, told.names_place) {
@@ -5212,11 +5227,17 @@ mod tests {
             let ev = one(ar, "ar", "2025-12-20");
             assert!(ev.is_empty(), "{ar}: {ev:#?}");
         }
-        // Ages are no counts: after a name with a particle ("al-Masri, 38,"), and joined to another ("aged 41 and
-        // 58").
+        // Ages are no counts: after a name with a particle ("al-Masri, 38,": the named man is the one killed), and
+        // joined to another ("aged 41 and 58").
         let en = "Gunmen shot dead Khaled al-Masri, 38, in front of his house in Tafas on Sunday evening, local sources \
                   said.";
-        assert!(one(en, "en", "2025-12-15").iter().all(|e| e.counts.is_empty()));
+        let ev = one(en, "en", "2025-12-15");
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed).and_then(|c| c.min),
+            Some(1),
+            "{ev:#?}"
+        );
         let en = "Russian artillery shelled the village of Kurylivka on Sunday afternoon. A woman was killed and two \
                   men, aged 41 and 58, were wounded, the governor said.";
         let ev = one(en, "en", "2025-12-15");

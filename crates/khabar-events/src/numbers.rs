@@ -9,8 +9,8 @@
 
 use crate::rules::{default_rules, LangRules, ModKind, NumWord, Position, Single};
 use crate::text::{tokenize, TokKind, Token};
-use khabar_model::CountRole;
-use khabar_normalize::Normalizer;
+use khabar_model::{CountRole, EventFamily};
+use khabar_normalize::{is_arabic, Normalizer};
 
 /// A sentence with more numbers than this is a table or a list: no counts are read from it.
 pub const MAX_NUMBERS_PER_SENTENCE: usize = 10;
@@ -560,12 +560,22 @@ fn single_subject_of_clause(
 fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], raws: &[Raw]) -> Option<Raw> {
     let t = toks.get(i)?;
     // "Two policemen were killed and another was injured": "another" as a subject after a count is one more.
-    if t.norm == "another"
-        && !raws.is_empty()
-        && toks
-            .get(i + 1)
-            .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"))
-    {
+    // "killing one of the party's Peshmerga and wounding another": "another" as the object of a role verb, its clause
+    // ending with it (punctuation, a `follow` word), is one more too.
+    let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
+    let subject = toks
+        .get(i + 1)
+        .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"));
+    let object = rules.roles.ending_at(toks, i).iter().any(is_role)
+        && toks.get(i + 1).is_none_or(|n| {
+            n.kind == TokKind::Punct
+                || rules
+                    .singulars
+                    .find_at(toks, i + 1)
+                    .iter()
+                    .any(|m| *rules.singulars.value(m) == Single::Follow)
+        });
+    if t.norm == "another" && !raws.is_empty() && (subject || object) {
         return Some(Raw::person(i, i + 1, 1));
     }
     let definite = t.norm == "the" && i >= 2 && toks[i - 1].norm == "and";
@@ -584,10 +594,196 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
         return None;
     }
     if definite {
-        return article_phrase(rules, toks, i, masked).filter(|r| r.min == 1);
+        // "and the head of the guard, General ...": a title with its "of" phrase names someone new, not a member.
+        return article_phrase(rules, toks, i, masked)
+            .filter(|r| r.min == 1 && toks[i..=r.end.min(toks.len() - 1)].iter().all(|t| t.norm != "of"));
     }
     let (v, end) = single_noun_at(rules, toks, i, true)?;
     Some(Raw::person(i, end, v))
+}
+
+/// Most words of a person's name ("Hashim Adam Issa", "Khaled al-Masri").
+const NAME_WORDS: usize = 4;
+
+/// Lower-case words that may stand inside a name ("Osama bin Laden", "Abu Bakr al Baghdadi").
+const NAME_PARTICLES: [&str; 8] = ["bin", "ibn", "bint", "al", "el", "de", "da", "van"];
+
+/// Capitalised words that open a clause, not a name ("Nobody was hurt", "One was killed").
+const NOT_NAMES: [&str; 14] = [
+    "nobody",
+    "no",
+    "none",
+    "everyone",
+    "everybody",
+    "someone",
+    "somebody",
+    "anyone",
+    "one",
+    "it",
+    "this",
+    "that",
+    "each",
+    "there",
+];
+
+/// A Latin word written as a name: a capital first letter ("Issa"), or a short lower-case article and a hyphen before
+/// one ("al-Masri").
+fn is_name_word(text: &str, t: &Token) -> bool {
+    if t.kind != TokKind::Word {
+        return false;
+    }
+    let chars: Vec<char> = t.chars_in(text).collect();
+    let capital = |c: Option<&char>| c.is_some_and(|c| c.is_uppercase());
+    if capital(chars.first()) {
+        return true;
+    }
+    let hyphen = chars.iter().position(|&c| c == '-');
+    hyphen.is_some_and(|h| {
+        (1..=3).contains(&h) && chars[..h].iter().all(char::is_ascii_lowercase) && capital(chars.get(h + 1))
+    })
+}
+
+/// The end of the person's name starting at `i`: up to [`NAME_WORDS`] name words, particles only between them; `None`
+/// when no name starts there, or its words are a counted noun, an actor or a place ("Hamas", "Palestinians").
+fn name_end(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked: &[bool]) -> Option<usize> {
+    let free = |j: usize| !masked.get(j).copied().unwrap_or(false);
+    let word = |j: usize| toks.get(j).is_some_and(|t| free(j) && is_name_word(text, t));
+    if !word(i) || NOT_NAMES.contains(&toks[i].norm.as_str()) {
+        return None;
+    }
+    let mut end = i + 1;
+    let mut words = 1;
+    while words < NAME_WORDS {
+        let particle = toks
+            .get(end)
+            .is_some_and(|t| free(end) && NAME_PARTICLES.contains(&t.norm.as_str()));
+        if word(end) {
+            end += 1;
+        } else if particle && word(end + 1) {
+            end += 2;
+        } else {
+            break;
+        }
+        words += 1;
+    }
+    let known = (i..end).any(|k| {
+        rules.people_at(toks, k).is_some()
+            || !rules.actors.find_at(toks, k).is_empty()
+            || !rules.places.find_at(toks, k).is_empty()
+            || !rules.triggers.find_at(toks, k).is_empty()
+            || !rules.roles.find_at(toks, k).is_empty()
+    });
+    (!known).then_some(end)
+}
+
+/// Whether a word that shows a noun phrase ended (`follow` of `singulars.tsv`) starts at `i`.
+fn follow_at(rules: &LangRules, toks: &[Token], i: usize) -> bool {
+    rules
+        .singulars
+        .find_at(toks, i)
+        .iter()
+        .any(|m| *rules.singulars.value(m) == Single::Follow)
+}
+
+/// Whether a killed, wounded or arrested role word, not a found body's ("body of"), starts (`ending == false`) or ends (`ending == true`) at `i`.
+fn person_role_at(rules: &LangRules, toks: &[Token], i: usize, ending: bool) -> bool {
+    let matches = if ending {
+        rules.roles.ending_at(toks, i)
+    } else {
+        rules.roles.find_at(toks, i)
+    };
+    matches.iter().any(|m| {
+        let word = rules.roles.value(m);
+        word.family != Some(EventFamily::Discovery)
+            && matches!(
+                word.role,
+                Some(CountRole::Killed | CountRole::Wounded | CountRole::Arrested)
+            )
+    })
+}
+
+/// One named person as a count, in a Latin-script language: the object of a role verb, an age or a singular title
+/// noun allowed before the name, its clause ending after it ("gunmen shot dead Khaled al-Masri, 38,", "soldiers shot
+/// dead 14-year-old Ahmad Rashid in Silwad", "arrested journalist Jane Doe"); or the subject of a passive role verb
+/// whose clause ends with it ("Issa was shot dead by ...", "hours after he was shot dead").
+fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
+    let t = toks.get(i)?;
+    if t.norm.chars().any(is_arabic) {
+        return None;
+    }
+    let clause_ends =
+        |k: usize| toks.get(k).is_none_or(|n| n.kind == TokKind::Punct) || follow_at(rules, toks, k);
+    // The object of a role verb ("the body of" a named person is no verb: it may be a funeral's).
+    if i > 0 && person_role_at(rules, toks, i, true) {
+        let mut at = i;
+        if t.kind == TokKind::Number && t.norm.ends_with("year-old") {
+            at += 1;
+        }
+        if let Some((1, noun_end)) = single_noun_at(rules, toks, at, false) {
+            at = noun_end;
+        }
+        let mut end = name_end(rules, text, toks, at, masked)?;
+        if !clause_ends(end) {
+            return None;
+        }
+        // A list of names, each with its age and home town ("arrested Michael Browning, 44, of Lily, and William
+        // Jones, 19, of Corbin").
+        let mut count = 1;
+        loop {
+            let mut k = end;
+            let comma = |k: usize| toks.get(k).is_some_and(Token::is_comma);
+            if comma(k) && toks.get(k + 1).is_some_and(|t| t.kind == TokKind::Number) {
+                k += 2;
+            }
+            if comma(k) && toks.get(k + 1).is_some_and(|t| t.norm == "of") {
+                k = name_end(rules, text, toks, k + 2, masked).unwrap_or(k);
+            }
+            let mut j = k + usize::from(comma(k));
+            if toks.get(j).is_none_or(|t| t.norm != "and") {
+                break;
+            }
+            j += 1;
+            match name_end(rules, text, toks, j, masked).filter(|&e| clause_ends(e)) {
+                Some(e) => {
+                    count += 1;
+                    end = e;
+                }
+                None => break,
+            }
+        }
+        return Some(Raw::person(i, end, count));
+    }
+    // The subject of a passive role verb: a name (its first word) or "he" / "she".
+    let after_name = i > 0 && is_name_word(text, &toks[i - 1]);
+    let end = if matches!(t.norm.as_str(), "he" | "she") {
+        i + 1
+    } else if !after_name {
+        name_end(rules, text, toks, i, masked)?
+    } else {
+        return None;
+    };
+    let aux = match (
+        toks.get(end).map(|t| t.norm.as_str()),
+        toks.get(end + 1).map(|t| t.norm.as_str()),
+    ) {
+        (Some("was"), _) => 1,
+        (Some("had" | "has"), Some("been")) => 2,
+        _ => return None,
+    };
+    let mut verb = end + aux;
+    if toks
+        .get(verb)
+        .is_some_and(|t| t.norm.ends_with("ly") && !person_role_at(rules, toks, verb, false))
+    {
+        verb += 1;
+    }
+    let harm = rules.roles.find_at(toks, verb).iter().any(|m| {
+        matches!(
+            rules.roles.value(m).role,
+            Some(CountRole::Killed | CountRole::Wounded)
+        )
+    });
+    (harm && role_clause_ends(rules, toks, verb, masked)).then(|| Raw::person(i, end, 1))
 }
 
 /// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word ("Khaled al-Masri, 38,"
@@ -645,6 +841,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         if let Some(r) = single_at(rules, toks, i, masked)
             .or_else(|| listed_member(rules, toks, i, masked, &raws))
             .or_else(|| relative_subject(rules, toks, i, masked))
+            .or_else(|| named_person(rules, text, toks, i, masked))
         {
             i = r.end.max(i + 1);
             raws.push(r);
@@ -1002,6 +1199,53 @@ mod tests {
             .collect()
     }
 
+    /// A named person is one: the object of a role verb (an age or a title before the name, a list of names with
+    /// their ages and towns), or the subject of a passive harm verb; not a group, a pronoun-like word, or a body.
+    #[test]
+    fn named_people_count_one_each() {
+        let one = vec![(Some(1), Some(1))];
+        assert_eq!(
+            q(
+                "Unknown gunmen shot dead Khaled al-Masri, 38, in front of his house",
+                "en"
+            ),
+            one
+        );
+        assert_eq!(
+            q(
+                "Israeli soldiers shot dead 14-year-old Ahmad Rashid in Silwad",
+                "en"
+            ),
+            one
+        );
+        assert_eq!(q("Police arrested journalist Jane Doe on Monday", "en"), one);
+        assert_eq!(
+            q("Issa was shot dead by Rapid Support Forces fighters", "en"),
+            one
+        );
+        assert_eq!(q("hours after he was shot dead by Israeli forces", "en"), one);
+        assert_eq!(
+            q("Kyari had been killed when jihadists stormed his home", "en"),
+            one
+        );
+        assert_eq!(
+            q(
+                "deputies arrested Michael Browning, 44, of Lily, and William Jones, 19, of Corbin.",
+                "en"
+            ),
+            vec![(Some(2), Some(2))]
+        );
+        assert!(q("Nobody was killed in the attack", "en").is_empty());
+        assert!(q("Israel said it had killed Hamas operatives", "en").is_empty());
+        assert!(q(
+            "the body of Lawan Bukar Kyari was being lowered into the grave",
+            "en"
+        )
+        .is_empty());
+        assert!(q("He was arrested at the border", "en").is_empty());
+        assert!(q("Ahmed was killed, and Israel said it", "en").len() == 1);
+    }
+
     #[test]
     fn digits_separators_and_modifiers() {
         assert_eq!(
@@ -1061,7 +1305,11 @@ mod tests {
         assert!(q("70 km west of the city", "en").is_empty());
         assert!(q("turnout was 44 percent", "en").is_empty());
         assert!(q("the 1,000-strong US force", "en").is_empty());
-        assert!(q("arrested Christopher Tays, 32, of Franklin", "en").is_empty());
+        // The age after a name is not a count; the named man is one.
+        assert_eq!(
+            q("arrested Christopher Tays, 32, of Franklin", "en"),
+            vec![(Some(1), Some(1))]
+        );
         assert_eq!(
             q("In Gaza, 32 people were killed", "en"),
             vec![(Some(32), Some(32))]
@@ -1099,6 +1347,25 @@ mod tests {
             vec![(Some(2), Some(2)), (Some(1), Some(1))]
         );
         assert!(q("another attack was reported", "en").is_empty());
+        assert_eq!(
+            q(
+                "killing one of the party's Peshmerga and wounding another, the party said",
+                "en"
+            ),
+            vec![(Some(1), Some(1)), (Some(1), Some(1))]
+        );
+        assert_eq!(
+            q(
+                "Gunmen killed two soldiers and wounded another in an attack",
+                "en"
+            ),
+            vec![(Some(2), Some(2)), (Some(1), Some(1))]
+        );
+        assert!(q(
+            "and the head of the guard, General Abdourahamane Tiani, declared himself leader",
+            "en"
+        )
+        .is_empty());
         assert_eq!(
             q("قتل جندي وأصيب آخر", "ar"),
             vec![(Some(1), Some(1)), (Some(1), Some(1))]
