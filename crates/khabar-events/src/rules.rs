@@ -398,6 +398,9 @@ pub(crate) enum ModalityKind {
     /// "could not be independently verified", «لم يتسنَّ التحقق»: the report of the sentence before, and of this one,
     /// is hedged.
     Unverified,
+    /// "hanged", "executed", «نفذت ... حكم الإعدام»: a death sentence carried out is news, so the court words of its
+    /// sentence ("who had been convicted of ...") do not skip it; not after "to" or "be" ("sentenced to be hanged").
+    Execution,
 }
 
 /// Where a modality cue acts, relative to a trigger.
@@ -646,6 +649,7 @@ impl LangRules {
                     "funeral" => ModalityKind::Funeral,
                     "recall" => ModalityKind::Recall,
                     "unverified" => ModalityKind::Unverified,
+                    "execution" => ModalityKind::Execution,
                     other => return Err(format!("unknown modality `{other}`")),
                 };
                 Ok((kind, scope(c[1])?))
