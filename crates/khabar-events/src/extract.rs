@@ -5813,4 +5813,38 @@ mod tests {
         assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
         assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(70)));
     }
+
+    #[test]
+    fn fresh66_67_round_shapes() {
+        // The abductors are people: killed in a gunfight, they were in a battle, not an abduction.
+        let ev = one(
+            "Nigerian police killed two of their abductors in a gunfight in a forest in Kaduna state on Sunday.",
+            "en",
+            "2024-07-08",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        // A share of a group is no person; the bodies recovered are the count.
+        assert_no_events(
+            "2024-08-21",
+            &["About 105 hostages remain in Gaza, around a third of whom Israeli officials believe are dead."],
+        );
+        // Fighters who hand in themselves and their weapons surrender; an exchange of detainees carried out is an
+        // agreement.
+        let ev = one(
+            "سلّم 28 مسلحاً أنفسهم وأسلحتهم، اليوم، إلى الجهات المختصة في مركز التسوية بالمدينة.",
+            "ar",
+            "2023-03-08",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Surrender], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Surrendered),
+            Some(&CountRange::exact(28))
+        );
+        let ev = one(
+            "جرت، اليوم الخميس، عملية تبادل محتجزين بين فصائل محلية في محافظة السويداء ومقاتلين من أبناء العشائر.",
+            "ar",
+            "2025-08-07",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Agreement], "{ev:#?}");
+    }
 }

@@ -430,6 +430,12 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
             return None;
         }
         if let Some((v, end)) = single_noun_at(rules, toks, j, false) {
+            // "around a third of whom ... are dead": a share of a group, not one more person.
+            let share = matches!(toks[j].norm.as_str(), "third" | "fourth" | "fifth")
+                && toks.get(end).is_some_and(|t| t.norm == "of");
+            if share {
+                return None;
+            }
             let ended = match toks.get(end) {
                 None => true,
                 Some(n) if n.kind == TokKind::Punct => n.norm != "-",
@@ -1243,6 +1249,7 @@ mod tests {
         )
         .is_empty());
         assert!(q("He was arrested at the border", "en").is_empty());
+        assert!(q("around a third of whom officials believe are dead", "en").is_empty());
         assert!(q("Ahmed was killed, and Israel said it", "en").len() == 1);
     }
 

@@ -86,11 +86,15 @@ impl<T> Lexicon<T> {
     pub fn find_longest(&self, toks: &[Token]) -> Vec<Match> {
         let mut all = self.find_all(toks);
         // Of two matches over the same words, the pattern without a gap wins ("in an air operation" over "in an ...
-        // operation"): the sort below keeps this order among ties.
+        // operation"), then the one without a prefix ("abductors" over "abduct*"): the sort below keeps this order
+        // among ties.
         all.sort_by_key(|m| {
-            self.entries
-                .get(m.entry)
-                .is_some_and(|(pat, _)| pat.iter().any(|p| matches!(p, PatTok::Gap)))
+            self.entries.get(m.entry).map(|(pat, _)| {
+                (
+                    pat.iter().any(|p| matches!(p, PatTok::Gap)),
+                    pat.iter().any(|p| matches!(p, PatTok::Prefix(_))),
+                )
+            })
         });
         longest_non_overlapping(all)
     }
