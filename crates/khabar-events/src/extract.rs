@@ -2004,6 +2004,9 @@ fn bind_counts(
             } else if h.start >= q.tok_end && h.start < q_end {
                 // The "noun" was itself the role word ("400 arrested").
                 (false, q.tok_end, h.start)
+            } else if h.start == q.tok_start && h.end == q.tok_end {
+                // The quantity is the role word itself, with its person's pronoun («مقتله»: his killing).
+                (true, q.tok_start, q.tok_start)
             } else {
                 continue;
             };
@@ -5846,5 +5849,48 @@ mod tests {
             "2025-08-07",
         );
         assert_eq!(families(&ev), vec![EventFamily::Agreement], "{ev:#?}");
+    }
+
+    #[test]
+    fn fresh68_69_round_shapes() {
+        // A role word with its person's pronoun counts that person; the wounds of one who died count no one.
+        let ev = one(
+            "اغتيل عضو في مجلس محافظة بغداد، مساء أمس الأربعاء، بانفجار عبوة لاصقة وُضعت في سيارته، ما أدى إلى مقتله \
+             وإصابة اثنين من مرافقيه، بحسب مصدر أمني.",
+            "ar",
+            "2025-10-16",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(1)));
+        assert_eq!(ev[0].counts.get(&CountRole::Wounded), Some(&CountRange::exact(2)));
+        let ev = one(
+            "توفي جريحان اليوم الأحد متأثرين بإصابتهما في الغارة الإسرائيلية التي استهدفت منزلاً في بلدة برج الشمالي.",
+            "ar",
+            "2024-10-13",
+        );
+        assert!(
+            ev.iter().all(|e| !e.counts.contains_key(&CountRole::Wounded)),
+            "{ev:#?}"
+        );
+        // Conflict words in politics, markets and sport.
+        assert_no_events(
+            "2023-11-14",
+            &[
+                "Economy Minister Sergio Massa went on the attack from the first minutes of Sunday's televised debate, \
+                 as the battle for Argentina's presidency entered its final week.",
+                "Hamas and other factions on Friday attacked President Mahmoud Abbas's appointment of his adviser as \
+                 prime minister.",
+                "In Jersey, where a tornado ripped through the east of the island overnight, about 30 residents were \
+                 evacuated from damaged homes.",
+            ],
+        );
+        // A missile struck a ship in a markets story: shelling, with its wounded.
+        let ev = one(
+            "The rally came after a Houthi anti-ship missile struck a Malta-flagged bulk carrier southwest of Aden on \
+             Monday, injuring two crew members, UKMTO said.",
+            "en",
+            "2024-04-30",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Shelling], "{ev:#?}");
     }
 }

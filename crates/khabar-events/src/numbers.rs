@@ -313,7 +313,9 @@ fn single_kind_at(
         .find_at(toks, i)
         .into_iter()
         .filter_map(|m| match (rules.singulars.value(&m), after_role) {
-            (Single::Noun(v), false) | (Single::AfterRole(v), true) => Some((*v, m.end, false)),
+            (Single::Noun(v), false) | (Single::AfterRole(v) | Single::Itself(v), true) => {
+                Some((*v, m.end, false))
+            }
             (Single::Relative(v), true) => Some((*v, m.end, true)),
             _ => None,
         })
@@ -349,9 +351,15 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         return None;
     }
     // The counted noun of a number is not a count of its own («ثلاثة عشر شخصا», «25 شخصا»).
+    // A range's joining word is no number («أدى إلى مقتله»: "to").
     let after_number = i > 0
         && (toks.get(i - 1).is_some_and(|t| t.kind == TokKind::Number)
-            || !rules.numbers.ending_at(toks, i).is_empty());
+            || rules.numbers.ending_at(toks, i).iter().any(|m| {
+                !matches!(
+                    rules.numbers.value(m),
+                    NumWord::RangeJoin { .. } | NumWord::RangeStart
+                )
+            }));
     if after_number {
         return None;
     }
@@ -406,7 +414,22 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         && toks
             .get(i - 1)
             .is_some_and(|t| t.kind == TokKind::Word || t.is_comma());
-    if !(right_after || inside || accusative || far_dual || dual_subject || single_subject || listed_dual) {
+    // A role word with a person's pronoun is a count of its own («ما أدى إلى مقتله وإصابة اثنين من مرافقيه»: his
+    // killing).
+    let itself = rules
+        .singulars
+        .find_at(toks, i)
+        .iter()
+        .any(|m| m.end == end && matches!(rules.singulars.value(m), Single::Itself(_)));
+    if !(right_after
+        || inside
+        || accusative
+        || far_dual
+        || dual_subject
+        || single_subject
+        || listed_dual
+        || itself)
+    {
         return None;
     }
     Some(Raw::person(i, end, v))

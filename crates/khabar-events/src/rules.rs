@@ -353,6 +353,9 @@ pub(crate) enum Single {
     Who(u64),
     /// A word after which an indefinite singular noun is the subject of the clause that follows («أن», «بأن», «إن»).
     That,
+    /// A role word with a person's pronoun, a count of one (value 1) or two (value 2) by itself («مقتله»: his killing,
+    /// «استشهادهما»); also listed in `roles.tsv`.
+    Itself(u64),
 }
 
 /// Modality cue kinds.
@@ -693,6 +696,7 @@ impl LangRules {
                 "follow" => Ok(Single::Follow),
                 "who" => Ok(Single::Who(number(c[1])?)),
                 "that" => Ok(Single::That),
+                "itself" => Ok(Single::Itself(number(c[1])?)),
                 other => Err(format!("unknown singulars kind `{other}`")),
             })?,
         })
