@@ -1882,6 +1882,10 @@ fn short_asides(text: &str, toks: &[Token]) -> Vec<(usize, usize)> {
     out
 }
 
+/// Most words of a number-less subset part set off by commas on both sides ("..., most of them women and children
+/// fleeing violence in El Geneina, ...") that still make an aside.
+const SUBSET_ASIDE_WORDS: usize = 12;
+
 /// Binds each quantity to the nearest role word (before it, or after its counted noun), never across another
 /// quantity; clause punctuation between them costs two words. One quantity per role is kept later (the nearest).
 /// Also says whether a role word that counts nothing ("neutralised", "abducted") took a number of people.
@@ -1919,7 +1923,11 @@ fn bind_counts(
         .filter(|m| !qs.iter().any(|q| q.subset && q.cue_start == m.start))
         .filter_map(|m| {
             let end = (m.end..toks.len()).find(|&i| is_clause_punct(&toks[i]))?;
-            (end - m.end <= 5).then_some((m.start, end))
+            // Set off by commas on both sides, a longer part is an aside too ("More than 1,200 Sudanese refugees,
+            // most of them women and children fleeing violence in El Geneina, crossed into eastern Chad").
+            let enclosed = m.start > 0 && toks[m.start - 1].is_comma() && toks[end].is_comma();
+            let reach = if enclosed { SUBSET_ASIDE_WORDS } else { 5 };
+            (end - m.end <= reach).then_some((m.start, end))
         });
     let subset_spans: Vec<(usize, usize)> = qs
         .iter()
@@ -5819,6 +5827,28 @@ mod tests {
 
     #[test]
     fn fresh66_67_round_shapes() {
+        // A long part set off by commas is an aside: the count crosses it to its verb.
+        let ev = one(
+            "More than 1,200 Sudanese refugees, most of them women and children fleeing violence in El Geneina, \
+             crossed into eastern Chad at Adré on Saturday, the UN refugee agency UNHCR said.",
+            "en",
+            "2023-07-02",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Displacement], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Displaced).and_then(|c| c.min),
+            Some(1201)
+        );
+        // Going home is no flight; a camp fire's homeless are a disaster's.
+        assert_no_events(
+            "2024-11-28",
+            &[
+                "Thousands of displaced families streamed back towards south Lebanon on Wednesday, hours after a \
+                 ceasefire took effect.",
+                "A fire swept through a Rohingya refugee camp in Cox's Bazar on Sunday, leaving some 12,000 people \
+                 homeless, officials said.",
+            ],
+        );
         // The abductors are people: killed in a gunfight, they were in a battle, not an abduction.
         let ev = one(
             "Nigerian police killed two of their abductors in a gunfight in a forest in Kaduna state on Sunday.",
