@@ -1323,6 +1323,7 @@ impl EventExtractor {
                 out.push((event, backref));
             }
         }
+        absorb_captures(&mut out);
         SentenceOut {
             events: out,
             held: held_back,
@@ -1336,6 +1337,32 @@ impl EventExtractor {
             teasers: false,
             unverified,
         }
+    }
+}
+
+/// Fighters captured in the clash the sentence tells ("killed two armed militants and arrested a third in a clash",
+/// «اشتباك ... من تحييد إرهابي وإلقاء القبض على إرهابيَين») are that battle's prisoners: the arrest count joins the
+/// battle of the same day, and no arrest of its own is reported. Arrests beside a raid's shooting stay apart.
+fn absorb_captures(out: &mut Vec<(Event, Backref)>) {
+    let Some(b) = out.iter().position(|(e, _)| e.family == EventFamily::Battle) else {
+        return;
+    };
+    let battle_date = out[b].0.date;
+    let captured: Vec<usize> = (0..out.len())
+        .filter(|&i| {
+            let e = &out[i].0;
+            e.family == EventFamily::Arrest
+                && e.counts.len() == 1
+                && e.counts.contains_key(&CountRole::Arrested)
+                && !out[b].0.counts.contains_key(&CountRole::Arrested)
+                && (e.date.is_none() || e.date == battle_date)
+        })
+        .take(1)
+        .collect();
+    for i in captured.into_iter().rev() {
+        let (arrest, _) = out.remove(i);
+        let b = if i < b { b - 1 } else { b };
+        out[b].0.counts.extend(arrest.counts);
     }
 }
 
@@ -5883,6 +5910,36 @@ mod tests {
 
     #[test]
     fn fresh68_69_round_shapes() {
+        // Fighters captured in the clash are the battle's; arrests of villagers beside a raid's shooting stay apart.
+        let ev = one(
+            "Tunisian National Guard units killed two armed militants and arrested a third in a clash in the Mount \
+             Salloum area of Kasserine governorate on Sunday, the Interior Ministry said.",
+            "en",
+            "2025-03-03",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(1))
+        );
+        // An armed smuggling gang that fights a border patrol is in a clash, not ordinary crime.
+        let ev = one(
+            "اشتبكت دورية تابعة لجهاز حرس الحدود مع عصابة مسلحة لتهريب المخدرات قرب منفذ وازن الحدودي، يوم الأحد، ما أسفر \
+             عن مقتل اثنين من المهربين.",
+            "ar",
+            "2025-03-03",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Battle], "{ev:#?}");
+        // Caches found are hardware; a round-up "in operations across" provinces is a tally.
+        assert_no_events(
+            "2025-03-03",
+            &[
+                "Iraqi security forces found a cache of 40 Katyusha rockets buried in an orchard in Tarmiyah on \
+                 Thursday, the Security Media Cell said.",
+                "Troops arrested 2,967 suspected terrorists in operations across Nigeria in the first half of the year, \
+                 the Defence Headquarters said on Thursday.",
+            ],
+        );
         // A role word with its person's pronoun counts that person; the wounds of one who died count no one.
         let ev = one(
             "اغتيل عضو في مجلس محافظة بغداد، مساء أمس الأربعاء، بانفجار عبوة لاصقة وُضعت في سيارته، ما أدى إلى مقتله \
