@@ -2623,6 +2623,15 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
         let after_source = matches!(cue, AttrCue::CueThenSource { hedging: false })
             && m.start > 0
             && ends_source_name(rules, toks, text, &sources, &source_mentions, m.start);
+        // Where a source after its cue starts: past a word the source may follow («حسب ما أفاد به بيان»: "by it").
+        let adverb_at = |k: usize| {
+            rules
+                .attribution
+                .find_at(toks, k)
+                .iter()
+                .any(|a| *rules.attribution.value(a) == AttrCue::Adverb)
+        };
+        let mut from = m.end;
         let (lo, hi, hedging, forward) = match cue {
             AttrCue::Stop
             | AttrCue::SourceWord
@@ -2631,18 +2640,21 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
             | AttrCue::Statement
             | AttrCue::Label => continue,
             AttrCue::CueThenSource { hedging } => {
-                if is_stop(rules, toks, m.end) {
+                while from < toks.len() && adverb_at(from) {
+                    from += 1;
+                }
+                if is_stop(rules, toks, from) {
                     continue;
                 }
-                let mut e = m.end;
+                let mut e = from;
                 loop {
-                    while e < toks.len() && e < m.end + 8 && !is_stop(rules, toks, e) {
+                    while e < toks.len() && e < from + 8 && !is_stop(rules, toks, e) {
                         e += 1;
                     }
                     // «ذكرت صحيفة "الشرق الأوسط"», "the daily "Ham-Mihan"": a quoted name right after a source
                     // word belongs to the source.
                     match quoted_name_end(rules, toks, e) {
-                        Some(close) if e > m.end => e = close,
+                        Some(close) if e > from => e = close,
                         _ => break,
                     }
                 }
@@ -2651,13 +2663,7 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
             AttrCue::SourceThenCue { hedging } => {
                 // "the mayor now says": an adverb between the source and its verb is passed over.
                 let mut end = m.start;
-                while end > 0
-                    && rules
-                        .attribution
-                        .find_at(toks, end - 1)
-                        .iter()
-                        .any(|a| *rules.attribution.value(a) == AttrCue::Adverb)
-                {
+                while end > 0 && adverb_at(end - 1) {
                     end -= 1;
                 }
                 let mut s = end;
@@ -2714,7 +2720,7 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
         if !found {
             // Surface name: up to four words of the stretch, without leading articles.
             let (mut s, mut e) = if forward {
-                (m.end, hi.min(m.end + 4))
+                (from, hi.min(from + 4))
             } else {
                 (lo.max(hi.saturating_sub(4)), hi)
             };
@@ -5906,6 +5912,18 @@ mod tests {
             "2025-08-07",
         );
         assert_eq!(families(&ev), vec![EventFamily::Agreement], "{ev:#?}");
+        // The pronoun after a cue is passed over: the statement is the source.
+        let ev = one(
+            "ألقت مفرزة للجيش، أمس، القبض على إرهابيَين اثنين قرب بلدية الميلية، حسب ما أفاد به بيان لوزارة الدفاع الوطني.",
+            "ar",
+            "2025-03-03",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(
+            ev[0].attributed_to,
+            vec!["بيان لوزارة الدفاع الوطني".to_string()],
+            "{ev:#?}"
+        );
     }
 
     #[test]
