@@ -2039,8 +2039,9 @@ fn bind_counts(
             } else if h.start >= q.tok_end && h.start < q_end {
                 // The "noun" was itself the role word ("400 arrested").
                 (false, q.tok_end, h.start)
-            } else if h.start == q.tok_start && h.end == q.tok_end {
-                // The quantity is the role word itself, with its person's pronoun («مقتله»: his killing).
+            } else if h.start <= q.tok_start && h.end == q.tok_end {
+                // The quantity is the role word itself, or ends it, with its person's pronoun («مقتله»: his killing;
+                // «سلّم القيادي ... نفسه»: himself).
                 (true, q.tok_start, q.tok_start)
             } else {
                 continue;
@@ -5997,5 +5998,42 @@ mod tests {
             "2024-04-30",
         );
         assert_eq!(families(&ev), vec![EventFamily::Shelling], "{ev:#?}");
+    }
+
+    #[test]
+    fn fresh70_round_shapes() {
+        // A named person after a title of up to three words; a running total's clause after ", making him".
+        let ev = one(
+            "Georgian police detained opposition activist Nika Chitadze outside parliament in Tbilisi late on Sunday, \
+             the Interior Ministry said.",
+            "en",
+            "2026-01-05",
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(1)),
+            "{ev:#?}"
+        );
+        let ev = one(
+            "Palestinian photojournalist Yousef Abu Hamda was killed on Friday when an Israeli drone struck a group of \
+             people east of Gaza City, officials said, making him at least the fifth journalist killed since the \
+             ceasefire took effect on October 10.",
+            "en",
+            "2025-12-06",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Airstrike], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(1)));
+        // «سلّم ... نفسه»: one man surrendered; «نفسه» elsewhere is no one.
+        let ev = one(
+            "سلّم سهيل حمدان نفسه إلى قوى الأمن الداخلي، أمس الخميس.",
+            "ar",
+            "2026-01-02",
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Surrendered),
+            Some(&CountRange::exact(1)),
+            "{ev:#?}"
+        );
+        assert!(numbers::find_quantities("قال الوزير نفسه إن الوضع هادئ", "ar").is_empty());
     }
 }

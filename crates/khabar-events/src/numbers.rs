@@ -420,7 +420,8 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         .singulars
         .find_at(toks, i)
         .iter()
-        .any(|m| m.end == end && matches!(rules.singulars.value(m), Single::Itself(_)));
+        .any(|m| m.end == end && matches!(rules.singulars.value(m), Single::Itself(_)))
+        && rules.roles.ending_at(toks, end).iter().any(is_role);
     if !(right_after
         || inside
         || accusative
@@ -731,8 +732,8 @@ fn person_role_at(rules: &LangRules, toks: &[Token], i: usize, ending: bool) -> 
     })
 }
 
-/// One named person as a count, in a Latin-script language: the object of a role verb, an age or a singular title
-/// noun allowed before the name, its clause ending after it ("gunmen shot dead Khaled al-Masri, 38,", "soldiers shot
+/// One named person as a count, in a Latin-script language: the object of a role verb, an age or a title (a singular
+/// noun, up to two lower-case words before it) allowed before the name, its clause ending after it ("gunmen shot dead Khaled al-Masri, 38,", "soldiers shot
 /// dead 14-year-old Ahmad Rashid in Silwad", "arrested journalist Jane Doe"); or the subject of a passive role verb
 /// whose clause ends with it ("Issa was shot dead by ...", "hours after he was shot dead").
 fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
@@ -748,7 +749,18 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
         if t.kind == TokKind::Number && t.norm.ends_with("year-old") {
             at += 1;
         }
-        if let Some((1, noun_end)) = single_noun_at(rules, toks, at, false) {
+        // A title: a singular noun, up to two lower-case words before it ("opposition activist", "senior commander").
+        let title = (at..at + 3).find_map(|j| {
+            let plain = toks[at..j.min(toks.len())].iter().enumerate().all(|(k, t)| {
+                t.kind == TokKind::Word
+                    && !is_name_word(text, t)
+                    && rules.roles.find_at(toks, at + k).is_empty()
+            });
+            single_noun_at(rules, toks, j, false)
+                .filter(|&(v, _)| plain && v == 1)
+                .map(|(_, e)| e)
+        });
+        if let Some(noun_end) = title {
             at = noun_end;
         }
         let mut end = name_end(rules, text, toks, at, masked)?;
