@@ -6036,4 +6036,42 @@ mod tests {
         );
         assert!(numbers::find_quantities("قال الوزير نفسه إن الوضع هادئ", "ar").is_empty());
     }
+
+    #[test]
+    fn fresh71_round_shapes() {
+        // Bodies handed back in an exchange were not found; the exchange is an agreement.
+        let ev = one(
+            "Another 1,000 bodies of fallen Ukrainian defenders were returned to Ukraine on Thursday as part of \
+             repatriation measures, the Coordination Headquarters said.",
+            "en",
+            "2025-06-20",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Agreement], "{ev:#?}");
+        assert!(ev[0].counts.is_empty(), "{ev:#?}");
+        // A tally between two months, a trend of shelling and a drone shot down are no incident.
+        assert_no_events(
+            "2025-10-08",
+            &[
+                "Drone strikes killed at least 248 civilians in Ethiopia's Amhara region between January and \
+                 September, the commission said in a report on Tuesday.",
+                "Authorities announced the evacuation of families from 37 villages on Monday as Russian shelling of \
+                 the area intensified.",
+            ],
+        );
+        let ev = one(
+            "أعلن جهاز مكافحة الإرهاب، فجر اليوم الأربعاء، أن قوات التحالف أسقطت طائرة مسيّرة مفخخة قرب مطار أربيل.",
+            "ar",
+            "2025-10-08",
+        );
+        assert!(ev.is_empty(), "{ev:#?}");
+        // An execution carried out by a firing squad, told twice, is one execution.
+        let ev = one(
+            "نفذت سلطات حركة طالبان، اليوم الخميس، حكم الإعدام علناً بحق رجلين في ملعب بمدينة غزني.\nوأوضح البيان أن الرجلين \
+             أُعدما رمياً بالرصاص.",
+            "ar",
+            "2025-10-09",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Other], "{ev:#?}");
+        assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
+    }
 }
