@@ -1435,8 +1435,12 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) -> usize {
                 .iter()
                 .all(|(r, c)| big.get(r).is_some_and(|x| overlap(x, c)))
     };
+    // A bare toll (no incident word: a headline's «ارتفاع حصيلة ضحايا الضربة ... إلى 25 قتيلاً») repeats the incident
+    // with the same figures.
+    let bare_toll =
+        |x: &Event, y: &Event| x.family == EventFamily::Other && is_harm_toll(x) && !y.counts.is_empty();
     let repeat = out.iter().position(|k| {
-        k.family == e.family
+        (k.family == e.family || bare_toll(k, &e) || bare_toll(&e, k))
             && counts_agree(&k.counts, &e.counts)
             && agree(&k.place, &e.place)
             && agree(&k.date, &e.date)
@@ -1460,7 +1464,13 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) -> usize {
             } else {
                 (out[k].clone(), e)
             };
+            let family = if kept.family == EventFamily::Other {
+                other.family
+            } else {
+                kept.family
+            };
             fill_in(&mut kept, other);
+            kept.family = family;
             out[k] = kept;
             k
         }
@@ -6073,5 +6083,13 @@ mod tests {
         );
         assert_eq!(families(&ev), vec![EventFamily::Other], "{ev:#?}");
         assert_eq!(ev[0].counts.get(&CountRole::Killed), Some(&CountRange::exact(2)));
+        // A headline's bare toll repeats the incident its lead tells with the same figure.
+        let ev = one(
+            "ارتفاع حصيلة ضحايا الضربة الروسية على ترنوبل إلى 25 قتيلاً\nأعلنت خدمة الطوارئ الأوكرانية، اليوم الخميس، ارتفاع \
+             حصيلة قتلى الهجوم الصاروخي الروسي على مدينة ترنوبل إلى 25 قتيلاً.",
+            "ar",
+            "2025-11-20",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Shelling], "{ev:#?}");
     }
 }
