@@ -84,19 +84,16 @@ impl<T> Lexicon<T> {
 
     /// Non-overlapping matches, the longer winning (then the earlier, then the one without a gap).
     pub fn find_longest(&self, toks: &[Token]) -> Vec<Match> {
-        let mut all = self.find_all(toks);
         // Of two matches over the same words, the pattern without a gap wins ("in an air operation" over "in an ...
-        // operation"), then the one without a prefix ("abductors" over "abduct*"): the sort below keeps this order
-        // among ties.
-        all.sort_by_key(|m| {
+        // operation"), then the one without a prefix ("abductors" over "abduct*").
+        longest_non_overlapping(self.find_all(toks), |m| {
             self.entries.get(m.entry).map(|(pat, _)| {
                 (
                     pat.iter().any(|p| matches!(p, PatTok::Gap)),
                     pat.iter().any(|p| matches!(p, PatTok::Prefix(_))),
                 )
             })
-        });
-        longest_non_overlapping(all)
+        })
     }
 
     fn new(entries: Vec<(Vec<PatTok>, T)>) -> Lexicon<T> {
@@ -147,13 +144,10 @@ impl<T> Lexicon<T> {
     }
 }
 
-/// Keeps the longest of overlapping matches.
-pub(crate) fn longest_non_overlapping(mut all: Vec<Match>) -> Vec<Match> {
-    all.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
-            .then(a.start.cmp(&b.start))
-    });
+/// Keeps the longest of overlapping matches; `tie` ranks matches of the same length and start (lower first, then the
+/// input order).
+fn longest_non_overlapping<K: Ord>(mut all: Vec<Match>, tie: impl Fn(&Match) -> K) -> Vec<Match> {
+    all.sort_by_key(|m| (std::cmp::Reverse(m.end - m.start), m.start, tie(m)));
     let mut kept: Vec<Match> = Vec::new();
     for m in all {
         if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
