@@ -427,6 +427,24 @@ impl EventExtractor {
                             fill_in(&mut out[i], e);
                             i
                         }
+                        Told::Sums(i) => {
+                            let add = |x: Option<u64>, y: Option<u64>| x.zip(y).map(|(x, y)| x + y);
+                            let sum = out[i]
+                                .counts
+                                .get(&CountRole::Killed)
+                                .zip(e.counts.get(&CountRole::Killed))
+                                .map(|(k, n)| CountRange {
+                                    min: add(k.min, n.min),
+                                    max: add(k.max, n.max),
+                                });
+                            let mut e = e;
+                            e.counts.clear();
+                            merge_toll(&mut out[i], e, &chars, false);
+                            if let Some(sum) = sum {
+                                out[i].counts.insert(CountRole::Killed, sum);
+                            }
+                            i
+                        }
                         Told::Refines(i) => {
                             out[i].family = e.family;
                             fill_in(&mut out[i], e);
@@ -1560,6 +1578,9 @@ enum Told {
     /// The incident told again with a role it lacked ("another 30 people had been injured in the skirmishes"):
     /// the new roles join it, its own figures stay.
     Adds(usize),
+    /// The other side's dead in the battle told just before ("Security forces killed eight terrorists ... During the
+    /// intense exchange of fire, two soldiers ... embraced shahadat"): the two sides' dead add up.
+    Sums(usize),
     /// An attack told before, its weapon named now with no day or toll of its own ("An attack on the hospital ...
     /// killed 70 ... a drone had struck the hospital's emergency building"): the weapon names its family.
     Refines(usize),
@@ -1569,9 +1590,24 @@ enum Told {
 
 /// Whether `e` retells an incident already in `out` ([`Told`]).
 fn told_before(out: &[Event], e: &Event, backref: Backref, names_place: bool) -> Told {
+    let last = out.len().checked_sub(1);
+    let other_side = |a: &Event| {
+        a.family == EventFamily::Battle
+            && e.family == EventFamily::Battle
+            && a.counts.contains_key(&CountRole::Killed)
+            && e.counts.keys().all(|r| *r == CountRole::Killed)
+            && !e.counts.is_empty()
+            && !a.targets.is_empty()
+            && !e.targets.is_empty()
+            && a.targets.iter().all(|t| !e.targets.contains(t))
+            && agree(&a.place, &e.place)
+            && agree(&a.date, &e.date)
+    };
+    if let Some(i) = last.filter(|&i| other_side(&out[i])) {
+        return Told::Sums(i);
+    }
     let weapon = matches!(e.family, EventFamily::Airstrike | EventFamily::Shelling);
     if weapon && e.counts.is_empty() && e.date.is_none() {
-        let last = out.len().checked_sub(1);
         if let Some(i) = last.filter(|&i| {
             let a = &out[i];
             a.family == EventFamily::Attack && is_harm_toll(a) && agree(&a.place, &e.place)
@@ -6091,5 +6127,60 @@ mod tests {
             "2025-11-20",
         );
         assert_eq!(families(&ev), vec![EventFamily::Shelling], "{ev:#?}");
+    }
+
+    #[test]
+    fn fresh72_73_round_shapes() {
+        // The other side's dead in the exchange of fire told just before add up.
+        let ev = one(
+            "Security forces killed eight terrorists in an intelligence-based operation in North Waziristan on \
+             Tuesday, ISPR said.\nDuring the intense exchange of fire, two soldiers, including a captain, embraced \
+             shahadat, it added.",
+            "en",
+            "2026-02-04",
+        );
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(10)),
+            "{ev:#?}"
+        );
+        // A named person set off as an apposition; an arrest verb with its object pronoun.
+        let ev = one(
+            "A member of Zawiya's municipal council, Abdelsalam al-Koni, was killed on Monday evening when gunmen \
+             opened fire on his car.",
+            "en",
+            "2025-01-28",
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Killed),
+            Some(&CountRange::exact(1)),
+            "{ev:#?}"
+        );
+        let ev = one(
+            "قالت عائلة المدوّن إن عناصر مسلحة اعتقلته صباح اليوم الاثنين من منزله في طرابلس.",
+            "ar",
+            "2025-06-09",
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Arrested),
+            Some(&CountRange::exact(1)),
+            "{ev:#?}"
+        );
+        // Bills shot down, a breakdown of a total and the fighting before a truce are no incident.
+        assert_no_events(
+            "2026-03-20",
+            &[
+                "Petro said on Wednesday he would call a popular consultation after eight senators shot down the bill \
+                 on Tuesday.",
+                "The two countries agreed to the truce on Dec. 27 after weeks of fighting that killed dozens of people.",
+            ],
+        );
+        assert!(one(
+            "وتوزعت حالات الاعتقال على النحو الآتي: الخليل (9)، نابلس (5).",
+            "ar",
+            "2026-03-20"
+        )
+        .is_empty());
     }
 }

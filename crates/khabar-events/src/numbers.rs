@@ -803,15 +803,18 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
     } else {
         return None;
     };
+    // A name set off as an apposition ("A member of the council, Abdelsalam al-Koni, was killed") closes with a comma.
+    let apposition = i > 0 && toks[i - 1].is_comma() && toks.get(end).is_some_and(Token::is_comma);
+    let at = end + usize::from(apposition);
     let aux = match (
-        toks.get(end).map(|t| t.norm.as_str()),
-        toks.get(end + 1).map(|t| t.norm.as_str()),
+        toks.get(at).map(|t| t.norm.as_str()),
+        toks.get(at + 1).map(|t| t.norm.as_str()),
     ) {
         (Some("was"), _) => 1,
         (Some("had" | "has"), Some("been")) => 2,
         _ => return None,
     };
-    let mut verb = end + aux;
+    let mut verb = at + aux;
     if toks
         .get(verb)
         .is_some_and(|t| t.norm.ends_with("ly") && !person_role_at(rules, toks, verb, false))
