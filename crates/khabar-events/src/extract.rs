@@ -18,7 +18,13 @@
 //!   year alone,
 //!   are dropped;
 //! - a single victim counts one and an Arabic dual two ("a civilian was killed", «استشهد شاب», «مقتل شخصين»:
-//!   `singulars.tsv`); a count of families (`households`) makes the event but is not a count of people;
+//!   `singulars.tsv`), and so does a named person who is the object of a killed, wounded or arrested verb or the
+//!   subject of a passive harm verb ("shot dead Khaled al-Masri, 38,", "Issa was shot dead"), or a role word with a
+//!   person's pronoun («ما أدى إلى مقتله»); a count of families (`households`) makes the event but is not a count of
+//!   people;
+//! - tellings across sentences join: a bare toll and the incident that gives it again with its day; an attack and its
+//!   weapon named next with nothing of its own (the weapon's family); the other side's dead in the battle told just
+//!   before (added up); fighters captured in a sentence's battle (its `arrested` count);
 //! - a bare year before the publication year ("the 1988 Halabja attack") makes the sentence background, unless it
 //!   follows "since" in a comparison ("the deadliest day since the 2006 war"); an undated article's latest named
 //!   year stands in for the publication year, and "last year" is background with or without one;
@@ -29,7 +35,7 @@
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
 //!   publication date would be wrong too often;
 //! - one incident told twice in an article (a headline repeated as the lead, a paragraph printed twice) is one
-//!   event: same family, the same figures for every count role both tellings give, no disagreement on place or
+//!   event: same family (or one a bare toll with no incident word), the same figures for every count role both tellings give, no disagreement on place or
 //!   day; the telling with more counts, then the better placed, dated and credited one, is kept;
 //! - a place or source that is only part of a compound modifier ("Iran-backed", "UN-recognised", "pro-Iran") is
 //!   neither the event's place nor its source, nor is a place naming whose people were counted ("16 Myanmar
