@@ -463,11 +463,7 @@ fn article_phrase(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) 
             let ended = match toks.get(end) {
                 None => true,
                 Some(n) if n.kind == TokKind::Punct => n.norm != "-",
-                Some(_) => rules
-                    .singulars
-                    .find_at(toks, end)
-                    .iter()
-                    .any(|m| *rules.singulars.value(m) == Single::Follow),
+                Some(_) => follow_at(rules, toks, end),
             };
             if ended {
                 return Some(Raw {
@@ -503,13 +499,17 @@ fn relative_subject(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]
             _ => None,
         })?;
     // Only a harm verb: «القوارب التي خرجت اليوم» are boats, not people who left.
-    let harm = rules.roles.find_at(toks, end).iter().any(|m| {
+    (harm_at(rules, toks, end) && role_clause_ends(rules, toks, end, masked)).then(|| Raw::person(i, end, v))
+}
+
+/// Whether a killed or wounded role word starts at `i`.
+fn harm_at(rules: &LangRules, toks: &[Token], i: usize) -> bool {
+    rules.roles.find_at(toks, i).iter().any(|m| {
         matches!(
             rules.roles.value(m).role,
             Some(CountRole::Killed | CountRole::Wounded)
         )
-    });
-    (harm && role_clause_ends(rules, toks, end, masked)).then(|| Raw::person(i, end, v))
+    })
 }
 
 /// Whether a role verb starts at `at` and its clause ends with it: at punctuation, a word joined by «و», a date, or a
@@ -531,11 +531,7 @@ fn role_clause_ends(rules: &LangRules, toks: &[Token], at: usize, masked: &[bool
             t.kind == TokKind::Punct
                 || t.waw_joined()
                 || masked.get(verb_end).copied().unwrap_or(false)
-                || rules
-                    .singulars
-                    .find_at(toks, verb_end)
-                    .iter()
-                    .any(|m| *rules.singulars.value(m) == Single::Follow)
+                || follow_at(rules, toks, verb_end)
         }
     }
 }
@@ -597,14 +593,9 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
         .get(i + 1)
         .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"));
     let object = rules.roles.ending_at(toks, i).iter().any(is_role)
-        && toks.get(i + 1).is_none_or(|n| {
-            n.kind == TokKind::Punct
-                || rules
-                    .singulars
-                    .find_at(toks, i + 1)
-                    .iter()
-                    .any(|m| *rules.singulars.value(m) == Single::Follow)
-        });
+        && toks
+            .get(i + 1)
+            .is_none_or(|n| n.kind == TokKind::Punct || follow_at(rules, toks, i + 1));
     if t.norm == "another" && !raws.is_empty() && (subject || object) {
         return Some(Raw::person(i, i + 1, 1));
     }
@@ -743,6 +734,7 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
     }
     let clause_ends =
         |k: usize| toks.get(k).is_none_or(|n| n.kind == TokKind::Punct) || follow_at(rules, toks, k);
+    let comma = |k: usize| toks.get(k).is_some_and(Token::is_comma);
     // The object of a role verb ("the body of" a named person is no verb: it may be a funeral's).
     if i > 0 && person_role_at(rules, toks, i, true) {
         let mut at = i;
@@ -772,7 +764,6 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
         let mut count = 1;
         loop {
             let mut k = end;
-            let comma = |k: usize| toks.get(k).is_some_and(Token::is_comma);
             if comma(k) && toks.get(k + 1).is_some_and(|t| t.kind == TokKind::Number) {
                 k += 2;
             }
@@ -804,7 +795,7 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
         return None;
     };
     // A name set off as an apposition ("A member of the council, Abdelsalam al-Koni, was killed") closes with a comma.
-    let apposition = i > 0 && toks[i - 1].is_comma() && toks.get(end).is_some_and(Token::is_comma);
+    let apposition = i > 0 && comma(i - 1) && comma(end);
     let at = end + usize::from(apposition);
     let aux = match (
         toks.get(at).map(|t| t.norm.as_str()),
@@ -821,13 +812,8 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
     {
         verb += 1;
     }
-    let harm = rules.roles.find_at(toks, verb).iter().any(|m| {
-        matches!(
-            rules.roles.value(m).role,
-            Some(CountRole::Killed | CountRole::Wounded)
-        )
-    });
-    (harm && role_clause_ends(rules, toks, verb, masked)).then(|| Raw::person(i, end, 1))
+    (harm_at(rules, toks, verb) && role_clause_ends(rules, toks, verb, masked))
+        .then(|| Raw::person(i, end, 1))
 }
 
 /// "Name, 32, of Town": a bare number between commas right after a capitalized Latin word ("Khaled al-Masri, 38,"
