@@ -6188,5 +6188,18 @@ mod tests {
             "2026-03-20"
         )
         .is_empty());
+        // fresh74: fighters who executed civilians on the spot attacked them; identifying old remains finds no one.
+        let ev = one(
+            "قالت مجموعة «محامو الطوارئ» إن قوات الدعم السريع أعدمت ميدانياً 14 مدنياً في قرية ود النورة يوم الجمعة.",
+            "ar",
+            "2025-02-23",
+        );
+        assert_eq!(families(&ev), vec![EventFamily::Attack], "{ev:#?}");
+        assert!(one(
+            "أعلنت الهيئة العامة للبحث والتعرف على المفقودين، اليوم الأربعاء، التعرف على هويات 12 ضحية من ضحايا المقابر الجماعية.",
+            "ar",
+            "2025-02-23",
+        )
+        .is_empty());
     }
 }
