@@ -386,13 +386,13 @@ impl EventExtractor {
                 // So is one that gives the same toll again with its incident, day and all ("... called for an end to
                 // attacks on the press after reporter Hashim Adam Issa was killed in El Fasher. Issa was shot dead
                 // by RSF fighters on Saturday ...").
-                let same_toll = |a: &Event| !e.counts.is_empty() && a.counts == e.counts;
                 let behind = if INCIDENT_PRIORITY[..4].contains(&e.family)
-                    && ((told.toll_ref && e.counts.is_empty()) || !e.counts.is_empty())
+                    && (told.toll_ref || !e.counts.is_empty())
                 {
                     prev_events.iter().copied().find(|&i| {
-                        out.get(i)
-                            .is_some_and(|a| bare_toll_of(a, &e) && (e.counts.is_empty() || same_toll(a)))
+                        out.get(i).is_some_and(|a| {
+                            bare_toll_of(a, &e) && (e.counts.is_empty() || a.counts == e.counts)
+                        })
                     })
                 } else {
                     None
@@ -1371,19 +1371,15 @@ fn absorb_captures(out: &mut Vec<(Event, Backref)>) {
     let Some(b) = out.iter().position(|(e, _)| e.family == EventFamily::Battle) else {
         return;
     };
-    let battle_date = out[b].0.date;
-    let captured: Vec<usize> = (0..out.len())
-        .filter(|&i| {
-            let e = &out[i].0;
-            e.family == EventFamily::Arrest
-                && e.counts.len() == 1
-                && e.counts.contains_key(&CountRole::Arrested)
-                && !out[b].0.counts.contains_key(&CountRole::Arrested)
-                && (e.date.is_none() || e.date == battle_date)
-        })
-        .take(1)
-        .collect();
-    for i in captured.into_iter().rev() {
+    let battle = &out[b].0;
+    let captured = out.iter().position(|(e, _)| {
+        e.family == EventFamily::Arrest
+            && e.counts.len() == 1
+            && e.counts.contains_key(&CountRole::Arrested)
+            && !battle.counts.contains_key(&CountRole::Arrested)
+            && (e.date.is_none() || e.date == battle.date)
+    });
+    if let Some(i) = captured {
         let (arrest, _) = out.remove(i);
         let b = if i < b { b - 1 } else { b };
         out[b].0.counts.extend(arrest.counts);
