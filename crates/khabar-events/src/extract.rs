@@ -6184,6 +6184,18 @@ mod tests {
             "2026-03-20"
         )
         .is_empty());
+        // fresh76: a bounty is money, not people who surrendered.
+        let ev = one(
+            "Sixty-one Maoists, 25 of them carrying a combined bounty of 1.2 crore, surrendered before senior police \
+             officers in Bijapur district on Wednesday, the police said.",
+            "en",
+            "2026-01-15",
+        );
+        assert_eq!(
+            ev[0].counts.get(&CountRole::Surrendered),
+            Some(&CountRange::exact(61)),
+            "{ev:#?}"
+        );
         // fresh74: fighters who executed civilians on the spot attacked them; identifying old remains finds no one.
         let ev = one(
             "قالت مجموعة «محامو الطوارئ» إن قوات الدعم السريع أعدمت ميدانياً 14 مدنياً في قرية ود النورة يوم الجمعة.",
