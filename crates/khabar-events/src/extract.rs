@@ -35,8 +35,9 @@
 //!   used only when the sentence says "today" itself. News sentences often report earlier days, so guessing the
 //!   publication date would be wrong too often;
 //! - one incident told twice in an article (a headline repeated as the lead, a paragraph printed twice) is one
-//!   event: same family (or one a bare toll with no incident word), the same figures for every count role both tellings give, no disagreement on place or
-//!   day; the telling with more counts, then the better placed, dated and credited one, is kept;
+//!   event: same family (or one a bare toll with no incident word), the same figures for every count role both
+//!   tellings give, no disagreement on place or day; the telling with more counts, then the better placed, dated and
+//!   credited one, is kept;
 //! - a place or source that is only part of a compound modifier ("Iran-backed", "UN-recognised", "pro-Iran") is
 //!   neither the event's place nor its source, nor is a place naming whose people were counted ("16 Myanmar
 //!   nationals"); a place after a locative ("in Baghdad") wins over a nearer one, and a dateline ("CHENNAI:") loses
@@ -1457,8 +1458,7 @@ fn push_unrepeated(out: &mut Vec<Event>, e: Event) -> usize {
     };
     // A bare toll (no incident word: a headline's «ارتفاع حصيلة ضحايا الضربة ... إلى 25 قتيلاً») repeats the incident
     // with the same figures.
-    let bare_toll =
-        |x: &Event, y: &Event| x.family == EventFamily::Other && is_harm_toll(x) && !y.counts.is_empty();
+    let bare_toll = |x: &Event, y: &Event| bare_toll_of(x, y) && !y.counts.is_empty();
     let repeat = out.iter().position(|k| {
         (k.family == e.family || bare_toll(k, &e) || bare_toll(&e, k))
             && counts_agree(&k.counts, &e.counts)
@@ -2565,11 +2565,7 @@ fn is_stop(rules: &LangRules, toks: &[Token], i: usize) -> bool {
         .find_at(toks, i)
         .iter()
         .any(|m| rules.triggers.value(m).0.is_some())
-        || rules
-            .roles
-            .find_at(toks, i)
-            .iter()
-            .any(|m| rules.roles.value(m).role.is_some())
+        || rules.roles.find_at(toks, i).iter().any(|m| rules.is_role(m))
     {
         return true;
     }
@@ -2665,6 +2661,14 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
                 && n.end - n.start > m.end - m.start
         })
     };
+    // A word passed over between a source and its verb ("the mayor now says") or its cue («أفاد به»).
+    let adverb_at = |k: usize| {
+        rules
+            .attribution
+            .find_at(toks, k)
+            .iter()
+            .any(|a| *rules.attribution.value(a) == AttrCue::Adverb)
+    };
     for m in cues.iter().copied().filter(|m| !plain_cover(m)) {
         let cue = *rules.attribution.value(&m);
         // "Commander Abdul Ghani said the first group of ...": after a plain speech verb that follows a source name,
@@ -2673,13 +2677,6 @@ fn attribution(rules: &LangRules, toks: &[Token], text: &str, mentions: &[Mentio
             && m.start > 0
             && ends_source_name(rules, toks, text, &sources, &source_mentions, m.start);
         // Where a source after its cue starts: past a word the source may follow («حسب ما أفاد به بيان»: "by it").
-        let adverb_at = |k: usize| {
-            rules
-                .attribution
-                .find_at(toks, k)
-                .iter()
-                .any(|a| *rules.attribution.value(a) == AttrCue::Adverb)
-        };
         let mut from = m.end;
         let (lo, hi, hedging, forward) = match cue {
             AttrCue::Stop

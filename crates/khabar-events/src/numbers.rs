@@ -364,7 +364,7 @@ fn single_at(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool]) -> Op
         return None;
     }
     let (v, end, relative) = single_kind_at(rules, toks, i, true)?;
-    let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
+    let is_role = |m: &crate::rules::Match| rules.is_role(m);
     let right_after = rules.roles.ending_at(toks, i).iter().any(is_role);
     let inside = i > 0
         && rules
@@ -519,7 +519,7 @@ fn role_clause_ends(rules: &LangRules, toks: &[Token], at: usize, masked: &[bool
         .roles
         .find_at(toks, at)
         .iter()
-        .filter(|m| rules.roles.value(m).role.is_some())
+        .filter(|m| rules.is_role(m))
         .map(|m| m.end)
         .max()
     else {
@@ -588,11 +588,10 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
     // "Two policemen were killed and another was injured": "another" as a subject after a count is one more.
     // "killing one of the party's Peshmerga and wounding another": "another" as the object of a role verb, its clause
     // ending with it (punctuation, a `follow` word), is one more too.
-    let is_role = |m: &crate::rules::Match| rules.roles.value(m).role.is_some();
     let subject = toks
         .get(i + 1)
         .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"));
-    let object = rules.roles.ending_at(toks, i).iter().any(is_role)
+    let object = rules.roles.ending_at(toks, i).iter().any(|m| rules.is_role(m))
         && toks
             .get(i + 1)
             .is_none_or(|n| n.kind == TokKind::Punct || follow_at(rules, toks, i + 1));
@@ -706,7 +705,8 @@ fn follow_at(rules: &LangRules, toks: &[Token], i: usize) -> bool {
         .any(|m| *rules.singulars.value(m) == Single::Follow)
 }
 
-/// Whether a killed, wounded or arrested role word, not a found body's ("body of"), starts (`ending == false`) or ends (`ending == true`) at `i`.
+/// Whether a killed, wounded or arrested role word, not a found body's ("body of"), starts (`ending == false`) or
+/// ends (`ending == true`) at `i`.
 fn person_role_at(rules: &LangRules, toks: &[Token], i: usize, ending: bool) -> bool {
     let matches = if ending {
         rules.roles.ending_at(toks, i)
@@ -724,9 +724,10 @@ fn person_role_at(rules: &LangRules, toks: &[Token], i: usize, ending: bool) -> 
 }
 
 /// One named person as a count, in a Latin-script language: the object of a role verb, an age or a title (a singular
-/// noun, up to two lower-case words before it) allowed before the name, its clause ending after it ("gunmen shot dead Khaled al-Masri, 38,", "soldiers shot
-/// dead 14-year-old Ahmad Rashid in Silwad", "arrested journalist Jane Doe"); or the subject of a passive role verb
-/// whose clause ends with it ("Issa was shot dead by ...", "hours after he was shot dead").
+/// noun, up to two lower-case words before it) allowed before the name, its clause ending after it ("gunmen shot dead
+/// Khaled al-Masri, 38,", "soldiers shot dead 14-year-old Ahmad Rashid in Silwad", "arrested journalist Jane Doe");
+/// or the subject of a passive role verb whose clause ends with it ("Issa was shot dead by ...", "hours after he was
+/// shot dead").
 fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
     let t = toks.get(i)?;
     if t.norm.chars().any(is_arabic) {

@@ -82,7 +82,8 @@ impl<T> Lexicon<T> {
         out
     }
 
-    /// Non-overlapping matches, the longer winning (then the earlier, then the one without a gap).
+    /// Non-overlapping matches, the longer winning (then the earlier, then the one without a gap, then the one without
+    /// a prefix).
     pub fn find_longest(&self, toks: &[Token]) -> Vec<Match> {
         // Of two matches over the same words, the pattern without a gap wins ("in an air operation" over "in an ...
         // operation"), then the one without a prefix ("abductors" over "abduct*").
@@ -541,6 +542,11 @@ fn scope(s: &str) -> Result<Scope, String> {
 }
 
 impl LangRules {
+    /// Whether the `roles.tsv` match `m` binds a count role (not a `none` mask).
+    pub(crate) fn is_role(&self, m: &Match) -> bool {
+        self.roles.value(m).role.is_some()
+    }
+
     /// The `targets.tsv` label of the people word at token `n` ("civilians", "fighters"); none when the word there
     /// counts things (label `-`) or is no target word.
     pub(crate) fn people_at(&self, toks: &[Token], n: usize) -> Option<&String> {
