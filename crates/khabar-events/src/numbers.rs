@@ -588,15 +588,19 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
     // "Two policemen were killed and another was injured": "another" as a subject after a count is one more.
     // "killing one of the party's Peshmerga and wounding another": "another" as the object of a role verb, its clause
     // ending with it (punctuation, a `follow` word), is one more too.
-    let subject = toks
-        .get(i + 1)
-        .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"));
-    let object = rules.roles.ending_at(toks, i).iter().any(|m| rules.is_role(m))
-        && toks
+    if t.norm == "another" && !raws.is_empty() {
+        let subject = toks
             .get(i + 1)
-            .is_none_or(|n| n.kind == TokKind::Punct || follow_at(rules, toks, i + 1));
-    if t.norm == "another" && !raws.is_empty() && (subject || object) {
-        return Some(Raw::person(i, i + 1, 1));
+            .is_some_and(|n| matches!(n.norm.as_str(), "was" | "is" | "has" | "had"));
+        let object = || {
+            rules.roles.ending_at(toks, i).iter().any(|m| rules.is_role(m))
+                && toks
+                    .get(i + 1)
+                    .is_none_or(|n| n.kind == TokKind::Punct || follow_at(rules, toks, i + 1))
+        };
+        if subject || object() {
+            return Some(Raw::person(i, i + 1, 1));
+        }
     }
     let definite = t.norm == "the" && i >= 2 && toks[i - 1].norm == "and";
     let arabic_and = t.waw_joined() && !masked.get(i).copied().unwrap_or(false);
@@ -625,6 +629,9 @@ fn listed_member(rules: &LangRules, toks: &[Token], i: usize, masked: &[bool], r
 /// Most words of a person's name ("Hashim Adam Issa", "Khaled al-Masri").
 const NAME_WORDS: usize = 4;
 
+/// Most tokens from a named object's role verb to the name's first word, an age and a title between them.
+const NAME_REACH: usize = 8;
+
 /// Lower-case words that may stand inside a name ("Osama bin Laden", "Abu Bakr al Baghdadi").
 const NAME_PARTICLES: [&str; 8] = ["bin", "ibn", "bint", "al", "el", "de", "da", "van"];
 
@@ -646,28 +653,32 @@ const NOT_NAMES: [&str; 14] = [
     "there",
 ];
 
-/// A Latin word written as a name: a capital first letter ("Issa"), or a short lower-case article and a hyphen before
-/// one ("al-Masri").
-fn is_name_word(text: &str, t: &Token) -> bool {
-    if t.kind != TokKind::Word {
-        return false;
-    }
-    let chars: Vec<char> = t.chars_in(text).collect();
-    let capital = |c: Option<&char>| c.is_some_and(|c| c.is_uppercase());
-    if capital(chars.first()) {
-        return true;
-    }
-    let hyphen = chars.iter().position(|&c| c == '-');
-    hyphen.is_some_and(|h| {
-        (1..=3).contains(&h) && chars[..h].iter().all(char::is_ascii_lowercase) && capital(chars.get(h + 1))
-    })
+/// For each token of `text`, whether it is a Latin word written as a name: a capital first letter ("Issa"), or a
+/// short lower-case article and a hyphen before one ("al-Masri"). Read once per sentence, so the name tests of every
+/// token are lookups.
+fn name_words(text: &str, toks: &[Token]) -> Vec<bool> {
+    let chars: Vec<char> = text.chars().collect();
+    toks.iter()
+        .map(|t| {
+            let word = chars.get(t.start..t.end).unwrap_or_default();
+            let capital = |c: Option<&char>| c.is_some_and(|c| c.is_uppercase());
+            let hyphen = || word.iter().position(|&c| c == '-');
+            t.kind == TokKind::Word
+                && (capital(word.first())
+                    || hyphen().is_some_and(|h| {
+                        (1..=3).contains(&h)
+                            && word[..h].iter().all(char::is_ascii_lowercase)
+                            && capital(word.get(h + 1))
+                    }))
+        })
+        .collect()
 }
 
 /// The end of the person's name starting at `i`: up to [`NAME_WORDS`] name words, particles only between them; `None`
 /// when no name starts there, or its words are a counted noun, an actor or a place ("Hamas", "Palestinians").
-fn name_end(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked: &[bool]) -> Option<usize> {
+fn name_end(rules: &LangRules, names: &[bool], toks: &[Token], i: usize, masked: &[bool]) -> Option<usize> {
     let free = |j: usize| !masked.get(j).copied().unwrap_or(false);
-    let word = |j: usize| toks.get(j).is_some_and(|t| free(j) && is_name_word(text, t));
+    let word = |j: usize| free(j) && names.get(j).copied().unwrap_or(false);
     if !word(i) || NOT_NAMES.contains(&toks[i].norm.as_str()) {
         return None;
     }
@@ -728,9 +739,12 @@ fn person_role_at(rules: &LangRules, toks: &[Token], i: usize, ending: bool) -> 
 /// Khaled al-Masri, 38,", "soldiers shot dead 14-year-old Ahmad Rashid in Silwad", "arrested journalist Jane Doe");
 /// or the subject of a passive role verb whose clause ends with it ("Issa was shot dead by ...", "hours after he was
 /// shot dead").
-fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
+fn named_person(rules: &LangRules, names: &[bool], toks: &[Token], i: usize, masked: &[bool]) -> Option<Raw> {
     let t = toks.get(i)?;
-    if t.norm.chars().any(is_arabic) {
+    let pronoun = matches!(t.norm.as_str(), "he" | "she");
+    // A name starts at most this many tokens on (an age, a title of up to three words and a noun of up to three).
+    let name_near = names.iter().skip(i).take(NAME_REACH).any(|&n| n);
+    if t.norm.chars().any(is_arabic) || !(pronoun || name_near) {
         return None;
     }
     let clause_ends =
@@ -745,9 +759,7 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
         // A title: a singular noun, up to two lower-case words before it ("opposition activist", "senior commander").
         let title = (at..at + 3).find_map(|j| {
             let plain = toks[at..j.min(toks.len())].iter().enumerate().all(|(k, t)| {
-                t.kind == TokKind::Word
-                    && !is_name_word(text, t)
-                    && rules.roles.find_at(toks, at + k).is_empty()
+                t.kind == TokKind::Word && !names[at + k] && rules.roles.find_at(toks, at + k).is_empty()
             });
             single_noun_at(rules, toks, j, false)
                 .filter(|&(v, _)| plain && v == 1)
@@ -756,7 +768,7 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
         if let Some(noun_end) = title {
             at = noun_end;
         }
-        let mut end = name_end(rules, text, toks, at, masked)?;
+        let mut end = name_end(rules, names, toks, at, masked)?;
         if !clause_ends(end) {
             return None;
         }
@@ -769,14 +781,14 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
                 k += 2;
             }
             if comma(k) && toks.get(k + 1).is_some_and(|t| t.norm == "of") {
-                k = name_end(rules, text, toks, k + 2, masked).unwrap_or(k);
+                k = name_end(rules, names, toks, k + 2, masked).unwrap_or(k);
             }
             let mut j = k + usize::from(comma(k));
             if toks.get(j).is_none_or(|t| t.norm != "and") {
                 break;
             }
             j += 1;
-            match name_end(rules, text, toks, j, masked).filter(|&e| clause_ends(e)) {
+            match name_end(rules, names, toks, j, masked).filter(|&e| clause_ends(e)) {
                 Some(e) => {
                     count += 1;
                     end = e;
@@ -787,11 +799,11 @@ fn named_person(rules: &LangRules, text: &str, toks: &[Token], i: usize, masked:
         return Some(Raw::person(i, end, count));
     }
     // The subject of a passive role verb: a name (its first word) or "he" / "she".
-    let after_name = i > 0 && is_name_word(text, &toks[i - 1]);
-    let end = if matches!(t.norm.as_str(), "he" | "she") {
+    let after_name = i > 0 && names[i - 1];
+    let end = if pronoun {
         i + 1
     } else if !after_name {
-        name_end(rules, text, toks, i, masked)?
+        name_end(rules, names, toks, i, masked)?
     } else {
         return None;
     };
@@ -862,6 +874,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
             i += 1;
         }
     }
+    let names = name_words(text, toks);
     let mut raws: Vec<Raw> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -872,7 +885,7 @@ pub(crate) fn scan(text: &str, toks: &[Token], rules: &LangRules, masked: &[bool
         if let Some(r) = single_at(rules, toks, i, masked)
             .or_else(|| listed_member(rules, toks, i, masked, &raws))
             .or_else(|| relative_subject(rules, toks, i, masked))
-            .or_else(|| named_person(rules, text, toks, i, masked))
+            .or_else(|| named_person(rules, &names, toks, i, masked))
         {
             i = r.end.max(i + 1);
             raws.push(r);
