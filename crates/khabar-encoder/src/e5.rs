@@ -12,10 +12,12 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Slice};
 use rayon::prelude::*;
 
+use crate::adapter::LoraModel;
 use crate::model::layernorm;
 use crate::EncoderError;
 
@@ -48,6 +50,7 @@ impl E5Prefix {
 }
 
 /// The SentencePiece-unigram tokenizer of the packed model (XLM-R vocabulary).
+#[derive(Clone)]
 struct UnigramTokenizer {
     pieces: HashMap<Vec<u8>, u32>,
     scores: Vec<f32>,
@@ -137,7 +140,11 @@ impl UnigramTokenizer {
     }
 }
 
+/// An adapter's update of one map: layer, map name, `B·A`.
+type WeightUpdate = (usize, &'static str, Array2<f32>);
+
 /// One transformer layer, weights dequantized to f32 `[out, in]`.
+#[derive(Clone)]
 struct Layer {
     q: (Array2<f32>, Vec<f32>),
     k: (Array2<f32>, Vec<f32>),
@@ -149,7 +156,33 @@ struct Layer {
     out_norm: (Vec<f32>, Vec<f32>),
 }
 
+impl Layer {
+    /// The map an adapter names ([`crate::adapter::TARGETS`]); the feed-forward output for any other name.
+    fn linear(&self, target: &str) -> &(Array2<f32>, Vec<f32>) {
+        match target {
+            "q" => &self.q,
+            "k" => &self.k,
+            "v" => &self.v,
+            "ao" => &self.attn_out,
+            "fi" => &self.ff_in,
+            _ => &self.ff_out,
+        }
+    }
+
+    fn linear_mut(&mut self, target: &str) -> &mut (Array2<f32>, Vec<f32>) {
+        match target {
+            "q" => &mut self.q,
+            "k" => &mut self.k,
+            "v" => &mut self.v,
+            "ao" => &mut self.attn_out,
+            "fi" => &mut self.ff_in,
+            _ => &mut self.ff_out,
+        }
+    }
+}
+
 /// multilingual-e5-small: tokenizer and weights. `&E5` is `Sync`; batches run in parallel with rayon.
+#[derive(Clone)]
 pub struct E5 {
     hidden: usize,
     heads: usize,
@@ -162,6 +195,8 @@ pub struct E5 {
     token_type: Vec<f32>,
     emb_norm: (Vec<f32>, Vec<f32>),
     layers: Vec<Layer>,
+    /// The adapter merged into the weights ([`E5::apply_adapter`]), if any.
+    adapter: Option<(String, Arc<LoraModel>)>,
 }
 
 impl std::fmt::Debug for E5 {
@@ -170,6 +205,7 @@ impl std::fmt::Debug for E5 {
             .field("hidden", &self.hidden)
             .field("layers", &self.layers.len())
             .field("pieces", &self.tokenizer.scores.len())
+            .field("adapter", &self.adapter())
             .finish()
     }
 }
@@ -430,7 +466,69 @@ impl E5 {
             token_type,
             emb_norm,
             layers,
+            adapter: None,
         })
+    }
+
+    /// Merges the low-rank adapter `model` (named `name`) into the weights: `W += B·A` for each map it changes.
+    /// Fails, leaving the weights as they were, when a delta's shape does not fit or an adapter is already merged.
+    pub fn apply_adapter(&mut self, name: &str, model: &LoraModel) -> Result<(), EncoderError> {
+        if let Some((prev, _)) = &self.adapter {
+            return Err(EncoderError::BadWeights(format!(
+                "e5 adapter `{name}`: `{prev}` is already merged"
+            )));
+        }
+        let updates = self.deltas(name, model)?;
+        for (layer, target, delta) in updates {
+            if let Some(l) = self.layers.get_mut(layer) {
+                l.linear_mut(target).0 += &delta;
+            }
+        }
+        self.adapter = Some((name.to_string(), Arc::new(model.clone())));
+        Ok(())
+    }
+
+    /// A copy with the merged adapter taken out again (`W -= B·A`): the plain model up to f32 rounding.
+    pub fn without_adapter(&self) -> E5 {
+        let mut plain = self.clone();
+        if let Some((name, model)) = plain.adapter.take() {
+            if let Ok(updates) = plain.deltas(&name, &model) {
+                for (layer, target, delta) in updates {
+                    if let Some(l) = plain.layers.get_mut(layer) {
+                        l.linear_mut(target).0 -= &delta;
+                    }
+                }
+            }
+        }
+        plain
+    }
+
+    /// Each update `B·A` of `model`, checked against the shapes of the weights.
+    fn deltas(&self, name: &str, model: &LoraModel) -> Result<Vec<WeightUpdate>, EncoderError> {
+        let mut updates = Vec::with_capacity(model.deltas.len());
+        for d in &model.deltas {
+            let layer = self.layers.get(d.layer).ok_or_else(|| {
+                EncoderError::BadWeights(format!("e5 adapter `{name}`: no layer {}", d.layer))
+            })?;
+            let w = &layer.linear(d.target).0;
+            let delta = d.b.dot(&d.a);
+            if delta.dim() != w.dim() {
+                return Err(EncoderError::BadWeights(format!(
+                    "e5 adapter `{name}`: l{}.{} is {:?}, the model's {:?}",
+                    d.layer,
+                    d.target,
+                    delta.dim(),
+                    w.dim()
+                )));
+            }
+            updates.push((d.layer, d.target, delta));
+        }
+        Ok(updates)
+    }
+
+    /// The name of the adapter merged into the weights, if any.
+    pub fn adapter(&self) -> Option<&str> {
+        self.adapter.as_ref().map(|(n, _)| n.as_str())
     }
 
     /// Width of the embeddings (384).
@@ -530,6 +628,18 @@ impl E5 {
         // dividing by the total weight first would not change the direction
         let norm = sum.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-6);
         sum.iter().map(|v| v / norm).collect()
+    }
+
+    /// Embeddings of articles' leads (title and body, the first `pieces` pieces, at most one 510-piece window,
+    /// `passage: ` prefix), in parallel: what [`crate::Encoder::embed_e5_documents_with`] runs.
+    pub fn embed_leads(&self, docs: &[(Option<&str>, &str)], pieces: usize) -> Vec<Vec<f32>> {
+        let pieces = pieces.clamp(1, self.max_positions - 2);
+        let leads: Vec<String> = docs
+            .iter()
+            .map(|(t, x)| crate::document_lead(*t, x, pieces))
+            .collect();
+        let refs: Vec<&str> = leads.iter().map(String::as_str).collect();
+        self.embed_batch(&refs, E5Prefix::Passage, Some(pieces))
     }
 
     /// [`Self::embed`] of many texts, in parallel.

@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+mod adapter;
 mod e5;
 mod model;
 mod tokenizer;
@@ -28,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+pub use adapter::{E5Adapters, LoraModel, E5_ADAPTER_ALL};
 pub use e5::{E5Prefix, E5, E5_FILE};
 pub use model::{EMB_DIM, PIECE_CACHE_ROWS};
 pub use tokenizer::Tokenizer;
@@ -132,9 +134,16 @@ impl Encoder {
         self.e5 = Some(e5);
     }
 
-    /// Loads multilingual-e5-small from `data_dir` ([`e5_path`]) and adds it ([`Self::set_e5`]).
+    /// Loads multilingual-e5-small from `data_dir` ([`e5_path`]), merges the shipped same-story adapter
+    /// ([`E5_ADAPTER_ALL`] of [`E5Adapters::shipped`]) into it, and adds it ([`Self::set_e5`]).
     pub fn load_e5(&mut self, data_dir: &Path) -> Result<(), EncoderError> {
-        self.set_e5(E5::load(&e5_path(data_dir))?);
+        let mut e5 = E5::load(&e5_path(data_dir))?;
+        let adapters = E5Adapters::shipped()?;
+        let all = adapters
+            .get(E5_ADAPTER_ALL)
+            .ok_or_else(|| EncoderError::BadWeights(format!("no `{E5_ADAPTER_ALL}` e5 adapter")))?;
+        e5.apply_adapter(E5_ADAPTER_ALL, all)?;
+        self.set_e5(e5);
         Ok(())
     }
 
@@ -155,11 +164,7 @@ impl Encoder {
         docs: &[(Option<&str>, &str)],
         pieces: usize,
     ) -> Option<Vec<Vec<f32>>> {
-        let e5 = self.e5.as_ref()?;
-        let pieces = pieces.clamp(1, E5_DOC_PIECES);
-        let leads: Vec<String> = docs.iter().map(|(t, x)| document_lead(*t, x, pieces)).collect();
-        let refs: Vec<&str> = leads.iter().map(String::as_str).collect();
-        Some(e5.embed_batch(&refs, E5Prefix::Passage, Some(pieces)))
+        Some(self.e5.as_ref()?.embed_leads(docs, pieces))
     }
 
     /// Number of pieces in the piece cache so far.
