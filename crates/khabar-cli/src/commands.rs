@@ -530,7 +530,8 @@ pub fn eval_semeval(
         engines.add_structured(title, text, lang, f)
     };
     let rows = khabar_similarity::eval::semeval_rows_with(csv, &engines.encoder, Some(&enrich))?;
-    let report = khabar_similarity::eval::cross_validate_checked(&rows, folds)
+    let pairs = khabar_similarity::eval::read_semeval(csv)?;
+    let report = khabar_similarity::eval::evaluate(&rows, &pairs, folds, &engines.encoder)
         .with_context(|| format!("evaluating {}", csv.display()))?;
     println!("{report}");
     if let Some(path) = dump_features {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
-use khabar_encoder::Encoder;
+use khabar_encoder::{E5Adapters, Encoder, E5, E5_DOC_PIECES, E5_LEAD_PIECES};
 use serde::Serialize;
 
 use crate::corpus::CorpusStats;
@@ -132,6 +132,9 @@ pub struct SemevalReport {
     pub lead_only_per_lang_pair: BTreeMap<String, (usize, f64)>,
     /// Lead-only features plus the e5 lead cosine; `None` when no document has an e5 lead (model not installed).
     pub lead_e5: Option<CvFigures>,
+    /// The multilingual-e5-small each fold's model was fitted and tested with ([`e5_fold_rows`]); empty when
+    /// every fold used the rows' own embeddings.
+    pub e5_per_fold: Vec<String>,
     /// Model fitted on all pairs (what ships as the default), with its lead-only sub-model.
     pub model: SimilarityModel,
     /// Out-of-fold score of each row (full features), in row order.
@@ -182,6 +185,13 @@ impl fmt::Display for SemevalReport {
             folds.join(", "),
             self.pearson_cv_mean
         )?;
+        if !self.e5_per_fold.is_empty() {
+            writeln!(
+                f,
+                "multilingual-e5-small per fold (never one whose adapter trained on a test document): [{}]",
+                self.e5_per_fold.join(", ")
+            )?;
+        }
         writeln!(f, "per language pair (out-of-fold):")?;
         write_per_lang_pair(f, &self.per_lang_pair)?;
         writeln!(
@@ -198,7 +208,10 @@ impl fmt::Display for SemevalReport {
             )?;
             write_per_lang_pair(f, &cv.per_lang_pair)?;
         }
-        writeln!(f, "single features (raw, no fit):")?;
+        writeln!(
+            f,
+            "single features (raw, no fit; cos_e5 with the embeddings of the model fitted on all pairs):"
+        )?;
         for (name, p) in &self.single_feature {
             writeln!(f, "  {name:20} {p:.4}")?;
         }
@@ -419,11 +432,14 @@ fn cv_core(
     rows: &[PairRow],
     row_fold: &[usize],
     folds: usize,
+    fold_rows: &FoldRows,
     select: impl Fn(&PairRow, &CorpusStats) -> [f32; N_FEATURES],
 ) -> CvResult {
+    let all_rows = rows;
     let mut oof = vec![0.0f64; rows.len()];
     let mut per_fold = Vec::with_capacity(folds);
     for fold in 0..folds {
+        let rows = fold_rows.rows(fold).unwrap_or(all_rows);
         let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
         let (boiler, _) = boilerplate_column(rows, &fit_rows);
         let corpus = corpus_of(rows, &fit_rows);
@@ -451,6 +467,7 @@ fn cv_core(
         }
         per_fold.push(pearson(&pred, &gold));
     }
+    let rows = all_rows;
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
     let mut per_lang_pair = BTreeMap::new();
     let pairs: BTreeSet<&str> = rows.iter().map(|r| r.lang_pair.as_str()).collect();
@@ -470,6 +487,111 @@ fn cv_core(
         oof,
         per_fold,
     }
+}
+
+/// Per-fold rows for [`cross_validate_planned`]: the same pairs with the embeddings of another
+/// multilingual-e5-small ([`e5_fold_rows`]).
+#[derive(Debug, Clone, Default)]
+pub struct FoldRows {
+    /// Per fold: which e5 its model is fitted and tested with.
+    pub names: Vec<String>,
+    rows: Vec<Option<std::sync::Arc<Vec<PairRow>>>>,
+}
+
+impl FoldRows {
+    /// The rows of `fold`, `None` for the rows' own.
+    fn rows(&self, fold: usize) -> Option<&[PairRow]> {
+        self.rows.get(fold).and_then(|r| r.as_deref()).map(Vec::as_slice)
+    }
+}
+
+/// The e5 a fold whose test pairs hold the documents `test_docs` may use: `current` (the adapter the rows were
+/// embedded with) when it never trained on one of them, else the first other adapter (by name) that did not,
+/// else `None`: the plain model.
+fn clean_adapter<'a>(test_docs: &BTreeSet<u64>, adapters: &'a E5Adapters, current: &str) -> Option<&'a str> {
+    let clean = |m: &khabar_encoder::LoraModel| !m.trained_on_any(test_docs.iter());
+    adapters
+        .iter()
+        .find(|(n, m)| *n == current && clean(m))
+        .or_else(|| adapters.iter().find(|(_, m)| clean(m)))
+        .map(|(n, _)| n)
+}
+
+/// Per fold of the split `seed` makes, rows whose e5 embeddings come from a model that never saw a test document.
+/// `e5` embedded the rows; when it carries an adapter, a fold keeps the rows' own embeddings if that adapter never
+/// trained on one of the fold's documents, else takes those of the plain model with the first of `adapters` that
+/// did not (the fold adapters of the SemEval training CSV under [`FOLD_SEED`]), else of the plain model. Each other
+/// model embeds every document once. On a CSV that shares no document with the training pairs, every fold keeps
+/// the rows' own embeddings; with no adapter in `e5`, nothing changes.
+pub fn e5_fold_rows(
+    rows: &[PairRow],
+    pairs: &[SemevalPair],
+    folds: usize,
+    seed: u64,
+    e5: &E5,
+    adapters: &E5Adapters,
+) -> Result<FoldRows, SimilarityError> {
+    let Some(current) = e5.adapter() else {
+        return Ok(FoldRows::default());
+    };
+    let base = e5.without_adapter();
+    let folds = folds.max(2);
+    let row_fold = fold_of_rows(rows, folds, seed);
+    let docs: Vec<(Option<&str>, &str)> = pairs
+        .iter()
+        .take(rows.len())
+        .flat_map(|p| p.docs().map(|(t, x, _)| (t, x)))
+        .collect();
+    let mut cache: HashMap<Option<String>, std::sync::Arc<Vec<PairRow>>> = HashMap::new();
+    let mut out = FoldRows::default();
+    for fold in 0..folds {
+        let test_docs: BTreeSet<u64> = rows
+            .iter()
+            .zip(&row_fold)
+            .filter(|(_, &f)| f == fold)
+            .flat_map(|(r, _)| doc_ids(&r.pair_id))
+            .filter_map(|d| d.parse().ok())
+            .collect();
+        let chosen = clean_adapter(&test_docs, adapters, current);
+        if chosen == Some(current) {
+            out.names.push(format!("adapter {current}"));
+            out.rows.push(None);
+            continue;
+        }
+        out.names
+            .push(chosen.map_or("plain (no adapter)".to_string(), |n| format!("adapter {n}")));
+        let key = chosen.map(str::to_string);
+        if let Some(r) = cache.get(&key) {
+            out.rows.push(Some(r.clone()));
+            continue;
+        }
+        let mut variant = base.clone();
+        if let Some(name) = chosen {
+            if let Some(m) = adapters.get(name) {
+                variant.apply_adapter(name, m)?;
+            }
+        }
+        let full = variant.embed_leads(&docs, E5_DOC_PIECES);
+        let lead = variant.embed_leads(&docs, E5_LEAD_PIECES);
+        let swapped: Vec<PairRow> = rows
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let mut r = r.clone();
+                for i in 0..2 {
+                    let (f, l) = (&full[2 * k + i], &lead[2 * k + i]);
+                    r.docs[i].e5_embedding = f.clone();
+                    r.docs[i].e5_lead = l.clone();
+                    r.lead_e5[i].e5_lead = l.clone();
+                }
+                r
+            })
+            .collect();
+        let swapped = std::sync::Arc::new(swapped);
+        cache.insert(key, swapped.clone());
+        out.rows.push(Some(swapped));
+    }
+    Ok(out)
 }
 
 /// The fold shuffle seed of [`cross_validate`] (the figures in the shipped model's provenance).
@@ -534,14 +656,26 @@ pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
 /// [`cross_validate`] with another shuffle of the pair groups into folds (to see how much the figures move with
 /// the split: small language pairs such as ar-ar move a lot).
 pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> SemevalReport {
+    cross_validate_planned(rows, folds, seed, &FoldRows::default())
+}
+
+/// [`cross_validate_seeded`] with each fold's model fitted and tested on `fold_rows`' rows for that fold (the
+/// same pairs with other e5 embeddings, see [`e5_fold_rows`]) where it has them; the model fitted on all pairs
+/// uses `rows`.
+pub fn cross_validate_planned(
+    rows: &[PairRow],
+    folds: usize,
+    seed: u64,
+    fold_rows: &FoldRows,
+) -> SemevalReport {
     let folds = folds.max(2);
     let row_fold = fold_of_rows(rows, folds, seed);
-    let full = cv_core(rows, &row_fold, folds, PairRow::features);
-    let lead = cv_core(rows, &row_fold, folds, PairRow::features_lead);
+    let full = cv_core(rows, &row_fold, folds, fold_rows, PairRow::features);
+    let lead = cv_core(rows, &row_fold, folds, fold_rows, PairRow::features_lead);
     let has_e5_lead = rows
         .iter()
         .any(|r| r.lead_e5.iter().all(|d| !d.e5_lead.is_empty()));
-    let lead_e5 = has_e5_lead.then(|| cv_core(rows, &row_fold, folds, PairRow::features_lead_e5));
+    let lead_e5 = has_e5_lead.then(|| cv_core(rows, &row_fold, folds, fold_rows, PairRow::features_lead_e5));
     let all = vec![true; rows.len()];
     let (_, lexicon) = boilerplate_column(rows, &all);
     let corpus = corpus_of(rows, &all);
@@ -591,6 +725,7 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
         lead_only_cv_mean: lead.figures.fold_mean,
         lead_only_per_lang_pair: lead.figures.per_lang_pair,
         lead_e5: lead_e5.map(|cv| cv.figures),
+        e5_per_fold: fold_rows.names.clone(),
         single_feature,
         model,
         oof: full.oof,
@@ -601,9 +736,29 @@ pub fn cross_validate_seeded(rows: &[PairRow], folds: usize, seed: u64) -> Semev
     }
 }
 
-/// Runs the whole evaluation: features for `csv`, then [`cross_validate`] with `folds` folds.
+/// Runs the whole evaluation: features for `csv`, then [`cross_validate`] with `folds` folds, each fold with an
+/// e5 that never trained on its documents ([`evaluate`]).
 pub fn eval_semeval(csv: &Path, encoder: &Encoder, folds: usize) -> Result<SemevalReport, SimilarityError> {
     eval_semeval_with(csv, encoder, folds, None)
+}
+
+/// Grouped `folds`-fold CV of `rows` (the features of `pairs`, embedded by `encoder`) under [`FOLD_SEED`], each
+/// fold fitted and tested with e5 embeddings from a model that never trained on its documents ([`e5_fold_rows`]
+/// with the shipped adapters); [`SimilarityError::TooFewPairs`] when `rows` cannot fill the folds.
+pub fn evaluate(
+    rows: &[PairRow],
+    pairs: &[SemevalPair],
+    folds: usize,
+    encoder: &Encoder,
+) -> Result<SemevalReport, SimilarityError> {
+    if rows.len() < folds.max(2) * 2 {
+        return Err(SimilarityError::TooFewPairs(rows.len()));
+    }
+    let plan = match encoder.e5() {
+        Some(e5) => e5_fold_rows(rows, pairs, folds, FOLD_SEED, e5, E5Adapters::shipped()?)?,
+        None => FoldRows::default(),
+    };
+    Ok(cross_validate_planned(rows, folds, FOLD_SEED, &plan))
 }
 
 /// [`eval_semeval`] with each document's features completed by `enrich` (see [`Enrich`]).
@@ -613,7 +768,8 @@ pub fn eval_semeval_with(
     folds: usize,
     enrich: Option<Enrich<'_>>,
 ) -> Result<SemevalReport, SimilarityError> {
-    cross_validate_checked(&semeval_rows_with(csv, encoder, enrich)?, folds)
+    let rows = semeval_rows_with(csv, encoder, enrich)?;
+    evaluate(&rows, &read_semeval(csv)?, folds, encoder)
 }
 
 /// [`cross_validate`], or [`SimilarityError::TooFewPairs`] when `rows` cannot fill `folds` folds with two pairs
@@ -628,6 +784,22 @@ pub fn cross_validate_checked(rows: &[PairRow], folds: usize) -> Result<SemevalR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fold_never_uses_an_adapter_trained_on_its_documents() {
+        let adapters = E5Adapters::shipped().expect("shipped adapters");
+        let ids =
+            |name: &str| -> BTreeSet<u64> { adapters.get(name).expect("adapter").training_ids().collect() };
+        // documents no adapter saw (another CSV): the rows' own adapter
+        let unseen: BTreeSet<u64> = [1, 2, 3].into();
+        assert_eq!(clean_adapter(&unseen, adapters, "all"), Some("all"));
+        // a document only `all` saw, i.e. fold0's test document: the fold0 adapter
+        let fold0_test: BTreeSet<u64> = ids("all").difference(&ids("fold0")).copied().take(50).collect();
+        assert!(!fold0_test.is_empty());
+        assert_eq!(clean_adapter(&fold0_test, adapters, "all"), Some("fold0"));
+        // documents every adapter trained on some of: the plain model
+        assert_eq!(clean_adapter(&ids("all"), adapters, "all"), None);
+    }
 
     #[test]
     fn pearson_of_linear_relation_is_one() {

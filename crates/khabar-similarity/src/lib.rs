@@ -57,6 +57,9 @@ pub enum SimilarityError {
     /// A model file does not parse.
     #[error("bad model json: {0}")]
     Json(#[from] serde_json::Error),
+    /// The encoder could not be adapted.
+    #[error("encoder: {0}")]
+    Encoder(#[from] khabar_encoder::EncoderError),
     /// A model file was fitted for another feature list.
     #[error("model features `{0}` do not match this build's")]
     ModelMismatch(String),
