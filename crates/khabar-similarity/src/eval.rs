@@ -623,7 +623,9 @@ pub fn fold_of_rows(rows: &[PairRow], folds: usize, seed: u64) -> Vec<usize> {
 
 /// Every row's full-text pair features as TSV (`pair_id`, `lang_pair`, `overall` on the 1–4 scale, its test
 /// `fold` under [`cross_validate`], then one column per [`FEATURE_NAMES`] entry), with corpus statistics from all
-/// rows: for error analysis and trying model forms outside Rust (the CV figures refit them per fold).
+/// rows: for error analysis and trying model forms outside Rust (the CV figures refit them per fold). `cos_e5` comes
+/// from the rows' own embeddings: with the shipped adapter, on the SemEval training CSV, that adapter trained on
+/// every pair, so the column is in-sample there.
 pub fn features_tsv(rows: &[PairRow], folds: usize) -> String {
     let row_fold = fold_of_rows(rows, folds.max(2), FOLD_SEED);
     let corpus = corpus_of(rows, &vec![true; rows.len()]);
