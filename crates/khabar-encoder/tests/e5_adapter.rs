@@ -2,7 +2,10 @@
 //! PyTorch training script computed for the same SemEval leads (`tools/e5-finetune/train.py`, unmerged f32
 //! adapters, on a GPU): cosine >= 0.999. Skips (with a message) when the model file is not installed.
 
-use khabar_encoder::{E5Adapters, E5, E5_ADAPTER_ALL, E5_DOC_PIECES, E5_FILE};
+mod common;
+
+use common::e5_model as model;
+use khabar_encoder::{E5Adapters, E5_ADAPTER_ALL, E5_DOC_PIECES};
 
 struct Case {
     lang: String,
@@ -33,17 +36,6 @@ fn cases() -> Vec<Case> {
             fold0: floats(c, "fold0"),
         })
         .collect()
-}
-
-fn model() -> Option<E5> {
-    let path = khabar_model::default_data_dir().join("e5").join(E5_FILE);
-    match E5::load(&path) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            eprintln!("SKIP: multilingual-e5-small not available ({e})");
-            None
-        }
-    }
 }
 
 fn cosine(a: &[f32], b: &[f32]) -> f32 {

@@ -2,7 +2,10 @@
 //! identical piece ids and vectors at cosine >= 0.999 (the C engine quantizes activations to 8 bits, this port
 //! runs them in f32). Skips (with a message) when the model file is not installed.
 
-use khabar_encoder::{E5Prefix, E5, E5_FILE};
+mod common;
+
+use common::e5_model as model;
+use khabar_encoder::E5Prefix;
 
 struct Case {
     text: String,
@@ -35,17 +38,6 @@ fn cases() -> Vec<Case> {
             }
         })
         .collect()
-}
-
-fn model() -> Option<E5> {
-    let path = khabar_model::default_data_dir().join("e5").join(E5_FILE);
-    match E5::load(&path) {
-        Ok(m) => Some(m),
-        Err(e) => {
-            eprintln!("SKIP: multilingual-e5-small not available ({e})");
-            None
-        }
-    }
 }
 
 #[test]
