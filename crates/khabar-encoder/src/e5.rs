@@ -8,7 +8,8 @@
 //! 4-bit and rows are dequantized when looked up.
 //!
 //! The similarity model uses it beside USE-m on the full-text path: on SemEval-2022 Task 8 its cosine adds
-//! what USE-m misses (see `khabar eval semeval`).
+//! what USE-m misses (see `khabar eval semeval`). [`E5::apply_adapter`] merges a low-rank same-story adapter
+//! (`adapter.rs`) into the dequantized weights; `crate::Encoder::load_e5` merges the shipped one.
 
 use std::collections::HashMap;
 use std::path::Path;
