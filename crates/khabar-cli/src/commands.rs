@@ -529,8 +529,8 @@ pub fn eval_semeval(
     let enrich = |title: Option<&str>, text: &str, lang: &str, f: &mut khabar_similarity::DocFeatures| {
         engines.add_structured(title, text, lang, f)
     };
-    let rows = khabar_similarity::eval::semeval_rows_with(csv, &engines.encoder, Some(&enrich))?;
     let pairs = khabar_similarity::eval::read_semeval(csv)?;
+    let rows = khabar_similarity::eval::rows_of_pairs(&pairs, &engines.encoder, Some(&enrich));
     let report = khabar_similarity::eval::evaluate(&rows, &pairs, folds, &engines.encoder)
         .with_context(|| format!("evaluating {}", csv.display()))?;
     println!("{report}");

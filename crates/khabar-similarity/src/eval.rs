@@ -314,7 +314,11 @@ pub fn semeval_rows_with(
     encoder: &Encoder,
     enrich: Option<Enrich<'_>>,
 ) -> Result<Vec<PairRow>, SimilarityError> {
-    let pairs = read_semeval(csv_path)?;
+    Ok(rows_of_pairs(&read_semeval(csv_path)?, encoder, enrich))
+}
+
+/// The rows of `pairs` (already read, see [`read_semeval`]): [`semeval_rows_with`] without the CSV.
+pub fn rows_of_pairs(pairs: &[SemevalPair], encoder: &Encoder, enrich: Option<Enrich<'_>>) -> Vec<PairRow> {
     let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
     let mut feats = features_from_texts(encoder, &docs);
     let leads: Vec<(Option<&str>, &str)> = docs.iter().map(|(t, x, _)| (*t, *x)).collect();
@@ -326,7 +330,7 @@ pub fn semeval_rows_with(
     if let Some(enrich) = enrich {
         enrich_features(&docs, &mut feats, enrich);
     }
-    Ok(rows_from_features(&pairs, feats))
+    rows_from_features(pairs, feats)
 }
 
 /// Runs `enrich` over each document's features (in parallel).
@@ -534,7 +538,8 @@ pub fn e5_fold_rows(
     let Some(current) = e5.adapter() else {
         return Ok(FoldRows::default());
     };
-    let base = e5.without_adapter();
+    // the plain model, made only when a fold cannot keep the rows' own embeddings
+    let mut base: Option<E5> = None;
     let folds = folds.max(2);
     let row_fold = fold_of_rows(rows, folds, seed);
     let docs: Vec<(Option<&str>, &str)> = pairs
@@ -565,7 +570,7 @@ pub fn e5_fold_rows(
             out.rows.push(Some(r.clone()));
             continue;
         }
-        let mut variant = base.clone();
+        let mut variant = base.get_or_insert_with(|| e5.without_adapter()).clone();
         if let Some(name) = chosen {
             if let Some(m) = adapters.get(name) {
                 variant.apply_adapter(name, m)?;
@@ -770,17 +775,8 @@ pub fn eval_semeval_with(
     folds: usize,
     enrich: Option<Enrich<'_>>,
 ) -> Result<SemevalReport, SimilarityError> {
-    let rows = semeval_rows_with(csv, encoder, enrich)?;
-    evaluate(&rows, &read_semeval(csv)?, folds, encoder)
-}
-
-/// [`cross_validate`], or [`SimilarityError::TooFewPairs`] when `rows` cannot fill `folds` folds with two pairs
-/// each.
-pub fn cross_validate_checked(rows: &[PairRow], folds: usize) -> Result<SemevalReport, SimilarityError> {
-    if rows.len() < folds.max(2) * 2 {
-        return Err(SimilarityError::TooFewPairs(rows.len()));
-    }
-    Ok(cross_validate(rows, folds))
+    let pairs = read_semeval(csv)?;
+    evaluate(&rows_of_pairs(&pairs, encoder, enrich), &pairs, folds, encoder)
 }
 
 #[cfg(test)]
