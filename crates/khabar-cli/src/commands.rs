@@ -513,17 +513,53 @@ pub fn eval_translit(train: Option<PathBuf>, eval: Option<PathBuf>) -> Result<()
     Ok(())
 }
 
+/// Files `khabar eval semeval` writes besides its report.
+pub struct SemevalOutputs<'a> {
+    /// The model fitted on all pairs (JSON).
+    pub write_model: Option<&'a Path>,
+    /// Each pair's out-of-fold score (TSV).
+    pub oof: Option<&'a Path>,
+    /// Every pair's features (TSV).
+    pub dump_features: Option<&'a Path>,
+}
+
 /// `khabar eval semeval`.
 pub fn eval_semeval(
     data: &Path,
     csv: &Path,
     folds: usize,
-    write_model: Option<&Path>,
-    oof: Option<&Path>,
-    dump_features: Option<&Path>,
+    outputs: SemevalOutputs<'_>,
+    embedding_cache: Option<&Path>,
 ) -> Result<()> {
+    let SemevalOutputs {
+        write_model,
+        oof,
+        dump_features,
+    } = outputs;
     let mut engines = khabar_pipeline::Engines::load(data)?;
     add_e5(data, &mut engines.encoder);
+    let cache = match embedding_cache {
+        Some(path) => {
+            let cache = std::sync::Arc::new(
+                khabar_encoder::VectorCache::open(path)
+                    .with_context(|| format!("opening the embedding cache {}", path.display()))?,
+            );
+            let s = cache.stats();
+            eprintln!(
+                "embedding cache {}: {} vectors{}",
+                path.display(),
+                s.vectors,
+                if s.dropped > 0 {
+                    " (a torn last record dropped)"
+                } else {
+                    ""
+                }
+            );
+            engines.encoder.set_vector_cache(cache.clone());
+            Some(cache)
+        }
+        None => None,
+    };
     // Each document also goes through the entity and event stages, as in the pipeline, so the structured overlap
     // features (shared kb ids, event families) are fitted and measured on what the product computes.
     let enrich = |title: Option<&str>, text: &str, lang: &str, f: &mut khabar_similarity::DocFeatures| {
@@ -534,6 +570,16 @@ pub fn eval_semeval(
     let report = khabar_similarity::eval::evaluate(&rows, &pairs, folds, &engines.encoder)
         .with_context(|| format!("evaluating {}", csv.display()))?;
     println!("{report}");
+    if let Some(cache) = cache {
+        cache
+            .flush()
+            .with_context(|| format!("writing the embedding cache {}", cache.path().display()))?;
+        let s = cache.stats();
+        eprintln!(
+            "embedding cache: {} vectors read back, {} computed and added ({} in all)",
+            s.hits, s.misses, s.vectors
+        );
+    }
     if let Some(path) = dump_features {
         std::fs::write(path, khabar_similarity::eval::features_tsv(&rows, folds))
             .with_context(|| format!("writing pair features to {}", path.display()))?;

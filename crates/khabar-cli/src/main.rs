@@ -83,6 +83,11 @@ enum Eval {
         /// Also write every pair's feature values (TSV, with its CV fold), for trying model forms elsewhere.
         #[arg(long)]
         dump_features: Option<PathBuf>,
+        /// Keep the multilingual-e5-small vectors in this file and read them back on the next run (keyed by the
+        /// model, its adapter and the text, so a stale vector is never read): a rerun after a feature change skips
+        /// most of the encoder work.
+        #[arg(long, env = "KHABAR_EMBEDDING_CACHE")]
+        embedding_cache: Option<PathBuf>,
     },
     /// Event extraction precision/recall on the event dev set.
     Events { devset: Option<PathBuf> },
@@ -346,13 +351,17 @@ fn dispatch(cli: Cli) -> Result<()> {
                 write_model,
                 oof,
                 dump_features,
+                embedding_cache,
             } => commands::eval_semeval(
                 &data,
                 &csv,
                 folds,
-                write_model.as_deref(),
-                oof.as_deref(),
-                dump_features.as_deref(),
+                commands::SemevalOutputs {
+                    write_model: write_model.as_deref(),
+                    oof: oof.as_deref(),
+                    dump_features: dump_features.as_deref(),
+                },
+                embedding_cache.as_deref(),
             ),
             Eval::Events { devset } => commands::eval_events(devset),
         },

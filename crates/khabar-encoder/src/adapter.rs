@@ -64,6 +64,22 @@ impl LoraModel {
     pub fn training_ids(&self) -> impl Iterator<Item = u64> + '_ {
         self.trained_on.iter().copied()
     }
+
+    /// Hash of the weight updates (what an embedding cache keys a merged model by).
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for d in &self.deltas {
+            h.update(&(d.layer as u64).to_le_bytes());
+            h.update(d.target.as_bytes());
+            for m in [&d.a, &d.b] {
+                h.update(&(m.nrows() as u64).to_le_bytes());
+                for x in m.iter() {
+                    h.update(&x.to_le_bytes());
+                }
+            }
+        }
+        h.digest()
+    }
 }
 
 /// A set of named adapters ([`E5Adapters::shipped`]).

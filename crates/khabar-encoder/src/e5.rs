@@ -19,6 +19,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2, Axis, Slice};
 use rayon::prelude::*;
 
 use crate::adapter::LoraModel;
+use crate::cache::{CacheKey, VectorCache};
 use crate::model::layernorm;
 use crate::EncoderError;
 
@@ -198,6 +199,10 @@ pub struct E5 {
     layers: Vec<Layer>,
     /// The adapter merged into the weights ([`E5::apply_adapter`]), if any.
     adapter: Option<(String, Arc<LoraModel>)>,
+    /// Hash of the model file the weights came from.
+    file_fingerprint: u64,
+    /// Where [`E5::embed_batch`] looks vectors up and stores them ([`E5::set_cache`]), if anywhere.
+    cache: Option<Arc<VectorCache>>,
 }
 
 impl std::fmt::Debug for E5 {
@@ -207,6 +212,7 @@ impl std::fmt::Debug for E5 {
             .field("layers", &self.layers.len())
             .field("pieces", &self.tokenizer.scores.len())
             .field("adapter", &self.adapter())
+            .field("cache", &self.cache.as_ref().map(|c| c.path().to_path_buf()))
             .finish()
     }
 }
@@ -468,6 +474,8 @@ impl E5 {
             emb_norm,
             layers,
             adapter: None,
+            file_fingerprint: crate::cache::fingerprint(data),
+            cache: None,
         })
     }
 
@@ -530,6 +538,27 @@ impl E5 {
     /// The name of the adapter merged into the weights, if any.
     pub fn adapter(&self) -> Option<&str> {
         self.adapter.as_ref().map(|(n, _)| n.as_str())
+    }
+
+    /// Hash of the weights as they are: the model file's, and the merged adapter's name and updates.
+    pub fn fingerprint(&self) -> u64 {
+        let key = CacheKey::new(self.file_fingerprint);
+        let key = match &self.adapter {
+            Some((name, model)) => key.part(name.as_bytes()).part(&model.fingerprint().to_le_bytes()),
+            None => key,
+        };
+        key.finish() as u64
+    }
+
+    /// Makes [`Self::embed_batch`] (and what runs it) look each text up in `cache` first, and store what it
+    /// computes there, keyed by [`Self::fingerprint`] and the input; copies of this model share the cache.
+    pub fn set_cache(&mut self, cache: Arc<VectorCache>) {
+        self.cache = Some(cache);
+    }
+
+    /// The cache set by [`Self::set_cache`].
+    pub fn cache(&self) -> Option<&Arc<VectorCache>> {
+        self.cache.as_ref()
     }
 
     /// Width of the embeddings (384).
@@ -643,11 +672,32 @@ impl E5 {
         self.embed_batch(&refs, E5Prefix::Passage, Some(pieces))
     }
 
-    /// [`Self::embed`] of many texts, in parallel.
+    /// [`Self::embed`] of many texts, in parallel; with a cache ([`Self::set_cache`]), only the texts it lacks are
+    /// run, and their vectors are added to it and appended to its file (a write failure leaves them in memory:
+    /// the vectors returned are the same either way).
     pub fn embed_batch(&self, texts: &[&str], prefix: E5Prefix, max_pieces: Option<usize>) -> Vec<Vec<f32>> {
-        texts
+        let Some(cache) = &self.cache else {
+            return texts
+                .par_iter()
+                .map(|t| self.embed(t, prefix, max_pieces))
+                .collect();
+        };
+        let model = CacheKey::new(self.fingerprint())
+            .part(prefix.text().as_bytes())
+            .part(&(max_pieces.map_or(u64::MAX, |m| m as u64)).to_le_bytes());
+        let out = texts
             .par_iter()
-            .map(|t| self.embed(t, prefix, max_pieces))
-            .collect()
+            .map(|t| {
+                let key = model.clone().part(t.as_bytes()).finish();
+                cache.get(key).unwrap_or_else(|| {
+                    let v = self.embed(t, prefix, max_pieces);
+                    cache.put(key, v.clone());
+                    v
+                })
+            })
+            .collect();
+        // a cache that cannot be written only costs time on the next run
+        let _ = cache.flush();
+        out
     }
 }

@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 mod adapter;
+mod cache;
 mod e5;
 mod model;
 mod tokenizer;
@@ -30,6 +31,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use adapter::{E5Adapters, LoraModel, E5_ADAPTER_ALL};
+pub use cache::{CacheKey, CacheStats, VectorCache};
 pub use e5::{E5Prefix, E5, E5_FILE};
 pub use model::{EMB_DIM, PIECE_CACHE_ROWS};
 pub use tokenizer::Tokenizer;
@@ -145,6 +147,14 @@ impl Encoder {
         e5.apply_adapter(E5_ADAPTER_ALL, all)?;
         self.set_e5(e5);
         Ok(())
+    }
+
+    /// Makes multilingual-e5-small, when loaded, look its vectors up in `cache` first and store new ones there
+    /// ([`E5::set_cache`]).
+    pub fn set_vector_cache(&mut self, cache: std::sync::Arc<VectorCache>) {
+        if let Some(e5) = &mut self.e5 {
+            e5.set_cache(cache);
+        }
     }
 
     /// multilingual-e5-small, when loaded.
