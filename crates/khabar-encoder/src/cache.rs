@@ -4,7 +4,8 @@
 //! The key of a vector is a 128-bit xxh3 hash of the model's fingerprint (its weights, and the adapter merged into
 //! them) and of everything the input is made of, so a changed model or text never reads a stale vector. The file
 //! is append-only: a header, then records of `key (16 bytes LE) · dim (u32 LE) · dim × f32 LE`. A run that dies
-//! while appending leaves a short last record, which the next open drops.
+//! while appending leaves a short last record, which the next open drops. One process writes a cache file at a
+//! time: two appending to the same file could interleave their records.
 
 use std::collections::HashMap;
 use std::io::Write;
