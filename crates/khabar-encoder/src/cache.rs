@@ -117,7 +117,8 @@ impl VectorCache {
             return Ok(0);
         }
         let io = |e| EncoderError::Io(self.path.display().to_string(), e);
-        let new_file = !self.path.exists();
+        // no file yet, or an empty one: the header goes first
+        let new_file = std::fs::metadata(&self.path).map_or(true, |m| m.len() == 0);
         let mut file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -293,6 +294,17 @@ mod tests {
         let cache = VectorCache::open(&path).expect("reopen");
         assert_eq!(cache.stats().vectors, 2);
         assert_eq!(cache.get(3), Some(vec![5.0]));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn an_empty_file_gets_the_header_on_first_flush() {
+        let path = temp("empty");
+        std::fs::write(&path, b"").expect("touch");
+        let cache = VectorCache::open(&path).expect("empty file is an empty cache");
+        cache.put(9, vec![0.25]);
+        cache.flush().expect("flush");
+        assert_eq!(VectorCache::open(&path).expect("reopen").get(9), Some(vec![0.25]));
         let _ = std::fs::remove_file(&path);
     }
 
