@@ -3,77 +3,26 @@
 //! ```text
 //! cargo run --release -p khabar-similarity --example eval_semeval -- /work/shared/eval/semeval2022t8/train.csv \
 //!     [--folds 5] [--write-model crates/khabar-similarity/data/default_model.json] [--dump-features PATH.tsv] \
-//!     [--cache target-similarity/cache/semeval_embeddings.json] [--seeds N]
+//!     [--cache target/semeval-e5.vectors] [--seeds N]
 //! ```
 //! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes
 //! the model fitted on all pairs; `--dump-features` writes every pair's features as `khabar eval semeval
 //! --dump-features` does ([`features_tsv`]). This example has no entity or event stage, so its kb-id and
 //! event-family features are empty: the model the crate embeds is written by `khabar eval semeval CSV
-//! --write-model PATH`, which has them. `--cache PATH` keeps the documents' embeddings (the slow part) in a JSON
-//! file and reuses them when the file holds as many documents as the CSV; every text feature is recomputed each
-//! run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints the mean and range
+//! --write-model PATH`, which has them. `--cache PATH` keeps the multilingual-e5-small vectors (the slow part, for
+//! every e5 variant the folds use) in an embedding cache file (`khabar_encoder::VectorCache`, as `khabar eval
+//! semeval --embedding-cache`); the rest is recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints the mean and range
 //! of each figure. Each fold is fitted and tested with e5 embeddings from a model that never trained on its
 //! documents (`e5_fold_rows`): under another shuffle the shipped fold adapters no longer fit the folds, so most
 //! folds then fall back to the plain model.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use khabar_encoder::{default_model_dir, E5Adapters, Encoder};
+use khabar_encoder::{default_model_dir, E5Adapters, Encoder, VectorCache};
 use khabar_similarity::eval::{
-    cross_validate_planned, e5_fold_rows, evaluate, features_tsv, read_semeval, rows_from_features,
-    SemevalPair,
+    cross_validate_planned, e5_fold_rows, evaluate, features_tsv, read_semeval, rows_of_pairs,
 };
-use khabar_similarity::{features_from_texts, text_only_features, DocFeatures};
-
-/// Documents' features, with embeddings from `cache` when it matches, else from the encoder (then cached).
-fn doc_features(
-    encoder: &Encoder,
-    pairs: &[SemevalPair],
-    cache: Option<&PathBuf>,
-) -> anyhow::Result<Vec<DocFeatures>> {
-    let docs: Vec<(Option<&str>, &str, &str)> = pairs.iter().flat_map(SemevalPair::docs).collect();
-    if let Some(path) = cache {
-        if let Ok(json) = std::fs::read_to_string(path) {
-            // (features with the embeddings only, e5 embedding) per document: `DocFeatures` never serializes e5
-            let cached: Vec<(DocFeatures, Vec<f32>)> = serde_json::from_str(&json)?;
-            if cached.len() == docs.len() {
-                eprintln!("embeddings from {}", path.display());
-                return Ok(docs
-                    .iter()
-                    .zip(cached)
-                    .map(|((title, text, lang), (c, e5))| DocFeatures {
-                        embedding: c.embedding,
-                        title_embedding: c.title_embedding,
-                        head_embedding: c.head_embedding,
-                        full_embedding: c.full_embedding,
-                        chunk_embeddings: c.chunk_embeddings,
-                        e5_embedding: e5,
-                        ..text_only_features(*title, text, lang)
-                    })
-                    .collect());
-            }
-        }
-    }
-    let feats = features_from_texts(encoder, &docs);
-    if let Some(path) = cache {
-        let embeddings: Vec<(DocFeatures, Vec<f32>)> = feats
-            .iter()
-            .map(|f| {
-                let e = DocFeatures {
-                    embedding: f.embedding.clone(),
-                    title_embedding: f.title_embedding.clone(),
-                    head_embedding: f.head_embedding.clone(),
-                    full_embedding: f.full_embedding.clone(),
-                    chunk_embeddings: f.chunk_embeddings.clone(),
-                    ..DocFeatures::default()
-                };
-                (e, f.e5_embedding.clone())
-            })
-            .collect();
-        std::fs::write(path, serde_json::to_string(&embeddings)?)?;
-    }
-    Ok(feats)
-}
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -103,7 +52,10 @@ fn main() -> anyhow::Result<()> {
     if let Err(e) = encoder.load_e5(&khabar_model::default_data_dir()) {
         eprintln!("multilingual-e5-small not loaded ({e}): no cos_e5 feature");
     }
-    let rows = rows_from_features(&pairs, doc_features(&encoder, &pairs, cache.as_ref())?);
+    if let Some(path) = &cache {
+        encoder.set_vector_cache(Arc::new(VectorCache::open(path)?));
+    }
+    let rows = rows_of_pairs(&pairs, &encoder, None);
     // each fold with an e5 whose adapter never trained on its documents
     let report = evaluate(&rows, &pairs, folds, &encoder)?;
     if let Some(path) = dump {
@@ -139,6 +91,14 @@ fn main() -> anyhow::Result<()> {
     if let Some(path) = write_model {
         std::fs::write(&path, report.model.to_json() + "\n")?;
         println!("wrote {}", path.display());
+    }
+    if let Some(cache) = encoder.e5().and_then(|e| e.cache()) {
+        cache.flush()?;
+        let s = cache.stats();
+        eprintln!(
+            "embedding cache: {} vectors read back, {} computed",
+            s.hits, s.misses
+        );
     }
     Ok(())
 }
