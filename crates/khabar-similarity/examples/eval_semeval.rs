@@ -5,15 +5,15 @@
 //!     [--folds 5] [--write-model crates/khabar-similarity/data/default_model.json] [--dump-features PATH.tsv] \
 //!     [--cache target/semeval-e5.vectors] [--seeds N]
 //! ```
-//! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes
-//! the model fitted on all pairs; `--dump-features` writes every pair's features as `khabar eval semeval
-//! --dump-features` does ([`features_tsv`]). This example has no entity or event stage, so its kb-id and
-//! event-family features are empty: the model the crate embeds is written by `khabar eval semeval CSV
-//! --write-model PATH`, which has them. `--cache PATH` keeps the multilingual-e5-small vectors (the slow part, for
-//! every e5 variant the folds use) in an embedding cache file (`khabar_encoder::VectorCache`, as `khabar eval
-//! semeval --embedding-cache`); the rest is recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints the mean and range
-//! of each figure. Each fold is fitted and tested with e5 embeddings from a model that never trained on its
-//! documents (`e5_fold_rows`): under another shuffle the shipped fold adapters no longer fit the folds, so most
+//! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes the
+//! model fitted on all pairs; `--dump-features` writes every pair's features as `khabar eval semeval --dump-features`
+//! does ([`features_tsv`]). This example has no entity or event stage, so its kb-id and event-family features are
+//! empty: the model the crate embeds is written by `khabar eval semeval CSV --write-model PATH`, which has them.
+//! `--cache PATH` keeps the multilingual-e5-small vectors (the slow part, for every e5 variant the folds use) in an
+//! embedding cache file (`khabar_encoder::VectorCache`, as `khabar eval semeval --embedding-cache`); the rest is
+//! recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints the
+//! mean and range of each figure. Each fold is fitted and tested with e5 embeddings from a model that never trained on
+//! its documents (`e5_fold_rows`): under another shuffle the shipped fold adapters no longer fit the folds, so most
 //! folds then fall back to the plain model.
 
 use std::path::PathBuf;
