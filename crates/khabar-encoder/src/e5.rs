@@ -488,11 +488,7 @@ impl E5 {
             )));
         }
         let updates = self.deltas(name, model)?;
-        for (layer, target, delta) in updates {
-            if let Some(l) = self.layers.get_mut(layer) {
-                l.linear_mut(target).0 += &delta;
-            }
-        }
+        self.add_updates(updates, 1.0);
         self.adapter = Some((name.to_string(), Arc::new(model.clone())));
         Ok(())
     }
@@ -502,14 +498,19 @@ impl E5 {
         let mut plain = self.clone();
         if let Some((name, model)) = plain.adapter.take() {
             if let Ok(updates) = plain.deltas(&name, &model) {
-                for (layer, target, delta) in updates {
-                    if let Some(l) = plain.layers.get_mut(layer) {
-                        l.linear_mut(target).0 -= &delta;
-                    }
-                }
+                plain.add_updates(updates, -1.0);
             }
         }
         plain
+    }
+
+    /// `W += sign · B·A` for each update (`sign` 1 merges an adapter, -1 takes it out; both exact in f32).
+    fn add_updates(&mut self, updates: Vec<WeightUpdate>, sign: f32) {
+        for (layer, target, delta) in updates {
+            if let Some(l) = self.layers.get_mut(layer) {
+                l.linear_mut(target).0.scaled_add(sign, &delta);
+            }
+        }
     }
 
     /// Each update `B·A` of `model`, checked against the shapes of the weights.
