@@ -132,6 +132,12 @@ pub struct SemevalReport {
     pub lead_only_per_lang_pair: BTreeMap<String, (usize, f64)>,
     /// Lead-only features plus the e5 lead cosine; `None` when no document has an e5 lead (model not installed).
     pub lead_e5: Option<CvFigures>,
+    /// The same CV with each fold's model fitted on its training rows' out-of-fold feature vectors
+    /// (cross-fitting: every row's e5 as it is when tested, never trained on it). Not nested: a training row's e5
+    /// (its own fold's adapter) trained on the test fold's pairs.
+    pub cross_fitted: CvFigures,
+    /// [`Self::lead_e5`] cross-fitted.
+    pub lead_e5_cross_fitted: Option<CvFigures>,
     /// The multilingual-e5-small each fold's model was fitted and tested with ([`e5_fold_rows`]); empty when
     /// every fold used the rows' own embeddings.
     pub e5_per_fold: Vec<String>,
@@ -208,9 +214,27 @@ impl fmt::Display for SemevalReport {
             )?;
             write_per_lang_pair(f, &cv.per_lang_pair)?;
         }
+        if !self.e5_per_fold.is_empty() {
+            let cv = &self.cross_fitted;
+            writeln!(
+                f,
+                "cross-fitted (each fold fitted on its training rows' out-of-fold features; not nested: their e5 \
+                 trained on the test fold): pooled {:.4}, fold mean {:.4}",
+                cv.pooled, cv.fold_mean
+            )?;
+            write_per_lang_pair(f, &cv.per_lang_pair)?;
+            if let Some(cv) = &self.lead_e5_cross_fitted {
+                writeln!(
+                    f,
+                    "lead-only features + e5 lead, cross-fitted: pooled {:.4}, fold mean {:.4}",
+                    cv.pooled, cv.fold_mean
+                )?;
+                write_per_lang_pair(f, &cv.per_lang_pair)?;
+            }
+        }
         writeln!(
             f,
-            "single features (raw, no fit; cos_e5 with the embeddings of the model fitted on all pairs):"
+            "single features (raw, no fit; each row's vector as its test fold computed it):"
         )?;
         for (name, p) in &self.single_feature {
             writeln!(f, "  {name:20} {p:.4}")?;
@@ -431,25 +455,71 @@ struct CvResult {
     figures: CvFigures,
 }
 
-/// Out-of-fold scores of a model fitted on the other folds, for the feature rows `select` picks.
-fn cv_core(
-    rows: &[PairRow],
-    row_fold: &[usize],
-    folds: usize,
-    fold_rows: &FoldRows,
-    select: impl Fn(&PairRow, &CorpusStats) -> [f32; N_FEATURES],
-) -> CvResult {
-    let all_rows = rows;
+/// Which feature vectors of its training rows a fold's model is fitted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TrainOn {
+    /// The vectors the fold computes for them: its own e5 (which, with an adapter, trained on them) and its own
+    /// corpus statistics (which counted them). Every number the fold's fit sees comes from the other folds.
+    FoldContext,
+    /// Each training row's vector from its own test fold (cross-fitting): its e5 never trained on it, as a test
+    /// row's never did. Not nested: that e5 trained on the test fold's pairs.
+    OutOfFold,
+}
+
+/// One feature set computed once per fold: each fold's vectors for every row (its e5 and corpus statistics) and
+/// each row's boilerplate share by that fold's lexicon.
+struct FoldFeatures {
+    row_fold: Vec<usize>,
+    xs: Vec<Vec<[f32; N_FEATURES]>>,
+    boiler: Vec<Vec<f32>>,
+}
+
+impl FoldFeatures {
+    fn new(
+        rows: &[PairRow],
+        row_fold: &[usize],
+        folds: usize,
+        fold_rows: &FoldRows,
+        select: impl Fn(&PairRow, &CorpusStats) -> [f32; N_FEATURES],
+    ) -> FoldFeatures {
+        let (mut xs, mut boiler) = (Vec::with_capacity(folds), Vec::with_capacity(folds));
+        for fold in 0..folds {
+            let rows = fold_rows.rows(fold).unwrap_or(rows);
+            let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
+            boiler.push(boilerplate_column(rows, &fit_rows).0);
+            let corpus = corpus_of(rows, &fit_rows);
+            xs.push(rows.iter().map(|r| select(r, &corpus)).collect());
+        }
+        FoldFeatures {
+            row_fold: row_fold.to_vec(),
+            xs,
+            boiler,
+        }
+    }
+
+    /// Each row's vector as its own test fold computed it.
+    fn out_of_fold(&self) -> Vec<[f32; N_FEATURES]> {
+        self.row_fold
+            .iter()
+            .enumerate()
+            .map(|(k, &f)| self.xs[f][k])
+            .collect()
+    }
+}
+
+/// Out-of-fold scores of a model fitted on the other folds' rows (their vectors chosen by `train_on`).
+fn cv_core(rows: &[PairRow], features: &FoldFeatures, train_on: TrainOn) -> CvResult {
+    let row_fold = &features.row_fold;
+    let out_of_fold = features.out_of_fold();
     let mut oof = vec![0.0f64; rows.len()];
-    let mut per_fold = Vec::with_capacity(folds);
-    for fold in 0..folds {
-        let rows = fold_rows.rows(fold).unwrap_or(all_rows);
-        let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
-        let (boiler, _) = boilerplate_column(rows, &fit_rows);
-        let corpus = corpus_of(rows, &fit_rows);
-        let xs_all: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| select(r, &corpus)).collect();
+    let mut per_fold = Vec::with_capacity(features.xs.len());
+    for (fold, (xs_all, boiler)) in features.xs.iter().zip(&features.boiler).enumerate() {
+        let train = match train_on {
+            TrainOn::FoldContext => xs_all,
+            TrainOn::OutOfFold => &out_of_fold,
+        };
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
-        for ((r, &f), x) in rows.iter().zip(row_fold).zip(&xs_all) {
+        for ((r, &f), x) in rows.iter().zip(row_fold).zip(train) {
             if f != fold {
                 xs.push(*x);
                 ys.push(r.target);
@@ -457,7 +527,7 @@ fn cv_core(
         }
         let model = SimilarityModel::fit(&xs, &ys, L2);
         let (mut pred, mut gold) = (Vec::new(), Vec::new());
-        for (k, ((r, &f), x)) in rows.iter().zip(row_fold).zip(&xs_all).enumerate() {
+        for (k, ((r, &f), x)) in rows.iter().zip(row_fold).zip(xs_all).enumerate() {
             if f == fold {
                 let p = if boiler.get(k).is_some_and(|b| *b >= BOILERPLATE_UNKNOWN) {
                     f64::from(model.score_prior(None, None))
@@ -471,7 +541,6 @@ fn cv_core(
         }
         per_fold.push(pearson(&pred, &gold));
     }
-    let rows = all_rows;
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
     let mut per_lang_pair = BTreeMap::new();
     let pairs: BTreeSet<&str> = rows.iter().map(|r| r.lang_pair.as_str()).collect();
@@ -677,17 +746,29 @@ pub fn cross_validate_planned(
 ) -> SemevalReport {
     let folds = folds.max(2);
     let row_fold = fold_of_rows(rows, folds, seed);
-    let full = cv_core(rows, &row_fold, folds, fold_rows, PairRow::features);
-    let lead = cv_core(rows, &row_fold, folds, fold_rows, PairRow::features_lead);
+    let full_features = FoldFeatures::new(rows, &row_fold, folds, fold_rows, PairRow::features);
+    let full = cv_core(rows, &full_features, TrainOn::FoldContext);
+    let full_cross = cv_core(rows, &full_features, TrainOn::OutOfFold);
+    let lead_features = FoldFeatures::new(rows, &row_fold, folds, fold_rows, PairRow::features_lead);
+    let lead = cv_core(rows, &lead_features, TrainOn::FoldContext);
     let has_e5_lead = rows
         .iter()
         .any(|r| r.lead_e5.iter().all(|d| !d.e5_lead.is_empty()));
-    let lead_e5 = has_e5_lead.then(|| cv_core(rows, &row_fold, folds, fold_rows, PairRow::features_lead_e5));
+    let lead_e5_features =
+        has_e5_lead.then(|| FoldFeatures::new(rows, &row_fold, folds, fold_rows, PairRow::features_lead_e5));
+    let lead_e5 = lead_e5_features
+        .as_ref()
+        .map(|f| cv_core(rows, f, TrainOn::FoldContext));
+    let lead_e5_cross = lead_e5_features
+        .as_ref()
+        .map(|f| cv_core(rows, f, TrainOn::OutOfFold).figures);
     let all = vec![true; rows.len()];
     let (_, lexicon) = boilerplate_column(rows, &all);
     let corpus = corpus_of(rows, &all);
-    let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features(&corpus)).collect();
-    let xs_lead: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead(&corpus)).collect();
+    // Fitted on each row's out-of-fold vectors (cross-fitting): the product runs its e5 on articles it never
+    // trained on, so the weights must be those of an e5 cosine that never saw the pair, not of one fitted to it.
+    let xs = full_features.out_of_fold();
+    let xs_lead = lead_features.out_of_fold();
     let gold: Vec<f64> = rows.iter().map(|r| f64::from(r.target)).collect();
     let mut single_feature = BTreeMap::new();
     for (i, name) in FEATURE_NAMES.iter().enumerate() {
@@ -705,8 +786,8 @@ pub fn cross_validate_planned(
     model.boilerplate_shingles = lexicon;
     model.corpus = corpus;
     model.lead_only = Some(Box::new(lead_model));
-    model.lead_e5 = lead_e5.as_ref().map(|cv| {
-        let xs: Vec<[f32; N_FEATURES]> = rows.iter().map(|r| r.features_lead_e5(&model.corpus)).collect();
+    model.lead_e5 = lead_e5.as_ref().zip(lead_e5_features.as_ref()).map(|(cv, features)| {
+        let xs = features.out_of_fold();
         let mut sub = SimilarityModel::fit(&xs, &ys, L2);
         sub.provenance = format!(
             "lead-only features plus the e5 lead cosine, same data; {folds}-fold grouped CV Pearson: pooled {:.4}, \
@@ -717,9 +798,13 @@ pub fn cross_validate_planned(
     });
     let (pearson_oof, pearson_cv_mean) = (full.figures.pooled, full.figures.fold_mean);
     model.provenance = format!(
-        "logistic regression on SemEval-2022 Task 8 train ({} pairs, targets (4-Overall)/3); {folds}-fold grouped CV \
-         Pearson vs -Overall: pooled {pearson_oof:.4}, fold mean {pearson_cv_mean:.4}",
-        rows.len()
+        "logistic regression on SemEval-2022 Task 8 train ({} pairs, targets (4-Overall)/3), fitted on each pair's \
+         out-of-fold features (cross-fitted); {folds}-fold grouped CV Pearson vs -Overall: pooled {pearson_oof:.4}, \
+         fold mean {pearson_cv_mean:.4} (each fold fitted on its own features); cross-fitted, not nested: pooled \
+         {:.4}, fold mean {:.4}",
+        rows.len(),
+        full_cross.figures.pooled,
+        full_cross.figures.fold_mean
     );
     SemevalReport {
         pairs: rows.len(),
@@ -732,6 +817,8 @@ pub fn cross_validate_planned(
         lead_only_cv_mean: lead.figures.fold_mean,
         lead_only_per_lang_pair: lead.figures.per_lang_pair,
         lead_e5: lead_e5.map(|cv| cv.figures),
+        cross_fitted: full_cross.figures,
+        lead_e5_cross_fitted: lead_e5_cross,
         e5_per_fold: fold_rows.names.clone(),
         single_feature,
         model,
@@ -946,5 +1033,62 @@ mod tests {
             let overall: f32 = cols[2].parse().expect("overall");
             assert!((overall - (4.0 - 3.0 * row.target)).abs() < 0.01, "{line}");
         }
+    }
+
+    #[test]
+    fn cross_fitting_trains_on_what_the_test_rows_look_like() {
+        // Two signals of the target: a cosine and a number overlap, each with its own noise. Each fold's rows
+        // stand for an encoder trained on the other folds: there the training rows' cosine is exact (memorised),
+        // while the test rows' keeps its noise.
+        let noise = |k: usize, salt: usize| ((k * 7919 + salt * 104_729) % 101) as f32 / 100.0 - 0.5;
+        let row = |k: usize, exact: bool| {
+            let t = (k % 10) as f32 / 9.0;
+            let angle = (1.0 - t) * 1.2 + if exact { 0.0 } else { 0.9 * noise(k, 1) };
+            let shared = ((t + 0.6 * noise(k, 2)).clamp(0.0, 1.0) * 10.0).round() as u64;
+            let a = DocFeatures {
+                embedding: vec![1.0, 0.0],
+                lang: "en".into(),
+                numbers: (1..=10).collect(),
+                ..Default::default()
+            };
+            let b = DocFeatures {
+                embedding: vec![angle.cos(), angle.sin()],
+                numbers: (1..=shared).chain(100..100 + 10 - shared).collect(),
+                ..a.clone()
+            };
+            PairRow {
+                pair_id: format!("{k}_{}", k + 1000),
+                lang_pair: "en-en".into(),
+                lead: [a.clone(), b.clone()],
+                lead_e5: [a.clone(), b.clone()],
+                docs: [a, b],
+                target: t,
+            }
+        };
+        let rows: Vec<PairRow> = (0..200).map(|k| row(k, false)).collect();
+        let row_fold = fold_of_rows(&rows, 5, FOLD_SEED);
+        let plan = FoldRows {
+            names: (0..5).map(|f| format!("encoder {f}")).collect(),
+            rows: (0..5)
+                .map(|f| {
+                    let fold: Vec<PairRow> = (0..rows.len()).map(|k| row(k, row_fold[k] != f)).collect();
+                    Some(std::sync::Arc::new(fold))
+                })
+                .collect(),
+        };
+        let features = FoldFeatures::new(&rows, &row_fold, 5, &plan, PairRow::features);
+        let oof = features.out_of_fold();
+        for (k, x) in oof.iter().enumerate() {
+            assert_eq!(*x, features.xs[row_fold[k]][k]);
+        }
+        let report = cross_validate_planned(&rows, 5, FOLD_SEED, &plan);
+        // fitted on memorised cosines, the strict fit leans on the cosine alone; cross-fitted, it weighs both
+        assert!(
+            report.cross_fitted.pooled > report.pearson_oof + 0.03,
+            "cross-fitted {} vs strict {}",
+            report.cross_fitted.pooled,
+            report.pearson_oof
+        );
+        assert!(report.to_string().contains("cross-fitted"));
     }
 }
