@@ -19,6 +19,7 @@ D = sys.argv[1]
 OUT = sys.argv[2]
 CFGS = sys.argv[3].split(',')
 BUDGET = float(sys.argv[4]) if len(sys.argv) > 4 else 480.0
+NESTED = os.environ.get('NESTED') == '1'
 sys.path.insert(0, D)
 from e5load import load  # noqa: E402
 
@@ -233,35 +234,38 @@ for name in CFGS:
     cfg = CONFIGS[name]
     embs, loras = [], {}
     oof = np.zeros(len(pairs))
-    for fold in list(range(5)) + ['all']:
+    # NESTED=1: the ten adapters each trained without two folds (key '<f><g>'), for the nested cross-fitted CV
+    # (`khabar eval semeval --nested-adapters`), instead of the shipped six.
+    models = [(f, g) for f in range(5) for g in range(f + 1, 5)] if NESTED else list(range(5)) + ['all']
+    for fold in models:
         if time.time() - T0 > BUDGET + 60:
             log('budget spent inside', name)
             break
-        if fold == 'all':
-            tr = pairs
-        else:
-            test_ids = set().union(*[p[6] for p in pairs if p[3] == fold])
-            tr = [p for p in pairs if p[3] != fold and not (p[6] & test_ids)]
+        held = fold if isinstance(fold, tuple) else () if fold == 'all' else (fold,)
+        test_ids = set().union(set(), *[p[6] for p in pairs if p[3] in held])
+        tr = [p for p in pairs if p[3] not in held and not (p[6] & test_ids)]
+        key = ''.join(str(f) for f in fold) if isinstance(fold, tuple) else fold
         t = time.time()
-        model = train(tr, cfg, seed=17 + (fold if fold != 'all' else 9))
+        model = train(tr, cfg, seed=17 + (fold if fold != 'all' else 9) if not NESTED else 31 + 5 * fold[0] + fold[1])
         E = embed_all(model)
         embs.append(E.astype(np.float16))
         if cfg['rank']:
             for k, v in lora_state(model).items():
-                loras[f'{fold}.{k}'] = v.astype(np.float16)
-        if fold != 'all':
+                loras[f'{key}.{k}'] = v.astype(np.float16)
+        if not NESTED and fold != 'all':
             for k, p in enumerate(pairs):
                 if p[3] == fold:
                     oof[k] = float(E[p[4]] @ E[p[5]])
         log(f'{name} fold {fold}: {len(tr)} training pairs, {time.time() - t:.1f}s')
         del model
     sel = lambda lp: [k for k, p in enumerate(pairs) if lp is None or p[1] == lp]  # noqa: E731
-    for lp in (None, 'en-en', 'ar-ar'):
+    for lp in (None, 'en-en', 'ar-ar') if not NESTED else ():
         ix = sel(lp)
         base_cos = np.array([E0[pairs[k][4]] @ E0[pairs[k][5]] for k in ix])
         log(f'{name} raw cosine Pearson {lp or "all"} ({len(ix)}): fine-tuned OOF {pearson(oof[ix], gold[ix]):.4f}'
             f' base {pearson(base_cos, gold[ix]):.4f}')
-    np.savez_compressed(os.path.join(OUT, f'emb_{name}.npz'), emb=np.stack(embs), oof=oof)
+    suffix = '_nested' if NESTED else ''
+    np.savez_compressed(os.path.join(OUT, f'emb_{name}{suffix}.npz'), emb=np.stack(embs), oof=oof)
     if loras:
-        np.savez_compressed(os.path.join(OUT, f'lora_{name}.npz'), **loras)
+        np.savez_compressed(os.path.join(OUT, f'lora_{name}{suffix}.npz'), **loras)
 log('done')

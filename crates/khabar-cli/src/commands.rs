@@ -523,19 +523,42 @@ pub struct SemevalOutputs<'a> {
     pub dump_features: Option<&'a Path>,
 }
 
+/// How `khabar eval semeval` embeds and evaluates besides its defaults.
+pub struct SemevalInputs<'a> {
+    /// The multilingual-e5-small vector cache.
+    pub embedding_cache: Option<&'a Path>,
+    /// Adapters each trained without two CV folds (npz), for the nested cross-fitted CV.
+    pub nested_adapters: Option<&'a Path>,
+}
+
 /// `khabar eval semeval`.
 pub fn eval_semeval(
     data: &Path,
     csv: &Path,
     folds: usize,
     outputs: SemevalOutputs<'_>,
-    embedding_cache: Option<&Path>,
+    inputs: SemevalInputs<'_>,
 ) -> Result<()> {
     let SemevalOutputs {
         write_model,
         oof,
         dump_features,
     } = outputs;
+    let SemevalInputs {
+        embedding_cache,
+        nested_adapters,
+    } = inputs;
+    let nested = match nested_adapters {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading the nested adapters {}", path.display()))?;
+            Some(
+                khabar_encoder::E5Adapters::from_bytes(&bytes)
+                    .with_context(|| format!("reading the nested adapters {}", path.display()))?,
+            )
+        }
+        None => None,
+    };
     let mut engines = khabar_pipeline::Engines::load(data)?;
     add_e5(data, &mut engines.encoder);
     let cache = match embedding_cache {
@@ -567,7 +590,7 @@ pub fn eval_semeval(
     };
     let pairs = khabar_similarity::eval::read_semeval(csv)?;
     let rows = khabar_similarity::eval::rows_of_pairs(&pairs, &engines.encoder, Some(&enrich));
-    let report = khabar_similarity::eval::evaluate(&rows, &pairs, folds, &engines.encoder)
+    let report = khabar_similarity::eval::evaluate(&rows, &pairs, folds, &engines.encoder, nested.as_ref())
         .with_context(|| format!("evaluating {}", csv.display()))?;
     println!("{report}");
     if let Some(cache) = cache {

@@ -88,6 +88,10 @@ enum Eval {
         /// most of the encoder work.
         #[arg(long, env = "KHABAR_EMBEDDING_CACHE")]
         embedding_cache: Option<PathBuf>,
+        /// Also run the nested cross-fitted CV with these e5 adapters, each trained without two folds
+        /// (tools/e5-finetune/, NESTED=1).
+        #[arg(long)]
+        nested_adapters: Option<PathBuf>,
     },
     /// Event extraction precision/recall on the event dev set.
     Events { devset: Option<PathBuf> },
@@ -352,6 +356,7 @@ fn dispatch(cli: Cli) -> Result<()> {
                 oof,
                 dump_features,
                 embedding_cache,
+                nested_adapters,
             } => commands::eval_semeval(
                 &data,
                 &csv,
@@ -361,7 +366,10 @@ fn dispatch(cli: Cli) -> Result<()> {
                     oof: oof.as_deref(),
                     dump_features: dump_features.as_deref(),
                 },
-                embedding_cache.as_deref(),
+                commands::SemevalInputs {
+                    embedding_cache: embedding_cache.as_deref(),
+                    nested_adapters: nested_adapters.as_deref(),
+                },
             ),
             Eval::Events { devset } => commands::eval_events(devset),
         },

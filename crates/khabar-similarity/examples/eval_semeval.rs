@@ -57,7 +57,7 @@ fn main() -> anyhow::Result<()> {
     }
     let rows = rows_of_pairs(&pairs, &encoder, None);
     // each fold with an e5 whose adapter never trained on its documents
-    let report = evaluate(&rows, &pairs, folds, &encoder)?;
+    let report = evaluate(&rows, &pairs, folds, &encoder, None)?;
     if let Some(path) = dump {
         std::fs::write(&path, features_tsv(&rows, folds))?;
     }

@@ -138,6 +138,11 @@ pub struct SemevalReport {
     pub cross_fitted: CvFigures,
     /// [`Self::lead_e5`] cross-fitted.
     pub lead_e5_cross_fitted: Option<CvFigures>,
+    /// Cross-fitting, nested: each fold fitted on its training rows' vectors from an e5 that trained on neither
+    /// their fold nor the test fold ([`add_nested_rows`]); `None` without such adapters.
+    pub nested_cross_fitted: Option<CvFigures>,
+    /// The adapter of each pair of folds in [`Self::nested_cross_fitted`].
+    pub nested_adapters: Vec<String>,
     /// The multilingual-e5-small each fold's model was fitted and tested with ([`e5_fold_rows`]); empty when
     /// every fold used the rows' own embeddings.
     pub e5_per_fold: Vec<String>,
@@ -218,11 +223,22 @@ impl fmt::Display for SemevalReport {
             let cv = &self.cross_fitted;
             writeln!(
                 f,
-                "cross-fitted (each fold fitted on its training rows' out-of-fold features; not nested: their e5 \
+                "cross-fitted (each fold fitted on its training rows' out-of-fold features; not nested where their e5 \
                  trained on the test fold): pooled {:.4}, fold mean {:.4}",
                 cv.pooled, cv.fold_mean
             )?;
             write_per_lang_pair(f, &cv.per_lang_pair)?;
+            if let Some(cv) = &self.nested_cross_fitted {
+                writeln!(
+                    f,
+                    "cross-fitted, nested (each training row's e5 trained on neither its fold nor the test fold: {}): \
+                     pooled {:.4}, fold mean {:.4}",
+                    self.nested_adapters.join(", "),
+                    cv.pooled,
+                    cv.fold_mean
+                )?;
+                write_per_lang_pair(f, &cv.per_lang_pair)?;
+            }
             if let Some(cv) = &self.lead_e5_cross_fitted {
                 writeln!(
                     f,
@@ -464,6 +480,9 @@ enum TrainOn {
     /// Each training row's vector from its own test fold (cross-fitting): its e5 never trained on it, as a test
     /// row's never did. Not nested: that e5 trained on the test fold's pairs.
     OutOfFold,
+    /// Cross-fitting, nested: each training row's vector from an e5 that trained on neither its fold nor the test
+    /// fold, with corpus statistics from the other folds ([`FoldRows::nested`]).
+    Nested,
 }
 
 /// One feature set computed once per fold: each fold's vectors for every row (its e5 and corpus statistics) and
@@ -472,6 +491,9 @@ struct FoldFeatures {
     row_fold: Vec<usize>,
     xs: Vec<Vec<[f32; N_FEATURES]>>,
     boiler: Vec<Vec<f32>>,
+    /// Per test fold, the nested vector of every row outside it (see [`TrainOn::Nested`]); empty when
+    /// [`FoldRows`] holds no nested rows.
+    nested: Vec<Vec<[f32; N_FEATURES]>>,
 }
 
 impl FoldFeatures {
@@ -482,7 +504,8 @@ impl FoldFeatures {
         fold_rows: &FoldRows,
         select: impl Fn(&PairRow, &CorpusStats) -> [f32; N_FEATURES],
     ) -> FoldFeatures {
-        let (mut xs, mut boiler) = (Vec::with_capacity(folds), Vec::with_capacity(folds));
+        let mut xs: Vec<Vec<[f32; N_FEATURES]>> = Vec::with_capacity(folds);
+        let mut boiler = Vec::with_capacity(folds);
         for fold in 0..folds {
             let rows = fold_rows.rows(fold).unwrap_or(rows);
             let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != fold).collect();
@@ -490,10 +513,31 @@ impl FoldFeatures {
             let corpus = corpus_of(rows, &fit_rows);
             xs.push(rows.iter().map(|r| select(r, &corpus)).collect());
         }
+        let nested = if fold_rows.nested.is_empty() {
+            Vec::new()
+        } else {
+            (0..folds)
+                .map(|test| {
+                    let mut out = xs[test].clone();
+                    for other in (0..folds).filter(|&g| g != test) {
+                        let Some(nested) = fold_rows.nested.get(&(test.min(other), test.max(other))) else {
+                            continue;
+                        };
+                        let fit_rows: Vec<bool> = row_fold.iter().map(|&f| f != test && f != other).collect();
+                        let corpus = corpus_of(nested, &fit_rows);
+                        for (k, _) in row_fold.iter().enumerate().filter(|(_, &f)| f == other) {
+                            out[k] = select(&nested[k], &corpus);
+                        }
+                    }
+                    out
+                })
+                .collect()
+        };
         FoldFeatures {
             row_fold: row_fold.to_vec(),
             xs,
             boiler,
+            nested,
         }
     }
 
@@ -517,6 +561,7 @@ fn cv_core(rows: &[PairRow], features: &FoldFeatures, train_on: TrainOn) -> CvRe
         let train = match train_on {
             TrainOn::FoldContext => xs_all,
             TrainOn::OutOfFold => &out_of_fold,
+            TrainOn::Nested => features.nested.get(fold).unwrap_or(&out_of_fold),
         };
         let (mut xs, mut ys) = (Vec::new(), Vec::new());
         for ((r, &f), x) in rows.iter().zip(row_fold).zip(train) {
@@ -569,6 +614,11 @@ pub struct FoldRows {
     /// Per fold: which e5 its model is fitted and tested with.
     pub names: Vec<String>,
     rows: Vec<Option<std::sync::Arc<Vec<PairRow>>>>,
+    /// Per pair of folds `(f, g)`, `f < g`: the rows embedded by an e5 that trained on no document of either
+    /// ([`add_nested_rows`]), for nested cross-fitting; empty when none were given.
+    nested: BTreeMap<(usize, usize), Vec<PairRow>>,
+    /// Per pair of folds, the adapter that embedded its nested rows.
+    pub nested_names: BTreeMap<(usize, usize), String>,
 }
 
 impl FoldRows {
@@ -611,21 +661,11 @@ pub fn e5_fold_rows(
     let mut base: Option<E5> = None;
     let folds = folds.max(2);
     let row_fold = fold_of_rows(rows, folds, seed);
-    let docs: Vec<(Option<&str>, &str)> = pairs
-        .iter()
-        .take(rows.len())
-        .flat_map(|p| p.docs().map(|(t, x, _)| (t, x)))
-        .collect();
+    let docs = e5_docs(pairs, rows);
     let mut cache: HashMap<Option<String>, std::sync::Arc<Vec<PairRow>>> = HashMap::new();
     let mut out = FoldRows::default();
     for fold in 0..folds {
-        let test_docs: BTreeSet<u64> = rows
-            .iter()
-            .zip(&row_fold)
-            .filter(|(_, &f)| f == fold)
-            .flat_map(|(r, _)| doc_ids(&r.pair_id))
-            .filter_map(|d| d.parse().ok())
-            .collect();
+        let test_docs = fold_docs(rows, &row_fold, &[fold]);
         let chosen = clean_adapter(&test_docs, adapters, current);
         if chosen == Some(current) {
             out.names.push(format!("adapter {current}"));
@@ -645,27 +685,84 @@ pub fn e5_fold_rows(
                 variant.apply_adapter(name, m)?;
             }
         }
-        let full = variant.embed_leads(&docs, E5_DOC_PIECES);
-        let lead = variant.embed_leads(&docs, E5_LEAD_PIECES);
-        let swapped: Vec<PairRow> = rows
-            .iter()
-            .enumerate()
-            .map(|(k, r)| {
-                let mut r = r.clone();
-                for i in 0..2 {
-                    let (f, l) = (&full[2 * k + i], &lead[2 * k + i]);
-                    r.docs[i].e5_embedding = f.clone();
-                    r.docs[i].e5_lead = l.clone();
-                    r.lead_e5[i].e5_lead = l.clone();
-                }
-                r
-            })
-            .collect();
-        let swapped = std::sync::Arc::new(swapped);
+        let swapped = std::sync::Arc::new(rows_with_e5(rows, &docs, &variant));
         cache.insert(key, swapped.clone());
         out.rows.push(Some(swapped));
     }
     Ok(out)
+}
+
+/// The documents (ids) of the rows in `folds`.
+fn fold_docs(rows: &[PairRow], row_fold: &[usize], folds: &[usize]) -> BTreeSet<u64> {
+    rows.iter()
+        .zip(row_fold)
+        .filter(|(_, f)| folds.contains(f))
+        .flat_map(|(r, _)| doc_ids(&r.pair_id))
+        .filter_map(|d| d.parse().ok())
+        .collect()
+}
+
+/// The documents of `pairs` (two per row, in row order) as e5 reads them.
+fn e5_docs<'a>(pairs: &'a [SemevalPair], rows: &[PairRow]) -> Vec<(Option<&'a str>, &'a str)> {
+    pairs
+        .iter()
+        .take(rows.len())
+        .flat_map(|p| p.docs().map(|(t, x, _)| (t, x)))
+        .collect()
+}
+
+/// `rows` with the full-text and lead embeddings `variant` gives their documents `docs` (two per row).
+fn rows_with_e5(rows: &[PairRow], docs: &[(Option<&str>, &str)], variant: &E5) -> Vec<PairRow> {
+    let full = variant.embed_leads(docs, E5_DOC_PIECES);
+    let lead = variant.embed_leads(docs, E5_LEAD_PIECES);
+    rows.iter()
+        .enumerate()
+        .map(|(k, r)| {
+            let mut r = r.clone();
+            for i in 0..2 {
+                if let (Some(f), Some(l)) = (full.get(2 * k + i), lead.get(2 * k + i)) {
+                    r.docs[i].e5_embedding = f.clone();
+                    r.docs[i].e5_lead = l.clone();
+                    r.lead_e5[i].e5_lead = l.clone();
+                }
+            }
+            r
+        })
+        .collect()
+}
+
+/// Adds to `plan` the rows nested cross-fitting needs ([`FoldRows::nested`]): for every pair of folds, the rows
+/// embedded by the adapter of `adapters` (a file of adapters each trained without two folds, see
+/// `tools/e5-finetune/`) that trained on no document of either fold, the one with the most training documents
+/// when several qualify. [`SimilarityError::NoCleanAdapter`] when a pair of folds has none.
+pub fn add_nested_rows(
+    plan: &mut FoldRows,
+    rows: &[PairRow],
+    pairs: &[SemevalPair],
+    folds: usize,
+    seed: u64,
+    e5: &E5,
+    adapters: &E5Adapters,
+) -> Result<(), SimilarityError> {
+    let folds = folds.max(2);
+    let row_fold = fold_of_rows(rows, folds, seed);
+    let docs = e5_docs(pairs, rows);
+    let plain = e5.without_adapter();
+    for f in 0..folds {
+        for g in f + 1..folds {
+            let held_out = fold_docs(rows, &row_fold, &[f, g]);
+            let (name, model) = adapters
+                .iter()
+                .filter(|(_, m)| !m.trained_on_any(held_out.iter()))
+                .max_by_key(|(n, m)| (m.training_documents(), std::cmp::Reverse(*n)))
+                .ok_or(SimilarityError::NoCleanAdapter(f, g))?;
+            let mut variant = plain.clone();
+            variant.apply_adapter(name, model)?;
+            plan.nested.insert((f, g), rows_with_e5(rows, &docs, &variant));
+            plan.nested_names.insert((f, g), name.to_string());
+        }
+    }
+    Ok(())
 }
 
 /// The fold shuffle seed of [`cross_validate`] (the figures in the shipped model's provenance).
@@ -749,6 +846,8 @@ pub fn cross_validate_planned(
     let full_features = FoldFeatures::new(rows, &row_fold, folds, fold_rows, PairRow::features);
     let full = cv_core(rows, &full_features, TrainOn::FoldContext);
     let full_cross = cv_core(rows, &full_features, TrainOn::OutOfFold);
+    let full_nested =
+        (!full_features.nested.is_empty()).then(|| cv_core(rows, &full_features, TrainOn::Nested).figures);
     let lead_features = FoldFeatures::new(rows, &row_fold, folds, fold_rows, PairRow::features_lead);
     let lead = cv_core(rows, &lead_features, TrainOn::FoldContext);
     let has_e5_lead = rows
@@ -819,6 +918,12 @@ pub fn cross_validate_planned(
         lead_e5: lead_e5.map(|cv| cv.figures),
         cross_fitted: full_cross.figures,
         lead_e5_cross_fitted: lead_e5_cross,
+        nested_cross_fitted: full_nested,
+        nested_adapters: fold_rows
+            .nested_names
+            .iter()
+            .map(|((f, g), name)| format!("folds {f}+{g}: {name}"))
+            .collect(),
         e5_per_fold: fold_rows.names.clone(),
         single_feature,
         model,
@@ -838,18 +943,26 @@ pub fn eval_semeval(csv: &Path, encoder: &Encoder, folds: usize) -> Result<Semev
 
 /// Grouped `folds`-fold CV of `rows` (the features of `pairs`, embedded by `encoder`) under [`FOLD_SEED`], each
 /// fold fitted and tested with e5 embeddings from a model that never trained on its documents ([`e5_fold_rows`]
-/// with the shipped adapters); [`SimilarityError::TooFewPairs`] when `rows` cannot fill the folds.
+/// with the shipped adapters), and with `nested` (adapters each trained without two folds) also the nested
+/// cross-fitted CV ([`add_nested_rows`]); [`SimilarityError::TooFewPairs`] when `rows` cannot fill the folds.
 pub fn evaluate(
     rows: &[PairRow],
     pairs: &[SemevalPair],
     folds: usize,
     encoder: &Encoder,
+    nested: Option<&E5Adapters>,
 ) -> Result<SemevalReport, SimilarityError> {
     if rows.len() < folds.max(2) * 2 {
         return Err(SimilarityError::TooFewPairs(rows.len()));
     }
     let plan = match encoder.e5() {
-        Some(e5) => e5_fold_rows(rows, pairs, folds, FOLD_SEED, e5, E5Adapters::shipped()?)?,
+        Some(e5) => {
+            let mut plan = e5_fold_rows(rows, pairs, folds, FOLD_SEED, e5, E5Adapters::shipped()?)?;
+            if let Some(adapters) = nested {
+                add_nested_rows(&mut plan, rows, pairs, folds, FOLD_SEED, e5, adapters)?;
+            }
+            plan
+        }
         None => FoldRows::default(),
     };
     Ok(cross_validate_planned(rows, folds, FOLD_SEED, &plan))
@@ -863,7 +976,13 @@ pub fn eval_semeval_with(
     enrich: Option<Enrich<'_>>,
 ) -> Result<SemevalReport, SimilarityError> {
     let pairs = read_semeval(csv)?;
-    evaluate(&rows_of_pairs(&pairs, encoder, enrich), &pairs, folds, encoder)
+    evaluate(
+        &rows_of_pairs(&pairs, encoder, enrich),
+        &pairs,
+        folds,
+        encoder,
+        None,
+    )
 }
 
 #[cfg(test)]
@@ -884,6 +1003,80 @@ mod tests {
         assert_eq!(clean_adapter(&fold0_test, adapters, "all"), Some("fold0"));
         // documents every adapter trained on some of: the plain model
         assert_eq!(clean_adapter(&ids("all"), adapters, "all"), None);
+    }
+
+    #[test]
+    fn nested_rows_take_an_adapter_clean_for_both_folds() {
+        let path = khabar_model::default_data_dir()
+            .join("e5")
+            .join(khabar_encoder::E5_FILE);
+        let e5 = match E5::load(&path) {
+            Ok(e5) => e5,
+            Err(e) => {
+                eprintln!("SKIP: multilingual-e5-small not available ({e})");
+                return;
+            }
+        };
+        let adapters = E5Adapters::shipped().expect("shipped adapters");
+        let ids =
+            |name: &str| -> BTreeSet<u64> { adapters.get(name).expect("adapter").training_ids().collect() };
+        let pairs_of = |docs: &[u64]| -> (Vec<SemevalPair>, Vec<PairRow>) {
+            let pairs: Vec<SemevalPair> = docs
+                .chunks(2)
+                .enumerate()
+                .map(|(k, d)| SemevalPair {
+                    pair_id: format!("{}_{}", d[0], d[1]),
+                    lang1: "en".into(),
+                    lang2: "en".into(),
+                    text1: format!("Storm closes port {k}\nThe port shut on Monday as winds rose."),
+                    text2: format!("Port {k} reopens\nShips left the harbour after the storm."),
+                    overall: 2.0,
+                })
+                .collect();
+            let rows = pairs
+                .iter()
+                .map(|p| PairRow {
+                    pair_id: p.pair_id.clone(),
+                    lang_pair: "en-en".into(),
+                    docs: Default::default(),
+                    lead: Default::default(),
+                    lead_e5: Default::default(),
+                    target: 0.5,
+                })
+                .collect();
+            (pairs, rows)
+        };
+        // documents of the training CSV's fold 2 only: every pair of CV folds is clean for the fold2 adapter
+        let fold2: Vec<u64> = ids("all").difference(&ids("fold2")).copied().take(20).collect();
+        let (pairs, rows) = pairs_of(&fold2);
+        let mut plan = FoldRows::default();
+        add_nested_rows(&mut plan, &rows, &pairs, 5, FOLD_SEED, &e5, adapters).expect("a clean adapter");
+        assert_eq!(plan.nested.len(), 10);
+        assert!(
+            plan.nested_names.values().all(|n| n == "fold2"),
+            "{:?}",
+            plan.nested_names
+        );
+        let mut fold2_e5 = e5.without_adapter();
+        fold2_e5
+            .apply_adapter("fold2", adapters.get("fold2").expect("fold2"))
+            .expect("merge");
+        let expected = fold2_e5.embed_leads(&e5_docs(&pairs, &rows), E5_DOC_PIECES);
+        assert_eq!(plan.nested[&(0, 1)][3].docs[1].e5_embedding, expected[7]);
+        // documents of folds 0 and 1 mixed: some pair of CV folds holds documents every adapter trained on
+        let mut mixed: Vec<u64> = ids("all").difference(&ids("fold0")).copied().take(10).collect();
+        mixed.extend(ids("all").difference(&ids("fold1")).copied().take(10));
+        let (pairs, rows) = pairs_of(&mixed);
+        let err = add_nested_rows(
+            &mut FoldRows::default(),
+            &rows,
+            &pairs,
+            5,
+            FOLD_SEED,
+            &e5,
+            adapters,
+        );
+        assert!(matches!(err, Err(SimilarityError::NoCleanAdapter(..))), "{err:?}");
     }
 
     #[test]
@@ -1075,6 +1268,7 @@ mod tests {
                     Some(std::sync::Arc::new(fold))
                 })
                 .collect(),
+            ..Default::default()
         };
         let features = FoldFeatures::new(&rows, &row_fold, 5, &plan, PairRow::features);
         let oof = features.out_of_fold();
@@ -1090,5 +1284,35 @@ mod tests {
             report.pearson_oof
         );
         assert!(report.to_string().contains("cross-fitted"));
+        assert!(report.nested_cross_fitted.is_none());
+        // Nested: each pair of folds has rows from an encoder that trained on neither, so the rows of both keep
+        // their noise; the training rows' vectors come from there. Were those rows memorised instead (a broken
+        // adapter file), the nested fit would lean on the cosine as the strict one does.
+        let nested_plan = |memorised: bool| {
+            let mut plan = plan.clone();
+            for f in 0..5 {
+                for g in f + 1..5 {
+                    let rows = (0..rows.len()).map(|k| row(k, memorised)).collect();
+                    plan.nested.insert((f, g), rows);
+                    plan.nested_names.insert((f, g), format!("encoder {f}{g}"));
+                }
+            }
+            plan
+        };
+        let clean = cross_validate_planned(&rows, 5, FOLD_SEED, &nested_plan(false));
+        let nested = clean.nested_cross_fitted.clone().expect("nested rows given");
+        assert!(
+            nested.pooled > report.pearson_oof + 0.03,
+            "nested {}",
+            nested.pooled
+        );
+        assert!(clean.to_string().contains("folds 0+1: encoder 01"));
+        let memorised = cross_validate_planned(&rows, 5, FOLD_SEED, &nested_plan(true));
+        let nested = memorised.nested_cross_fitted.expect("nested rows given");
+        assert!(
+            nested.pooled < report.cross_fitted.pooled - 0.03,
+            "nested {}",
+            nested.pooled
+        );
     }
 }

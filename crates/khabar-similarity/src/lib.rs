@@ -60,6 +60,9 @@ pub enum SimilarityError {
     /// The encoder could not be adapted.
     #[error("encoder: {0}")]
     Encoder(#[from] khabar_encoder::EncoderError),
+    /// No adapter of a nested-adapter file is clean for a pair of CV folds.
+    #[error("no adapter trained on neither fold {0} nor fold {1}")]
+    NoCleanAdapter(usize, usize),
     /// A model file was fitted for another feature list.
     #[error("model features `{0}` do not match this build's")]
     ModelMismatch(String),
