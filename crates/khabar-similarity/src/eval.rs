@@ -177,6 +177,23 @@ fn write_per_lang_pair(
     Ok(())
 }
 
+/// A titled block of figures: `title: pooled …, fold mean …`, then one line per language pair.
+fn write_block(
+    f: &mut fmt::Formatter<'_>,
+    title: &str,
+    pooled: f64,
+    fold_mean: f64,
+    per_lang_pair: &BTreeMap<String, (usize, f64)>,
+) -> fmt::Result {
+    writeln!(f, "{title}: pooled {pooled:.4}, fold mean {fold_mean:.4}")?;
+    write_per_lang_pair(f, per_lang_pair)
+}
+
+/// [`write_block`] of one set of CV figures.
+fn write_figures(f: &mut fmt::Formatter<'_>, title: &str, cv: &CvFigures) -> fmt::Result {
+    write_block(f, title, cv.pooled, cv.fold_mean, &cv.per_lang_pair)
+}
+
 impl fmt::Display for SemevalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -205,47 +222,32 @@ impl fmt::Display for SemevalReport {
         }
         writeln!(f, "per language pair (out-of-fold):")?;
         write_per_lang_pair(f, &self.per_lang_pair)?;
-        writeln!(
+        write_block(
             f,
-            "lead-only features (pipeline fast path): pooled {:.4}, fold mean {:.4}",
-            self.lead_only_pearson_oof, self.lead_only_cv_mean
+            "lead-only features (pipeline fast path)",
+            self.lead_only_pearson_oof,
+            self.lead_only_cv_mean,
+            &self.lead_only_per_lang_pair,
         )?;
-        write_per_lang_pair(f, &self.lead_only_per_lang_pair)?;
         if let Some(cv) = &self.lead_e5 {
-            writeln!(
-                f,
-                "lead-only features + e5 lead (pipeline with --e5): pooled {:.4}, fold mean {:.4}",
-                cv.pooled, cv.fold_mean
-            )?;
-            write_per_lang_pair(f, &cv.per_lang_pair)?;
+            write_figures(f, "lead-only features + e5 lead (pipeline with --e5)", cv)?;
         }
         if !self.e5_per_fold.is_empty() {
-            let cv = &self.cross_fitted;
-            writeln!(
+            write_figures(
                 f,
                 "cross-fitted (each fold fitted on its training rows' out-of-fold features; not nested where their e5 \
-                 trained on the test fold): pooled {:.4}, fold mean {:.4}",
-                cv.pooled, cv.fold_mean
+                 trained on the test fold)",
+                &self.cross_fitted,
             )?;
-            write_per_lang_pair(f, &cv.per_lang_pair)?;
             if let Some(cv) = &self.nested_cross_fitted {
-                writeln!(
-                    f,
-                    "cross-fitted, nested (each training row's e5 trained on neither its fold nor the test fold: {}): \
-                     pooled {:.4}, fold mean {:.4}",
-                    self.nested_adapters.join(", "),
-                    cv.pooled,
-                    cv.fold_mean
-                )?;
-                write_per_lang_pair(f, &cv.per_lang_pair)?;
+                let title = format!(
+                    "cross-fitted, nested (each training row's e5 trained on neither its fold nor the test fold: {})",
+                    self.nested_adapters.join(", ")
+                );
+                write_figures(f, &title, cv)?;
             }
             if let Some(cv) = &self.lead_e5_cross_fitted {
-                writeln!(
-                    f,
-                    "lead-only features + e5 lead, cross-fitted: pooled {:.4}, fold mean {:.4}",
-                    cv.pooled, cv.fold_mean
-                )?;
-                write_per_lang_pair(f, &cv.per_lang_pair)?;
+                write_figures(f, "lead-only features + e5 lead, cross-fitted", cv)?;
             }
         }
         writeln!(
