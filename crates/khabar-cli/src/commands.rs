@@ -604,7 +604,7 @@ pub fn eval_semeval(
         );
     }
     if let Some(path) = dump_features {
-        std::fs::write(path, khabar_similarity::eval::features_tsv(&rows, folds))
+        std::fs::write(path, report.features_tsv())
             .with_context(|| format!("writing pair features to {}", path.display()))?;
         println!("wrote every pair's features to {}", path.display());
     }

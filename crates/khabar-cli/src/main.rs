@@ -80,7 +80,8 @@ enum Eval {
         /// Also write each pair's out-of-fold score beside its gold Overall (TSV), for error analysis.
         #[arg(long)]
         oof: Option<PathBuf>,
-        /// Also write every pair's feature values (TSV, with its CV fold), for trying model forms elsewhere.
+        /// Also write every pair's out-of-fold feature values (TSV, with its CV fold: what the shipped model is
+        /// fitted on), for trying model forms elsewhere.
         #[arg(long)]
         dump_features: Option<PathBuf>,
         /// Keep the multilingual-e5-small vectors in this file and read them back on the next run (keyed by the

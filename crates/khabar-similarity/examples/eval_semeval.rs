@@ -6,9 +6,10 @@
 //!     [--cache target/semeval-e5.vectors] [--seeds N]
 //! ```
 //! Prints out-of-fold Pearson vs -Overall (pooled, per fold, per language pair) and, with `--write-model`, writes the
-//! model fitted on all pairs; `--dump-features` writes every pair's features as `khabar eval semeval --dump-features`
-//! does ([`features_tsv`]). This example has no entity or event stage, so its kb-id and event-family features are
-//! empty: the model the crate embeds is written by `khabar eval semeval CSV --write-model PATH`, which has them.
+//! model fitted on all pairs; `--dump-features` writes every pair's out-of-fold features as `khabar eval semeval
+//! --dump-features` does (`SemevalReport::features_tsv`). This example has no entity or event stage, so its kb-id and
+//! event-family features are empty: the model the crate embeds is written by `khabar eval semeval CSV --write-model
+//! PATH`, which has them.
 //! `--cache PATH` keeps the multilingual-e5-small vectors (the slow part, for every e5 variant the folds use) in an
 //! embedding cache file (`khabar_encoder::VectorCache`, as `khabar eval semeval --embedding-cache`); the rest is
 //! recomputed each run. Never commit the cache. `--seeds N` repeats the CV over N other fold shuffles and prints the
@@ -20,9 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use khabar_encoder::{default_model_dir, E5Adapters, Encoder, VectorCache};
-use khabar_similarity::eval::{
-    cross_validate_planned, e5_fold_rows, evaluate, features_tsv, read_semeval, rows_of_pairs,
-};
+use khabar_similarity::eval::{cross_validate_planned, e5_fold_rows, evaluate, read_semeval, rows_of_pairs};
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -59,7 +58,7 @@ fn main() -> anyhow::Result<()> {
     // each fold with an e5 whose adapter never trained on its documents
     let report = evaluate(&rows, &pairs, folds, &encoder, None)?;
     if let Some(path) = dump {
-        std::fs::write(&path, features_tsv(&rows, folds))?;
+        std::fs::write(&path, report.features_tsv())?;
     }
     println!("{report}");
     println!("(features + CV in {:.1}s)", start.elapsed().as_secs_f64());

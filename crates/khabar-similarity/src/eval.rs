@@ -152,9 +152,36 @@ pub struct SemevalReport {
     pub oof: Vec<f64>,
     /// `(pair_id, lang_pair, target)` of each row, aligned with `oof` (for error analysis).
     pub rows: Vec<(String, String, f32)>,
+    /// Test fold of each row, aligned with `rows`.
+    pub row_folds: Vec<usize>,
+    /// Each row's out-of-fold full-text feature vector (what the shipped model is fitted on), aligned with `rows`.
+    #[serde(skip)]
+    pub oof_features: Vec<[f32; N_FEATURES]>,
 }
 
 impl SemevalReport {
+    /// Every row's full-text pair features as TSV (`pair_id`, `lang_pair`, `overall` on the 1–4 scale, its test
+    /// `fold`, then one column per [`FEATURE_NAMES`] entry): each row's out-of-fold vector, the one its test fold
+    /// computed (an e5 that never trained on the pair, corpus statistics from the other folds), which is what the
+    /// shipped model is fitted on. For error analysis and trying model forms outside Rust.
+    pub fn features_tsv(&self) -> String {
+        let mut out = String::from("pair_id\tlang_pair\toverall\tfold");
+        for name in FEATURE_NAMES {
+            out.push('\t');
+            out.push_str(name);
+        }
+        out.push('\n');
+        for (((id, lang, target), fold), xs) in self.rows.iter().zip(&self.row_folds).zip(&self.oof_features)
+        {
+            out.push_str(&format!("{id}\t{lang}\t{:.2}\t{fold}", 4.0 - 3.0 * target));
+            for x in xs {
+                out.push_str(&format!("\t{x:.5}"));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     /// One line per pair: `pair_id<TAB>lang_pair<TAB>Overall<TAB>out-of-fold score` (Overall back on the 1–4
     /// scale, 1 = most similar), for error analysis.
     pub fn oof_tsv(&self) -> String {
@@ -794,35 +821,6 @@ pub fn fold_of_rows(rows: &[PairRow], folds: usize, seed: u64) -> Vec<usize> {
         .collect()
 }
 
-/// Every row's full-text pair features as TSV (`pair_id`, `lang_pair`, `overall` on the 1–4 scale, its test
-/// `fold` under [`cross_validate`], then one column per [`FEATURE_NAMES`] entry), with corpus statistics from all
-/// rows: for error analysis and trying model forms outside Rust (the CV figures refit them per fold). `cos_e5` comes
-/// from the rows' own embeddings: with the shipped adapter, on the SemEval training CSV, that adapter trained on
-/// every pair, so the column is in-sample there.
-pub fn features_tsv(rows: &[PairRow], folds: usize) -> String {
-    let row_fold = fold_of_rows(rows, folds.max(2), FOLD_SEED);
-    let corpus = corpus_of(rows, &vec![true; rows.len()]);
-    let mut out = String::from("pair_id\tlang_pair\toverall\tfold");
-    for name in FEATURE_NAMES {
-        out.push('\t');
-        out.push_str(name);
-    }
-    out.push('\n');
-    for (r, fold) in rows.iter().zip(row_fold) {
-        out.push_str(&format!(
-            "{}\t{}\t{:.2}\t{fold}",
-            r.pair_id,
-            r.lang_pair,
-            4.0 - 3.0 * r.target
-        ));
-        for x in r.features(&corpus) {
-            out.push_str(&format!("\t{x:.5}"));
-        }
-        out.push('\n');
-    }
-    out
-}
-
 /// Grouped K-fold cross-validation of [`SimilarityModel::fit`] over `rows`; the shipped model is fitted on all.
 pub fn cross_validate(rows: &[PairRow], folds: usize) -> SemevalReport {
     cross_validate_seeded(rows, folds, FOLD_SEED)
@@ -934,6 +932,8 @@ pub fn cross_validate_planned(
             .iter()
             .map(|r| (r.pair_id.clone(), r.lang_pair.clone(), r.target))
             .collect(),
+        row_folds: row_fold,
+        oof_features: xs,
     }
 }
 
@@ -1288,6 +1288,19 @@ mod tests {
         );
         assert!(report.to_string().contains("cross-fitted"));
         assert!(report.nested_cross_fitted.is_none());
+        // the feature dump holds what the shipped model is fitted on: each row's out-of-fold vector
+        let tsv = report.features_tsv();
+        let lines: Vec<&str> = tsv.lines().collect();
+        assert_eq!(lines.len(), rows.len() + 1);
+        for (k, line) in lines[1..].iter().enumerate() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(
+                (cols[0], cols[3]),
+                (rows[k].pair_id.as_str(), row_fold[k].to_string().as_str())
+            );
+            let cos_lead: f32 = cols[4].parse().expect("cos_lead");
+            assert!((cos_lead - oof[k][0]).abs() < 1e-4, "{line}");
+        }
         // Nested: each pair of folds has rows from an encoder that trained on neither, so the rows of both keep
         // their noise; the training rows' vectors come from there. Were those rows memorised instead (a broken
         // adapter file), the nested fit would lean on the cosine as the strict one does.
